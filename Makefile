@@ -1,0 +1,118 @@
+# zerocopy-lab: `make help` lists the targets. `make V=1` shows full commands.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+BUILD := build
+CFLAGS ?= -O2 -g
+ZC_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-D_FILE_OFFSET_BITS=64 -MMD -MP
+BATS ?= bats
+
+DEMOS := traditional mmap sendfile dma-gather
+BINS := $(DEMOS:%=$(BUILD)/zc-%) $(BUILD)/zc-sink
+SAMPLE := $(BUILD)/sample-64M.bin
+
+ifneq ($(V),1)
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+# ---- dependencies ---------------------------------------------------------
+# Debian/Ubuntu package = a command or a file it provides.
+DEPS := gcc=gcc make=make pkg-config=pkg-config zlib1g-dev=/usr/include/zlib.h \
+	clang=clang llvm=llvm-strip bpftool=bpftool libbpf-dev=/usr/include/bpf/libbpf.h \
+	libelf-dev=/usr/include/libelf.h libncurses-dev=/usr/include/ncurses.h \
+	iproute2=ip ethtool=ethtool tmux=tmux bats=bats \
+	bats-assert=/usr/lib/bats/bats-assert/load.bash \
+	bats-support=/usr/lib/bats/bats-support/load.bash \
+	bats-file=/usr/lib/bats/bats-file/load.bash
+
+# Lists the packages whose probe is missing; bpftool lives in /usr/sbin.
+missing_pkgs = for d in $(DEPS); do p=$${d%%=*}; f=$${d\#*=}; \
+	case $$f in /*) test -e $$f ;; \
+	*) command -v $$f || test -x /usr/sbin/$$f ;; esac >/dev/null || echo $$p; done
+
+.PHONY: deps
+deps:
+	$(Q)missing=$$($(missing_pkgs) | tr '\n' ' '); \
+	if [ -z "$$missing" ]; then echo "deps: everything is installed"; exit 0; fi; \
+	if grep -qi ubuntu /etc/os-release 2>/dev/null; then \
+		missing=$$(echo "$$missing" | sed "s/bpftool/linux-tools-common linux-tools-$$(uname -r)/"); fi; \
+	if ! command -v apt-get >/dev/null; then \
+		echo "deps: install these (Debian/Ubuntu names): $$missing" >&2; exit 3; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "deps: missing $$missing; run: sudo apt-get install $$missing (or sudo make deps)" >&2; exit 3; fi; \
+	echo "deps: installing $$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	{ apt-get install -y -q $$missing || { apt-get update -q && apt-get install -y -q $$missing; }; } >$(BUILD)/deps.log 2>&1 || \
+		{ tail -n 20 $(BUILD)/deps.log >&2; echo "deps: apt-get failed; the log is $(BUILD)/deps.log" >&2; exit 3; }
+
+# Runs `make deps` once, the first time anything is built.
+$(BUILD)/.deps-ok: | $(BUILD)
+	$(Q)[ -z "$$($(missing_pkgs))" ] || $(MAKE) --no-print-directory deps
+	$(Q)touch $@
+
+$(BUILD):
+	$(Q)mkdir -p $@
+
+# ---- the demos --------------------------------------------------------------
+
+.PHONY: all
+all: $(BINS)
+
+$(BUILD)/demos/%.o: demos/%.c $(BUILD)/.deps-ok
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ZC_CFLAGS) -c $< -o $@
+
+# zc-dma-gather is built from demos/dma_gather.c
+.SECONDEXPANSION:
+$(BUILD)/zc-%: $(BUILD)/demos/$$(subst -,_,$$*).o $(BUILD)/demos/common.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ -lz -o $@
+
+# A 64 MiB file of random bytes, so that a checksum means something.
+$(SAMPLE): | $(BUILD)
+	$(call msg,GEN,$@)
+	$(Q)head -c 64M /dev/urandom >$@.tmp && mv $@.tmp $@
+
+# ---- running ----------------------------------------------------------------
+
+.PHONY: $(DEMOS:%=demo-%) demo
+$(DEMOS:%=demo-%): demo-%: all $(SAMPLE)
+	$(Q)demos/lab.sh run $* $(SAMPLE)
+
+demo: $(DEMOS:%=demo-%)
+
+.PHONY: test
+test: all
+	$(Q)[ -z "$$($(missing_pkgs))" ] || $(MAKE) --no-print-directory deps
+	$(Q)$(BATS) $(BATS_FLAGS) tests
+
+# ---- housekeeping -----------------------------------------------------------
+
+.PHONY: format clean help
+format:
+	$(Q)clang-format -i demos/*.c demos/*.h
+
+clean:
+	$(Q)rm -rf $(BUILD)
+
+help:
+	@echo "zerocopy-lab targets:"
+	@echo "  make                  build the demos into $(BUILD)/ (installs missing packages first)"
+	@echo "  make deps             install missing Debian/Ubuntu packages (or list them)"
+	@echo "  make demo-traditional run read()+write() in the network lab (root)"
+	@echo "  make demo-mmap        run mmap()+write() in the lab"
+	@echo "  make demo-sendfile    run sendfile() to a device without scatter-gather"
+	@echo "  make demo-dma-gather  run sendfile() to a device with scatter-gather"
+	@echo "  make demo             run the four, one after the other"
+	@echo "  make test             run every test (bats; as root for the lab tests)"
+	@echo "  make format           clang-format the C sources"
+	@echo "  make clean            remove $(BUILD)/"
+	@echo "Variables: V=1 shows full commands; BATS_FLAGS=... is passed to bats."
+
+-include $(wildcard $(BUILD)/demos/*.d)

@@ -1,0 +1,527 @@
+/*
+ * Shared plumbing for the zerocopy-lab demos. See common.h.
+ */
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <ifaddrs.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define DEFAULT_CHUNK (128 * 1024)
+#define MAX_CHUNK (1ULL << 30)
+
+/* ---- small utilities -------------------------------------------------- */
+
+uint64_t zc_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void zc_print_rate(char *out, size_t outlen, uint64_t bytes, uint64_t ns)
+{
+	double secs = ns / 1e9;
+
+	if (secs > 0)
+		snprintf(out, outlen, "%.3f s (%.1f MB/s)", secs,
+			 bytes / secs / 1e6);
+	else
+		snprintf(out, outlen, "%.3f s", secs);
+}
+
+/* "4097", "64K", "1M", "2G": binary multiples, no sign, no overflow. */
+int zc_parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	unsigned shift = 0;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (*end || (shift && v > (ULLONG_MAX >> shift)))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
+/*
+ * Splits "host:port", "[v6addr]:port" or ":port" (empty host). Prints what
+ * is wrong and returns -1 on a malformed argument.
+ */
+int zc_split_hostport(const char *prog, const char *arg, char *host,
+		      size_t hostlen, char *port, size_t portlen)
+{
+	const char *colon = strrchr(arg, ':');
+	const char *h = arg;
+	size_t hl;
+	char *end;
+	long p;
+
+	if (!colon) {
+		fprintf(stderr, "%s: '%s' has no port; write it as HOST:PORT, e.g. 127.0.0.1:5201\n",
+			prog, arg);
+		return -1;
+	}
+	hl = colon - arg;
+	if (hl >= 2 && arg[0] == '[' && arg[hl - 1] == ']') {
+		h++;
+		hl -= 2;
+	}
+	errno = 0;
+	p = strtol(colon + 1, &end, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *end || errno || p < 0 ||
+	    p > 65535 || hl >= hostlen) {
+		fprintf(stderr, "%s: bad port '%s' in '%s'; use HOST:PORT with a port from 1 to 65535\n",
+			prog, colon + 1, arg);
+		return -1;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	snprintf(port, portlen, "%ld", p);
+	return 0;
+}
+
+/* ---- the step handshake and pacing ------------------------------------ */
+
+void zc_step(struct zc_run *run)
+{
+	char c;
+	ssize_t n;
+
+	if (run->step_fd < 0)
+		return;
+	do
+		n = read(run->step_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) /* EOF: the controller let go, run freely */
+		run->step_fd = -1;
+}
+
+void zc_pace(struct zc_run *run, size_t bytes)
+{
+	uint64_t due_ns;
+	struct timespec ts;
+
+	(void)bytes; /* run->sent already counts them */
+	if (run->rate <= 0)
+		return;
+	due_ns = run->start_ns + (uint64_t)(run->sent / run->rate * 1e9);
+	if (due_ns <= zc_now_ns())
+		return;
+	ts.tv_sec = due_ns / 1000000000ULL;
+	ts.tv_nsec = due_ns % 1000000000ULL;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+int zc_fail(struct zc_run *run, const char *call)
+{
+	int err = errno;
+
+	if (err == EPIPE || err == ECONNRESET)
+		fprintf(stderr, "%s: the receiver closed the connection after %" PRIu64 " of %" PRIu64 " bytes (%s); check that zc-sink is still running\n",
+			run->prog, run->sent, run->size, strerror(err));
+	else
+		fprintf(stderr, "%s: %s() failed after %" PRIu64 " of %" PRIu64 " bytes: %s\n",
+			run->prog, call, run->sent, run->size, strerror(err));
+	return -1;
+}
+
+int zc_fail_shrunk(struct zc_run *run)
+{
+	fprintf(stderr, "%s: '%s' got shorter while it was being sent (%" PRIu64 " of %" PRIu64 " bytes sent); do not change the file during a run\n",
+		run->prog, run->path, run->sent, run->size);
+	return -1;
+}
+
+int zc_write_all(struct zc_run *run, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		zc_step(run);
+		n = write(run->sock_fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			/* write() from a mapping past the end of a shrunk file */
+			if (errno == EFAULT)
+				return zc_fail_shrunk(run);
+			return zc_fail(run, "write");
+		}
+		run->calls++;
+		run->sent += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* ---- the file ---------------------------------------------------------- */
+
+/* Opens a regular, readable file; prints why not and returns -1. */
+static int file_open(const char *prog, const char *path, uint64_t *size)
+{
+	struct stat st = { 0 };
+	int fd;
+
+	/* O_NONBLOCK so that a FIFO without a writer cannot hang us here */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot open '%s': %s; %s\n", prog, path,
+			strerror(errno),
+			errno == EACCES ? "check its permissions with ls -l" :
+					  "give the path of a regular file to send");
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "%s: '%s' is %s, not a regular file; the demos send regular files only\n",
+			prog, path,
+			S_ISDIR(st.st_mode)  ? "a directory" :
+			S_ISFIFO(st.st_mode) ? "a FIFO" :
+			S_ISSOCK(st.st_mode) ? "a socket" :
+					       "a device");
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, 0);
+	*size = st.st_size;
+	return fd;
+}
+
+/*
+ * CRC-32 of the first `len` bytes of the file, computed in a child process:
+ * zcviz follows this process, and the checksum is not part of the lesson.
+ */
+static int file_crc32(int fd, uint64_t len, uint32_t *crc)
+{
+	int pfd[2], status, ok;
+	pid_t pid;
+
+	if (pipe(pfd) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		static char buf[1 << 20];
+		uLong c = crc32(0, NULL, 0);
+		uint64_t off = 0;
+		ssize_t n;
+
+		while (off < len) {
+			n = pread(fd, buf, len - off < sizeof(buf) ? len - off : sizeof(buf), off);
+			if (n <= 0 && !(n < 0 && errno == EINTR))
+				_exit(1);
+			if (n > 0) {
+				c = crc32(c, (const Bytef *)buf, n);
+				off += n;
+			}
+		}
+		*crc = c;
+		_exit(write(pfd[1], crc, sizeof(*crc)) == sizeof(*crc) ? 0 : 1);
+	}
+	close(pfd[1]);
+	ok = pid > 0 && read(pfd[0], crc, sizeof(*crc)) == sizeof(*crc);
+	close(pfd[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return ok ? 0 : -1;
+}
+
+/* ---- the connection ---------------------------------------------------- */
+
+/* Connects to HOST:PORT; returns the socket, or -1 with *exit_code set. */
+static int sock_connect(const char *prog, const char *to, int *exit_code)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICSERV };
+	struct addrinfo *res, *ai;
+	char host[256], port[8];
+	int fd = -1, err = 0, rc;
+
+	*exit_code = ZC_EXIT_USAGE;
+	if (zc_split_hostport(prog, to, host, sizeof(host), port, sizeof(port)))
+		return -1;
+	if (!*host || !strcmp(port, "0")) {
+		fprintf(stderr, "%s: '%s' needs a host and a port from 1 to 65535, e.g. 127.0.0.1:5201\n",
+			prog, to);
+		return -1;
+	}
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc) {
+		fprintf(stderr, "%s: cannot resolve host '%s': %s; check the name or use an IP address\n",
+			prog, host, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+			err = errno;
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot connect to %s: %s; is zc-sink --listen %s running?\n",
+			prog, to, strerror(err), to);
+		*exit_code = ZC_EXIT_FAIL;
+	}
+	return fd;
+}
+
+static int sockaddr_same_ip(const struct sockaddr *a, const struct sockaddr *b)
+{
+	if (a->sa_family != b->sa_family)
+		return 0;
+	if (a->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	if (a->sa_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			       &((const struct sockaddr_in6 *)b)->sin6_addr,
+			       sizeof(struct in6_addr));
+	return 0;
+}
+
+/* Is scatter-gather on for this device? 1 yes, 0 no, -1 unknown. */
+static int dev_sg(const char *dev)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_GSG };
+	struct ifreq ifr = { 0 };
+	int fd, rc;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	ifr.ifr_data = (void *)&ev;
+	rc = ioctl(fd, SIOCETHTOOL, &ifr);
+	close(fd);
+	return rc < 0 ? -1 : !!ev.data;
+}
+
+/*
+ * Finds the device the connection leaves by: the one holding our local
+ * address, or lo when the peer is an address of this machine too.
+ */
+static void sock_egress(int sock, char *dev, size_t devlen)
+{
+	struct sockaddr_storage local, peer;
+	socklen_t ll = sizeof(local), pl = sizeof(peer);
+	struct ifaddrs *ifs, *i;
+	int peer_local = 0;
+
+	snprintf(dev, devlen, "?");
+	if (getsockname(sock, (struct sockaddr *)&local, &ll) ||
+	    getpeername(sock, (struct sockaddr *)&peer, &pl) || getifaddrs(&ifs))
+		return;
+	for (i = ifs; i; i = i->ifa_next) {
+		if (!i->ifa_addr)
+			continue;
+		if (sockaddr_same_ip(i->ifa_addr, (struct sockaddr *)&peer))
+			peer_local = 1;
+		if (sockaddr_same_ip(i->ifa_addr, (struct sockaddr *)&local))
+			snprintf(dev, devlen, "%s", i->ifa_name);
+	}
+	freeifaddrs(ifs);
+	if (peer_local)
+		snprintf(dev, devlen, "lo");
+}
+
+/* ---- command line and main -------------------------------------------- */
+
+struct sender_opts {
+	const char *to;
+	const char *file;
+	uint64_t chunk;
+	double rate_mbps;
+	int step_fd;
+};
+
+static void usage(const struct zc_demo *d, FILE *out)
+{
+	fprintf(out,
+		"Usage: %s --to HOST:PORT [--chunk BYTES] [--rate MBPS] FILE\n"
+		"\n%s\n\n"
+		"Options:\n"
+		"  -t, --to HOST:PORT  where zc-sink --listen is waiting (required)\n"
+		"  -c, --chunk BYTES   bytes per call; K, M and G suffixes (default 128K)\n"
+		"  -r, --rate MBPS     pace the transfer to MBPS megabytes (10^6 bytes) a second\n"
+		"      --step-fd FD    read one byte from FD before each syscall (zcviz --step)\n"
+		"  -h, --help          show this help and exit\n"
+		"  -V, --version       show the version and exit\n"
+		"\nExample:\n"
+		"  zc-sink --listen 127.0.0.1:5201 --once &\n"
+		"  %s --to 127.0.0.1:5201 --chunk 64K build/sample-64M.bin\n"
+		"\nThe summary gives the bytes sent and their CRC-32; zc-sink prints the same\n"
+		"two for what it received, so the two lines must agree.\n"
+		"Exit status: 0 sent, 1 the transfer failed, 2 bad usage or input.\n",
+		d->prog, d->what, d->prog);
+}
+
+static int bad_usage(const char *prog, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "; see %s --help\n", prog);
+	return -1;
+}
+
+/* Returns 0 to go on, 1 when --help or --version was answered, -1 on error. */
+static int opts_parse(int argc, char **argv, const struct zc_demo *d,
+		      struct sender_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ "chunk", required_argument, NULL, 'c' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "step-fd", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	char *end;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:c:r:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			o->to = optarg;
+			break;
+		case 'c':
+			if (zc_parse_size(optarg, &o->chunk) || !o->chunk ||
+			    o->chunk > MAX_CHUNK)
+				return bad_usage(d->prog, "--chunk must be a size from 1 to 1G, like 4096, 64K or 1M, not '%s'", optarg);
+			break;
+		case 'r':
+			o->rate_mbps = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->rate_mbps > 0))
+				return bad_usage(d->prog, "--rate must be a positive number of megabytes a second, not '%s'", optarg);
+			break;
+		case 'S':
+			o->step_fd = strtol(optarg, &end, 10);
+			if (*end || end == optarg || o->step_fd < 0 ||
+			    fcntl(o->step_fd, F_GETFD) < 0)
+				return bad_usage(d->prog, "--step-fd needs an open file descriptor, not '%s'", optarg);
+			break;
+		case 'h':
+			usage(d, stdout);
+			return 1;
+		case 'V':
+			printf("%s %s\n", d->prog, ZC_VERSION);
+			return 1;
+		case ':':
+			return bad_usage(d->prog, "%s needs a value", argv[optind - 1]);
+		default:
+			return bad_usage(d->prog, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!o->to)
+		return bad_usage(d->prog, "%s", "--to HOST:PORT is required");
+	if (optind != argc - 1)
+		return bad_usage(d->prog, "%s", optind == argc ? "give the FILE to send" : "give exactly one FILE to send");
+	o->file = argv[optind];
+	return 0;
+}
+
+static void summary_print(const struct zc_demo *d, const struct zc_run *run,
+			  uint32_t crc, uint64_t ns)
+{
+	char rate[64], dev[IF_NAMESIZE];
+	int sg;
+
+	sock_egress(run->sock_fd, dev, sizeof(dev));
+	sg = dev_sg(dev);
+	zc_print_rate(rate, sizeof(rate), run->sent, ns);
+	printf("%s: sent %" PRIu64 " bytes crc32=%08x in %s; %" PRIu64 " %s calls, chunk %zu; egress %s, scatter-gather %s\n",
+	       d->prog, run->sent, crc, rate, run->calls, d->calls, run->chunk,
+	       dev, sg < 0 ? "unknown" : sg ? "on" : "off");
+	if (d->wants_gather && sg == 0)
+		fprintf(stderr, "%s: warning: %s cannot gather (scatter-gather off), so the kernel copied every byte once at segmentation; that is the sendfile demo, not DMA gather\n",
+			d->prog, dev);
+}
+
+static int transfer(const struct zc_demo *d, struct zc_run *run)
+{
+	uint64_t ns;
+	uint32_t crc;
+
+	run->start_ns = zc_now_ns();
+	if (d->send(run))
+		return ZC_EXIT_FAIL;
+	ns = zc_now_ns() - run->start_ns;
+	if (run->sent != run->size)
+		return zc_fail_shrunk(run), ZC_EXIT_FAIL;
+	if (file_crc32(run->file_fd, run->sent, &crc)) {
+		fprintf(stderr, "%s: cannot compute the checksum of '%s'\n",
+			d->prog, run->path);
+		return ZC_EXIT_FAIL;
+	}
+	summary_print(d, run, crc, ns);
+	return ZC_EXIT_OK;
+}
+
+int zc_sender_main(int argc, char **argv, const struct zc_demo *d)
+{
+	struct sender_opts o = { .chunk = DEFAULT_CHUNK, .step_fd = -1 };
+	struct zc_run run = { .prog = d->prog, .file_fd = -1, .sock_fd = -1 };
+	int rc, code;
+
+	rc = opts_parse(argc, argv, d, &o);
+	if (rc)
+		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_USAGE;
+	/* a receiver that goes away must be an error message, not a signal */
+	signal(SIGPIPE, SIG_IGN);
+	run.path = o.file;
+	run.chunk = o.chunk;
+	run.step_fd = o.step_fd;
+	run.rate = o.rate_mbps * 1e6;
+	code = ZC_EXIT_USAGE;
+	run.file_fd = file_open(d->prog, o.file, &run.size);
+	if (run.file_fd < 0)
+		goto cleanup;
+	run.sock_fd = sock_connect(d->prog, o.to, &code);
+	if (run.sock_fd < 0)
+		goto cleanup;
+	code = transfer(d, &run);
+cleanup:
+	if (run.sock_fd >= 0)
+		close(run.sock_fd);
+	if (run.file_fd >= 0)
+		close(run.file_fd);
+	return code;
+}

@@ -1,0 +1,321 @@
+#!/usr/bin/env bash
+# lab.sh: the zerocopy-lab network lab. Two network namespaces joined by a
+# veth pair, so that a demo sends through a real network device whose
+# scatter-gather we can switch off (lo's is fixed on):
+#
+#   zclab-ID-tx (sender)                          zclab-ID-rx (receiver)
+#   zclab-ID-t 198.18.0.1/30  <==== veth ====>  zclab-ID-r 198.18.0.2/30
+#
+# Every ip/ethtool command is printed (with a leading +) before it runs, so
+# that you can read it and repeat it by hand. 198.18.0.0/15 is the range
+# reserved for benchmarking (RFC 2544): it never leaves this machine.
+set -u
+
+PROG=lab.sh
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BUILD=${ZC_BUILD:-$HERE/../build}
+STATE=${ZCLAB_STATE:-/run/zclab}
+TX_IP=198.18.0.1
+RX_IP=198.18.0.2
+PORT=5201
+
+usage() {
+	cat <<EOF
+Usage: $PROG up [--id ID] [--sg on|off] [--owner PID]
+       $PROG down ID
+       $PROG status
+       $PROG cleanup
+       $PROG run [--sg on|off] [--loopback] DEMO FILE [DEMO-OPTIONS...]
+
+The network lab for the zerocopy-lab demos (needs root).
+
+  up       create namespaces zclab-ID-tx and zclab-ID-rx and a veth pair
+           between them; scatter-gather on the sender's device is on unless
+           --sg off. Prints the lab as shell variables (eval "\$($PROG up)").
+           ID defaults to the owner's pid; the owner defaults to the caller.
+  down     remove lab ID (its veth goes with its namespaces)
+  status   list the labs, their owners and scatter-gather state
+  cleanup  remove the labs whose owner has exited (e.g. after a SIGKILL)
+  run      bring a lab up, run zc-sink in zclab-ID-rx and zc-DEMO in
+           zclab-ID-tx, compare their bytes and checksums, tear it down.
+           DEMO is traditional, mmap, sendfile or dma-gather; scatter-gather
+           is off for sendfile and on for the others unless --sg says.
+           --loopback runs over 127.0.0.1 instead (no lab, no root needed).
+
+Examples:
+  sudo $PROG run sendfile build/sample-64M.bin
+  sudo $PROG run --sg off traditional build/sample-64M.bin --chunk 64K
+  eval "\$(sudo $PROG up --sg off)"; sudo $PROG down "\$ZCLAB_ID"
+EOF
+}
+
+die() { # die STATUS MESSAGE: one line on stderr, then exit
+	echo "$PROG: $2" >&2
+	exit "$1"
+}
+
+say() { # say CMD...: print a command, then run it
+	echo "+ $*" >&2
+	"$@"
+}
+
+need_root() {
+	[ "$(id -u)" = 0 ] || die 3 "$1 needs root (network namespaces and ethtool); run it with sudo"
+	command -v ip >/dev/null || die 3 "ip is missing; install iproute2 (sudo make deps)"
+	command -v ethtool >/dev/null || die 3 "ethtool is missing; install ethtool (sudo make deps)"
+	mkdir -p "$STATE"
+}
+
+names() { # names ID: set the lab's names
+	TX_NS=zclab-$1-tx RX_NS=zclab-$1-rx TX_DEV=zclab-$1-t RX_DEV=zclab-$1-r
+}
+
+start_time() { # start_time PID: the process's start time, empty if gone
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	stat=${stat##*) } # the fields after "(comm) "
+	set -- $stat
+	echo "${20}"
+}
+
+owner_of_caller() { # the process that ran us, looking through sudo
+	local pid=$PPID
+	while [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sudo ]; do
+		pid=$(awk '{ print $4 }' "/proc/$pid/stat" 2>/dev/null) || break
+	done
+	echo "$pid"
+}
+
+lab_alive() { # lab_alive ID: is the lab's owner still running?
+	local owner start
+	[ -f "$STATE/$1" ] || return 1
+	read -r owner start _ <"$STATE/$1" || return 1
+	[ -n "$owner" ] && [ "$(start_time "$owner")" = "$start" ]
+}
+
+sg_set() { # sg_set ID on|off
+	names "$1"
+	say ip netns exec "$TX_NS" ethtool -K "$TX_DEV" sg "$2" >/dev/null
+}
+
+sg_get() { # sg_get ID: prints on, off or ?
+	names "$1"
+	ip netns exec "$TX_NS" ethtool -k "$TX_DEV" 2>/dev/null |
+		awk '$1 == "scatter-gather:" { print $2; f = 1 } END { if (!f) print "?" }'
+}
+
+cmd_up() {
+	local id="" sg=on owner
+	owner=$(owner_of_caller)
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--id) id=${2:-}; shift ;;
+		--sg) sg=${2:-}; shift ;;
+		--owner) owner=${2:-}; shift ;;
+		*) die 2 "up: unknown argument '$1'; see $PROG --help" ;;
+		esac
+		shift
+	done
+	[ -n "$id" ] || id=$owner
+	[[ $id =~ ^[a-z0-9]{1,7}$ ]] || die 2 "up: the id must be 1 to 7 lower-case letters or digits, not '$id'"
+	[[ $sg = on || $sg = off ]] || die 2 "up: --sg takes on or off, not '$sg'"
+	[ -n "$(start_time "$owner")" ] || die 2 "up: owner $owner is not a running process"
+	need_root "lab.sh up"
+	names "$id"
+	if [ -f "$STATE/$id" ] || ip netns list | grep -qw "$TX_NS"; then
+		lab_alive "$id" && die 2 "up: lab $id exists and its owner is running; pick another --id"
+		lab_down "$id"
+	fi
+	# The state file comes first, so that a SIGKILL at any later point
+	# leaves something for cleanup to find.
+	echo "$owner $(start_time "$owner") $sg" >"$STATE/$id"
+	lab_build "$id" "$sg" || { lab_down "$id" 2>/dev/null; die 3 "up: could not build lab $id (see the commands above)"; }
+	cat <<EOF
+ZCLAB_ID=$id
+ZCLAB_TX_NS=$TX_NS
+ZCLAB_RX_NS=$RX_NS
+ZCLAB_TX_DEV=$TX_DEV
+ZCLAB_RX_DEV=$RX_DEV
+ZCLAB_TX_IP=$TX_IP
+ZCLAB_RX_IP=$RX_IP
+ZCLAB_SG=$sg
+EOF
+}
+
+lab_build() { # lab_build ID SG
+	names "$1"
+	say ip netns add "$TX_NS" &&
+		say ip netns add "$RX_NS" &&
+		say ip link add "$TX_DEV" netns "$TX_NS" type veth peer name "$RX_DEV" netns "$RX_NS" &&
+		say ip -n "$TX_NS" addr add "$TX_IP/30" dev "$TX_DEV" &&
+		say ip -n "$RX_NS" addr add "$RX_IP/30" dev "$RX_DEV" &&
+		say ip -n "$TX_NS" link set "$TX_DEV" up &&
+		say ip -n "$RX_NS" link set "$RX_DEV" up &&
+		say ip -n "$TX_NS" link set lo up &&
+		say ip -n "$RX_NS" link set lo up &&
+		sg_set "$1" "$2"
+}
+
+lab_down() { # lab_down ID: remove whatever of the lab exists
+	names "$1"
+	local ns
+	for ns in "$TX_NS" "$RX_NS"; do
+		ip netns list | grep -qw "$ns" && say ip netns delete "$ns"
+	done
+	# a veth left in this namespace by a lab killed half-way
+	ip link show "$TX_DEV" >/dev/null 2>&1 && say ip link delete "$TX_DEV"
+	rm -f "$STATE/$1"
+}
+
+cmd_down() {
+	[ $# -eq 1 ] || die 2 "down: give exactly one lab ID (see $PROG status)"
+	[[ $1 =~ ^[a-z0-9]{1,7}$ ]] || die 2 "down: '$1' is not a lab ID (see $PROG status)"
+	need_root "lab.sh down"
+	lab_down "$1"
+}
+
+lab_ids() { # every lab ID that has a state file, a namespace or a veth
+	{
+		ls "$STATE" 2>/dev/null
+		ip netns list 2>/dev/null | sed -n 's/^zclab-\([a-z0-9]*\)-[tr]x.*/\1/p'
+		ip -o link show 2>/dev/null | sed -n 's/^[0-9]*: zclab-\([a-z0-9]*\)-[tr][@:].*/\1/p'
+	} | sort -u
+}
+
+cmd_status() {
+	local id owner start sg any=""
+	need_root "lab.sh status"
+	for id in $(lab_ids); do
+		any=1
+		owner=? start="" sg=?
+		[ -f "$STATE/$id" ] && read -r owner start _ <"$STATE/$id"
+		lab_alive "$id" && state="owner $owner running" || state="owner $owner gone (lab.sh cleanup removes it)"
+		names "$id"
+		echo "lab $id: $TX_NS -> $RX_NS, $TX_DEV scatter-gather $(sg_get "$id"), $state"
+	done
+	[ -n "$any" ] || echo "no labs"
+}
+
+cmd_cleanup() {
+	local id n=0
+	need_root "lab.sh cleanup"
+	for id in $(lab_ids); do
+		lab_alive "$id" && continue
+		lab_down "$id"
+		n=$((n + 1))
+	done
+	echo "cleanup: removed $n stale lab(s)"
+}
+
+# ---- run: one demo, end to end ------------------------------------------
+
+crc_of() { # crc_of LINE: the crc32=... field
+	sed -n 's/.*crc32=\([0-9a-f]*\).*/\1/p' <<<"$1"
+}
+
+bytes_of() { # bytes_of LINE: the number before " bytes"
+	sed -n 's/.* \([0-9]*\) bytes.*/\1/p' <<<"$1"
+}
+
+wait_listening() { # wait_listening ERRFILE PID: prints the port
+	local i
+	for i in $(seq 100); do
+		if grep -q 'listening on' "$1" 2>/dev/null; then
+			sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$1"
+			return 0
+		fi
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$1" >&2
+	return 1
+}
+
+run_compare() { # run_compare SENDER-LINE SINK-LINE
+	local sb sc rb rc
+	sb=$(bytes_of "$1") sc=$(crc_of "$1") rb=$(bytes_of "$2") rc=$(crc_of "$2")
+	if [ -n "$sb" ] && [ "$sb" = "$rb" ] && [ "$sc" = "$rc" ]; then
+		echo "match: $sb bytes, crc32 $sc at both ends"
+		return 0
+	fi
+	echo "MISMATCH: sent ${sb:-?} bytes crc32 ${sc:-?}, received ${rb:-?} bytes crc32 ${rc:-?}"
+	return 1
+}
+
+cmd_run() {
+	local sg="" loop="" demo file
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--sg) sg=${2:-}; shift ;;
+		--loopback) loop=1 ;;
+		-*) die 2 "run: unknown argument '$1'; see $PROG --help" ;;
+		*) break ;;
+		esac
+		shift
+	done
+	[ $# -ge 2 ] || die 2 "run: give a DEMO and a FILE; see $PROG --help"
+	demo=$1 file=$2
+	shift 2
+	case $demo in
+	traditional | mmap | sendfile | dma-gather) ;;
+	*) die 2 "run: unknown demo '$demo'; choose traditional, mmap, sendfile or dma-gather" ;;
+	esac
+	[ -n "$sg" ] || { [ "$demo" = sendfile ] && sg=off || sg=on; }
+	[ -x "$BUILD/zc-$demo" ] || die 3 "run: $BUILD/zc-$demo is missing; run make first"
+	if [ -z "$loop" ] && [ "$(id -u)" != 0 ]; then
+		echo "$PROG: the lab needs root (network namespaces); running over loopback, whose scatter-gather is always on. For the lab: sudo make demo-$demo" >&2
+		loop=1
+	fi
+	RUN_TMP=$(mktemp -d) || die 3 "run: mktemp failed"
+	trap 'run_teardown' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	trap 'exit 129' HUP
+	if [ -n "$loop" ]; then
+		run_one "" "" 127.0.0.1 "$demo" "$file" "$@"
+	else
+		RUN_ID=$$
+		eval "$(cmd_up --id "$RUN_ID" --owner $$ --sg "$sg")" || exit 3
+		run_one "ip netns exec $ZCLAB_RX_NS" "ip netns exec $ZCLAB_TX_NS" "$RX_IP" "$demo" "$file" "$@"
+	fi
+}
+
+run_one() { # run_one RX-PREFIX TX-PREFIX ADDR DEMO FILE [DEMO-OPTIONS]
+	local rx=$1 tx=$2 addr=$3 demo=$4 file=$5 port rc
+	shift 5
+	$rx "$BUILD/zc-sink" --listen "$addr:0" --once >"$RUN_TMP/sink.out" 2>"$RUN_TMP/sink.err" &
+	SINK_PID=$!
+	port=$(wait_listening "$RUN_TMP/sink.err" "$SINK_PID") || die 1 "run: zc-sink did not start"
+	echo "+ ${tx:+$tx }zc-$demo --to $addr:$port ${*:+$* }$file" >&2
+	$tx "$BUILD/zc-$demo" --to "$addr:$port" "$@" "$file" >"$RUN_TMP/sender.out"
+	rc=$?
+	cat "$RUN_TMP/sender.out"
+	[ $rc -eq 0 ] || exit $rc
+	wait "$SINK_PID" || { SINK_PID=""; cat "$RUN_TMP/sink.err" >&2; exit 1; }
+	SINK_PID=""
+	cat "$RUN_TMP/sink.out"
+	run_compare "$(cat "$RUN_TMP/sender.out")" "$(cat "$RUN_TMP/sink.out")"
+}
+
+run_teardown() {
+	[ -n "${SINK_PID:-}" ] && kill "$SINK_PID" 2>/dev/null
+	[ -n "${RUN_ID:-}" ] && lab_down "$RUN_ID"
+	rm -rf "$RUN_TMP"
+}
+
+main() {
+	local cmd=${1:-}
+	[ $# -gt 0 ] && shift
+	case $cmd in
+	up) cmd_up "$@" ;;
+	down) cmd_down "$@" ;;
+	status) cmd_status "$@" ;;
+	cleanup) cmd_cleanup "$@" ;;
+	run) cmd_run "$@" ;;
+	-h | --help | help) usage ;;
+	"") usage >&2; exit 2 ;;
+	*) die 2 "unknown command '$cmd'; see $PROG --help" ;;
+	esac
+}
+
+main "$@"
