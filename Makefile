@@ -87,10 +87,14 @@ $(DEMOS:%=demo-%): demo-%: all $(SAMPLE)
 
 demo: $(DEMOS:%=demo-%)
 
-.PHONY: test
+.PHONY: test test-slow
 test: all
 	$(Q)[ -z "$$($(missing_pkgs))" ] || $(MAKE) --no-print-directory deps
 	$(Q)$(BATS) $(BATS_FLAGS) tests
+
+# adds the runs that take minutes: 64 MiB one byte per call, a 2 GiB file
+test-slow:
+	$(Q)ZC_SLOW=1 $(MAKE) --no-print-directory test
 
 # ---- housekeeping -----------------------------------------------------------
 
@@ -111,6 +115,7 @@ help:
 	@echo "  make demo-dma-gather  run sendfile() to a device with scatter-gather"
 	@echo "  make demo             run the four, one after the other"
 	@echo "  make test             run every test (bats; as root for the lab tests)"
+	@echo "  make test-slow        the same, plus the runs that take minutes"
 	@echo "  make format           clang-format the C sources"
 	@echo "  make clean            remove $(BUILD)/"
 	@echo "Variables: V=1 shows full commands; BATS_FLAGS=... is passed to bats."

@@ -160,7 +160,10 @@ lab_down() { # lab_down ID: remove whatever of the lab exists
 	names "$1"
 	local ns
 	for ns in "$TX_NS" "$RX_NS"; do
-		ip netns list | grep -qw "$ns" && say ip netns delete "$ns"
+		ip netns list | grep -qw "$ns" || continue
+		# a namespace outlives its name while a process is inside it
+		[ -n "$(ip netns pids "$ns")" ] && say ip netns pids "$ns" | xargs -r kill -9
+		say ip netns delete "$ns"
 	done
 	# a veth left in this namespace by a lab killed half-way
 	ip link show "$TX_DEV" >/dev/null 2>&1 && say ip link delete "$TX_DEV"

@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# Bad input gets one clear line naming the problem, and the exit status of
+# the contract: 2 for usage or bad input, 1 for a failed transfer.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	F="$BATS_TEST_TMPDIR/file"
+	make_file "$F" 4097
+}
+
+teardown() {
+	sink_stop
+}
+
+# one_line: the output is a single line (no usage dump, no noise)
+one_line() {
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 1
+}
+
+each_demo() { # each_demo STATUS PATTERN ARGS...: every sender fails alike
+	local want=$1 pattern=$2 d
+	shift 2
+	for d in $DEMOS; do
+		run -"$want" zc-"$d" "$@"
+		assert_output --regexp "^zc-$d: $pattern"
+		one_line
+	done
+}
+
+@test "a missing file is named, exit 2" {
+	each_demo 2 "cannot open '.*/nope': No such file or directory" --to 127.0.0.1:9 "$BATS_TEST_TMPDIR/nope"
+}
+
+@test "a directory is refused, exit 2" {
+	each_demo 2 "'.*' is a directory, not a regular file" --to 127.0.0.1:9 "$BATS_TEST_TMPDIR"
+}
+
+@test "a FIFO is refused without hanging, exit 2" {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	each_demo 2 "'.*/fifo' is a FIFO, not a regular file" --to 127.0.0.1:9 "$BATS_TEST_TMPDIR/fifo"
+}
+
+@test "an unreadable file is refused for a non-root user, exit 2" {
+	local dir d
+	dir=$(mktemp -d /tmp/zc-unreadable.XXXX)
+	chmod 755 "$dir"
+	make_file "$dir/secret" 10
+	chmod 000 "$dir/secret"
+	for d in $DEMOS; do
+		if [ "$(id -u)" = 0 ]; then
+			run -2 runuser -u nobody -- "$ROOT/build/zc-$d" --to 127.0.0.1:9 "$dir/secret"
+		else
+			run -2 zc-"$d" --to 127.0.0.1:9 "$dir/secret"
+		fi
+		assert_output --regexp "^zc-$d: cannot open '.*/secret': Permission denied; check its permissions"
+		one_line
+	done
+	rm -rf "$dir"
+}
+
+@test "a bad port is refused, exit 2" {
+	local port
+	for port in abc 70000 0 -1 ""; do
+		each_demo 2 "(bad port|'127.0.0.1:.*' needs a host and a port)" --to "127.0.0.1:$port" "$F"
+	done
+	each_demo 2 "'127.0.0.1' has no port" --to 127.0.0.1 "$F"
+}
+
+@test "an unresolvable host is named, exit 2" {
+	each_demo 2 "cannot resolve host 'no-such-host.invalid'" --to no-such-host.invalid:5201 "$F"
+}
+
+@test "a refused connection says where, exit 1" {
+	# port 1 on loopback: nothing listens there
+	each_demo 1 "cannot connect to 127.0.0.1:1: Connection refused; is zc-sink --listen" --to 127.0.0.1:1 "$F"
+}
+
+@test "a zero, negative or malformed chunk is refused, exit 2" {
+	local c
+	for c in 0 -1 -4096 abc 12Q 2G ""; do
+		each_demo 2 "--chunk must be a size from 1 to 1G" --chunk "$c" --to 127.0.0.1:9 "$F"
+	done
+}
+
+@test "a missing --to, FILE or option value is a usage error, exit 2" {
+	each_demo 2 "--to HOST:PORT is required" "$F"
+	each_demo 2 "give the FILE to send" --to 127.0.0.1:9
+	each_demo 2 "give exactly one FILE" --to 127.0.0.1:9 "$F" "$F"
+	each_demo 2 "unknown option '--bogus'" --bogus --to 127.0.0.1:9 "$F"
+	each_demo 2 "--rate must be a positive number" --rate 0 --to 127.0.0.1:9 "$F"
+	each_demo 2 "--to needs a value" "$F" --to
+}
+
+@test "--help shows usage with an example, exit 0" {
+	local d
+	for d in $DEMOS; do
+		run -0 zc-"$d" --help
+		assert_line --regexp "^Usage: zc-$d --to HOST:PORT"
+		assert_line --partial "Example:"
+	done
+	run -0 zc-sink --help
+	assert_line --regexp "^Usage: zc-sink --listen ADDR:PORT"
+}
+
+@test "a receiver that dies mid-transfer is an error, exit 1" {
+	local d
+	make_file "$F" $((8 * 1024 * 1024))
+	for d in $DEMOS; do
+		sink_start 127.0.0.1
+		# 2 MB/s: the transfer takes seconds, the sink dies after 0.3
+		zc-"$d" --rate 2 --chunk 64K --to "127.0.0.1:$SINK_PORT" "$F" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+		local pid=$!
+		sleep 0.3
+		kill -9 "$SINK_PID"
+		local rc=0
+		wait "$pid" || rc=$?
+		assert_equal "$rc" 1
+		run cat "$BATS_TEST_TMPDIR/out"
+		assert_output --regexp "^zc-$d: the receiver closed the connection after [0-9]+ of 8388608 bytes"
+		one_line
+		SINK_PID=""
+	done
+}
+
+@test "zc-sink refuses a bad or busy address, exit 2" {
+	run -2 zc-sink --listen 127.0.0.1:99999
+	assert_output --partial "bad port '99999'"
+	run -2 zc-sink --listen 192.0.2.1:5201
+	assert_output --partial "cannot listen on 192.0.2.1:5201"
+	sink_start 127.0.0.1
+	run -2 zc-sink --listen "127.0.0.1:$SINK_PORT"
+	assert_output --partial "Address already in use; pick another port"
+	run -2 zc-sink
+	assert_output --partial -- "--listen ADDR:PORT is required"
+}

@@ -1,0 +1,94 @@
+# Loaded by every bats file: assertions, build/ and demos/ on PATH, helpers.
+
+_common_setup() {
+	bats_require_minimum_version 1.5.0
+	bats_load_library bats-support
+	bats_load_library bats-assert
+	bats_load_library bats-file
+	ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+	PATH="$ROOT/build:$ROOT/demos:$PATH"
+	DEMOS="traditional mmap sendfile dma-gather"
+}
+
+require_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, ethtool)"
+}
+
+# make_file PATH BYTES: random content, so that a checksum means something
+make_file() {
+	head -c "$2" /dev/urandom >"$1"
+}
+
+# Same sizes the acceptance names: 0, 1, 4095, 4096, 4097, 1 MiB + 1, 64 MiB
+make_size_files() { # make_size_files DIR
+	local s
+	for s in 0 1 4095 4096 4097 1048577 67108864; do
+		[ -f "$1/f$s" ] || make_file "$1/f$s" "$s"
+	done
+}
+
+# sink_start ADDR [NETNS]: a zc-sink serving connection after connection;
+# sets SINK_PID, SINK_PORT, SINK_OUT.
+sink_start() {
+	local addr=$1 ns=${2:-} i
+	SINK_OUT=$(mktemp "${BATS_TEST_TMPDIR:-/tmp}/sink.XXXX")
+	if [ -n "$ns" ]; then
+		ip netns exec "$ns" zc-sink --listen "$addr:0" >"$SINK_OUT" 2>"$SINK_OUT.err" 3>&- &
+	else
+		zc-sink --listen "$addr:0" >"$SINK_OUT" 2>"$SINK_OUT.err" 3>&- &
+	fi
+	SINK_PID=$!
+	for i in $(seq 100); do
+		SINK_PORT=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$SINK_OUT.err")
+		[ -n "$SINK_PORT" ] && return 0
+		sleep 0.05
+	done
+	echo "zc-sink did not start: $(cat "$SINK_OUT.err")" >&2
+	return 1
+}
+
+sink_stop() {
+	if [ -n "${SINK_PID:-}" ]; then
+		kill "$SINK_PID" 2>/dev/null || true
+		wait "$SINK_PID" 2>/dev/null || true
+	fi
+	SINK_PID=""
+}
+
+# sink_line N: waits for the sink's Nth line and prints it
+sink_line() {
+	local i
+	for i in $(seq 600); do
+		if [ "$(wc -l <"$SINK_OUT")" -ge "$1" ]; then
+			sed -n "$1p" "$SINK_OUT"
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "no line $1 from zc-sink: $(cat "$SINK_OUT.err")" >&2
+	return 1
+}
+
+field() { # field NAME LINE: bytes or crc32 from a summary line
+	case $1 in
+	bytes) sed -n 's/.* \([0-9]*\) bytes.*/\1/p' <<<"$2" ;;
+	crc32) sed -n 's/.*crc32=\([0-9a-f]*\).*/\1/p' <<<"$2" ;;
+	esac
+}
+
+# lab_up SG: a lab of our own for this test; sets LAB_ID and ZCLAB_*.
+# lab_down removes every lab the test made.
+lab_up() {
+	LAB_ID=b$((RANDOM % 100000))
+	LAB_IDS="${LAB_IDS:-} $LAB_ID"
+	eval "$(lab.sh up --id "$LAB_ID" --owner $$ --sg "$1" 2>/dev/null)"
+}
+
+lab_down() {
+	local id
+	for id in ${LAB_IDS:-} ${LAB_ID:-}; do
+		lab.sh down "$id" 2>/dev/null
+	done
+	LAB_IDS="" LAB_ID=""
+	return 0
+}
