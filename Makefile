@@ -36,7 +36,7 @@ missing_pkgs = for d in $(DEPS); do p=$${d%%=*}; f=$${d\#*=}; \
 	*) command -v $$f || test -x /usr/sbin/$$f ;; esac >/dev/null || echo $$p; done
 
 .PHONY: deps
-deps:
+deps: | $(BUILD)
 	$(Q)missing=$$($(missing_pkgs) | tr '\n' ' '); \
 	if [ -z "$$missing" ]; then echo "deps: everything is installed"; exit 0; fi; \
 	if grep -qi ubuntu /etc/os-release 2>/dev/null; then \
