@@ -28,11 +28,13 @@ no_zclab_left() { # no_zclab_left ID
 	lab.sh run traditional "$f" --rate 1 >/dev/null 2>&1 3>&- &
 	RUN_PID=$!
 	id=$RUN_PID
-	for i in $(seq 100); do
-		ip netns pids "zclab-$id-tx" 2>/dev/null | grep -q . && break
+	# wait until the demo itself runs inside the lab's sender namespace
+	for i in $(seq 200); do
+		ip netns pids "zclab-$id-tx" 2>/dev/null | xargs -r ps -o comm= -p |
+			grep -qx zc-traditional && break
 		sleep 0.05
 	done
-	run ip netns pids "zclab-$id-tx"
+	run -0 ip netns pids "zclab-$id-tx"
 	refute_output ""
 	kill -9 "$RUN_PID"
 	wait "$RUN_PID" 2>/dev/null || true
