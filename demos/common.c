@@ -458,41 +458,79 @@ static int opts_parse(int argc, char **argv, const struct zc_demo *d,
 	return 0;
 }
 
-static void summary_print(const struct zc_demo *d, const struct zc_run *run,
-			  uint32_t crc, uint64_t ns)
+/*
+ * After our shutdown(SHUT_WR), zc-sink answers with one line, "received N
+ * bytes crc32=X". Returns 1 when it matches what we sent, 0 when the
+ * receiver said nothing (not a zc-sink), -1 when it disagrees.
+ */
+static int receiver_verdict(const struct zc_run *run, uint32_t crc)
 {
-	char rate[64], dev[IF_NAMESIZE];
-	int sg;
+	char buf[128];
+	unsigned long long bytes;
+	unsigned int rcrc;
+	size_t got = 0;
+	ssize_t n;
 
-	sock_egress(run->sock_fd, dev, sizeof(dev));
-	sg = dev_sg(dev);
+	while (got < sizeof(buf) - 1) {
+		n = read(run->sock_fd, buf + got, sizeof(buf) - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	buf[got] = '\0';
+	if (sscanf(buf, "received %llu bytes crc32=%x", &bytes, &rcrc) != 2)
+		return 0;
+	if (bytes == run->sent && rcrc == crc)
+		return 1;
+	fprintf(stderr, "%s: the receiver got %llu bytes crc32=%08x, but we sent %" PRIu64 " bytes crc32=%08x\n",
+		run->prog, bytes, rcrc, run->sent, crc);
+	return -1;
+}
+
+static void summary_print(const struct zc_demo *d, const struct zc_run *run,
+			  uint32_t crc, uint64_t ns, int verdict,
+			  const char *dev)
+{
+	char rate[64];
+	int sg = dev_sg(dev);
+
 	zc_print_rate(rate, sizeof(rate), run->sent, ns);
-	printf("%s: sent %" PRIu64 " bytes crc32=%08x in %s; %" PRIu64 " %s calls, chunk %zu; egress %s, scatter-gather %s\n",
+	printf("%s: sent %" PRIu64 " bytes crc32=%08x in %s; %" PRIu64 " %s calls, chunk %zu; egress %s, scatter-gather %s; %s\n",
 	       d->prog, run->sent, crc, rate, run->calls, d->calls, run->chunk,
-	       dev, sg < 0 ? "unknown" : sg ? "on" : "off");
+	       dev, sg < 0 ? "unknown" : sg ? "on" : "off",
+	       verdict > 0 ? "receiver agrees" : "receiver unconfirmed");
 	if (d->wants_gather && sg == 0)
-		fprintf(stderr, "%s: warning: %s cannot gather (scatter-gather off), so the kernel copied every byte once at segmentation; that is the sendfile demo, not DMA gather\n",
+		fprintf(stderr, "%s: warning: %s cannot gather (scatter-gather off): the kernel must copy every byte when it cuts the segments, which is the sendfile demo, not DMA gather\n",
 			d->prog, dev);
 }
 
 static int transfer(const struct zc_demo *d, struct zc_run *run)
 {
+	char dev[IF_NAMESIZE];
 	uint64_t ns;
 	uint32_t crc;
+	int verdict;
 
+	/* the egress device, asked while the connection is surely up */
+	sock_egress(run->sock_fd, dev, sizeof(dev));
 	run->start_ns = zc_now_ns();
 	if (d->send(run))
 		return ZC_EXIT_FAIL;
 	ns = zc_now_ns() - run->start_ns;
 	if (run->sent != run->size)
 		return zc_fail_shrunk(run), ZC_EXIT_FAIL;
+	/* end of file: the receiver sees EOF and answers with its verdict */
+	shutdown(run->sock_fd, SHUT_WR);
 	if (file_crc32(run->file_fd, run->sent, &crc)) {
 		fprintf(stderr, "%s: cannot compute the checksum of '%s'\n",
 			d->prog, run->path);
 		return ZC_EXIT_FAIL;
 	}
-	summary_print(d, run, crc, ns);
-	return ZC_EXIT_OK;
+	verdict = receiver_verdict(run, crc);
+	summary_print(d, run, crc, ns, verdict, dev);
+	return verdict < 0 ? ZC_EXIT_FAIL : ZC_EXIT_OK;
 }
 
 int zc_sender_main(int argc, char **argv, const struct zc_demo *d)

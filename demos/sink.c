@@ -150,6 +150,10 @@ static int conn_receive(int fd, const char *peer)
 	printf(PROG ": received %" PRIu64 " bytes crc32=%08lx in %s from %s\n",
 	       bytes, crc, rate, peer);
 	fflush(stdout);
+	/* the verdict, back to the sender, so that it can check it too */
+	n = snprintf(buf, sizeof(buf), "received %" PRIu64 " bytes crc32=%08lx\n",
+		     bytes, crc);
+	send(fd, buf, n, MSG_NOSIGNAL);
 	return 0;
 }
 

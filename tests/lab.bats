@@ -18,7 +18,7 @@ teardown() {
 sg_of() {
 	run -0 lab.sh run "$1" "$F"
 	assert_line --regexp '^match: 300000 bytes'
-	sed -n "s/^zc-$1: .*egress zclab-[a-z0-9]*-t, scatter-gather \([a-z]*\)$/\1/p" <<<"$output"
+	sed -n "s/^zc-$1: .*egress zclab-[a-z0-9]*-t, scatter-gather \([a-z]*\); receiver agrees$/\1/p" <<<"$output"
 }
 
 @test "the lab turns scatter-gather off for sendfile and on for the others" {
@@ -32,7 +32,7 @@ sg_of() {
 @test "--sg overrides the demo's default, and ethtool agrees" {
 	require_root
 	run -0 lab.sh run --sg off traditional "$F"
-	assert_line --regexp 'egress zclab-[a-z0-9]+-t, scatter-gather off$'
+	assert_line --regexp 'egress zclab-[a-z0-9]+-t, scatter-gather off; receiver agrees$'
 	lab_up off
 	run -0 ip netns exec "$ZCLAB_TX_NS" ethtool -k "$ZCLAB_TX_DEV"
 	assert_line "scatter-gather: off"

@@ -42,6 +42,8 @@ send_cells() {
 		[ "$(field bytes "$got")" = "$size" ] || fail "zc-$demo size $size chunk $chunk: sink says: $got"
 		[ "$(field crc32 "$got")" = "$(field crc32 "$sent")" ] ||
 			fail "zc-$demo size $size chunk $chunk: checksums differ: $sent / $got"
+		[[ "$sent" == *"; receiver agrees" ]] ||
+			fail "zc-$demo size $size chunk $chunk: the sender did not get the receiver's verdict: $sent"
 	done
 }
 
