@@ -388,7 +388,8 @@ static void usage(const struct zc_demo *d, FILE *out)
 		"  %s --to 127.0.0.1:5201 --chunk 64K build/sample-64M.bin\n"
 		"\nThe summary gives the bytes sent and their CRC-32; zc-sink prints the same\n"
 		"two for what it received, so the two lines must agree.\n"
-		"Exit status: 0 sent, 1 the transfer failed, 2 bad usage or input.\n",
+		"Exit status: 0 sent, 1 the transfer failed or the receiver disagrees,\n"
+		"2 bad usage or input.\n",
 		d->prog, d->what, d->prog);
 }
 
