@@ -7,12 +7,22 @@
 
 BUILD := build
 CFLAGS ?= -O2 -g
-ZC_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+# messages may be cut short on purpose: snprintf truncation is not a bug here
+ZC_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE \
 	-D_FILE_OFFSET_BITS=64 -MMD -MP
 BATS ?= bats
 
 DEMOS := traditional mmap sendfile dma-gather
-BINS := $(DEMOS:%=$(BUILD)/zc-%) $(BUILD)/zc-sink
+BINS := $(DEMOS:%=$(BUILD)/zc-%) $(BUILD)/zc-sink $(BUILD)/zcviz
+VIZ_OBJS := $(patsubst viz/%.c,$(BUILD)/viz/%.o,$(wildcard viz/*.c))
+
+# the BPF side: clang for the program, bpftool for vmlinux.h and the skeleton
+CLANG ?= clang
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
+LIBBPF_CFLAGS = $(shell pkg-config --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS = $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 SAMPLE := $(BUILD)/sample-64M.bin
 
 ifneq ($(V),1)
@@ -74,6 +84,34 @@ $(BUILD)/zc-%: $(BUILD)/demos/$$(subst -,_,$$*).o $(BUILD)/demos/common.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -lz -o $@
 
+# ---- the instrument -----------------------------------------------------------
+
+# The kernel's own types, for CO-RE: from the running kernel's BTF.
+$(BUILD)/vmlinux.h: $(BUILD)/.deps-ok
+	$(call msg,GEN,$@)
+	$(Q)[ -r /sys/kernel/btf/vmlinux ] || { echo "make: this kernel has no BTF (/sys/kernel/btf/vmlinux), so zcviz cannot be built; it needs CONFIG_DEBUG_INFO_BTF=y (the demos build with: make $(BINS:$(BUILD)/zcviz=))" >&2; exit 3; }
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c >$@
+
+$(BUILD)/zc.bpf.o: bpf/zc.bpf.c bpf/zc.h $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+		-I$(BUILD) $(LIBBPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/zc.skel.h: $(BUILD)/zc.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name zc_bpf >$@
+
+$(BUILD)/viz/%.o: viz/%.c $(BUILD)/zc.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $(LIBBPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/zcviz: $(VIZ_OBJS) $(BUILD)/demos/common.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lz -lm -o $@
+
+# ---- the samples ----------------------------------------------------------------
+
 # A 64 MiB file of random bytes, so that a checksum means something.
 $(SAMPLE): | $(BUILD)
 	$(call msg,GEN,$@)
@@ -100,7 +138,7 @@ test-slow:
 
 .PHONY: format clean help
 format:
-	$(Q)clang-format -i demos/*.c demos/*.h
+	$(Q)clang-format -i demos/*.c demos/*.h viz/*.c viz/*.h bpf/*.c bpf/*.h
 
 clean:
 	$(Q)rm -rf $(BUILD)
@@ -120,4 +158,4 @@ help:
 	@echo "  make clean            remove $(BUILD)/"
 	@echo "Variables: V=1 shows full commands; BATS_FLAGS=... is passed to bats."
 
--include $(wildcard $(BUILD)/demos/*.d)
+-include $(wildcard $(BUILD)/demos/*.d $(BUILD)/viz/*.d)

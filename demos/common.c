@@ -316,8 +316,7 @@ static int sockaddr_same_ip(const struct sockaddr *a, const struct sockaddr *b)
 	return 0;
 }
 
-/* Is scatter-gather on for this device? 1 yes, 0 no, -1 unknown. */
-static int dev_sg(const char *dev)
+int zc_dev_sg(const char *dev)
 {
 	struct ethtool_value ev = { .cmd = ETHTOOL_GSG };
 	struct ifreq ifr = { 0 };
@@ -333,11 +332,7 @@ static int dev_sg(const char *dev)
 	return rc < 0 ? -1 : !!ev.data;
 }
 
-/*
- * Finds the device the connection leaves by: the one holding our local
- * address, or lo when the peer is an address of this machine too.
- */
-static void sock_egress(int sock, char *dev, size_t devlen)
+void zc_sock_egress(int sock, char *dev, size_t devlen)
 {
 	struct sockaddr_storage local, peer;
 	socklen_t ll = sizeof(local), pl = sizeof(peer);
@@ -371,7 +366,7 @@ struct sender_opts {
 	int step_fd;
 };
 
-static void usage(const struct zc_demo *d, FILE *out)
+static void usage(const struct zc_sender *d, FILE *out)
 {
 	fprintf(out,
 		"Usage: %s --to HOST:PORT [--chunk BYTES] [--rate MBPS] FILE\n"
@@ -402,7 +397,7 @@ static int bad_usage(const char *prog, const char *fmt, const char *arg)
 }
 
 /* Returns 0 to go on, 1 when --help or --version was answered, -1 on error. */
-static int opts_parse(int argc, char **argv, const struct zc_demo *d,
+static int opts_parse(int argc, char **argv, const struct zc_sender *d,
 		      struct sender_opts *o)
 {
 	static const struct option longopts[] = {
@@ -490,12 +485,12 @@ static int receiver_verdict(const struct zc_run *run, uint32_t crc)
 	return -1;
 }
 
-static void summary_print(const struct zc_demo *d, const struct zc_run *run,
+static void summary_print(const struct zc_sender *d, const struct zc_run *run,
 			  uint32_t crc, uint64_t ns, int verdict,
 			  const char *dev)
 {
 	char rate[64];
-	int sg = dev_sg(dev);
+	int sg = zc_dev_sg(dev);
 
 	zc_print_rate(rate, sizeof(rate), run->sent, ns);
 	printf("%s: sent %" PRIu64 " bytes crc32=%08x in %s; %" PRIu64 " %s calls, chunk %zu; egress %s, scatter-gather %s; %s\n",
@@ -507,7 +502,7 @@ static void summary_print(const struct zc_demo *d, const struct zc_run *run,
 			d->prog, dev);
 }
 
-static int transfer(const struct zc_demo *d, struct zc_run *run)
+static int transfer(const struct zc_sender *d, struct zc_run *run)
 {
 	char dev[IF_NAMESIZE];
 	uint64_t ns;
@@ -515,7 +510,7 @@ static int transfer(const struct zc_demo *d, struct zc_run *run)
 	int verdict;
 
 	/* the egress device, asked while the connection is surely up */
-	sock_egress(run->sock_fd, dev, sizeof(dev));
+	zc_sock_egress(run->sock_fd, dev, sizeof(dev));
 	run->start_ns = zc_now_ns();
 	if (d->send(run))
 		return ZC_EXIT_FAIL;
@@ -534,7 +529,7 @@ static int transfer(const struct zc_demo *d, struct zc_run *run)
 	return verdict < 0 ? ZC_EXIT_FAIL : ZC_EXIT_OK;
 }
 
-int zc_sender_main(int argc, char **argv, const struct zc_demo *d)
+int zc_sender_main(int argc, char **argv, const struct zc_sender *d)
 {
 	struct sender_opts o = { .chunk = DEFAULT_CHUNK, .step_fd = -1 };
 	struct zc_run run = { .prog = d->prog, .file_fd = -1, .sock_fd = -1 };

@@ -37,7 +37,7 @@ struct zc_run {
 };
 
 /* What distinguishes one demo from another. */
-struct zc_demo {
+struct zc_sender {
 	const char *prog; /* program name, "zc-sendfile" */
 	const char *what; /* one line for --help */
 	const char *calls; /* syscall name(s) for the summary, "sendfile" */
@@ -46,7 +46,7 @@ struct zc_demo {
 };
 
 /* Parses the command line, runs demo->send and prints the summary. */
-int zc_sender_main(int argc, char **argv, const struct zc_demo *demo);
+int zc_sender_main(int argc, char **argv, const struct zc_sender *demo);
 
 /*
  * The step handshake: with --step-fd, wait for one byte before each
@@ -73,6 +73,13 @@ int zc_parse_size(const char *s, uint64_t *out);
 int zc_split_hostport(const char *prog, const char *arg, char *host,
 		      size_t hostlen, char *port, size_t portlen);
 uint64_t zc_now_ns(void);
+/*
+ * The device a connected socket leaves by: the one holding its local
+ * address, or lo when the peer is an address of this machine too.
+ */
+void zc_sock_egress(int sock, char *dev, size_t devlen);
+/* Is scatter-gather on for this device? 1 yes, 0 no, -1 unknown. */
+int zc_dev_sg(const char *dev);
 void zc_print_rate(char *out, size_t outlen, uint64_t bytes, uint64_t ns);
 
 #endif /* ZC_COMMON_H */

@@ -41,7 +41,7 @@ static int send_file(struct zc_run *run)
 
 int main(int argc, char **argv)
 {
-	static const struct zc_demo demo = {
+	static const struct zc_sender sender = {
 		.prog = "zc-dma-gather",
 		.what = "Send FILE over TCP with sendfile() to a device with scatter-gather: the NIC\n"
 			"gathers page-cache pages itself and the CPU copies nothing. The summary says\n"
@@ -51,5 +51,5 @@ int main(int argc, char **argv)
 		.wants_gather = 1,
 	};
 
-	return zc_sender_main(argc, argv, &demo);
+	return zc_sender_main(argc, argv, &sender);
 }

@@ -45,7 +45,7 @@ static int send_file(struct zc_run *run)
 
 int main(int argc, char **argv)
 {
-	static const struct zc_demo demo = {
+	static const struct zc_sender sender = {
 		.prog = "zc-mmap",
 		.what = "Send FILE over TCP with mmap() + write(): the file's pages are mapped into\n"
 			"this program instead of copied; write() copies them once into the socket.",
@@ -53,5 +53,5 @@ int main(int argc, char **argv)
 		.send = send_file,
 	};
 
-	return zc_sender_main(argc, argv, &demo);
+	return zc_sender_main(argc, argv, &sender);
 }

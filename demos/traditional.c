@@ -50,7 +50,7 @@ static int send_file(struct zc_run *run)
 
 int main(int argc, char **argv)
 {
-	static const struct zc_demo demo = {
+	static const struct zc_sender sender = {
 		.prog = "zc-traditional",
 		.what = "Send FILE over TCP with read() + write(): every byte is copied from the\n"
 			"page cache into this program's buffer, then from the buffer into the socket.",
@@ -58,5 +58,5 @@ int main(int argc, char **argv)
 		.send = send_file,
 	};
 
-	return zc_sender_main(argc, argv, &demo);
+	return zc_sender_main(argc, argv, &sender);
 }

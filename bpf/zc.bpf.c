@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The instrument's kernel half: tracepoint programs that count, for one
+ * sender process, every system call, every copy and every page reference
+ * of the file on its way from disk to the NIC. Tracepoints only (tp/,
+ * tp_btf/): kprobes and fentry are not available everywhere, and
+ * tracepoints are the kernel's stable interface. DESIGN.md section 4 says
+ * which tracepoint proves which arrow.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "zc.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define MSG_SPLICE_PAGES 0x8000000 /* a #define, so not in BTF */
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define USER_ADDR_END 0x00007ffffffff000UL /* x86-64 TASK_SIZE_MAX */
+
+/* Filters, set by viz/trace.c before load. */
+const volatile __u32 sender_tgid;
+const volatile __u32 sink_tgid;
+const volatile __u64 file_ino;
+const volatile __u32 file_kdev; /* kernel dev_t: MAJOR << 20 | MINOR */
+const volatile __u32 egress_ifindex;
+const volatile __u32 egress_netns; /* inode of the device's netns */
+const volatile __u16 flow_port; /* the receiver's TCP port */
+const volatile bool emit_events;
+/* syscall numbers differ by architecture: the loader fills them in */
+const volatile __s32 nr_read, nr_pread64, nr_readv, nr_preadv, nr_preadv2;
+const volatile __s32 nr_write, nr_writev, nr_pwrite64, nr_sendto, nr_sendmsg;
+const volatile __s32 nr_sendfile, nr_mmap;
+
+/* Results, read by viz/trace.c through the skeleton's bss. */
+__u64 zc_counters[ZC_NR_COUNTERS];
+__u64 zc_syscalls[ZC_NR_SYSCALLS];
+/* highest TCP sequence number seen at each point (payload above it is new) */
+__u32 seq_high[2];
+bool seq_seen[2];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+/* A system call of the sender between its entry and its exit. */
+struct call {
+	__s64 nr;
+	__u64 args[3];
+	__u32 fd_kind;
+	__u32 send_kind;
+	__u64 ts_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, struct call);
+} calls SEC(".maps");
+
+static __always_inline void count(int c, __u64 v)
+{
+	__sync_fetch_and_add(&zc_counters[c], v);
+}
+
+static __always_inline bool is_sender(void)
+{
+	return (bpf_get_current_pid_tgid() >> 32) == sender_tgid;
+}
+
+static __always_inline struct call *current_call(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	return bpf_map_lookup_elem(&calls, &tid);
+}
+
+/* fd -> struct file -> inode, through the task's file table (CO-RE). */
+static __always_inline __u32 fd_kind(long fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+	struct inode *inode;
+	struct socket *sock;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return ZC_FD_OTHER;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return ZC_FD_OTHER;
+	inode = BPF_CORE_READ(f, f_inode);
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFSOCK) {
+		sock = BPF_CORE_READ(f, private_data);
+		/* TCP only: getifaddrs() talks netlink over a socket too */
+		return BPF_CORE_READ(sock, sk, sk_protocol) == IPPROTO_TCP ?
+			       ZC_FD_SOCKET :
+			       ZC_FD_OTHER;
+	}
+	if (BPF_CORE_READ(inode, i_ino) == file_ino &&
+	    BPF_CORE_READ(inode, i_sb, s_dev) == file_kdev)
+		return ZC_FD_FILE;
+	return ZC_FD_OTHER;
+}
+
+static __always_inline bool is_read(long nr)
+{
+	return nr == nr_read || nr == nr_pread64 || nr == nr_readv ||
+	       nr == nr_preadv || nr == nr_preadv2;
+}
+
+static __always_inline bool is_send(long nr)
+{
+	return nr == nr_write || nr == nr_writev || nr == nr_pwrite64 ||
+	       nr == nr_sendto || nr == nr_sendmsg;
+}
+
+/* ---- the transfer window ---------------------------------------------
+ *
+ * Syscalls, mode switches, faults and context switches count from the
+ * entry of the first data-moving call (read of the file, send on the TCP
+ * socket, sendfile, mmap of the file) to the exit of the last one: the
+ * program's start-up and its checksum afterwards are not the lesson.
+ * Counts run in `running` and are committed at each data call's exit;
+ * the per-syscall counts of the calls in between wait in `pending`.
+ */
+#define PENDING_MAX 32
+
+__u64 running[ZC_NR_COUNTERS];
+bool window_open;
+__u32 pending_nr[PENDING_MAX];
+__u32 pending_n;
+
+static __always_inline void wcount(int c)
+{
+	if (window_open)
+		__sync_fetch_and_add(&running[c], 1);
+}
+
+static __always_inline void window_commit(void)
+{
+	static const int windowed[] = {
+		ZC_C_SYS_ENTER,	    ZC_C_SYS_EXIT,	 ZC_C_FAULTS_USER,
+		ZC_C_FAULTS_KERNEL, ZC_C_CS_VOLUNTARY, ZC_C_CS_INVOLUNTARY,
+	};
+	__u32 i, nr;
+
+	for (i = 0; i < sizeof(windowed) / sizeof(windowed[0]); i++)
+		zc_counters[windowed[i]] = running[windowed[i]];
+	for (i = 0; i < PENDING_MAX && i < pending_n; i++) {
+		nr = pending_nr[i];
+		if (nr < ZC_NR_SYSCALLS)
+			__sync_fetch_and_add(&zc_syscalls[nr], 1);
+	}
+	pending_n = 0;
+}
+
+static __always_inline bool is_data_call(const struct call *c)
+{
+	return (is_read(c->nr) && c->fd_kind == ZC_FD_FILE) ||
+	       (is_send(c->nr) && c->fd_kind == ZC_FD_SOCKET) ||
+	       c->nr == nr_sendfile ||
+	       (c->nr == nr_mmap && c->fd_kind == ZC_FD_FILE);
+}
+
+/* ---- mode switches and what each syscall moved ---------------------- */
+
+SEC("tp/raw_syscalls/sys_enter")
+int zc_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct call c = {};
+	__u32 n;
+
+	if (!is_sender())
+		return 0;
+	c.nr = ctx->id;
+	c.args[0] = ctx->args[0];
+	c.args[1] = ctx->args[1];
+	c.args[2] = ctx->args[2];
+	if (is_read(c.nr) || is_send(c.nr) || c.nr == nr_sendfile)
+		c.fd_kind = fd_kind(ctx->args[0]); /* sendfile: the socket */
+	else if (c.nr == nr_mmap)
+		c.fd_kind = fd_kind(ctx->args[4]);
+	c.ts_ns = bpf_ktime_get_ns();
+	if (is_data_call(&c) && !window_open) {
+		window_open = true;
+		zc_counters[ZC_C_FIRST_NS] = c.ts_ns;
+	}
+	wcount(ZC_C_SYS_ENTER);
+	n = pending_n;
+	if (window_open && n < PENDING_MAX) {
+		pending_nr[n] = (__u32)c.nr;
+		pending_n = n + 1;
+	}
+	bpf_map_update_elem(&calls, &tid, &c, BPF_ANY);
+	return 0;
+}
+
+/* Bytes a socket accepted, by how tcp_sendmsg_locked saw them. */
+static __always_inline void send_account(const struct call *c, long ret,
+					 int unseen)
+{
+	if (c->send_kind == ZC_SEND_COPY)
+		count(ZC_C_SEND_COPY_BYTES, ret);
+	else if (c->send_kind == ZC_SEND_REF)
+		count(ZC_C_SEND_REF_BYTES, ret);
+	else
+		count(unseen, ret);
+}
+
+static __always_inline void call_account(const struct call *c, long ret)
+{
+	if (is_read(c->nr)) {
+		count(ZC_C_FILE_READ_BYTES, ret);
+		count(ZC_C_FILE_READ_CALLS, 1);
+	} else if (is_send(c->nr)) {
+		count(ZC_C_SOCK_SEND_BYTES, ret);
+		count(ZC_C_SOCK_SEND_CALLS, 1);
+		send_account(c, ret, ZC_C_SEND_UNSEEN_WRITE);
+	} else if (c->nr == nr_sendfile) {
+		count(ZC_C_SENDFILE_BYTES, ret);
+		count(ZC_C_SENDFILE_CALLS, 1);
+		send_account(c, ret, ZC_C_SEND_UNSEEN_SENDFILE);
+	} else {
+		count(ZC_C_FILE_MAP_BYTES, c->args[1]);
+	}
+}
+
+static __always_inline void call_emit(const struct call *c, long ret)
+{
+	struct zc_event *e;
+
+	if (!emit_events)
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(ZC_C_EVENTS_LOST, 1);
+		return;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->type = ZC_EV_SYSCALL;
+	e->nr = c->nr;
+	e->ret = ret;
+	e->args[0] = c->args[0];
+	e->args[1] = c->args[1];
+	e->args[2] = c->args[2];
+	e->fd_kind = c->fd_kind;
+	e->send_kind = c->send_kind;
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("tp/raw_syscalls/sys_exit")
+int zc_sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct call *c;
+	long ret = ctx->ret;
+
+	if (!is_sender())
+		return 0;
+	c = bpf_map_lookup_elem(&calls, &tid);
+	if (!c) /* entered before we attached */
+		return 0;
+	wcount(ZC_C_SYS_EXIT);
+	/* errors are negative; mmap()'s user addresses are not */
+	if (is_data_call(c) && ret >= 0) {
+		if (ret > 0)
+			call_account(c, ret);
+		zc_counters[ZC_C_LAST_NS] = bpf_ktime_get_ns();
+		window_commit();
+	}
+	call_emit(c, ret);
+	bpf_map_delete_elem(&calls, &tid);
+	return 0;
+}
+
+/* ---- how the socket takes the data: copy or page references --------- */
+
+/*
+ * Fires once per socket-buffer fill inside tcp_sendmsg_locked(). write()
+ * arrives with a user-memory iterator and is copied; sendfile() arrives
+ * with MSG_SPLICE_PAGES and a bvec of page-cache pages, which the socket
+ * buffer references without copying.
+ */
+SEC("tp_btf/tcp_sendmsg_locked")
+int BPF_PROG(zc_tcp_sendmsg, const struct sock *sk, const struct msghdr *msg,
+	     const struct sk_buff *skb, int size_goal)
+{
+	struct call *c;
+
+	if (!is_sender())
+		return 0;
+	c = current_call();
+	if (c && c->send_kind == ZC_SEND_NONE)
+		c->send_kind = (msg->msg_flags & MSG_SPLICE_PAGES) ?
+				       ZC_SEND_REF : ZC_SEND_COPY;
+	return 0;
+}
+
+/* ---- disk -> page cache --------------------------------------------- */
+
+SEC("tp/filemap/mm_filemap_add_to_page_cache")
+int zc_cache_add(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
+{
+	__u64 bytes = 4096ULL << ctx->order;
+	struct zc_event *e;
+
+	if (ctx->i_ino != file_ino || ctx->s_dev != file_kdev)
+		return 0;
+	count(ZC_C_CACHE_ADD_BYTES, bytes);
+	count(ZC_C_CACHE_ADD_EVENTS, 1);
+	if (!emit_events)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(ZC_C_EVENTS_LOST, 1);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->type = ZC_EV_CACHE_ADD;
+	e->ret = bytes;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* ---- page faults, context switches, CPU time ------------------------ */
+
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(zc_fault_user, unsigned long address, struct pt_regs *regs,
+	     unsigned long error_code)
+{
+	if (is_sender())
+		wcount(ZC_C_FAULTS_USER);
+	return 0;
+}
+
+/* write() from a fresh mmap() faults here: the kernel touches user pages */
+SEC("tp_btf/page_fault_kernel")
+int BPF_PROG(zc_fault_kernel, unsigned long address, struct pt_regs *regs,
+	     unsigned long error_code)
+{
+	if (is_sender() && address < USER_ADDR_END)
+		wcount(ZC_C_FAULTS_KERNEL);
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(zc_sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next, unsigned int prev_state)
+{
+	if (prev->tgid != sender_tgid)
+		return 0;
+	/* it gave up the CPU to wait (voluntary), or was preempted */
+	if (prev_state != 0 && !preempt)
+		wcount(ZC_C_CS_VOLUNTARY);
+	else
+		wcount(ZC_C_CS_INVOLUNTARY);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(zc_process_exit, struct task_struct *p)
+{
+	if (p->pid != sender_tgid)
+		return 0;
+	zc_counters[ZC_C_CPU_USER_NS] = p->utime;
+	zc_counters[ZC_C_CPU_SYS_NS] = p->stime;
+	zc_counters[ZC_C_CPU_RUN_NS] = p->se.sum_exec_runtime;
+	return 0;
+}
+
+/* ---- socket buffer -> NIC ------------------------------------------- */
+
+/*
+ * The flow's payload on the egress device, split into the part in the
+ * skb's linear area and the part in page fragments. Only payload above
+ * the highest sequence number seen so far counts, so that a
+ * retransmission is not counted twice.
+ */
+static __always_inline void skb_account(const struct sk_buff *skb,
+					const struct net_device *dev, int at)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	unsigned char *data = BPF_CORE_READ(skb, data);
+	__u16 th = BPF_CORE_READ(skb, transport_header);
+	__u32 len = BPF_CORE_READ(skb, len);
+	__u32 paged = BPF_CORE_READ(skb, data_len);
+	__u32 hdr, linear, pay, seq, end, fresh, high;
+	struct tcphdr tcp;
+	int base = at == ZC_NET_QUEUE ? ZC_C_Q_SKBS : ZC_C_X_SKBS;
+
+	if (BPF_CORE_READ(dev, ifindex) != egress_ifindex ||
+	    BPF_CORE_READ(dev, nd_net.net, ns.inum) != egress_netns)
+		return;
+	if (th == (__u16)~0U ||
+	    bpf_probe_read_kernel(&tcp, sizeof(tcp), head + th) ||
+	    bpf_ntohs(tcp.dest) != flow_port)
+		return;
+	hdr = th + tcp.doff * 4 - (__u32)(data - head);
+	linear = len - paged > hdr ? len - paged - hdr : 0;
+	pay = linear + paged;
+	if (!pay)
+		return; /* a pure ACK, SYN or FIN */
+	count(base, 1);
+	seq = bpf_ntohl(tcp.seq);
+	end = seq + pay;
+	high = seq_seen[at & 1] ? seq_high[at & 1] : seq;
+	fresh = (__s32)(end - high) > 0 ?
+			end - ((__s32)(seq - high) > 0 ? seq : high) :
+			0;
+	if (fresh) {
+		seq_high[at & 1] = end;
+		seq_seen[at & 1] = true;
+	}
+	/* ZC_C_*_PAGED, _LINEAR and _RESENT follow _SKBS */
+	count(base + 3, pay - fresh);
+	linear = (__u64)fresh * linear / pay;
+	count(base + 1, fresh - linear);
+	count(base + 2, linear);
+}
+
+SEC("tp_btf/net_dev_queue")
+int BPF_PROG(zc_net_dev_queue, struct sk_buff *skb)
+{
+	skb_account(skb, BPF_CORE_READ(skb, dev), ZC_NET_QUEUE);
+	return 0;
+}
+
+SEC("tp_btf/net_dev_start_xmit")
+int BPF_PROG(zc_net_dev_start_xmit, const struct sk_buff *skb,
+	     const struct net_device *dev)
+{
+	skb_account(skb, dev, ZC_NET_XMIT);
+	return 0;
+}
+
+/* ---- the receiver's copy into its buffer ---------------------------- */
+
+SEC("tp/skb/skb_copy_datagram_iovec")
+int zc_rx_copy(struct trace_event_raw_skb_copy_datagram_iovec *ctx)
+{
+	if ((bpf_get_current_pid_tgid() >> 32) == sink_tgid)
+		count(ZC_C_RX_COPY_BYTES, ctx->len);
+	return 0;
+}

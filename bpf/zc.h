@@ -1,0 +1,92 @@
+/*
+ * What bpf/zc.bpf.c and viz/ share: counter indices and the ring-buffer
+ * event. Fixed-width types only, so that both sides agree on the layout.
+ */
+#ifndef ZC_H
+#define ZC_H
+
+#define ZC_NR_SYSCALLS 512 /* syscall numbers counted one by one */
+#define ZC_DEV_LEN 16 /* IFNAMSIZ */
+
+/* Counters: one __u64 each in the BPF global zc_counters[] (.bss). */
+enum zc_counter {
+	/* the sender's system calls (raw_syscalls:sys_enter/sys_exit) */
+	ZC_C_SYS_ENTER,
+	ZC_C_SYS_EXIT,
+	ZC_C_FILE_READ_BYTES, /* read()/pread64()/readv() of the file */
+	ZC_C_FILE_READ_CALLS,
+	ZC_C_FILE_MAP_BYTES, /* mmap() of the file: length mapped */
+	ZC_C_SOCK_SEND_BYTES, /* write()/sendto()/... returns on a socket */
+	ZC_C_SOCK_SEND_CALLS,
+	ZC_C_SENDFILE_BYTES, /* sendfile() returns */
+	ZC_C_SENDFILE_CALLS,
+	/* how the socket took those bytes (tcp:tcp_sendmsg_locked) */
+	ZC_C_SEND_COPY_BYTES, /* from a user-memory iterator: copied */
+	ZC_C_SEND_REF_BYTES, /* MSG_SPLICE_PAGES: page references */
+	ZC_C_SEND_UNSEEN_WRITE, /* tcp_sendmsg_locked did not fire: write() */
+	ZC_C_SEND_UNSEEN_SENDFILE, /* ... sendfile() */
+	/* the file's pages (filemap:mm_filemap_add_to_page_cache) */
+	ZC_C_CACHE_ADD_BYTES,
+	ZC_C_CACHE_ADD_EVENTS,
+	/* the sender's page faults (exceptions:page_fault_user/kernel) */
+	ZC_C_FAULTS_USER,
+	ZC_C_FAULTS_KERNEL, /* the kernel touching user memory (copy_from_user) */
+	/* scheduler context switches of the sender (sched:sched_switch) */
+	ZC_C_CS_VOLUNTARY,
+	ZC_C_CS_INVOLUNTARY,
+	/* the flow's payload on the egress device, first sending only
+	 * (net:net_dev_queue before GSO, net:net_dev_start_xmit after) */
+	ZC_C_Q_SKBS,
+	ZC_C_Q_PAGED,
+	ZC_C_Q_LINEAR,
+	ZC_C_Q_RESENT, /* payload seen again: retransmissions */
+	ZC_C_X_SKBS,
+	ZC_C_X_PAGED,
+	ZC_C_X_LINEAR,
+	ZC_C_X_RESENT,
+	/* the receiver's copy to user space (skb:skb_copy_datagram_iovec) */
+	ZC_C_RX_COPY_BYTES,
+	/* time: first and last transfer syscall of the sender */
+	ZC_C_FIRST_NS,
+	ZC_C_LAST_NS,
+	/* the sender's CPU time at exit (sched:sched_process_exit) */
+	ZC_C_CPU_USER_NS,
+	ZC_C_CPU_SYS_NS,
+	ZC_C_CPU_RUN_NS,
+	ZC_C_EVENTS_LOST, /* ring buffer full */
+	ZC_NR_COUNTERS
+};
+
+/* What a file descriptor argument refers to. */
+enum zc_fd_kind {
+	ZC_FD_OTHER,
+	ZC_FD_FILE, /* the file being sent */
+	ZC_FD_SOCKET,
+};
+
+/* How tcp_sendmsg_locked saw the data of one send call. */
+enum zc_send_kind {
+	ZC_SEND_NONE,
+	ZC_SEND_COPY,
+	ZC_SEND_REF,
+};
+
+enum zc_event_type {
+	ZC_EV_SYSCALL = 1, /* a system call of the sender returned */
+	ZC_EV_CACHE_ADD, /* file pages added to the page cache */
+};
+
+/* where on the egress device payload is counted */
+enum { ZC_NET_QUEUE, ZC_NET_XMIT };
+
+struct zc_event {
+	__u64 ts_ns;
+	__u32 type; /* enum zc_event_type */
+	__s32 nr; /* syscall number */
+	__s64 ret; /* syscall return; other events: bytes */
+	__u64 args[3]; /* syscall arguments */
+	__u32 fd_kind; /* enum zc_fd_kind of the fd argument */
+	__u32 send_kind; /* enum zc_send_kind */
+};
+
+#endif /* ZC_H */

@@ -1,0 +1,236 @@
+/*
+ * zcviz: runs a demo in the network lab under the eBPF instrument and
+ * shows where every byte of the file went: which stage copied it, which
+ * only referenced it, and what it cost in system calls and switches.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../demos/common.h"
+#include "model.h"
+#include "report.h"
+#include "run.h"
+#include "trace.h"
+
+#define DEFAULT_SIZE (64ULL << 20)
+#define DEFAULT_CHUNK (128 * 1024)
+
+enum output { OUT_REPORT, OUT_JSON };
+
+struct opts {
+	struct run_config run;
+	const char *demo;
+	const char *file;
+	uint64_t size;
+	enum output out;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: zcviz [options] DEMO\n"
+		"\n"
+		"Send a file with DEMO through the network lab and measure, with eBPF\n"
+		"tracepoints, every copy the CPU makes and every switch it costs.\n"
+		"DEMO is traditional, mmap, sendfile, dma-gather, or all (the four in turn).\n"
+		"\n"
+		"Options:\n"
+		"      --file PATH     the file to send (default: a generated 64M file in build/)\n"
+		"      --size BYTES    generate a file of this size instead; K, M, G suffixes\n"
+		"      --chunk BYTES   bytes per call (default 128K)\n"
+		"      --cold          evict the file from the page cache first (shows disk -> page cache)\n"
+		"      --sg on|off     scatter-gather on the lab's device (default: off for sendfile,\n"
+		"                      on for the others)\n"
+		"      --rate MBPS     pace the demo to MBPS megabytes a second\n"
+		"      --report        print a table (the default for now)\n"
+		"      --json          print one JSON object per demo run\n"
+		"      --to HOST:PORT  send to a zc-sink --listen on another machine (no lab)\n"
+		"  -v, --verbose       show the lab's commands and libbpf's messages\n"
+		"  -h, --help          show this help and exit\n"
+		"  -V, --version       show the version and exit\n"
+		"\n"
+		"Examples:\n"
+		"  sudo build/zcviz sendfile\n"
+		"  sudo build/zcviz --json --cold traditional\n"
+		"  sudo build/zcviz --sg off traditional     # 3 copies: why?\n"
+		"  sudo build/zcviz all\n"
+		"\n"
+		"Needs root (BPF, network namespaces). Exit status: 0 success, 1 a transfer\n"
+		"or its verification failed, 2 bad usage or input, 3 something missing\n"
+		"(root, BTF, tracefs, a tool).\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "zcviz: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "; see zcviz --help\n");
+	return -1;
+}
+
+static int opt_value(int c, const char *arg, struct opts *o)
+{
+	char *end;
+
+	switch (c) {
+	case 'f':
+		o->file = arg;
+		return 0;
+	case 's':
+		if (zc_parse_size(arg, &o->size) || !o->size)
+			return usage_error("--size must be a size like 4096, 50M or 1G, not '%s'", arg);
+		return 0;
+	case 'c':
+		if (zc_parse_size(arg, &o->run.chunk) || !o->run.chunk ||
+		    o->run.chunk > (1ULL << 30))
+			return usage_error("--chunk must be a size from 1 to 1G, like 4096, 64K or 1M, not '%s'", arg);
+		return 0;
+	case 'g':
+		if (strcmp(arg, "on") && strcmp(arg, "off"))
+			return usage_error("--sg takes on or off, not '%s'", arg);
+		o->run.sg = !strcmp(arg, "on");
+		return 0;
+	case 'r':
+		o->run.rate = strtod(arg, &end);
+		if (*end || end == arg || !(o->run.rate > 0))
+			return usage_error("--rate must be a positive number of megabytes a second, not '%s'", arg);
+		return 0;
+	case 't':
+		o->run.to = arg;
+		return 0;
+	}
+	return usage_error("unknown option '%s'", arg);
+}
+
+/* 0 go on, 1 answered --help/--version, -1 bad usage */
+static int opts_parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "size", required_argument, NULL, 's' },
+		{ "chunk", required_argument, NULL, 'c' },
+		{ "cold", no_argument, NULL, 'C' },
+		{ "sg", required_argument, NULL, 'g' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "report", no_argument, NULL, 'R' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "to", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vhV", longopts, NULL)) != -1) {
+		if (c == 'C')
+			o->run.cold = true;
+		else if (c == 'R')
+			o->out = OUT_REPORT;
+		else if (c == 'j')
+			o->out = OUT_JSON;
+		else if (c == 'v')
+			o->run.verbose = true;
+		else if (c == 'h')
+			return usage(stdout), 1;
+		else if (c == 'V')
+			return printf("zcviz %s\n", ZC_VERSION), 1;
+		else if (c == ':')
+			return usage_error("%s needs a value", argv[optind - 1]);
+		else if (c == '?' || opt_value(c, optarg, o))
+			return c == '?' ? usage_error("unknown option '%s'", argv[optind - 1]) : -1;
+	}
+	if (optind != argc - 1)
+		return usage_error("%s", optind == argc ? "give a DEMO: traditional, mmap, sendfile, dma-gather or all" : "give exactly one DEMO");
+	o->demo = argv[optind];
+	if (strcmp(o->demo, "all") && model_demo_parse(o->demo) == ZC_NR_DEMOS)
+		return usage_error("unknown demo '%s'; choose traditional, mmap, sendfile, dma-gather or all", o->demo);
+	if (o->file && o->size)
+		return usage_error("%s", "give --file or --size, not both");
+	return 0;
+}
+
+static void signals_catch(void)
+{
+	struct sigaction sa = { .sa_handler = run_request_stop };
+
+	/* no SA_RESTART: a signal must wake the run's waits */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Runs the demos asked for; prints as it goes. Returns the exit status. */
+static int demos_run(struct opts *o)
+{
+	struct run_result res[ZC_NR_DEMOS];
+	struct model_result m[ZC_NR_DEMOS];
+	int first = 0, last = ZC_NR_DEMOS - 1, d, n = 0, rc = 0, status = 0;
+	int sg = o->run.sg;
+
+	if (strcmp(o->demo, "all"))
+		first = last = model_demo_parse(o->demo);
+	for (d = first; d <= last && !rc; d++) {
+		o->run.demo = d;
+		o->run.sg = sg;
+		rc = run_demo(&o->run, &res[n]);
+		if (rc && rc != ZC_EXIT_FAIL)
+			break;
+		model_compute(&res[n].in, &m[n]);
+		if (o->out == OUT_JSON)
+			report_json(stdout, &o->run, &res[n], &m[n]);
+		else
+			report_text(stdout, &o->run, &res[n], &m[n]);
+		if (rc) {
+			fprintf(stderr, "zcviz: %s: %s\n", o->demo, res[n].why);
+			status = rc;
+			rc = 0;
+		}
+		n++;
+	}
+	if (rc) {
+		fprintf(stderr, "zcviz: %s\n", res[n].why);
+		return rc;
+	}
+	if (o->out == OUT_REPORT && n > 1)
+		report_compare(stdout, res, m, n);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .run = { .chunk = DEFAULT_CHUNK, .sg = -1 } };
+	char path[4096], why[512];
+	int rc;
+
+	rc = opts_parse(argc, argv, &o);
+	if (rc)
+		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_USAGE;
+	trace_set_verbose(o.run.verbose);
+	rc = trace_check_env(why, sizeof(why));
+	if (!rc)
+		rc = run_prepare_file(o.file, o.size ? o.size : DEFAULT_SIZE,
+				      path, sizeof(path), why, sizeof(why));
+	if (rc) {
+		fprintf(stderr, "zcviz: %s\n", why);
+		return rc;
+	}
+	o.run.file = path;
+	signals_catch();
+	rc = demos_run(&o);
+	trace_env_restore();
+	if (run_stop_signal()) {
+		fprintf(stderr, "zcviz: stopped by signal %d; the lab is down and the BPF programs are detached\n",
+			run_stop_signal());
+		return 128 + run_stop_signal();
+	}
+	return rc;
+}

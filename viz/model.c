@@ -1,0 +1,174 @@
+/*
+ * The accounting model. DESIGN.md section 4 says which tracepoint proves
+ * which arrow; this file only adds them up.
+ */
+#include "model.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const demo_names[ZC_NR_DEMOS] = {
+	[ZC_TRADITIONAL] = "traditional",
+	[ZC_MMAP] = "mmap",
+	[ZC_SENDFILE] = "sendfile",
+	[ZC_DMA_GATHER] = "dma-gather",
+};
+
+const char *model_demo_name(enum zc_demo d)
+{
+	return d < ZC_NR_DEMOS ? demo_names[d] : "?";
+}
+
+enum zc_demo model_demo_parse(const char *name)
+{
+	int d;
+
+	for (d = 0; d < ZC_NR_DEMOS; d++)
+		if (!strcmp(name, demo_names[d]))
+			return d;
+	return ZC_NR_DEMOS;
+}
+
+bool model_default_sg(enum zc_demo d)
+{
+	return d != ZC_SENDFILE;
+}
+
+/*
+ * The textbook counts the copies into and out of user space. A device
+ * that cannot gather adds one: the kernel copies paged socket buffers
+ * into linear segments when it cuts them (GSO), whatever the demo.
+ */
+double model_theory(enum zc_demo d, bool sg)
+{
+	static const double user_copies[ZC_NR_DEMOS] = {
+		[ZC_TRADITIONAL] = 2, [ZC_MMAP] = 1,
+		[ZC_SENDFILE] = 0, [ZC_DMA_GATHER] = 0,
+	};
+
+	return (d < ZC_NR_DEMOS ? user_copies[d] : 0) + (sg ? 0 : 1);
+}
+
+const char *model_edge_key(enum zc_edge e)
+{
+	static const char *const keys[E_NR] = {
+		[E_DISK_CACHE] = "disk_to_pagecache",
+		[E_CACHE_USER] = "pagecache_to_user",
+		[E_CACHE_MAPPED] = "pagecache_mapped",
+		[E_USER_SOCKET] = "user_to_socket",
+		[E_CACHE_SOCKET] = "pagecache_to_socket",
+		[E_SOCKET_NIC] = "socket_to_nic",
+	};
+
+	return e < E_NR ? keys[e] : "?";
+}
+
+const char *model_kind_key(enum zc_kind k)
+{
+	static const char *const keys[] = {
+		[K_DMA] = "dma", [K_CPU_COPY] = "cpu_copy",
+		[K_PAGE_REF] = "page_ref", [K_MAP] = "map",
+	};
+
+	return k <= K_MAP ? keys[k] : "?";
+}
+
+static void edge_set(struct model_result *r, enum zc_edge e, enum zc_kind k,
+		     uint64_t bytes, bool measured)
+{
+	r->edge[e].kind = k;
+	r->edge[e].bytes = bytes;
+	r->edge[e].measured = measured;
+}
+
+/*
+ * Bytes the socket took, split by how tcp_sendmsg_locked saw them. Where
+ * it did not fire, the syscall tells: write() copies, sendfile() refers.
+ */
+static void edges_socket(const struct model_input *in, struct model_result *r)
+{
+	const uint64_t *c = in->counts.c;
+	bool seen = !(in->missing & (1u << TP_SENDMSG));
+
+	edge_set(r, E_USER_SOCKET, K_CPU_COPY,
+		 c[ZC_C_SEND_COPY_BYTES] + c[ZC_C_SEND_UNSEEN_WRITE],
+		 seen && !c[ZC_C_SEND_UNSEEN_WRITE]);
+	edge_set(r, E_CACHE_SOCKET, K_PAGE_REF,
+		 c[ZC_C_SEND_REF_BYTES] + c[ZC_C_SEND_UNSEEN_SENDFILE],
+		 seen && !c[ZC_C_SEND_UNSEEN_SENDFILE]);
+}
+
+/*
+ * After GSO, payload is paged (the NIC gathers it) or linear. Linear
+ * payload that was paged before GSO was copied at segmentation.
+ */
+static void edge_nic(const struct model_input *in, struct model_result *r)
+{
+	const uint64_t *c = in->counts.c;
+	uint64_t q_linear = c[ZC_C_Q_LINEAR];
+
+	r->nic_paged = c[ZC_C_X_PAGED];
+	r->nic_linear = c[ZC_C_X_LINEAR];
+	r->seg_copy = r->nic_linear > q_linear ? r->nic_linear - q_linear : 0;
+	r->resent = c[ZC_C_Q_RESENT];
+	edge_set(r, E_SOCKET_NIC, K_DMA, r->nic_paged + r->nic_linear,
+		 !(in->missing & (1u << TP_NET)));
+}
+
+/* Splits the exact run time in the ratio of the sampled user and sys. */
+static void cpu_time(const struct model_input *in, struct model_result *r)
+{
+	const uint64_t *c = in->counts.c;
+	uint64_t u = c[ZC_C_CPU_USER_NS], s = c[ZC_C_CPU_SYS_NS];
+	uint64_t run = c[ZC_C_CPU_RUN_NS];
+
+	if ((in->missing & (1u << TP_EXIT)) || !run) {
+		r->cpu_user_ns = in->rusage_user_ns;
+		r->cpu_sys_ns = in->rusage_sys_ns;
+		return;
+	}
+	r->cpu_user_ns = u + s ? (uint64_t)((double)run * u / (u + s)) : 0;
+	r->cpu_sys_ns = run - r->cpu_user_ns;
+}
+
+static void figures(const struct model_input *in, struct model_result *r)
+{
+	const uint64_t *c = in->counts.c;
+
+	r->syscalls = c[ZC_C_SYS_ENTER];
+	r->mode_switches = c[ZC_C_SYS_ENTER] + c[ZC_C_SYS_EXIT];
+	r->cs_voluntary = c[ZC_C_CS_VOLUNTARY];
+	r->cs_involuntary = c[ZC_C_CS_INVOLUNTARY];
+	r->page_faults = c[ZC_C_FAULTS_USER] + c[ZC_C_FAULTS_KERNEL];
+	r->rx_copy = c[ZC_C_RX_COPY_BYTES];
+	r->elapsed_ns = c[ZC_C_LAST_NS] > c[ZC_C_FIRST_NS] ?
+				c[ZC_C_LAST_NS] - c[ZC_C_FIRST_NS] :
+				0;
+	cpu_time(in, r);
+}
+
+void model_compute(const struct model_input *in, struct model_result *r)
+{
+	const uint64_t *c = in->counts.c;
+	double tolerance;
+
+	memset(r, 0, sizeof(*r));
+	edge_set(r, E_DISK_CACHE, K_DMA, c[ZC_C_CACHE_ADD_BYTES],
+		 !(in->missing & (1u << TP_CACHE)));
+	edge_set(r, E_CACHE_USER, K_CPU_COPY, c[ZC_C_FILE_READ_BYTES], true);
+	edge_set(r, E_CACHE_MAPPED, K_MAP, c[ZC_C_FILE_MAP_BYTES], true);
+	edges_socket(in, r);
+	edge_nic(in, r);
+	r->cpu_copy_bytes = r->edge[E_CACHE_USER].bytes +
+			    r->edge[E_USER_SOCKET].bytes + r->seg_copy;
+	r->copies_per_byte = in->file_bytes ?
+				     (double)r->cpu_copy_bytes / in->file_bytes :
+				     0;
+	r->theory = model_theory(in->demo, in->sg);
+	tolerance = 0.02 * (r->theory > 1 ? r->theory : 1);
+	/* an empty file passes when nothing at all was copied */
+	r->pass = in->file_bytes ?
+			  fabs(r->copies_per_byte - r->theory) <= tolerance :
+			  !r->cpu_copy_bytes;
+	figures(in, r);
+}

@@ -1,0 +1,80 @@
+/*
+ * The accounting model: from what the tracepoints counted to the arrows
+ * between the stages (disk, page cache, user buffer, socket buffer, NIC),
+ * their kinds and bytes, and the headline number: CPU copies of the file.
+ * Pure functions, no I/O: tests/unit/test_model.c drives them.
+ */
+#ifndef ZC_MODEL_H
+#define ZC_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trace.h"
+
+enum zc_demo {
+	ZC_TRADITIONAL,
+	ZC_MMAP,
+	ZC_SENDFILE,
+	ZC_DMA_GATHER,
+	ZC_NR_DEMOS
+};
+
+/* The arrows, in the order of the JSON contract. */
+enum zc_edge {
+	E_DISK_CACHE, /* disk -> page cache */
+	E_CACHE_USER, /* page cache -> user buffer, by read() */
+	E_CACHE_MAPPED, /* page cache mapped into user space, by mmap() */
+	E_USER_SOCKET, /* user buffer -> socket buffer */
+	E_CACHE_SOCKET, /* page cache -> socket buffer */
+	E_SOCKET_NIC, /* socket buffer -> NIC */
+	E_NR
+};
+
+enum zc_kind { K_DMA, K_CPU_COPY, K_PAGE_REF, K_MAP };
+
+struct model_input {
+	enum zc_demo demo;
+	bool sg; /* can the egress device gather? */
+	uint64_t file_bytes;
+	unsigned missing; /* trace_missing() */
+	struct zc_counts counts;
+	/* fallback CPU time (wait4's rusage) when sched_process_exit is missing */
+	uint64_t rusage_user_ns, rusage_sys_ns;
+};
+
+struct model_edge {
+	enum zc_kind kind;
+	uint64_t bytes;
+	bool measured; /* false: inferred, its tracepoint is missing */
+};
+
+struct model_result {
+	struct model_edge edge[E_NR];
+	uint64_t nic_paged, nic_linear; /* payload at the device, after GSO */
+	uint64_t seg_copy; /* paged before GSO, linear after: copied */
+	uint64_t resent; /* retransmitted payload, not counted above */
+	uint64_t cpu_copy_bytes;
+	double copies_per_byte;
+	double theory;
+	bool pass; /* copies_per_byte within 2 % of the theory */
+	uint64_t syscalls, mode_switches;
+	uint64_t cs_voluntary, cs_involuntary;
+	uint64_t page_faults;
+	uint64_t rx_copy;
+	uint64_t elapsed_ns, cpu_user_ns, cpu_sys_ns;
+};
+
+const char *model_demo_name(enum zc_demo d);
+/* ZC_NR_DEMOS for an unknown name */
+enum zc_demo model_demo_parse(const char *name);
+/* Scatter-gather in the lab: off for sendfile, on for the rest. */
+bool model_default_sg(enum zc_demo d);
+/* CPU copies of every byte that the demo costs on such a device. */
+double model_theory(enum zc_demo d, bool sg);
+const char *model_edge_key(enum zc_edge e);
+const char *model_kind_key(enum zc_kind k);
+
+void model_compute(const struct model_input *in, struct model_result *out);
+
+#endif /* ZC_MODEL_H */

@@ -1,0 +1,280 @@
+/*
+ * The instrument's numbers as text and as JSON. Every figure comes from
+ * model.c, which got it from a tracepoint; this file only formats.
+ */
+#include "report.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+static const struct {
+	const char *name;
+	long nr;
+} syscall_names[] = {
+	{ "read", SYS_read },	      { "pread64", SYS_pread64 },
+	{ "readv", SYS_readv },	      { "write", SYS_write },
+	{ "writev", SYS_writev },     { "sendto", SYS_sendto },
+	{ "sendmsg", SYS_sendmsg },   { "sendfile", SYS_sendfile },
+	{ "mmap", SYS_mmap },	      { "munmap", SYS_munmap },
+	{ "shutdown", SYS_shutdown }, { "clock_nanosleep", SYS_clock_nanosleep },
+};
+
+#define NSYSCALL_NAMES (sizeof(syscall_names) / sizeof(syscall_names[0]))
+
+/* Calls of the named syscalls; *other gets the rest. */
+static uint64_t syscalls_named(const struct zc_counts *c, uint64_t *other)
+{
+	uint64_t named = 0;
+	size_t i;
+
+	for (i = 0; i < NSYSCALL_NAMES; i++)
+		named += c->syscalls[syscall_names[i].nr];
+	*other = c->c[ZC_C_SYS_ENTER] - named;
+	return named;
+}
+
+static const char *kind_label(enum zc_kind k)
+{
+	static const char *const labels[] = {
+		[K_DMA] = "DMA", [K_CPU_COPY] = "CPU copy",
+		[K_PAGE_REF] = "page ref", [K_MAP] = "mapped",
+	};
+
+	return labels[k];
+}
+
+static const char *const edge_labels[E_NR] = {
+	[E_DISK_CACHE] = "disk -> page cache",
+	[E_CACHE_USER] = "page cache -> user buffer",
+	[E_CACHE_MAPPED] = "page cache => user (mapped)",
+	[E_USER_SOCKET] = "user buffer -> socket buffer",
+	[E_CACHE_SOCKET] = "page cache -> socket buffer",
+	[E_SOCKET_NIC] = "socket buffer -> NIC",
+};
+
+static double times_file(uint64_t bytes, uint64_t file)
+{
+	return file ? (double)bytes / file : 0;
+}
+
+static void text_edges(FILE *f, const struct run_result *res,
+		       const struct model_result *m)
+{
+	uint64_t file = res->in.file_bytes;
+	int e;
+
+	fprintf(f, "  %-30s %-9s %14s  %s\n", "arrow", "kind", "bytes",
+		"x file");
+	for (e = 0; e < E_NR; e++)
+		fprintf(f, "  %-30s %-9s %14" PRIu64 "  %5.2f%s\n",
+			edge_labels[e], kind_label(m->edge[e].kind),
+			m->edge[e].bytes, times_file(m->edge[e].bytes, file),
+			m->edge[e].measured ? "" : "  (inferred)");
+	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n", "paged: the NIC gathers", "",
+		m->nic_paged);
+	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n", "linear", "", m->nic_linear);
+	fprintf(f, "    %-28s %-9s %14" PRIu64 "  %5.2f\n",
+		"copied when cut to segments", "CPU copy", m->seg_copy,
+		times_file(m->seg_copy, file));
+}
+
+/* One line on what the kernel really did, where it is not the textbook. */
+static const char *text_note(const struct run_result *res)
+{
+	enum zc_demo d = res->in.demo;
+
+	if (!res->in.sg && (d == ZC_SENDFILE || d == ZC_DMA_GATHER))
+		return "sendfile() gave the socket page references, but this device cannot gather them, so the kernel copied every byte once when it cut the segments.";
+	if (!res->in.sg)
+		return "this device cannot gather, so besides the textbook's copies the kernel copied every byte once more when it cut the segments (GSO).";
+	if (d == ZC_DMA_GATHER || d == ZC_SENDFILE)
+		return "the socket buffer held only references to page-cache pages, and the device gathered them: the CPU copied nothing.";
+	return "write() copied into paged socket buffers, and the device gathered those pages: no copy at segmentation.";
+}
+
+static void text_figures(FILE *f, const struct run_result *res,
+			 const struct model_result *m)
+{
+	const struct zc_counts *c = &res->in.counts;
+	uint64_t other;
+	size_t i;
+
+	syscalls_named(c, &other);
+	fprintf(f, "  %-22s %" PRIu64 " (", "syscalls", m->syscalls);
+	for (i = 0; i < NSYSCALL_NAMES; i++)
+		if (c->syscalls[syscall_names[i].nr])
+			fprintf(f, "%s %" PRIu64 ", ", syscall_names[i].name,
+				c->syscalls[syscall_names[i].nr]);
+	fprintf(f, "other %" PRIu64 ")\n", other);
+	fprintf(f, "  %-22s %" PRIu64 " (each syscall enters and leaves the kernel)\n",
+		"mode switches", m->mode_switches);
+	fprintf(f, "  %-22s %" PRIu64 " voluntary, %" PRIu64 " involuntary (the scheduler gave the CPU to another task)\n",
+		"context switches", m->cs_voluntary, m->cs_involuntary);
+	fprintf(f, "  %-22s %" PRIu64 "\n", "page faults", m->page_faults);
+	fprintf(f, "  %-22s %" PRIu64 " bytes (socket buffer -> zc-sink's buffer)\n",
+		"receiver copy", m->rx_copy);
+	fprintf(f, "  %-22s %.1f ms", "elapsed", m->elapsed_ns / 1e6);
+	if (m->elapsed_ns)
+		fprintf(f, " (%.1f MB/s)",
+			res->in.file_bytes * 1e3 / (double)m->elapsed_ns);
+	fprintf(f, "\n  %-22s user %.1f ms, sys %.1f ms\n", "sender CPU",
+		m->cpu_user_ns / 1e6, m->cpu_sys_ns / 1e6);
+}
+
+static void text_unmeasured(FILE *f, unsigned missing)
+{
+	static const char *const what[TP_NR] = {
+		[TP_SENDMSG] = "copy or page reference at the socket (from the syscall instead)",
+		[TP_CACHE] = "disk -> page cache",
+		[TP_FAULTS] = "page faults",
+		[TP_SCHED] = "context switches",
+		[TP_EXIT] = "sender CPU time (from wait4 instead)",
+		[TP_NET] = "socket buffer -> NIC and the segmentation copy",
+		[TP_RX_COPY] = "receiver copy",
+	};
+	int p;
+
+	for (p = 0; p < TP_NR; p++)
+		if ((missing & (1u << p)) && what[p])
+			fprintf(f, "  not measured (no tracepoint on this kernel): %s\n",
+				what[p]);
+}
+
+void report_text(FILE *f, const struct run_config *cfg,
+		 const struct run_result *res, const struct model_result *m)
+{
+	fprintf(f, "%s: %" PRIu64 " bytes from %s, chunk %" PRIu64 ", %s %s, scatter-gather %s, %s cache\n\n",
+		model_demo_name(res->in.demo), res->in.file_bytes, cfg->file,
+		cfg->chunk, cfg->to ? "device" : "lab device", res->egress,
+		res->in.sg ? "on" : "off", cfg->cold ? "cold" : "warm");
+	text_edges(f, res, m);
+	fprintf(f, "\n  %-22s %.2f x file size   theory %g   %s\n",
+		"CPU copies of the file", m->copies_per_byte, m->theory,
+		m->pass ? "[ok]" : "[differs]");
+	text_figures(f, res, m);
+	fprintf(f, "  %-22s %s\n", "checksum",
+		res->verified ? "verified: the receiver got every byte intact" :
+				"NOT verified");
+	fprintf(f, "  note: %s\n", text_note(res));
+	if (cfg->cold && res->tmpfs)
+		fprintf(f, "  note: the file is on tmpfs: there is no disk, its pages live in memory only.\n");
+	if (m->resent)
+		fprintf(f, "  note: %" PRIu64 " bytes were retransmitted; they are not counted twice.\n",
+			m->resent);
+	text_unmeasured(f, res->in.missing);
+	fputc('\n', f);
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+static void json_edge(FILE *f, const struct model_result *m, enum zc_edge e)
+{
+	fprintf(f, "\"%s\":{\"kind\":\"%s\",\"bytes\":%" PRIu64,
+		model_edge_key(e), model_kind_key(m->edge[e].kind),
+		m->edge[e].bytes);
+	if (e == E_SOCKET_NIC)
+		fprintf(f, ",\"paged_bytes\":%" PRIu64 ",\"linear_bytes\":%" PRIu64 ",\"segmentation_copy_bytes\":%" PRIu64,
+			m->nic_paged, m->nic_linear, m->seg_copy);
+	if (!m->edge[e].measured)
+		fprintf(f, ",\"inferred\":true");
+	fputc('}', f);
+}
+
+static void json_syscalls(FILE *f, const struct zc_counts *c)
+{
+	uint64_t other;
+	size_t i;
+
+	syscalls_named(c, &other);
+	fprintf(f, "\"syscalls\":{\"total\":%" PRIu64, c->c[ZC_C_SYS_ENTER]);
+	for (i = 0; i < NSYSCALL_NAMES; i++)
+		if (c->syscalls[syscall_names[i].nr])
+			fprintf(f, ",\"%s\":%" PRIu64, syscall_names[i].name,
+				c->syscalls[syscall_names[i].nr]);
+	fprintf(f, ",\"other\":%" PRIu64 "}", other);
+}
+
+static void json_unmeasured(FILE *f, unsigned missing)
+{
+	static const char *const names[TP_NR] = {
+		[TP_SYSCALLS] = "syscalls", [TP_SENDMSG] = "tcp_sendmsg_locked",
+		[TP_CACHE] = "mm_filemap_add_to_page_cache",
+		[TP_FAULTS] = "page_fault", [TP_SCHED] = "sched_switch",
+		[TP_EXIT] = "sched_process_exit", [TP_NET] = "net_dev_xmit",
+		[TP_RX_COPY] = "skb_copy_datagram_iovec",
+	};
+	const char *sep = "";
+	int p;
+
+	fprintf(f, "\"missing_tracepoints\":[");
+	for (p = 0; p < TP_NR; p++)
+		if (missing & (1u << p)) {
+			fprintf(f, "%s\"%s\"", sep, names[p]);
+			sep = ",";
+		}
+	fputc(']', f);
+}
+
+void report_json(FILE *f, const struct run_config *cfg,
+		 const struct run_result *res, const struct model_result *m)
+{
+	const struct zc_counts *c = &res->in.counts;
+	enum zc_edge order[] = { E_DISK_CACHE, E_CACHE_USER, E_USER_SOCKET,
+				 E_CACHE_SOCKET, E_SOCKET_NIC, E_CACHE_MAPPED };
+	size_t i;
+
+	fprintf(f, "{\"demo\":\"%s\",\"file_bytes\":%" PRIu64 ",\"chunk_bytes\":%" PRIu64 ",\"sg\":%s,\"cold\":%s,\"verified\":%s,",
+		model_demo_name(res->in.demo), res->in.file_bytes, cfg->chunk,
+		res->in.sg ? "true" : "false", cfg->cold ? "true" : "false",
+		res->verified ? "true" : "false");
+	fprintf(f, "\"edges\":{");
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (i)
+			fputc(',', f);
+		json_edge(f, m, order[i]);
+	}
+	fprintf(f, "},\"cpu_copy_bytes\":%" PRIu64 ",\"cpu_copies_per_byte\":%.4f,\"theory_cpu_copies_per_byte\":%g,\"pass\":%s,",
+		m->cpu_copy_bytes, m->copies_per_byte, m->theory,
+		m->pass ? "true" : "false");
+	json_syscalls(f, c);
+	fprintf(f, ",\"mode_switches\":%" PRIu64 ",\"context_switches\":{\"voluntary\":%" PRIu64 ",\"involuntary\":%" PRIu64 "},\"page_faults\":%" PRIu64 ",",
+		m->mode_switches, m->cs_voluntary, m->cs_involuntary,
+		m->page_faults);
+	fprintf(f, "\"receiver_copy_bytes\":%" PRIu64 ",\"elapsed_ns\":%" PRIu64 ",\"sender_cpu_ns\":{\"user\":%" PRIu64 ",\"sys\":%" PRIu64 "},",
+		m->rx_copy, m->elapsed_ns, m->cpu_user_ns, m->cpu_sys_ns);
+	fprintf(f, "\"egress\":\"%s\",\"retransmitted_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64 ",",
+		res->egress, m->resent, c->c[ZC_C_EVENTS_LOST]);
+	json_unmeasured(f, res->in.missing);
+	if (getenv("ZCVIZ_DEBUG"))
+		for (int i = 0; i < ZC_NR_COUNTERS; i++)
+			fprintf(f, ",\"c%d\":%" PRIu64, i, c->c[i]);
+	fprintf(f, "}\n");
+	fflush(f);
+}
+
+/* ---- the comparison table -------------------------------------------- */
+
+void report_compare(FILE *f, const struct run_result res[],
+		    const struct model_result m[], int n)
+{
+	int i;
+
+	fprintf(f, "Compared (same file, measured):\n\n");
+	fprintf(f, "  %-12s %-6s %-13s %8s %8s %9s %7s %10s %10s\n", "demo",
+		"sg", "CPU copies", "theory", "syscalls", "mode sw.",
+		"ctx sw.", "elapsed", "sender CPU");
+	for (i = 0; i < n; i++)
+		fprintf(f, "  %-12s %-6s %5.2f x %-5s %8g %8" PRIu64 " %9" PRIu64 " %7" PRIu64 " %7.1f ms %7.1f ms\n",
+			model_demo_name(res[i].in.demo),
+			res[i].in.sg ? "on" : "off", m[i].copies_per_byte,
+			m[i].pass ? "[ok]" : "[!]", m[i].theory, m[i].syscalls,
+			m[i].mode_switches,
+			m[i].cs_voluntary + m[i].cs_involuntary,
+			m[i].elapsed_ns / 1e6,
+			(m[i].cpu_user_ns + m[i].cpu_sys_ns) / 1e6);
+	fprintf(f, "\n  A mode switch is a syscall entering or leaving the kernel (the classic\n"
+		   "  article's \"context switch\"); a context switch here is the scheduler\n"
+		   "  giving the CPU to another task.\n");
+}

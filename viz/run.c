@@ -1,0 +1,707 @@
+/*
+ * One run of one demo. The order matters and is undone in reverse:
+ *
+ *   lab up -> sink (receive netns) -> demo forked, held at a gate (send
+ *   netns) -> BPF loaded with both pids -> gate opened -> demo exits ->
+ *   sink's verdict -> counters read -> BPF detached -> lab down
+ *
+ * The demo is held before exec() so that the instrument sees its every
+ * system call from the first one, with its pid known before load.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../demos/common.h"
+
+#define TMPFS_MAGIC 0x01021994
+#define SINK_WAIT_MS 10000
+
+static volatile sig_atomic_t stop_signal;
+
+void run_request_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+int run_stop_signal(void)
+{
+	return stop_signal;
+}
+
+/* ---- where our programs are: next to zcviz, lab.sh in ../demos ------ */
+
+static int bin_dir(char *dir, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	snprintf(dir, len, "%s", exe);
+	return 0;
+}
+
+/* ---- child processes -------------------------------------------------- */
+
+struct child {
+	pid_t pid;
+	int out; /* its stdout */
+	int err; /* its stderr, or -1 when it goes to ours */
+	int gate; /* write end: one byte lets it exec(), -1 when ungated */
+};
+
+static void netns_enter(const char *ns)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
+		fprintf(stderr, "zcviz: cannot enter network namespace %s: %s\n",
+			ns, strerror(errno));
+		_exit(127);
+	}
+	close(fd);
+}
+
+/*
+ * Starts argv in network namespace ns (NULL: ours) with its stdout, and
+ * its stderr unless share_err, in pipes. gated: it waits for a byte on
+ * the gate before exec().
+ */
+static int child_spawn(struct child *ch, const char *ns, bool gated,
+		       bool share_err, char *const argv[])
+{
+	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, gate[2] = { -1, -1 };
+	char c;
+
+	if (pipe2(out, O_CLOEXEC) || (!share_err && pipe2(err, O_CLOEXEC)) ||
+	    (gated && pipe2(gate, O_CLOEXEC)))
+		goto fail;
+	ch->pid = fork();
+	if (ch->pid < 0)
+		goto fail;
+	if (ch->pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		if (ns)
+			netns_enter(ns);
+		dup2(out[1], STDOUT_FILENO);
+		if (!share_err)
+			dup2(err[1], STDERR_FILENO);
+		if (gated && read(gate[0], &c, 1) != 1)
+			_exit(127); /* zcviz went away: do not run */
+		execv(argv[0], argv);
+		fprintf(stderr, "zcviz: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	ch->out = out[0];
+	if (!share_err)
+		close(err[1]);
+	ch->err = err[0];
+	if (gated)
+		close(gate[0]);
+	ch->gate = gate[1];
+	return 0;
+fail:
+	for (int i = 0; i < 2; i++) {
+		if (out[i] >= 0)
+			close(out[i]);
+		if (err[i] >= 0)
+			close(err[i]);
+		if (gate[i] >= 0)
+			close(gate[i]);
+	}
+	ch->pid = -1;
+	return -1;
+}
+
+/* Reads what is left in fd (at most len - 1 bytes); waits up to ms. */
+static size_t fd_slurp(int fd, char *buf, size_t len, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t got = 0;
+	ssize_t n;
+
+	while (fd >= 0 && got < len - 1 && poll(&p, 1, ms) > 0) {
+		n = read(fd, buf + got, len - 1 - got);
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+/* Ends a child that is still running and reaps it. */
+static void child_end(struct child *ch)
+{
+	if (ch->pid > 0) {
+		kill(ch->pid, SIGKILL);
+		waitpid(ch->pid, NULL, 0);
+	}
+	if (ch->out >= 0)
+		close(ch->out);
+	if (ch->err >= 0)
+		close(ch->err);
+	if (ch->gate >= 0)
+		close(ch->gate);
+	ch->pid = ch->out = ch->err = ch->gate = -1;
+}
+
+/* Runs argv to its end; its stdout in out. Returns its exit status. */
+static int cmd_run(char *const argv[], char *out, size_t outlen, bool verbose,
+		   char *err, size_t errlen)
+{
+	struct child ch;
+	int status;
+
+	if (child_spawn(&ch, NULL, false, verbose, argv))
+		return -1;
+	fd_slurp(ch.out, out, outlen, -1);
+	if (!verbose)
+		fd_slurp(ch.err, err, errlen, -1);
+	waitpid(ch.pid, &status, 0);
+	ch.pid = -1;
+	child_end(&ch);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* ---- the lab (demos/lab.sh) ------------------------------------------- */
+
+struct lab {
+	char id[16];
+	char tx_ns[32], rx_ns[32], tx_dev[16];
+	char rx_ip[32];
+	bool up;
+};
+
+static void lab_value(const char *out, const char *key, char *val, size_t len)
+{
+	const char *p = strstr(out, key);
+	size_t n;
+
+	val[0] = '\0';
+	if (!p)
+		return;
+	p += strlen(key);
+	n = strcspn(p, "\n");
+	if (n >= len)
+		n = len - 1;
+	memcpy(val, p, n);
+	val[n] = '\0';
+}
+
+static int lab_cmd(const char *bindir, char *const args[], char *out,
+		   size_t outlen, bool verbose, char *why, size_t whylen)
+{
+	char script[PATH_MAX], err[2048] = "";
+	char *argv[8];
+	int i, rc;
+
+	snprintf(script, sizeof(script), "%s/../demos/lab.sh", bindir);
+	argv[0] = script;
+	for (i = 0; args[i] && i < 6; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	rc = cmd_run(argv, out, outlen, verbose, err, sizeof(err));
+	if (rc) {
+		err[strcspn(err, "\n")] = '\0';
+		snprintf(why, whylen, "%s %s failed: %s", script, args[0],
+			 rc < 0 ? strerror(errno) : err);
+	}
+	return rc;
+}
+
+static int lab_up(struct lab *lab, const char *bindir, bool sg, bool verbose,
+		  char *why, size_t whylen)
+{
+	char out[1024], owner[16];
+	char *cleanup[] = { "cleanup", NULL };
+	char *up[] = { "up", "--sg", sg ? "on" : "off", "--owner", owner, NULL };
+
+	snprintf(owner, sizeof(owner), "%d", (int)getpid());
+	/* labs of runs that were killed (SIGKILL) before they could clean up */
+	if (lab_cmd(bindir, cleanup, out, sizeof(out), verbose, why, whylen) ||
+	    lab_cmd(bindir, up, out, sizeof(out), verbose, why, whylen))
+		return ZC_EXIT_ENV;
+	lab_value(out, "ZCLAB_ID=", lab->id, sizeof(lab->id));
+	lab_value(out, "ZCLAB_TX_NS=", lab->tx_ns, sizeof(lab->tx_ns));
+	lab_value(out, "ZCLAB_RX_NS=", lab->rx_ns, sizeof(lab->rx_ns));
+	lab_value(out, "ZCLAB_TX_DEV=", lab->tx_dev, sizeof(lab->tx_dev));
+	lab_value(out, "ZCLAB_RX_IP=", lab->rx_ip, sizeof(lab->rx_ip));
+	lab->up = lab->id[0] != '\0';
+	if (!lab->up || !lab->tx_ns[0] || !lab->rx_ip[0]) {
+		snprintf(why, whylen, "lab.sh up printed no lab: %s", out);
+		return ZC_EXIT_ENV;
+	}
+	return 0;
+}
+
+static void lab_down(struct lab *lab, const char *bindir, bool verbose)
+{
+	char out[256], why[256];
+	char *down[] = { "down", lab->id, NULL };
+
+	if (lab->up)
+		lab_cmd(bindir, down, out, sizeof(out), verbose, why, sizeof(why));
+	lab->up = false;
+}
+
+/* The index of dev inside network namespace ns (NULL: ours). */
+static unsigned netns_ifindex(const char *ns, const char *dev)
+{
+	char path[PATH_MAX];
+	unsigned idx;
+	int self, fd;
+
+	if (!ns)
+		return if_nametoindex(dev);
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	idx = self >= 0 && fd >= 0 && !setns(fd, CLONE_NEWNET) ?
+		      if_nametoindex(dev) :
+		      0;
+	if (self >= 0 && setns(self, CLONE_NEWNET))
+		idx = 0;
+	if (self >= 0)
+		close(self);
+	if (fd >= 0)
+		close(fd);
+	return idx;
+}
+
+static uint32_t netns_inode(const char *ns)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), ns ? "/run/netns/%s" : "/proc/self/ns/net",
+		 ns);
+	return stat(path, &st) ? 0 : (uint32_t)st.st_ino;
+}
+
+/* --to: the device a connection to HOST:PORT would leave by. */
+static int remote_egress(const char *to, char *dev, size_t devlen, char *why,
+			 size_t whylen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM };
+	struct addrinfo *res;
+	char host[256], port[8];
+	int fd, rc;
+
+	if (zc_split_hostport("zcviz", to, host, sizeof(host), port,
+			      sizeof(port)))
+		return ZC_EXIT_USAGE;
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc) {
+		snprintf(why, whylen, "cannot resolve host '%s' in --to: %s",
+			 host, gai_strerror(rc));
+		return ZC_EXIT_USAGE;
+	}
+	/* a UDP connect() sends nothing; it only picks the route */
+	fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	rc = fd < 0 || connect(fd, res->ai_addr, res->ai_addrlen);
+	if (!rc)
+		zc_sock_egress(fd, dev, devlen);
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(res);
+	if (rc || !strcmp(dev, "?")) {
+		snprintf(why, whylen, "no route to %s; check the address", to);
+		return ZC_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* ---- the file --------------------------------------------------------- */
+
+static int file_random(const char *path, uint64_t size, char *why,
+		       size_t whylen)
+{
+	static char buf[1 << 20];
+	char tmp[PATH_MAX];
+	uint64_t done = 0;
+	size_t n;
+	int fd, shown = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(why, whylen, "cannot create %s: %s", tmp, strerror(errno));
+		return ZC_EXIT_ENV;
+	}
+	for (; done < size; done += n) {
+		n = size - done < sizeof(buf) ? size - done : sizeof(buf);
+		if (getrandom(buf, n, 0) != (ssize_t)n ||
+		    write(fd, buf, n) != (ssize_t)n)
+			break;
+		if (size >= (256 << 20) && done * 10 / size != (done + n) * 10 / size)
+			fprintf(stderr, "\rzcviz: writing %s: %3d%%", path,
+				shown = (int)((done + n) * 100 / size));
+	}
+	if (shown)
+		fputc('\n', stderr);
+	if (close(fd) || done < size || rename(tmp, path)) {
+		snprintf(why, whylen, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return ZC_EXIT_ENV;
+	}
+	return 0;
+}
+
+static void size_name(uint64_t size, char *out, size_t len)
+{
+	if (size && !(size % (1ULL << 30)))
+		snprintf(out, len, "%" PRIu64 "G", size >> 30);
+	else if (size && !(size % (1ULL << 20)))
+		snprintf(out, len, "%" PRIu64 "M", size >> 20);
+	else if (size && !(size % 1024))
+		snprintf(out, len, "%" PRIu64 "K", size >> 10);
+	else
+		snprintf(out, len, "%" PRIu64, size);
+}
+
+int run_prepare_file(const char *file, uint64_t size, char *path,
+		     size_t pathlen, char *why, size_t whylen)
+{
+	char dir[PATH_MAX], name[32];
+	struct stat st;
+
+	if (file) {
+		snprintf(path, pathlen, "%s", file);
+		if (stat(file, &st)) {
+			snprintf(why, whylen, "cannot use --file '%s': %s; give the path of a regular file",
+				 file, strerror(errno));
+			return ZC_EXIT_USAGE;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			snprintf(why, whylen, "--file '%s' is not a regular file; the demos send regular files only",
+				 file);
+			return ZC_EXIT_USAGE;
+		}
+		return 0;
+	}
+	if (bin_dir(dir, sizeof(dir))) {
+		snprintf(why, whylen, "cannot find where zcviz is installed");
+		return ZC_EXIT_ENV;
+	}
+	size_name(size, name, sizeof(name));
+	snprintf(path, pathlen, "%s/sample-%s.bin", dir, name);
+	if (!stat(path, &st) && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size == size)
+		return 0;
+	return file_random(path, size, why, whylen);
+}
+
+/*
+ * Cold: write back and drop the file's pages, so that the demo reads it
+ * from disk. Warm: read it all once, so that nothing comes from disk.
+ */
+static int file_cache(const char *path, bool cold, struct run_result *res)
+{
+	static char buf[1 << 20];
+	struct statfs sf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(res->why, sizeof(res->why), "cannot open '%s': %s",
+			 path, strerror(errno));
+		return ZC_EXIT_USAGE;
+	}
+	res->tmpfs = !fstatfs(fd, &sf) && sf.f_type == TMPFS_MAGIC;
+	if (cold) {
+		fdatasync(fd);
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	} else {
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+	}
+	close(fd);
+	return 0;
+}
+
+/* ---- the run ---------------------------------------------------------- */
+
+struct run_state {
+	char bindir[PATH_MAX];
+	struct lab lab;
+	struct child sink, demo;
+	struct trace *trace;
+	const char *tx_ns, *rx_ns; /* NULL: this namespace (--to) */
+	char dest[300]; /* HOST:PORT the demo sends to */
+	uint16_t port;
+};
+
+/* Reads one line from fd within ms; returns its length, 0 on timeout. */
+static size_t fd_line(int fd, char *buf, size_t len, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t got = 0;
+
+	while (got < len - 1 && poll(&p, 1, ms) > 0 &&
+	       read(fd, buf + got, 1) == 1 && buf[got] != '\n')
+		got++;
+	buf[got] = '\0';
+	return got;
+}
+
+static int sink_start(struct run_state *st, char *why, size_t whylen)
+{
+	char bin[PATH_MAX + 16], listen[64], line[256];
+	char *argv[] = { bin, "--listen", listen, "--once", NULL };
+	const char *colon;
+
+	snprintf(bin, sizeof(bin), "%s/zc-sink", st->bindir);
+	snprintf(listen, sizeof(listen), "%s:0", st->lab.rx_ip);
+	if (child_spawn(&st->sink, st->rx_ns, false, false, argv)) {
+		snprintf(why, whylen, "cannot start %s: %s", bin, strerror(errno));
+		return ZC_EXIT_ENV;
+	}
+	fd_line(st->sink.err, line, sizeof(line), 5000);
+	colon = strrchr(line, ':');
+	if (!strstr(line, "listening on") || !colon) {
+		snprintf(why, whylen, "zc-sink did not start: %s", line);
+		return ZC_EXIT_ENV;
+	}
+	st->port = (uint16_t)atoi(colon + 1);
+	snprintf(st->dest, sizeof(st->dest), "%s:%u", st->lab.rx_ip, st->port);
+	return 0;
+}
+
+static int demo_start(struct run_state *st, const struct run_config *cfg,
+		      char *why, size_t whylen)
+{
+	char bin[PATH_MAX + 32], chunk[32], rate[32];
+	char *argv[10] = { bin, "--to", st->dest, "--chunk", chunk };
+	int n = 5;
+
+	snprintf(bin, sizeof(bin), "%s/zc-%s", st->bindir,
+		 model_demo_name(cfg->demo));
+	snprintf(chunk, sizeof(chunk), "%" PRIu64, cfg->chunk);
+	if (cfg->rate > 0) {
+		snprintf(rate, sizeof(rate), "%g", cfg->rate);
+		argv[n++] = "--rate";
+		argv[n++] = rate;
+	}
+	argv[n++] = (char *)cfg->file;
+	argv[n] = NULL;
+	if (access(bin, X_OK) ||
+	    child_spawn(&st->demo, st->tx_ns, true, false, argv)) {
+		snprintf(why, whylen, "cannot start %s: %s; run make first",
+			 bin, strerror(errno));
+		return ZC_EXIT_ENV;
+	}
+	return 0;
+}
+
+static int trace_begin(struct run_state *st, const struct run_config *cfg,
+		       struct run_result *res)
+{
+	struct trace_target tg = {
+		.sender = st->demo.pid,
+		.sink = st->sink.pid > 0 ? st->sink.pid : 0,
+		.port = st->port,
+		.events = cfg->on_event != NULL,
+	};
+	struct stat sb;
+
+	if (stat(cfg->file, &sb)) {
+		snprintf(res->why, sizeof(res->why), "cannot stat '%s': %s",
+			 cfg->file, strerror(errno));
+		return ZC_EXIT_USAGE;
+	}
+	tg.file_ino = sb.st_ino;
+	/* the kernel's dev_t (MAJOR << 20 | MINOR), not stat's encoding */
+	tg.file_kdev = major(sb.st_dev) << 20 | minor(sb.st_dev);
+	tg.ifindex = netns_ifindex(st->tx_ns, res->egress);
+	tg.netns = netns_inode(st->tx_ns);
+	st->trace = trace_start(&tg, cfg->on_event, cfg->event_ctx, res->why,
+				sizeof(res->why));
+	if (!st->trace)
+		return ZC_EXIT_ENV;
+	res->in.missing = trace_missing(st->trace);
+	return 0;
+}
+
+/* Lets the demo run and waits for it; the ring buffer drains meanwhile. */
+static int demo_wait(struct run_state *st, struct run_result *res,
+		     int *status)
+{
+	struct rusage ru;
+
+	if (write(st->demo.gate, "g", 1) != 1)
+		return ZC_EXIT_FAIL;
+	close(st->demo.gate);
+	st->demo.gate = -1;
+	for (;;) {
+		if (stop_signal) {
+			snprintf(res->why, sizeof(res->why), "interrupted");
+			return 128 + stop_signal;
+		}
+		trace_poll(st->trace, 50);
+		if (wait4(st->demo.pid, status, WNOHANG, &ru) == st->demo.pid)
+			break;
+	}
+	st->demo.pid = -1;
+	res->in.rusage_user_ns = ru.ru_utime.tv_sec * 1000000000ULL +
+				 ru.ru_utime.tv_usec * 1000ULL;
+	res->in.rusage_sys_ns = ru.ru_stime.tv_sec * 1000000000ULL +
+				ru.ru_stime.tv_usec * 1000ULL;
+	return 0;
+}
+
+/* The sink exits once it has answered; give it a few seconds. */
+static int sink_wait(struct run_state *st, struct run_result *res)
+{
+	int i, status;
+
+	for (i = 0; st->sink.pid > 0 && i < SINK_WAIT_MS / 10; i++) {
+		if (stop_signal)
+			return 128 + stop_signal;
+		trace_poll(st->trace, 10);
+		if (waitpid(st->sink.pid, &status, WNOHANG) == st->sink.pid)
+			st->sink.pid = -1;
+	}
+	fd_line(st->sink.out, res->sink_line, sizeof(res->sink_line), 100);
+	return 0;
+}
+
+static bool lines_agree(const char *sender, const char *sink)
+{
+	unsigned long long sb, rb;
+	unsigned sc, rc;
+	const char *s = strstr(sender, "sent "), *r = strstr(sink, "received ");
+
+	return s && r &&
+	       sscanf(s, "sent %llu bytes crc32=%x", &sb, &sc) == 2 &&
+	       sscanf(r, "received %llu bytes crc32=%x", &rb, &rc) == 2 &&
+	       sb == rb && sc == rc;
+}
+
+static int verdict(struct run_state *st, struct run_result *res, int status)
+{
+	char err[512] = "";
+
+	fd_line(st->demo.out, res->sender_line, sizeof(res->sender_line), 1000);
+	fd_slurp(st->demo.err, err, sizeof(err), 100);
+	trace_poll(st->trace, 0);
+	trace_read(st->trace, &res->in.counts);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		err[strcspn(err, "\n")] = '\0';
+		snprintf(res->why, sizeof(res->why), "%s",
+			 err[0] ? err : "the demo failed");
+		return ZC_EXIT_FAIL;
+	}
+	res->verified = strstr(res->sender_line, "; receiver agrees") &&
+			(!st->rx_ns && st->sink.out < 0 ?
+				 true :
+				 lines_agree(res->sender_line, res->sink_line));
+	if (!res->verified) {
+		snprintf(res->why, sizeof(res->why), "sender and receiver disagree: '%s' / '%s'",
+			 res->sender_line, res->sink_line);
+		return ZC_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* Where the demo sends: the lab, or --to HOST:PORT. */
+static int path_up(struct run_state *st, const struct run_config *cfg,
+		   struct run_result *res)
+{
+	int rc;
+
+	if (cfg->to) {
+		snprintf(st->dest, sizeof(st->dest), "%s", cfg->to);
+		rc = remote_egress(cfg->to, res->egress, sizeof(res->egress),
+				   res->why, sizeof(res->why));
+		st->port = (uint16_t)atoi(strrchr(cfg->to, ':') + 1);
+		res->in.sg = zc_dev_sg(res->egress) == 1;
+		return rc;
+	}
+	rc = lab_up(&st->lab, st->bindir, res->in.sg, cfg->verbose, res->why,
+		    sizeof(res->why));
+	if (rc)
+		return rc;
+	st->tx_ns = st->lab.tx_ns;
+	st->rx_ns = st->lab.rx_ns;
+	snprintf(res->egress, sizeof(res->egress), "%s", st->lab.tx_dev);
+	return sink_start(st, res->why, sizeof(res->why));
+}
+
+static void teardown(struct run_state *st, bool verbose)
+{
+	trace_stop(st->trace);
+	st->trace = NULL;
+	child_end(&st->demo);
+	child_end(&st->sink);
+	lab_down(&st->lab, st->bindir, verbose);
+}
+
+int run_demo(const struct run_config *cfg, struct run_result *res)
+{
+	struct run_state st = {
+		.sink = { -1, -1, -1, -1 },
+		.demo = { -1, -1, -1, -1 },
+	};
+	struct stat sb;
+	int rc, status = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->in.demo = cfg->demo;
+	res->in.sg = cfg->sg < 0 ? model_default_sg(cfg->demo) : cfg->sg;
+	if (bin_dir(st.bindir, sizeof(st.bindir))) {
+		snprintf(res->why, sizeof(res->why), "cannot find where zcviz is installed");
+		return ZC_EXIT_ENV;
+	}
+	if (stat(cfg->file, &sb)) {
+		snprintf(res->why, sizeof(res->why), "cannot use '%s': %s", cfg->file, strerror(errno));
+		return ZC_EXIT_USAGE;
+	}
+	res->in.file_bytes = sb.st_size;
+	rc = path_up(&st, cfg, res);
+	if (!rc)
+		rc = file_cache(cfg->file, cfg->cold, res);
+	if (!rc)
+		rc = demo_start(&st, cfg, res->why, sizeof(res->why));
+	if (!rc)
+		rc = trace_begin(&st, cfg, res);
+	if (!rc)
+		rc = demo_wait(&st, res, &status);
+	if (!rc)
+		rc = sink_wait(&st, res);
+	if (!rc)
+		rc = verdict(&st, res, status);
+	teardown(&st, cfg->verbose);
+	return rc;
+}

@@ -1,0 +1,304 @@
+/*
+ * Loads bpf/zc.bpf.c (as the generated skeleton), turns off the programs
+ * whose tracepoint this kernel lacks, sets the run's filters and attaches.
+ */
+#include "trace.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "../demos/common.h"
+#include "zc.skel.h"
+
+#define TRACEFS "/sys/kernel/tracing"
+
+#define MAX_LINKS 16
+
+struct trace {
+	struct zc_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *links[MAX_LINKS];
+	int nlinks;
+	trace_event_fn fn;
+	void *ctx;
+	unsigned missing;
+};
+
+/* ---- libbpf's messages ------------------------------------------------ */
+
+static bool verbose;
+static char log_buf[8192];
+static size_t log_len;
+
+static int log_print(enum libbpf_print_level level, const char *fmt,
+		     va_list ap)
+{
+	int n;
+
+	if (verbose)
+		return vfprintf(stderr, fmt, ap);
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	/* keep the latest messages; start over when full */
+	if (log_len > sizeof(log_buf) - 512)
+		log_len = 0;
+	n = vsnprintf(log_buf + log_len, sizeof(log_buf) - log_len, fmt, ap);
+	if (n > 0)
+		log_len += (size_t)n < sizeof(log_buf) - log_len ?
+				   (size_t)n :
+				   sizeof(log_buf) - log_len - 1;
+	return n;
+}
+
+void trace_set_verbose(bool v)
+{
+	verbose = v;
+	libbpf_set_print(log_print);
+}
+
+const char *trace_log(void)
+{
+	return log_buf;
+}
+
+/* ---- the environment -------------------------------------------------- */
+
+static bool mounted_tracefs;
+
+int trace_check_env(char *why, size_t len)
+{
+	if (geteuid() != 0) {
+		snprintf(why, len, "loading BPF programs needs root; run it with sudo, or watch a recorded run with --replay FILE");
+		return ZC_EXIT_ENV;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		snprintf(why, len, "this kernel has no BTF (/sys/kernel/btf/vmlinux); it needs CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 2020 have it)");
+		return ZC_EXIT_ENV;
+	}
+	if (access(TRACEFS "/events", F_OK)) {
+		if (mount("nodev", TRACEFS, "tracefs", 0, NULL)) {
+			snprintf(why, len, "cannot mount tracefs on " TRACEFS ": %s; mount it with: mount -t tracefs nodev " TRACEFS,
+				 strerror(errno));
+			return ZC_EXIT_ENV;
+		}
+		mounted_tracefs = true;
+	}
+	return 0;
+}
+
+void trace_env_restore(void)
+{
+	if (mounted_tracefs && !umount(TRACEFS))
+		mounted_tracefs = false;
+}
+
+/* ---- feature detection ------------------------------------------------ */
+
+static const struct {
+	const char *prog;
+	enum trace_probe probe;
+} prog_probe[] = {
+	{ "zc_sys_enter", TP_SYSCALLS },
+	{ "zc_sys_exit", TP_SYSCALLS },
+	{ "zc_tcp_sendmsg", TP_SENDMSG },
+	{ "zc_cache_add", TP_CACHE },
+	{ "zc_fault_user", TP_FAULTS },
+	{ "zc_fault_kernel", TP_FAULTS },
+	{ "zc_sched_switch", TP_SCHED },
+	{ "zc_process_exit", TP_EXIT },
+	{ "zc_net_dev_queue", TP_NET },
+	{ "zc_net_dev_start_xmit", TP_NET },
+	{ "zc_rx_copy", TP_RX_COPY },
+};
+
+static int probe_of(const struct bpf_program *prog)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(prog_probe) / sizeof(prog_probe[0]); i++)
+		if (!strcmp(bpf_program__name(prog), prog_probe[i].prog))
+			return prog_probe[i].probe;
+	return TP_SYSCALLS;
+}
+
+/*
+ * Does the tracepoint behind this section exist? tp_btf/ needs the BTF
+ * type btf_trace_<name>; tp/ needs the event in tracefs.
+ */
+static bool section_exists(const struct btf *vmlinux, const char *sec)
+{
+	char buf[256];
+
+	if (!strncmp(sec, "tp_btf/", 7)) {
+		snprintf(buf, sizeof(buf), "btf_trace_%s", sec + 7);
+		return btf__find_by_name_kind(vmlinux, buf, BTF_KIND_TYPEDEF) > 0;
+	}
+	if (!strncmp(sec, "tp/", 3)) {
+		snprintf(buf, sizeof(buf), TRACEFS "/events/%s", sec + 3);
+		return !access(buf, F_OK);
+	}
+	return true;
+}
+
+static void programs_select(struct trace *t)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		if (vmlinux &&
+		    section_exists(vmlinux, bpf_program__section_name(prog)))
+			continue;
+		bpf_program__set_autoload(prog, false);
+		t->missing |= 1u << probe_of(prog);
+	}
+	btf__free(vmlinux);
+}
+
+/* ---- start, poll, read, stop ------------------------------------------ */
+
+static void filters_set(struct zc_bpf *skel, const struct trace_target *tg)
+{
+	struct zc_bpf__rodata *r = skel->rodata;
+
+	r->sender_tgid = tg->sender;
+	r->sink_tgid = tg->sink;
+	r->file_ino = tg->file_ino;
+	r->file_kdev = tg->file_kdev;
+	r->egress_ifindex = tg->ifindex;
+	r->egress_netns = tg->netns;
+	r->flow_port = tg->port;
+	r->emit_events = tg->events;
+	/* -1 for the syscalls this architecture does not have */
+	r->nr_read = SYS_read;
+	r->nr_pread64 = SYS_pread64;
+	r->nr_readv = SYS_readv;
+	r->nr_preadv = SYS_preadv;
+	r->nr_preadv2 = SYS_preadv2;
+	r->nr_write = SYS_write;
+	r->nr_writev = SYS_writev;
+	r->nr_pwrite64 = SYS_pwrite64;
+	r->nr_sendto = SYS_sendto;
+	r->nr_sendmsg = SYS_sendmsg;
+	r->nr_sendfile = SYS_sendfile;
+	r->nr_mmap = SYS_mmap;
+}
+
+static int event_deliver(void *ctx, void *data, size_t size)
+{
+	struct trace *t = ctx;
+
+	if (size >= sizeof(struct zc_event) && t->fn)
+		t->fn(t->ctx, data);
+	return 0;
+}
+
+/* Attaches one program at a time, so that one failure spares the rest. */
+static int programs_attach(struct trace *t, char *why, size_t len)
+{
+	struct bpf_program *prog;
+	struct bpf_link *link;
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		if (!bpf_program__autoload(prog))
+			continue;
+		link = bpf_program__attach(prog);
+		if (link && t->nlinks < MAX_LINKS) {
+			t->links[t->nlinks++] = link;
+			continue;
+		}
+		bpf_link__destroy(link);
+		if (probe_of(prog) == TP_SYSCALLS) {
+			snprintf(why, len, "cannot attach %s: %s",
+				 bpf_program__section_name(prog), strerror(errno));
+			return -1;
+		}
+		t->missing |= 1u << probe_of(prog);
+	}
+	return 0;
+}
+
+struct trace *trace_start(const struct trace_target *target,
+			  trace_event_fn fn, void *ctx, char *why, size_t len)
+{
+	struct trace *t = calloc(1, sizeof(*t));
+	int err;
+
+	if (!t) {
+		snprintf(why, len, "out of memory");
+		return NULL;
+	}
+	t->fn = fn;
+	t->ctx = ctx;
+	t->skel = zc_bpf__open();
+	if (!t->skel) {
+		snprintf(why, len, "cannot open the BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	filters_set(t->skel, target);
+	programs_select(t);
+	if (t->missing & (1u << TP_SYSCALLS)) {
+		snprintf(why, len, "this kernel has no raw_syscalls tracepoints; nothing can be measured");
+		goto fail;
+	}
+	err = zc_bpf__load(t->skel);
+	if (err) {
+		snprintf(why, len, "cannot load the BPF programs: %s (run with -v for libbpf's log)",
+			 strerror(-err));
+		goto fail;
+	}
+	if (programs_attach(t, why, len))
+		goto fail;
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events),
+				 event_deliver, t, NULL);
+	if (!t->rb) {
+		snprintf(why, len, "cannot set up the ring buffer: %s", strerror(errno));
+		goto fail;
+	}
+	return t;
+fail:
+	trace_stop(t);
+	return NULL;
+}
+
+int trace_poll(struct trace *t, int timeout_ms)
+{
+	int n = ring_buffer__poll(t->rb, timeout_ms);
+
+	return n == -EINTR ? 0 : n;
+}
+
+void trace_read(const struct trace *t, struct zc_counts *out)
+{
+	memcpy(out->c, t->skel->bss->zc_counters, sizeof(out->c));
+	memcpy(out->syscalls, t->skel->bss->zc_syscalls, sizeof(out->syscalls));
+}
+
+unsigned trace_missing(const struct trace *t)
+{
+	return t->missing;
+}
+
+/* Detaches everything: after this no program of ours is in the kernel. */
+void trace_stop(struct trace *t)
+{
+	if (!t)
+		return;
+	if (t->rb) {
+		ring_buffer__consume(t->rb);
+		ring_buffer__free(t->rb);
+	}
+	while (t->nlinks > 0)
+		bpf_link__destroy(t->links[--t->nlinks]);
+	zc_bpf__destroy(t->skel);
+	free(t);
+}

@@ -1,0 +1,68 @@
+/*
+ * The instrument's user half: load the BPF programs for one run, filter
+ * them on that run's processes, file and device, and read what they count.
+ */
+#ifndef ZC_TRACE_H
+#define ZC_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/types.h>
+#include "../bpf/zc.h"
+
+/* What one run counted: a copy of the BPF globals. */
+struct zc_counts {
+	uint64_t c[ZC_NR_COUNTERS];
+	uint64_t syscalls[ZC_NR_SYSCALLS];
+};
+
+/* Groups of tracepoints; a missing group leaves some arrows unmeasured. */
+enum trace_probe {
+	TP_SYSCALLS, /* raw_syscalls:sys_enter/sys_exit (required) */
+	TP_SENDMSG, /* tcp:tcp_sendmsg_locked */
+	TP_CACHE, /* filemap:mm_filemap_add_to_page_cache */
+	TP_FAULTS, /* exceptions:page_fault_user/kernel */
+	TP_SCHED, /* sched:sched_switch */
+	TP_EXIT, /* sched:sched_process_exit */
+	TP_NET, /* net:net_dev_queue and net_dev_start_xmit */
+	TP_RX_COPY, /* skb:skb_copy_datagram_iovec */
+	TP_NR
+};
+
+struct trace_target {
+	pid_t sender; /* the demo */
+	pid_t sink; /* the receiver, 0 when remote */
+	uint64_t file_ino;
+	uint32_t file_kdev; /* the kernel's encoding of st_dev */
+	uint32_t ifindex; /* the egress device ... */
+	uint32_t netns; /* ... in this network namespace (inode) */
+	uint16_t port; /* the receiver's TCP port */
+	bool events; /* send individual events through the ring buffer */
+};
+
+struct trace;
+typedef void (*trace_event_fn)(void *ctx, const struct zc_event *e);
+
+/* 0, or ZC_EXIT_ENV with a one-line reason: root, BTF, tracefs. */
+int trace_check_env(char *why, size_t len);
+
+/* Loads and attaches; NULL with a one-line reason in why. */
+struct trace *trace_start(const struct trace_target *target,
+			  trace_event_fn fn, void *ctx, char *why, size_t len);
+/* Delivers pending events; waits at most timeout_ms. */
+int trace_poll(struct trace *t, int timeout_ms);
+void trace_read(const struct trace *t, struct zc_counts *out);
+/* Bit mask of (1 << TP_*) for the probes that are not attached. */
+unsigned trace_missing(const struct trace *t);
+void trace_stop(struct trace *t);
+
+/* libbpf's messages: everything with verbose, else kept for trace_log() */
+void trace_set_verbose(bool verbose);
+const char *trace_log(void);
+/* Unmounts tracefs if trace_check_env() had to mount it. */
+void trace_env_restore(void);
+
+#endif /* ZC_TRACE_H */
