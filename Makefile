@@ -35,7 +35,7 @@ endif
 DEPS := gcc=gcc make=make pkg-config=pkg-config zlib1g-dev=/usr/include/zlib.h \
 	clang=clang llvm=llvm-strip bpftool=bpftool libbpf-dev=/usr/include/bpf/libbpf.h \
 	libelf-dev=/usr/include/libelf.h libncurses-dev=/usr/include/ncurses.h \
-	iproute2=ip ethtool=ethtool tmux=tmux bats=bats \
+	iproute2=ip ethtool=ethtool tmux=tmux jq=jq bats=bats \
 	bats-assert=/usr/lib/bats/bats-assert/load.bash \
 	bats-support=/usr/lib/bats/bats-support/load.bash \
 	bats-file=/usr/lib/bats/bats-file/load.bash
@@ -110,6 +110,11 @@ $(BUILD)/zcviz: $(VIZ_OBJS) $(BUILD)/demos/common.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lz -lm -o $@
 
+# the model's unit tests (tests/model.bats runs them)
+$(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $^ -lm -o $@
+
 # ---- the samples ----------------------------------------------------------------
 
 # A 64 MiB file of random bytes, so that a checksum means something.
@@ -126,7 +131,7 @@ $(DEMOS:%=demo-%): demo-%: all $(SAMPLE)
 demo: $(DEMOS:%=demo-%)
 
 .PHONY: test test-slow
-test: all
+test: all $(BUILD)/test-model $(SAMPLE)
 	$(Q)[ -z "$$($(missing_pkgs))" ] || $(MAKE) --no-print-directory deps
 	$(Q)$(BATS) $(BATS_FLAGS) tests
 

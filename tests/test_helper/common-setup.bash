@@ -92,3 +92,50 @@ lab_down() {
 	LAB_IDS="" LAB_ID=""
 	return 0
 }
+
+# require_bpf: zcviz needs root and a kernel with BTF
+require_bpf() {
+	require_root
+	[ -r /sys/kernel/btf/vmlinux ] || skip "needs a kernel with BTF (/sys/kernel/btf/vmlinux)"
+}
+
+# no_bpf_left: no program of ours stays loaded once zcviz has exited
+no_bpf_left() {
+	local i
+	for i in $(seq 20); do
+		bpftool prog list 2>/dev/null | grep -q ' name zc_' || return 0
+		sleep 0.1
+	done
+	echo "BPF programs left loaded:" >&2
+	bpftool prog list | grep ' name zc_' >&2
+	return 1
+}
+
+# zclab_things: every zclab- namespace and veth on this machine
+zclab_things() {
+	{
+		ip netns list 2>/dev/null
+		ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }'
+	} | grep -o 'zclab-[a-z0-9]*-[a-z]*' | sort -u
+}
+
+# labs_snapshot, then no_lab_left: no zclab- namespace or veth appeared
+labs_snapshot() {
+	LABS_BEFORE=$(zclab_things)
+}
+
+no_lab_left() {
+	local left
+	left=$(comm -13 <(echo "${LABS_BEFORE:-}") <(zclab_things))
+	[ -z "$left" ] || { echo "left behind: $left" >&2; return 1; }
+}
+
+# jget JSON FILTER: one value out of a zcviz --json line
+jget() {
+	jq -r "$2" <<<"$1"
+}
+
+# within VALUE WANT TOLERANCE: |value - want| <= tolerance
+within() {
+	awk -v v="$1" -v w="$2" -v t="$3" 'BEGIN { d = v - w; if (d < 0) d = -d; exit !(d <= t) }'
+}

@@ -1,0 +1,163 @@
+#!/usr/bin/env bats
+# The instrument's numbers match the theory, and come from the kernel:
+# CPU copies per byte (2, 1, 1, 0), mode switches, page faults, page
+# references, the disk's DMA when cold, and the segmentation copy of a
+# device without scatter-gather. Needs root and BTF.
+
+setup_file() {
+	load test_helper/common-setup
+	_common_setup
+	require_bpf
+	export ODD="$BATS_FILE_TMPDIR/odd"
+	make_file "$ODD" $((50 * 1024 * 1024 + 3))
+}
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	require_bpf
+	labs_snapshot
+}
+
+teardown() {
+	no_bpf_left
+	no_lab_left
+}
+
+# check_demo JSON THEORY FILE_BYTES CHUNK
+check_demo() {
+	local j=$1 theory=$2 bytes=$3 chunk=$4 demo syscalls modes
+	demo=$(jget "$j" .demo)
+	assert_equal "$(jget "$j" .verified)" true
+	assert_equal "$(jget "$j" .file_bytes)" "$bytes"
+	assert_equal "$(jget "$j" .chunk_bytes)" "$chunk"
+	assert_equal "$(jget "$j" .theory_cpu_copies_per_byte)" "$theory"
+	within "$(jget "$j" .cpu_copies_per_byte)" "$theory" "$(awk -v t="$theory" 'BEGIN { print 0.02 * (t > 1 ? t : 1) }')" ||
+		fail "$demo: $(jget "$j" .cpu_copies_per_byte) copies per byte, theory $theory"
+	syscalls=$(jget "$j" .syscalls.total)
+	modes=$(jget "$j" .mode_switches)
+	within "$modes" $((2 * syscalls)) $((syscalls / 50 + 1)) ||
+		fail "$demo: $modes mode switches for $syscalls syscalls"
+	case $demo in
+	sendfile | dma-gather)
+		assert_equal "$(jget "$j" .edges.pagecache_to_socket.kind)" page_ref
+		assert_equal "$(jget "$j" .edges.pagecache_to_socket.bytes)" "$bytes"
+		assert_equal "$(jget "$j" .edges.user_to_socket.bytes)" 0
+		;;
+	*)
+		assert_equal "$(jget "$j" .edges.user_to_socket.kind)" cpu_copy
+		assert_equal "$(jget "$j" .edges.user_to_socket.bytes)" "$bytes"
+		;;
+	esac
+}
+
+# check_faults JSONS...: mmap faults, the others few
+check_faults() {
+	local j mmap_faults=0 other_max=0 f
+	for j in "$@"; do
+		f=$(jget "$j" .page_faults)
+		if [ "$(jget "$j" .demo)" = mmap ]; then
+			mmap_faults=$f
+		elif [ "$f" -gt "$other_max" ]; then
+			other_max=$f
+		fi
+	done
+	[ "$mmap_faults" -ge 16 ] || fail "mmap: only $mmap_faults page faults"
+	[ "$other_max" -le 64 ] || fail "a demo without mmap had $other_max page faults"
+	[ "$mmap_faults" -gt "$other_max" ] || fail "mmap $mmap_faults faults, others up to $other_max"
+}
+
+all_demos() { # all_demos ARGS...: zcviz --json all, one line per demo
+	run -0 --separate-stderr zcviz --json "$@" all
+	assert_equal "${#lines[@]}" 4
+}
+
+@test "64 MiB warm, default chunk: 2, 1, 1 and 0 CPU copies per byte" {
+	all_demos
+	check_demo "${lines[0]}" 2 67108864 131072
+	check_demo "${lines[1]}" 1 67108864 131072
+	check_demo "${lines[2]}" 1 67108864 131072
+	check_demo "${lines[3]}" 0 67108864 131072
+	check_faults "${lines[@]}"
+	# the textbook's syscalls per chunk: 512 chunks of 128 KiB
+	assert_equal "$(jget "${lines[0]}" .syscalls.read)" 512
+	assert_equal "$(jget "${lines[0]}" .syscalls.write)" 512
+	assert_equal "$(jget "${lines[1]}" .syscalls.write)" 512
+	assert_equal "$(jget "${lines[2]}" .syscalls.sendfile)" 512
+	assert_equal "$(jget "${lines[3]}" .syscalls.sendfile)" 512
+}
+
+@test "an odd size (50 MiB + 3) and an odd chunk (65537): the same theory" {
+	all_demos --file "$ODD" --chunk 65537
+	check_demo "${lines[0]}" 2 52428803 65537
+	check_demo "${lines[1]}" 1 52428803 65537
+	check_demo "${lines[2]}" 1 52428803 65537
+	check_demo "${lines[3]}" 0 52428803 65537
+	check_faults "${lines[@]}"
+}
+
+@test "the lab's sendfile has no scatter-gather and copies once at segmentation" {
+	run -0 --separate-stderr zcviz --json sendfile
+	assert_equal "$(jget "$output" .sg)" false
+	assert_equal "$(jget "$output" .edges.socket_to_nic.segmentation_copy_bytes)" 67108864
+	assert_equal "$(jget "$output" .edges.socket_to_nic.paged_bytes)" 0
+	run -0 --separate-stderr zcviz --json dma-gather
+	assert_equal "$(jget "$output" .sg)" true
+	assert_equal "$(jget "$output" .edges.socket_to_nic.segmentation_copy_bytes)" 0
+	assert_equal "$(jget "$output" .edges.socket_to_nic.paged_bytes)" 67108864
+}
+
+@test "--cold shows the disk's DMA into the page cache; warm shows none" {
+	local cold warm
+	run -0 --separate-stderr zcviz --json --cold --file "$ODD" traditional
+	cold=$(jget "$output" .edges.disk_to_pagecache.bytes)
+	assert_equal "$(jget "$output" .edges.disk_to_pagecache.kind)" dma
+	assert_equal "$(jget "$output" .cold)" true
+	[ "$cold" -ge $((52428803 * 95 / 100)) ] || fail "cold: only $cold bytes from disk"
+	run -0 --separate-stderr zcviz --json --file "$ODD" traditional
+	warm=$(jget "$output" .edges.disk_to_pagecache.bytes)
+	[ "$warm" -lt $((52428803 * 5 / 100)) ] || fail "warm: $warm bytes from disk"
+}
+
+@test "--sg off on traditional costs 3 copies, and the report says why" {
+	run -0 --separate-stderr zcviz --json --sg off traditional
+	within "$(jget "$output" .cpu_copies_per_byte)" 3 0.06 || fail "$(jget "$output" .cpu_copies_per_byte) copies"
+	assert_equal "$(jget "$output" .theory_cpu_copies_per_byte)" 3
+	run -0 --separate-stderr zcviz --report --sg off traditional
+	assert_line --regexp "^  CPU copies of the file +3\.0[0-9] x file size +theory 3 +\[ok\]"
+	assert_line --partial "note: this device cannot gather, so besides the textbook's copies the kernel copied every byte once more when it cut the segments"
+}
+
+@test "other processes do not change the demo's counts" {
+	local base busy key
+	run -0 --separate-stderr zcviz --json traditional
+	base=$output
+	# read the same file and keep a CPU busy while the demo runs
+	(while :; do cat "$ROOT/build/sample-64M.bin" >/dev/null; done) 3>&- &
+	local reader=$!
+	(while :; do :; done) 3>&- &
+	local spinner=$!
+	run -0 --separate-stderr zcviz --json traditional
+	busy=$output
+	kill "$reader" "$spinner"
+	for key in .syscalls.total .syscalls.read .syscalls.write .cpu_copy_bytes \
+		.edges.pagecache_to_user.bytes .edges.user_to_socket.bytes \
+		.edges.socket_to_nic.bytes .receiver_copy_bytes; do
+		assert_equal "$key=$(jget "$busy" "$key")" "$key=$(jget "$base" "$key")"
+	done
+}
+
+@test "the text report has every figure and the comparison table" {
+	run -0 --separate-stderr zcviz --report all
+	for what in "disk -> page cache" "page cache -> user buffer" \
+		"user buffer -> socket buffer" "page cache -> socket buffer" \
+		"socket buffer -> NIC" "CPU copies of the file" "syscalls" \
+		"mode switches" "context switches" "page faults" "receiver copy" \
+		"elapsed" "sender CPU" "checksum" "Compared (same file, measured)"; do
+		assert_line --partial "$what"
+	done
+	assert_line --regexp "^  traditional +on +2\.00 x \[ok\]"
+	assert_line --regexp "^  mmap +on +1\.00 x \[ok\]"
+	assert_line --regexp "^  sendfile +off +1\.00 x \[ok\]"
+	assert_line --regexp "^  dma-gather +on +0\.00 x \[ok\]"
+}

@@ -1,0 +1,257 @@
+/*
+ * Unit tests for viz/model.c: synthetic counters in, arrows and figures
+ * out. Each check prints what it expected when it fails; the exit status
+ * is the number of failures. Run by tests/model.bats.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../viz/model.h"
+
+#define MiB (1ULL << 20)
+
+static int failures, checks;
+
+#define CHECK(cond, ...)                                                   \
+	do {                                                               \
+		checks++;                                                  \
+		if (!(cond)) {                                             \
+			failures++;                                        \
+			printf("FAIL %s:%d: %s: ", __func__, __LINE__, #cond); \
+			printf(__VA_ARGS__);                               \
+			putchar('\n');                                     \
+		}                                                          \
+	} while (0)
+
+static struct model_input input(enum zc_demo d, bool sg, uint64_t file)
+{
+	struct model_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.demo = d;
+	in.sg = sg;
+	in.file_bytes = file;
+	return in;
+}
+
+/* What a 64 MiB traditional run counts on a device with scatter-gather. */
+static struct model_input traditional_run(void)
+{
+	struct model_input in = input(ZC_TRADITIONAL, true, 64 * MiB);
+	uint64_t *c = in.counts.c;
+
+	c[ZC_C_FILE_READ_BYTES] = 64 * MiB;
+	c[ZC_C_SEND_COPY_BYTES] = 64 * MiB;
+	c[ZC_C_Q_PAGED] = c[ZC_C_X_PAGED] = 64 * MiB;
+	c[ZC_C_SYS_ENTER] = c[ZC_C_SYS_EXIT] = 1024;
+	return in;
+}
+
+static void test_theory(void)
+{
+	CHECK(model_theory(ZC_TRADITIONAL, true) == 2, "traditional: 2");
+	CHECK(model_theory(ZC_MMAP, true) == 1, "mmap: 1");
+	CHECK(model_theory(ZC_SENDFILE, false) == 1, "sendfile without SG: 1");
+	CHECK(model_theory(ZC_DMA_GATHER, true) == 0, "dma-gather: 0");
+	CHECK(model_theory(ZC_TRADITIONAL, false) == 3, "traditional without SG: 3");
+	CHECK(model_theory(ZC_MMAP, false) == 2, "mmap without SG: 2");
+	CHECK(model_theory(ZC_SENDFILE, true) == 0, "sendfile with SG: 0");
+	CHECK(model_theory(ZC_DMA_GATHER, false) == 1, "dma-gather without SG: 1");
+	CHECK(!model_default_sg(ZC_SENDFILE) && model_default_sg(ZC_TRADITIONAL) &&
+		      model_default_sg(ZC_MMAP) && model_default_sg(ZC_DMA_GATHER),
+	      "the lab turns SG off for sendfile only");
+}
+
+static void test_names(void)
+{
+	int d;
+
+	for (d = 0; d < ZC_NR_DEMOS; d++)
+		CHECK(model_demo_parse(model_demo_name(d)) == (enum zc_demo)d,
+		      "name %s round-trips", model_demo_name(d));
+	CHECK(model_demo_parse("scp") == ZC_NR_DEMOS, "unknown demo");
+	CHECK(!strcmp(model_edge_key(E_SOCKET_NIC), "socket_to_nic"), "edge key");
+	CHECK(!strcmp(model_kind_key(K_PAGE_REF), "page_ref"), "kind key");
+}
+
+static void test_disk_to_pagecache(void)
+{
+	struct model_input in = traditional_run();
+	struct model_result r;
+
+	in.counts.c[ZC_C_CACHE_ADD_BYTES] = 64 * MiB;
+	model_compute(&in, &r);
+	CHECK(r.edge[E_DISK_CACHE].kind == K_DMA, "DMA");
+	CHECK(r.edge[E_DISK_CACHE].bytes == 64 * MiB, "%llu", (unsigned long long)r.edge[E_DISK_CACHE].bytes);
+	CHECK(r.edge[E_DISK_CACHE].measured, "measured");
+	CHECK(r.cpu_copy_bytes == 128 * MiB, "DMA is not a CPU copy");
+	in.missing = 1u << TP_CACHE;
+	model_compute(&in, &r);
+	CHECK(!r.edge[E_DISK_CACHE].measured, "unmeasured without the tracepoint");
+}
+
+static void test_traditional(void)
+{
+	struct model_input in = traditional_run();
+	struct model_result r;
+
+	model_compute(&in, &r);
+	CHECK(r.edge[E_CACHE_USER].kind == K_CPU_COPY && r.edge[E_CACHE_USER].bytes == 64 * MiB, "read() copies");
+	CHECK(r.edge[E_USER_SOCKET].kind == K_CPU_COPY && r.edge[E_USER_SOCKET].bytes == 64 * MiB, "write() copies");
+	CHECK(r.edge[E_CACHE_SOCKET].bytes == 0, "no page references");
+	CHECK(r.cpu_copy_bytes == 128 * MiB, "%llu", (unsigned long long)r.cpu_copy_bytes);
+	CHECK(fabs(r.copies_per_byte - 2) < 1e-9, "%f", r.copies_per_byte);
+	CHECK(r.pass, "2 copies pass against the theory of 2");
+	CHECK(r.syscalls == 1024 && r.mode_switches == 2048, "%llu %llu",
+	      (unsigned long long)r.syscalls, (unsigned long long)r.mode_switches);
+}
+
+static void test_mmap(void)
+{
+	struct model_input in = input(ZC_MMAP, true, 64 * MiB);
+	uint64_t *c = in.counts.c;
+	struct model_result r;
+
+	c[ZC_C_FILE_MAP_BYTES] = 64 * MiB;
+	c[ZC_C_SEND_COPY_BYTES] = 64 * MiB;
+	c[ZC_C_X_PAGED] = 64 * MiB;
+	c[ZC_C_FAULTS_USER] = 3;
+	c[ZC_C_FAULTS_KERNEL] = 300;
+	model_compute(&in, &r);
+	CHECK(r.edge[E_CACHE_MAPPED].kind == K_MAP && r.edge[E_CACHE_MAPPED].bytes == 64 * MiB, "mapped, not copied");
+	CHECK(r.edge[E_CACHE_USER].bytes == 0, "no read()");
+	CHECK(r.cpu_copy_bytes == 64 * MiB && r.pass, "one copy");
+	CHECK(r.page_faults == 303, "user and kernel-mode faults: %llu", (unsigned long long)r.page_faults);
+}
+
+static void test_sendfile_without_sg(void)
+{
+	struct model_input in = input(ZC_SENDFILE, false, 64 * MiB);
+	uint64_t *c = in.counts.c;
+	struct model_result r;
+
+	c[ZC_C_SEND_REF_BYTES] = 64 * MiB;
+	c[ZC_C_Q_PAGED] = 64 * MiB; /* paged before GSO ... */
+	c[ZC_C_X_LINEAR] = 64 * MiB; /* ... linear after: copied */
+	model_compute(&in, &r);
+	CHECK(r.edge[E_CACHE_SOCKET].kind == K_PAGE_REF && r.edge[E_CACHE_SOCKET].bytes == 64 * MiB, "page references");
+	CHECK(r.edge[E_CACHE_SOCKET].measured, "seen by tcp_sendmsg_locked");
+	CHECK(r.edge[E_SOCKET_NIC].bytes == 64 * MiB && r.nic_linear == 64 * MiB && r.nic_paged == 0, "linear at the NIC");
+	CHECK(r.seg_copy == 64 * MiB, "the segmentation copy: %llu", (unsigned long long)r.seg_copy);
+	CHECK(r.cpu_copy_bytes == 64 * MiB && r.theory == 1 && r.pass, "one copy");
+}
+
+static void test_dma_gather(void)
+{
+	struct model_input in = input(ZC_DMA_GATHER, true, 64 * MiB);
+	uint64_t *c = in.counts.c;
+	struct model_result r;
+
+	c[ZC_C_SEND_REF_BYTES] = 64 * MiB;
+	c[ZC_C_Q_PAGED] = c[ZC_C_X_PAGED] = 64 * MiB;
+	model_compute(&in, &r);
+	CHECK(r.nic_paged == 64 * MiB && r.seg_copy == 0, "the NIC gathers");
+	CHECK(r.cpu_copy_bytes == 0 && r.copies_per_byte == 0 && r.pass, "zero copies");
+	c[ZC_C_X_LINEAR] = 2 * MiB; /* 3 % of the file copied after all */
+	c[ZC_C_X_PAGED] = 62 * MiB;
+	model_compute(&in, &r);
+	CHECK(!r.pass, "3 %% is outside the 2 %% tolerance: %f", r.copies_per_byte);
+}
+
+static void test_linear_before_gso_is_not_a_copy(void)
+{
+	struct model_input in = input(ZC_DMA_GATHER, true, 64 * MiB);
+	uint64_t *c = in.counts.c;
+	struct model_result r;
+
+	c[ZC_C_Q_LINEAR] = c[ZC_C_X_LINEAR] = 1 * MiB;
+	c[ZC_C_Q_PAGED] = c[ZC_C_X_PAGED] = 63 * MiB;
+	model_compute(&in, &r);
+	CHECK(r.seg_copy == 0, "linear already before GSO: %llu", (unsigned long long)r.seg_copy);
+}
+
+static void test_inferred_without_tcp_sendmsg(void)
+{
+	struct model_input in = input(ZC_SENDFILE, true, 8 * MiB);
+	uint64_t *c = in.counts.c;
+	struct model_result r;
+
+	in.missing = 1u << TP_SENDMSG;
+	c[ZC_C_SEND_UNSEEN_SENDFILE] = 8 * MiB;
+	c[ZC_C_X_PAGED] = 8 * MiB;
+	model_compute(&in, &r);
+	CHECK(r.edge[E_CACHE_SOCKET].bytes == 8 * MiB && !r.edge[E_CACHE_SOCKET].measured, "sendfile: page references, inferred");
+	in = input(ZC_TRADITIONAL, true, 8 * MiB);
+	in.counts.c[ZC_C_SEND_UNSEEN_WRITE] = 8 * MiB;
+	model_compute(&in, &r);
+	CHECK(r.edge[E_USER_SOCKET].bytes == 8 * MiB && !r.edge[E_USER_SOCKET].measured, "write: a copy, inferred");
+}
+
+static void test_retransmissions(void)
+{
+	struct model_input in = traditional_run();
+	struct model_result r;
+
+	in.counts.c[ZC_C_Q_RESENT] = 1448;
+	model_compute(&in, &r);
+	CHECK(r.resent == 1448 && r.edge[E_SOCKET_NIC].bytes == 64 * MiB, "resent payload is reported, not counted twice");
+}
+
+static void test_empty_file(void)
+{
+	struct model_input in = input(ZC_TRADITIONAL, true, 0);
+	struct model_result r;
+
+	model_compute(&in, &r);
+	CHECK(r.copies_per_byte == 0 && r.pass, "nothing to copy, nothing copied");
+	in.counts.c[ZC_C_SEND_COPY_BYTES] = 10;
+	model_compute(&in, &r);
+	CHECK(!r.pass, "bytes copied from an empty file");
+}
+
+static void test_figures(void)
+{
+	struct model_input in = traditional_run();
+	uint64_t *c = in.counts.c;
+	struct model_result r;
+
+	c[ZC_C_CS_VOLUNTARY] = 7;
+	c[ZC_C_CS_INVOLUNTARY] = 2;
+	c[ZC_C_RX_COPY_BYTES] = 64 * MiB;
+	c[ZC_C_FIRST_NS] = 1000;
+	c[ZC_C_LAST_NS] = 51000;
+	c[ZC_C_CPU_USER_NS] = 4000000; /* sampled 1:3 */
+	c[ZC_C_CPU_SYS_NS] = 12000000;
+	c[ZC_C_CPU_RUN_NS] = 20000000; /* exact */
+	model_compute(&in, &r);
+	CHECK(r.cs_voluntary == 7 && r.cs_involuntary == 2, "context switches");
+	CHECK(r.rx_copy == 64 * MiB, "receiver copy");
+	CHECK(r.elapsed_ns == 50000, "%llu", (unsigned long long)r.elapsed_ns);
+	CHECK(r.cpu_user_ns == 5000000 && r.cpu_sys_ns == 15000000,
+	      "run time split 1:3: %llu %llu", (unsigned long long)r.cpu_user_ns,
+	      (unsigned long long)r.cpu_sys_ns);
+	in.missing = 1u << TP_EXIT;
+	in.rusage_user_ns = 1;
+	in.rusage_sys_ns = 2;
+	model_compute(&in, &r);
+	CHECK(r.cpu_user_ns == 1 && r.cpu_sys_ns == 2, "wait4's rusage without the tracepoint");
+}
+
+int main(void)
+{
+	test_theory();
+	test_names();
+	test_disk_to_pagecache();
+	test_traditional();
+	test_mmap();
+	test_sendfile_without_sg();
+	test_dma_gather();
+	test_linear_before_gso_is_not_a_copy();
+	test_inferred_without_tcp_sendmsg();
+	test_retransmissions();
+	test_empty_file();
+	test_figures();
+	printf("%d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
+}
