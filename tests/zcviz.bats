@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# zcviz as a command: clear refusals with the contract's exit statuses,
+# tracefs mounted when missing (and unmounted again), and nothing left
+# behind when a run is interrupted or killed.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	labs_snapshot
+}
+
+teardown() {
+	[ -n "${VIZ_PID:-}" ] && kill -9 "$VIZ_PID" 2>/dev/null
+	if [ "$(id -u)" = 0 ]; then
+		no_bpf_left
+		no_lab_left
+	fi
+}
+
+@test "bad usage is one line and exit 2" {
+	run -2 zcviz
+	assert_output "zcviz: give a DEMO: traditional, mmap, sendfile, dma-gather or all; see zcviz --help"
+	run -2 zcviz scp
+	assert_output --partial "unknown demo 'scp'"
+	run -2 zcviz --chunk 0 traditional
+	assert_output --partial "--chunk must be a size from 1 to 1G"
+	run -2 zcviz --sg maybe traditional
+	assert_output --partial "--sg takes on or off, not 'maybe'"
+	run -2 zcviz --size 1M --file /etc/hostname traditional
+	assert_output --partial "give --file or --size, not both"
+	run -2 zcviz --bogus traditional
+	assert_output --partial "unknown option '--bogus'"
+	run -0 zcviz --help
+	assert_line --partial "Usage: zcviz [options] DEMO"
+	assert_line --partial "Examples:"
+}
+
+@test "a missing or odd --file is exit 2" {
+	require_bpf
+	run -2 zcviz --file /nonexistent traditional
+	assert_output --partial "cannot use --file '/nonexistent': No such file or directory"
+	run -2 zcviz --file /tmp traditional
+	assert_output --partial "--file '/tmp' is not a regular file"
+}
+
+@test "without root zcviz says what to do, exit 3" {
+	if [ "$(id -u)" = 0 ]; then
+		run -3 runuser -u nobody -- "$ROOT/build/zcviz" --json traditional
+	else
+		run -3 zcviz --json traditional
+	fi
+	assert_output "zcviz: loading BPF programs needs root; run it with sudo, or watch a recorded run with --replay FILE"
+}
+
+@test "zcviz mounts tracefs when it is missing, and unmounts it again" {
+	require_bpf
+	if mountpoint -q /sys/kernel/tracing; then
+		umount /sys/kernel/tracing || skip "tracefs is busy"
+	fi
+	run -0 --separate-stderr zcviz --json --size 1M traditional
+	assert_equal "$(jget "$output" .verified)" true
+	run mountpoint -q /sys/kernel/tracing
+	assert_failure
+	mount -t tracefs nodev /sys/kernel/tracing
+}
+
+# interrupt SIGNAL STATUS: a slow run, stopped once the demo is sending
+interrupt() {
+	local i
+	zcviz --report --rate 2 --size 16M traditional >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	VIZ_PID=$!
+	for i in $(seq 100); do
+		pgrep -f "zc-traditional --to .*sample-16M.bin" >/dev/null && break
+		sleep 0.1
+	done
+	sleep 0.5
+	kill -"$1" "$VIZ_PID"
+	local rc=0
+	wait "$VIZ_PID" || rc=$?
+	VIZ_PID=""
+	assert_equal "$rc" "$2"
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output --partial "zcviz: stopped by signal"
+	run pgrep -f "zc-traditional --to .*sample-16M.bin|zc-sink --listen 198.18.0.2:0 --once"
+	assert_failure
+}
+
+@test "SIGINT (Ctrl-C) mid-run: no lab, no BPF program, no demo left" {
+	require_bpf
+	interrupt INT 130
+}
+
+@test "SIGTERM mid-run: no lab, no BPF program, no demo left" {
+	require_bpf
+	interrupt TERM 143
+}
+
+@test "after a SIGKILL, the next zcviz removes the stale lab" {
+	require_bpf
+	local i id
+	zcviz --report --rate 2 --size 16M traditional >/dev/null 2>&1 3>&- &
+	VIZ_PID=$!
+	id=$VIZ_PID
+	for i in $(seq 100); do
+		pgrep -f "zc-traditional --to .*sample-16M.bin" >/dev/null && break
+		sleep 0.1
+	done
+	kill -9 "$VIZ_PID"
+	wait "$VIZ_PID" 2>/dev/null || true
+	VIZ_PID=""
+	run ip netns list
+	assert_line --partial "zclab-$id-tx"
+	run -0 --separate-stderr zcviz --json --size 1M mmap
+	run ip netns list
+	refute_line --partial "zclab-$id-"
+}
