@@ -102,24 +102,24 @@ static void text_figures(FILE *f, const struct run_result *res,
 	size_t i;
 
 	syscalls_named(c, &other);
-	fprintf(f, "  %-22s %" PRIu64 " (", "syscalls", m->syscalls);
+	fprintf(f, "  %-24s %" PRIu64 " (", "syscalls", m->syscalls);
 	for (i = 0; i < NSYSCALL_NAMES; i++)
 		if (c->syscalls[syscall_names[i].nr])
 			fprintf(f, "%s %" PRIu64 ", ", syscall_names[i].name,
 				c->syscalls[syscall_names[i].nr]);
 	fprintf(f, "other %" PRIu64 ")\n", other);
-	fprintf(f, "  %-22s %" PRIu64 " (each syscall enters and leaves the kernel)\n",
+	fprintf(f, "  %-24s %" PRIu64 " (each syscall enters and leaves the kernel)\n",
 		"mode switches", m->mode_switches);
-	fprintf(f, "  %-22s %" PRIu64 " voluntary, %" PRIu64 " involuntary (the scheduler gave the CPU to another task)\n",
+	fprintf(f, "  %-24s %" PRIu64 " voluntary, %" PRIu64 " involuntary (scheduler)\n",
 		"context switches", m->cs_voluntary, m->cs_involuntary);
-	fprintf(f, "  %-22s %" PRIu64 "\n", "page faults", m->page_faults);
-	fprintf(f, "  %-22s %" PRIu64 " bytes (socket buffer -> zc-sink's buffer)\n",
+	fprintf(f, "  %-24s %" PRIu64 "\n", "page faults", m->page_faults);
+	fprintf(f, "  %-24s %" PRIu64 " bytes (into zc-sink's buffer)\n",
 		"receiver copy", m->rx_copy);
-	fprintf(f, "  %-22s %.1f ms", "elapsed", m->elapsed_ns / 1e6);
+	fprintf(f, "  %-24s %.1f ms", "elapsed", m->elapsed_ns / 1e6);
 	if (m->elapsed_ns)
 		fprintf(f, " (%.1f MB/s)",
 			res->in.file_bytes * 1e3 / (double)m->elapsed_ns);
-	fprintf(f, "\n  %-22s user %.1f ms, sys %.1f ms\n", "sender CPU",
+	fprintf(f, "\n  %-24s user %.1f ms, sys %.1f ms (whole process)\n", "sender CPU",
 		m->cpu_user_ns / 1e6, m->cpu_sys_ns / 1e6);
 }
 
@@ -142,24 +142,45 @@ static void text_unmeasured(FILE *f, unsigned missing)
 				what[p]);
 }
 
+/* Prints "  note: TEXT" wrapped to 80 columns. */
+static void text_note_print(FILE *f, const char *text)
+{
+	const char *p = text, *space, *cut;
+	int width = 72;
+
+	fprintf(f, "  note: ");
+	while (strlen(p) > (size_t)width) {
+		cut = p + width;
+		for (space = cut; space > p && *space != ' '; space--)
+			;
+		if (space == p)
+			space = cut;
+		fprintf(f, "%.*s\n        ", (int)(space - p), p);
+		p = *space == ' ' ? space + 1 : space;
+	}
+	fprintf(f, "%s\n", p);
+}
+
 void report_text(FILE *f, const struct run_config *cfg,
 		 const struct run_result *res, const struct model_result *m)
 {
-	fprintf(f, "%s: %" PRIu64 " bytes from %s, chunk %" PRIu64 ", %s %s, scatter-gather %s, %s cache\n\n",
-		model_demo_name(res->in.demo), res->in.file_bytes, cfg->file,
-		cfg->chunk, cfg->to ? "device" : "lab device", res->egress,
-		res->in.sg ? "on" : "off", cfg->cold ? "cold" : "warm");
+	fprintf(f, "%s: %" PRIu64 " bytes, chunk %" PRIu64 ", %s cache\n",
+		model_demo_name(res->in.demo), res->in.file_bytes, cfg->chunk,
+		cfg->cold ? "cold" : "warm");
+	fprintf(f, "  file   %s\n", cfg->file);
+	fprintf(f, "  device %s (%s), scatter-gather %s\n\n", res->egress,
+		cfg->to ? cfg->to : "the lab", res->in.sg ? "on" : "off");
 	text_edges(f, res, m);
-	fprintf(f, "\n  %-22s %.2f x file size   theory %g   %s\n",
+	fprintf(f, "\n  %-24s %.2f x file size   theory %g   %s\n",
 		"CPU copies of the file", m->copies_per_byte, m->theory,
 		m->pass ? "[ok]" : "[differs]");
 	text_figures(f, res, m);
-	fprintf(f, "  %-22s %s\n", "checksum",
+	fprintf(f, "  %-24s %s\n", "checksum",
 		res->verified ? "verified: the receiver got every byte intact" :
 				"NOT verified");
-	fprintf(f, "  note: %s\n", text_note(res));
+	text_note_print(f, text_note(res));
 	if (cfg->cold && res->tmpfs)
-		fprintf(f, "  note: the file is on tmpfs: there is no disk, its pages live in memory only.\n");
+		text_note_print(f, "the file is on tmpfs: there is no disk, its pages live in memory only.");
 	if (m->resent)
 		fprintf(f, "  note: %" PRIu64 " bytes were retransmitted; they are not counted twice.\n",
 			m->resent);
@@ -262,14 +283,14 @@ void report_compare(FILE *f, const struct run_result res[],
 	int i;
 
 	fprintf(f, "Compared (same file, measured):\n\n");
-	fprintf(f, "  %-12s %-6s %-13s %8s %8s %9s %7s %10s %10s\n", "demo",
-		"sg", "CPU copies", "theory", "syscalls", "mode sw.",
-		"ctx sw.", "elapsed", "sender CPU");
+	fprintf(f, "  %-11s %-3s %-11s %6s %8s %7s %6s %9s %9s\n", "demo", "sg",
+		"CPU copies", "theory", "syscalls", "mode sw", "ctx sw",
+		"elapsed", "CPU");
 	for (i = 0; i < n; i++)
-		fprintf(f, "  %-12s %-6s %5.2f x %-5s %8g %8" PRIu64 " %9" PRIu64 " %7" PRIu64 " %7.1f ms %7.1f ms\n",
+		fprintf(f, "  %-11s %-3s %4.2f x %-4s %6g %8" PRIu64 " %7" PRIu64 " %6" PRIu64 " %6.1f ms %6.1f ms\n",
 			model_demo_name(res[i].in.demo),
 			res[i].in.sg ? "on" : "off", m[i].copies_per_byte,
-			m[i].pass ? "[ok]" : "[!]", m[i].theory, m[i].syscalls,
+			m[i].pass ? "ok" : "!!", m[i].theory, m[i].syscalls,
 			m[i].mode_switches,
 			m[i].cs_voluntary + m[i].cs_involuntary,
 			m[i].elapsed_ns / 1e6,
