@@ -114,3 +114,18 @@ interrupt() {
 	run ip netns list
 	refute_line --partial "zclab-$id-"
 }
+
+@test "--to HOST:PORT measures a transfer to a zc-sink outside the lab" {
+	require_bpf
+	sink_start 127.0.0.1
+	run -0 --separate-stderr zcviz --json --size 4M --to "127.0.0.1:$SINK_PORT" sendfile
+	sink_stop
+	assert_equal "$(jget "$output" .verified)" true
+	assert_equal "$(jget "$output" .egress)" lo
+	assert_equal "$(jget "$output" .receiver)" remote
+	# lo can gather: sendfile costs no copy there
+	assert_equal "$(jget "$output" .sg)" true
+	assert_equal "$(jget "$output" .cpu_copy_bytes)" 0
+	assert_equal "$(jget "$output" .edges.pagecache_to_socket.bytes)" 4194304
+	assert_equal "$(jget "$output" .edges.socket_to_nic.bytes)" 4194304
+}

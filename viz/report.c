@@ -113,8 +113,12 @@ static void text_figures(FILE *f, const struct run_result *res,
 	fprintf(f, "  %-24s %" PRIu64 " voluntary, %" PRIu64 " involuntary (scheduler)\n",
 		"context switches", m->cs_voluntary, m->cs_involuntary);
 	fprintf(f, "  %-24s %" PRIu64 "\n", "page faults", m->page_faults);
-	fprintf(f, "  %-24s %" PRIu64 " bytes (into zc-sink's buffer)\n",
-		"receiver copy", m->rx_copy);
+	if (res->remote)
+		fprintf(f, "  %-24s not measured: the receiver is on another machine\n",
+			"receiver copy");
+	else
+		fprintf(f, "  %-24s %" PRIu64 " bytes (into zc-sink's buffer)\n",
+			"receiver copy", m->rx_copy);
 	fprintf(f, "  %-24s %.1f ms", "elapsed", m->elapsed_ns / 1e6);
 	if (m->elapsed_ns)
 		fprintf(f, " (%.1f MB/s)",
@@ -265,8 +269,9 @@ void report_json(FILE *f, const struct run_config *cfg,
 		m->page_faults);
 	fprintf(f, "\"receiver_copy_bytes\":%" PRIu64 ",\"elapsed_ns\":%" PRIu64 ",\"sender_cpu_ns\":{\"user\":%" PRIu64 ",\"sys\":%" PRIu64 "},",
 		m->rx_copy, m->elapsed_ns, m->cpu_user_ns, m->cpu_sys_ns);
-	fprintf(f, "\"egress\":\"%s\",\"retransmitted_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64 ",",
-		res->egress, m->resent, c->c[ZC_C_EVENTS_LOST]);
+	fprintf(f, "\"egress\":\"%s\",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64 ",",
+		res->egress, res->remote ? "remote" : "lab", m->resent,
+		c->c[ZC_C_EVENTS_LOST]);
 	json_unmeasured(f, res->in.missing);
 	if (getenv("ZCVIZ_DEBUG"))
 		for (int i = 0; i < ZC_NR_COUNTERS; i++)

@@ -623,10 +623,10 @@ static int verdict(struct run_state *st, struct run_result *res, int status)
 			 err[0] ? err : "the demo failed");
 		return ZC_EXIT_FAIL;
 	}
+	/* the sender checked the receiver's answer; ours we check too */
 	res->verified = strstr(res->sender_line, "; receiver agrees") &&
-			(!st->rx_ns && st->sink.out < 0 ?
-				 true :
-				 lines_agree(res->sender_line, res->sink_line));
+			(res->remote ||
+			 lines_agree(res->sender_line, res->sink_line));
 	if (!res->verified) {
 		snprintf(res->why, sizeof(res->why), "sender and receiver disagree: '%s' / '%s'",
 			 res->sender_line, res->sink_line);
@@ -642,6 +642,7 @@ static int path_up(struct run_state *st, const struct run_config *cfg,
 	int rc;
 
 	if (cfg->to) {
+		res->remote = true;
 		snprintf(st->dest, sizeof(st->dest), "%s", cfg->to);
 		rc = remote_egress(cfg->to, res->egress, sizeof(res->egress),
 				   res->why, sizeof(res->why));

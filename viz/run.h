@@ -30,6 +30,7 @@ struct run_result {
 	struct model_input in;
 	bool verified; /* sizes and checksums agree at both ends */
 	bool tmpfs; /* the file lives in memory: no disk */
+	bool remote; /* --to: the receiver is not ours to measure */
 	char egress[16];
 	char sender_line[512];
 	char sink_line[512];
