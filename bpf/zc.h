@@ -84,7 +84,7 @@ struct zc_event {
 	__u32 type; /* enum zc_event_type */
 	__s32 nr; /* syscall number */
 	__s64 ret; /* syscall return; other events: bytes */
-	__u64 args[3]; /* syscall arguments */
+	__u64 args[6]; /* syscall arguments */
 	__u32 fd_kind; /* enum zc_fd_kind of the fd argument */
 	__u32 send_kind; /* enum zc_send_kind */
 };

@@ -97,8 +97,10 @@ static void netns_enter(const char *ns)
  * its stderr unless share_err, in pipes. gated: it waits for a byte on
  * the gate before exec().
  */
+#define STEP_FD 3 /* where the demo finds the step handshake */
+
 static int child_spawn(struct child *ch, const char *ns, bool gated,
-		       bool share_err, char *const argv[])
+		       bool share_err, int step_rd, char *const argv[])
 {
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, gate[2] = { -1, -1 };
 	char c;
@@ -116,6 +118,8 @@ static int child_spawn(struct child *ch, const char *ns, bool gated,
 		dup2(out[1], STDOUT_FILENO);
 		if (!share_err)
 			dup2(err[1], STDERR_FILENO);
+		if (step_rd >= 0)
+			dup2(step_rd, STEP_FD);
 		if (gated && read(gate[0], &c, 1) != 1)
 			_exit(127); /* zcviz went away: do not run */
 		execv(argv[0], argv);
@@ -185,7 +189,7 @@ static int cmd_run(char *const argv[], char *out, size_t outlen, bool verbose,
 	struct child ch;
 	int status;
 
-	if (child_spawn(&ch, NULL, false, verbose, argv))
+	if (child_spawn(&ch, NULL, false, verbose, -1, argv))
 		return -1;
 	fd_slurp(ch.out, out, outlen, -1);
 	if (!verbose)
@@ -453,7 +457,9 @@ static int file_cache(const char *path, bool cold, struct run_result *res)
 
 /* ---- the run ---------------------------------------------------------- */
 
-struct run_state {
+struct run {
+	const struct run_config *cfg;
+	struct run_result *res;
 	char bindir[PATH_MAX];
 	struct lab lab;
 	struct child sink, demo;
@@ -461,6 +467,8 @@ struct run_state {
 	const char *tx_ns, *rx_ns; /* NULL: this namespace (--to) */
 	char dest[300]; /* HOST:PORT the demo sends to */
 	uint16_t port;
+	int step; /* write end of the step handshake, -1 when free */
+	int status; /* the demo's exit status, once it exited */
 };
 
 /* Reads one line from fd within ms; returns its length, 0 on timeout. */
@@ -476,37 +484,38 @@ static size_t fd_line(int fd, char *buf, size_t len, int ms)
 	return got;
 }
 
-static int sink_start(struct run_state *st, char *why, size_t whylen)
+static int sink_start(struct run *r)
 {
 	char bin[PATH_MAX + 16], listen[64], line[256];
 	char *argv[] = { bin, "--listen", listen, "--once", NULL };
 	const char *colon;
 
-	snprintf(bin, sizeof(bin), "%s/zc-sink", st->bindir);
-	snprintf(listen, sizeof(listen), "%s:0", st->lab.rx_ip);
-	if (child_spawn(&st->sink, st->rx_ns, false, false, argv)) {
-		snprintf(why, whylen, "cannot start %s: %s", bin, strerror(errno));
+	snprintf(bin, sizeof(bin), "%s/zc-sink", r->bindir);
+	snprintf(listen, sizeof(listen), "%s:0", r->lab.rx_ip);
+	if (child_spawn(&r->sink, r->rx_ns, false, false, -1, argv)) {
+		snprintf(r->res->why, sizeof(r->res->why), "cannot start %s: %s",
+			 bin, strerror(errno));
 		return ZC_EXIT_ENV;
 	}
-	fd_line(st->sink.err, line, sizeof(line), 5000);
+	fd_line(r->sink.err, line, sizeof(line), 5000);
 	colon = strrchr(line, ':');
 	if (!strstr(line, "listening on") || !colon) {
-		snprintf(why, whylen, "zc-sink did not start: %s", line);
+		snprintf(r->res->why, sizeof(r->res->why), "zc-sink did not start: %s", line);
 		return ZC_EXIT_ENV;
 	}
-	st->port = (uint16_t)atoi(colon + 1);
-	snprintf(st->dest, sizeof(st->dest), "%s:%u", st->lab.rx_ip, st->port);
+	r->port = (uint16_t)atoi(colon + 1);
+	snprintf(r->dest, sizeof(r->dest), "%s:%u", r->lab.rx_ip, r->port);
 	return 0;
 }
 
-static int demo_start(struct run_state *st, const struct run_config *cfg,
-		      char *why, size_t whylen)
+static int demo_start(struct run *r)
 {
-	char bin[PATH_MAX + 32], chunk[32], rate[32];
-	char *argv[10] = { bin, "--to", st->dest, "--chunk", chunk };
-	int n = 5;
+	const struct run_config *cfg = r->cfg;
+	char bin[PATH_MAX + 32], chunk[32], rate[32], step[8];
+	char *argv[12] = { bin, "--to", r->dest, "--chunk", chunk };
+	int n = 5, pipefd[2] = { -1, -1 }, rc;
 
-	snprintf(bin, sizeof(bin), "%s/zc-%s", st->bindir,
+	snprintf(bin, sizeof(bin), "%s/zc-%s", r->bindir,
 		 model_demo_name(cfg->demo));
 	snprintf(chunk, sizeof(chunk), "%" PRIu64, cfg->chunk);
 	if (cfg->rate > 0) {
@@ -514,25 +523,38 @@ static int demo_start(struct run_state *st, const struct run_config *cfg,
 		argv[n++] = "--rate";
 		argv[n++] = rate;
 	}
+	if (cfg->stepped) {
+		if (pipe2(pipefd, O_CLOEXEC))
+			goto fail;
+		snprintf(step, sizeof(step), "%d", STEP_FD);
+		argv[n++] = "--step-fd";
+		argv[n++] = step;
+	}
 	argv[n++] = (char *)cfg->file;
 	argv[n] = NULL;
-	if (access(bin, X_OK) ||
-	    child_spawn(&st->demo, st->tx_ns, true, false, argv)) {
-		snprintf(why, whylen, "cannot start %s: %s; run make first",
-			 bin, strerror(errno));
-		return ZC_EXIT_ENV;
-	}
-	return 0;
+	rc = access(bin, X_OK) ||
+	     child_spawn(&r->demo, r->tx_ns, true, false, pipefd[0], argv);
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	r->step = pipefd[1];
+	if (!rc)
+		return 0;
+fail:
+	snprintf(r->res->why, sizeof(r->res->why), "cannot start %s: %s; run make first",
+		 bin, strerror(errno));
+	return ZC_EXIT_ENV;
 }
 
-static int trace_begin(struct run_state *st, const struct run_config *cfg,
-		       struct run_result *res)
+static int trace_begin(struct run *r)
 {
+	const struct run_config *cfg = r->cfg;
+	struct run_result *res = r->res;
 	struct trace_target tg = {
-		.sender = st->demo.pid,
-		.sink = st->sink.pid > 0 ? st->sink.pid : 0,
-		.port = st->port,
+		.sender = r->demo.pid,
+		.sink = r->sink.pid > 0 ? r->sink.pid : 0,
+		.port = r->port,
 		.events = cfg->on_event != NULL,
+		.step_fd = cfg->stepped ? STEP_FD : -1,
 	};
 	struct stat sb;
 
@@ -544,56 +566,166 @@ static int trace_begin(struct run_state *st, const struct run_config *cfg,
 	tg.file_ino = sb.st_ino;
 	/* the kernel's dev_t (MAJOR << 20 | MINOR), not stat's encoding */
 	tg.file_kdev = major(sb.st_dev) << 20 | minor(sb.st_dev);
-	tg.ifindex = netns_ifindex(st->tx_ns, res->egress);
-	tg.netns = netns_inode(st->tx_ns);
-	st->trace = trace_start(&tg, cfg->on_event, cfg->event_ctx, res->why,
-				sizeof(res->why));
-	if (!st->trace)
+	tg.ifindex = netns_ifindex(r->tx_ns, res->egress);
+	tg.netns = netns_inode(r->tx_ns);
+	r->trace = trace_start(&tg, cfg->on_event, cfg->event_ctx, res->why,
+			       sizeof(res->why));
+	if (!r->trace)
 		return ZC_EXIT_ENV;
-	res->in.missing = trace_missing(st->trace);
+	res->in.missing = trace_missing(r->trace);
 	return 0;
 }
 
-/* Lets the demo run and waits for it; the ring buffer drains meanwhile. */
-static int demo_wait(struct run_state *st, struct run_result *res,
-		     int *status)
+/* Opens the gate: the demo exec()s, under the instrument from its start. */
+static int gate_open(struct run *r)
+{
+	int ok = write(r->demo.gate, "g", 1) == 1;
+
+	close(r->demo.gate);
+	r->demo.gate = -1;
+	if (!ok)
+		snprintf(r->res->why, sizeof(r->res->why), "the demo did not start");
+	return ok ? 0 : ZC_EXIT_FAIL;
+}
+
+/* Where the demo sends: the lab, or --to HOST:PORT. */
+static int path_up(struct run *r)
+{
+	const struct run_config *cfg = r->cfg;
+	struct run_result *res = r->res;
+	int rc;
+
+	if (cfg->to) {
+		res->remote = true;
+		snprintf(r->dest, sizeof(r->dest), "%s", cfg->to);
+		rc = remote_egress(cfg->to, res->egress, sizeof(res->egress),
+				   res->why, sizeof(res->why));
+		r->port = (uint16_t)atoi(strrchr(cfg->to, ':') + 1);
+		res->in.sg = zc_dev_sg(res->egress) == 1;
+		return rc;
+	}
+	rc = lab_up(&r->lab, r->bindir, res->in.sg, cfg->verbose, res->why,
+		    sizeof(res->why));
+	if (rc)
+		return rc;
+	r->tx_ns = r->lab.tx_ns;
+	r->rx_ns = r->lab.rx_ns;
+	snprintf(res->egress, sizeof(res->egress), "%s", r->lab.tx_dev);
+	return sink_start(r);
+}
+
+static struct run *run_new(const struct run_config *cfg,
+			   struct run_result *res)
+{
+	struct run *r = calloc(1, sizeof(*r));
+
+	memset(res, 0, sizeof(*res));
+	if (!r) {
+		snprintf(res->why, sizeof(res->why), "out of memory");
+		return NULL;
+	}
+	r->cfg = cfg;
+	r->res = res;
+	r->sink = r->demo = (struct child){ -1, -1, -1, -1 };
+	r->step = -1;
+	res->in.demo = cfg->demo;
+	res->in.sg = cfg->sg < 0 ? model_default_sg(cfg->demo) : cfg->sg;
+	return r;
+}
+
+struct run *run_start(const struct run_config *cfg, struct run_result *res,
+		      int *rc)
+{
+	struct run *r = run_new(cfg, res);
+	struct stat sb;
+
+	*rc = r ? 0 : ZC_EXIT_ENV;
+	if (r && bin_dir(r->bindir, sizeof(r->bindir))) {
+		snprintf(res->why, sizeof(res->why), "cannot find where zcviz is installed");
+		*rc = ZC_EXIT_ENV;
+	}
+	if (!*rc && stat(cfg->file, &sb)) {
+		snprintf(res->why, sizeof(res->why), "cannot use '%s': %s",
+			 cfg->file, strerror(errno));
+		*rc = ZC_EXIT_USAGE;
+	}
+	if (!*rc) {
+		res->in.file_bytes = sb.st_size;
+		*rc = path_up(r);
+	}
+	if (!*rc)
+		*rc = file_cache(cfg->file, cfg->cold, res);
+	if (!*rc)
+		*rc = demo_start(r);
+	if (!*rc)
+		*rc = trace_begin(r);
+	if (!*rc)
+		*rc = gate_open(r);
+	if (*rc) {
+		run_abort(r);
+		return NULL;
+	}
+	return r;
+}
+
+int run_tick(struct run *r, int ms)
 {
 	struct rusage ru;
 
-	if (write(st->demo.gate, "g", 1) != 1)
-		return ZC_EXIT_FAIL;
-	close(st->demo.gate);
-	st->demo.gate = -1;
-	for (;;) {
-		if (stop_signal) {
-			snprintf(res->why, sizeof(res->why), "interrupted");
-			return 128 + stop_signal;
-		}
-		trace_poll(st->trace, 50);
-		if (wait4(st->demo.pid, status, WNOHANG, &ru) == st->demo.pid)
+	if (stop_signal)
+		return -1;
+	if (r->demo.pid < 0)
+		return 1;
+	trace_poll(r->trace, ms);
+	if (wait4(r->demo.pid, &r->status, WNOHANG, &ru) != r->demo.pid)
+		return 0;
+	r->demo.pid = -1;
+	r->res->in.rusage_user_ns = ru.ru_utime.tv_sec * 1000000000ULL +
+				    ru.ru_utime.tv_usec * 1000ULL;
+	r->res->in.rusage_sys_ns = ru.ru_stime.tv_sec * 1000000000ULL +
+				   ru.ru_stime.tv_usec * 1000ULL;
+	return 1;
+}
+
+void run_read(struct run *r, struct zc_counts *out)
+{
+	trace_read(r->trace, out);
+}
+
+void run_grant(struct run *r, int n)
+{
+	static const char tokens[64];
+
+	while (r->step >= 0 && n > 0) {
+		int k = n < (int)sizeof(tokens) ? n : (int)sizeof(tokens);
+
+		if (write(r->step, tokens, k) != k)
 			break;
+		n -= k;
 	}
-	st->demo.pid = -1;
-	res->in.rusage_user_ns = ru.ru_utime.tv_sec * 1000000000ULL +
-				 ru.ru_utime.tv_usec * 1000ULL;
-	res->in.rusage_sys_ns = ru.ru_stime.tv_sec * 1000000000ULL +
-				ru.ru_stime.tv_usec * 1000ULL;
-	return 0;
+}
+
+void run_unleash(struct run *r)
+{
+	/* EOF on the handshake: the demo runs freely from now on */
+	if (r->step >= 0)
+		close(r->step);
+	r->step = -1;
 }
 
 /* The sink exits once it has answered; give it a few seconds. */
-static int sink_wait(struct run_state *st, struct run_result *res)
+static int sink_wait(struct run *r)
 {
 	int i, status;
 
-	for (i = 0; st->sink.pid > 0 && i < SINK_WAIT_MS / 10; i++) {
+	for (i = 0; r->sink.pid > 0 && i < SINK_WAIT_MS / 10; i++) {
 		if (stop_signal)
 			return 128 + stop_signal;
-		trace_poll(st->trace, 10);
-		if (waitpid(st->sink.pid, &status, WNOHANG) == st->sink.pid)
-			st->sink.pid = -1;
+		trace_poll(r->trace, 10);
+		if (waitpid(r->sink.pid, &status, WNOHANG) == r->sink.pid)
+			r->sink.pid = -1;
 	}
-	fd_line(st->sink.out, res->sink_line, sizeof(res->sink_line), 100);
+	fd_line(r->sink.out, r->res->sink_line, sizeof(r->res->sink_line), 100);
 	return 0;
 }
 
@@ -609,15 +741,16 @@ static bool lines_agree(const char *sender, const char *sink)
 	       sb == rb && sc == rc;
 }
 
-static int verdict(struct run_state *st, struct run_result *res, int status)
+static int verdict(struct run *r)
 {
+	struct run_result *res = r->res;
 	char err[512] = "";
 
-	fd_line(st->demo.out, res->sender_line, sizeof(res->sender_line), 1000);
-	fd_slurp(st->demo.err, err, sizeof(err), 100);
-	trace_poll(st->trace, 0);
-	trace_read(st->trace, &res->in.counts);
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+	fd_line(r->demo.out, res->sender_line, sizeof(res->sender_line), 1000);
+	fd_slurp(r->demo.err, err, sizeof(err), 100);
+	trace_poll(r->trace, 0);
+	trace_read(r->trace, &res->in.counts);
+	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status)) {
 		err[strcspn(err, "\n")] = '\0';
 		snprintf(res->why, sizeof(res->why), "%s",
 			 err[0] ? err : "the demo failed");
@@ -635,74 +768,43 @@ static int verdict(struct run_state *st, struct run_result *res, int status)
 	return 0;
 }
 
-/* Where the demo sends: the lab, or --to HOST:PORT. */
-static int path_up(struct run_state *st, const struct run_config *cfg,
-		   struct run_result *res)
+void run_abort(struct run *r)
 {
-	int rc;
-
-	if (cfg->to) {
-		res->remote = true;
-		snprintf(st->dest, sizeof(st->dest), "%s", cfg->to);
-		rc = remote_egress(cfg->to, res->egress, sizeof(res->egress),
-				   res->why, sizeof(res->why));
-		st->port = (uint16_t)atoi(strrchr(cfg->to, ':') + 1);
-		res->in.sg = zc_dev_sg(res->egress) == 1;
-		return rc;
-	}
-	rc = lab_up(&st->lab, st->bindir, res->in.sg, cfg->verbose, res->why,
-		    sizeof(res->why));
-	if (rc)
-		return rc;
-	st->tx_ns = st->lab.tx_ns;
-	st->rx_ns = st->lab.rx_ns;
-	snprintf(res->egress, sizeof(res->egress), "%s", st->lab.tx_dev);
-	return sink_start(st, res->why, sizeof(res->why));
+	if (!r)
+		return;
+	if (r->step >= 0)
+		close(r->step);
+	trace_stop(r->trace);
+	child_end(&r->demo);
+	child_end(&r->sink);
+	lab_down(&r->lab, r->bindir, r->cfg->verbose);
+	free(r);
 }
 
-static void teardown(struct run_state *st, bool verbose)
+int run_finish(struct run *r)
 {
-	trace_stop(st->trace);
-	st->trace = NULL;
-	child_end(&st->demo);
-	child_end(&st->sink);
-	lab_down(&st->lab, st->bindir, verbose);
+	int rc = sink_wait(r);
+
+	if (!rc)
+		rc = verdict(r);
+	run_abort(r);
+	return rc;
 }
 
 int run_demo(const struct run_config *cfg, struct run_result *res)
 {
-	struct run_state st = {
-		.sink = { -1, -1, -1, -1 },
-		.demo = { -1, -1, -1, -1 },
-	};
-	struct stat sb;
-	int rc, status = 0;
+	struct run *r;
+	int rc, t;
 
-	memset(res, 0, sizeof(*res));
-	res->in.demo = cfg->demo;
-	res->in.sg = cfg->sg < 0 ? model_default_sg(cfg->demo) : cfg->sg;
-	if (bin_dir(st.bindir, sizeof(st.bindir))) {
-		snprintf(res->why, sizeof(res->why), "cannot find where zcviz is installed");
-		return ZC_EXIT_ENV;
+	r = run_start(cfg, res, &rc);
+	if (!r)
+		return rc;
+	while (!(t = run_tick(r, 50)))
+		;
+	if (t < 0) {
+		snprintf(res->why, sizeof(res->why), "interrupted");
+		run_abort(r);
+		return 128 + stop_signal;
 	}
-	if (stat(cfg->file, &sb)) {
-		snprintf(res->why, sizeof(res->why), "cannot use '%s': %s", cfg->file, strerror(errno));
-		return ZC_EXIT_USAGE;
-	}
-	res->in.file_bytes = sb.st_size;
-	rc = path_up(&st, cfg, res);
-	if (!rc)
-		rc = file_cache(cfg->file, cfg->cold, res);
-	if (!rc)
-		rc = demo_start(&st, cfg, res->why, sizeof(res->why));
-	if (!rc)
-		rc = trace_begin(&st, cfg, res);
-	if (!rc)
-		rc = demo_wait(&st, res, &status);
-	if (!rc)
-		rc = sink_wait(&st, res);
-	if (!rc)
-		rc = verdict(&st, res, status);
-	teardown(&st, cfg->verbose);
-	return rc;
+	return run_finish(r);
 }

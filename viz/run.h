@@ -21,6 +21,7 @@ struct run_config {
 	int sg; /* 1 on, 0 off, -1 the demo's default */
 	const char *to; /* HOST:PORT of a remote zc-sink; NULL: the lab */
 	double rate; /* MB/s; 0 full speed */
+	bool stepped; /* the demo waits for run_grant() before each syscall */
 	bool verbose;
 	trace_event_fn on_event; /* NULL: no ring-buffer events */
 	void *event_ctx;
@@ -37,8 +38,28 @@ struct run_result {
 	char why[512]; /* what went wrong, when run_demo() fails */
 };
 
-/* 0, or a ZC_EXIT_* status with res->why set. */
+/* One whole run: 0, or a ZC_EXIT_* status with res->why set. */
 int run_demo(const struct run_config *cfg, struct run_result *res);
+
+/*
+ * The same in steps, for the dashboard. run_start() sets everything up
+ * and lets the demo start (NULL, *rc and res->why on failure); cfg and
+ * res must outlive the run. run_tick() delivers events for up to ms and
+ * returns 1 once the demo has exited, -1 on a stop signal, else 0.
+ * run_finish() collects the verdict and tears down; run_abort() only
+ * tears down.
+ */
+struct run;
+struct run *run_start(const struct run_config *cfg, struct run_result *res,
+		      int *rc);
+int run_tick(struct run *r, int ms);
+void run_read(struct run *r, struct zc_counts *out);
+/* With cfg->stepped: let the demo make n more syscalls ... */
+void run_grant(struct run *r, int n);
+/* ... or all the rest, at full speed. */
+void run_unleash(struct run *r);
+int run_finish(struct run *r);
+void run_abort(struct run *r);
 
 /*
  * Makes FILE (or build/sample-SIZE.bin when FILE is NULL) ready: checks

@@ -178,6 +178,7 @@ static void filters_set(struct zc_bpf *skel, const struct trace_target *tg)
 	r->egress_netns = tg->netns;
 	r->flow_port = tg->port;
 	r->emit_events = tg->events;
+	r->step_fd = tg->step_fd;
 	/* -1 for the syscalls this architecture does not have */
 	r->nr_read = SYS_read;
 	r->nr_pread64 = SYS_pread64;

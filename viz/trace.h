@@ -41,6 +41,7 @@ struct trace_target {
 	uint32_t netns; /* ... in this network namespace (inode) */
 	uint16_t port; /* the receiver's TCP port */
 	bool events; /* send individual events through the ring buffer */
+	int step_fd; /* the demo's step handshake, not counted; -1: none */
 };
 
 struct trace;
