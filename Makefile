@@ -23,6 +23,8 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 LIBBPF_CFLAGS = $(shell pkg-config --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS = $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+CURSES_CFLAGS = $(shell pkg-config --cflags ncursesw 2>/dev/null) -DNCURSES_WIDECHAR=1
+CURSES_LIBS = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 SAMPLE := $(BUILD)/sample-64M.bin
 
 ifneq ($(V),1)
@@ -104,11 +106,11 @@ $(BUILD)/zc.skel.h: $(BUILD)/zc.bpf.o
 $(BUILD)/viz/%.o: viz/%.c $(BUILD)/zc.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $(LIBBPF_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $(LIBBPF_CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
 
 $(BUILD)/zcviz: $(VIZ_OBJS) $(BUILD)/demos/common.o
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lz -lm -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(CURSES_LIBS) -lz -lm -o $@
 
 # the model's unit tests (tests/model.bats runs them)
 $(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o

@@ -8,7 +8,10 @@
 #define ZC_NR_SYSCALLS 512 /* syscall numbers counted one by one */
 #define ZC_DEV_LEN 16 /* IFNAMSIZ */
 
-/* Counters: one __u64 each in the BPF global zc_counters[] (.bss). */
+/*
+ * Counters: one __u64 each in the BPF global zc_counters[] (.bss). Add new
+ * ones at the end only: recorded traces (viz/record.c) rely on the order.
+ */
 enum zc_counter {
 	/* the sender's system calls (raw_syscalls:sys_enter/sys_exit) */
 	ZC_C_SYS_ENTER,

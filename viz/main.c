@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../demos/common.h"
+#include "dash.h"
 #include "model.h"
 #include "report.h"
 #include "run.h"
@@ -20,7 +21,7 @@
 #define DEFAULT_SIZE (64ULL << 20)
 #define DEFAULT_CHUNK (128 * 1024)
 
-enum output { OUT_REPORT, OUT_JSON };
+enum output { OUT_DASHBOARD, OUT_REPORT, OUT_JSON };
 
 struct opts {
 	struct run_config run;
@@ -28,6 +29,7 @@ struct opts {
 	const char *file;
 	uint64_t size;
 	enum output out;
+	bool step;
 };
 
 static void usage(FILE *f)
@@ -47,15 +49,21 @@ static void usage(FILE *f)
 		"      --sg on|off     scatter-gather on the lab's device (default: off for sendfile,\n"
 		"                      on for the others)\n"
 		"      --rate MBPS     pace the demo to MBPS megabytes a second\n"
-		"      --report        print a table (the default for now)\n"
+		"      --step          start the dashboard in step mode: space runs one syscall\n"
+		"      --report        print a table instead of the dashboard (the default\n"
+		"                      when stdout is not a terminal)\n"
 		"      --json          print one JSON object per demo run\n"
 		"      --to HOST:PORT  send to a zc-sink --listen on another machine (no lab)\n"
 		"  -v, --verbose       show the lab's commands and libbpf's messages\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"
+		"Dashboard keys: space step one syscall, p pause/resume, + and - pace,\n"
+		"f full speed, c run again cold, r run again, 1-4 switch demo, q quit.\n"
+		"\n"
 		"Examples:\n"
 		"  sudo build/zcviz sendfile\n"
+		"  sudo build/zcviz --step --size 1M traditional\n"
 		"  sudo build/zcviz --json --cold traditional\n"
 		"  sudo build/zcviz --sg off traditional     # 3 copies: why?\n"
 		"  sudo build/zcviz all\n"
@@ -118,6 +126,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		{ "sg", required_argument, NULL, 'g' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "report", no_argument, NULL, 'R' },
+		{ "step", no_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "to", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -131,6 +140,8 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, ":vhV", longopts, NULL)) != -1) {
 		if (c == 'C')
 			o->run.cold = true;
+		else if (c == 'S')
+			o->step = true;
 		else if (c == 'R')
 			o->out = OUT_REPORT;
 		else if (c == 'j')
@@ -200,7 +211,7 @@ static int demos_run(struct opts *o)
 		fprintf(stderr, "zcviz: %s\n", res[n].why);
 		return rc;
 	}
-	if (o->out == OUT_REPORT && n > 1)
+	if (o->out != OUT_JSON && n > 1)
 		report_compare(stdout, res, m, n);
 	return status;
 }
@@ -225,7 +236,16 @@ int main(int argc, char **argv)
 	}
 	o.run.file = path;
 	signals_catch();
-	rc = demos_run(&o);
+	if (o.out == OUT_DASHBOARD && isatty(STDOUT_FILENO)) {
+		struct dash_opts d = { .run = o.run, .step = o.step,
+				       .all = !strcmp(o.demo, "all") };
+
+		if (!d.all)
+			d.run.demo = model_demo_parse(o.demo);
+		rc = dash_main(&d);
+	} else {
+		rc = demos_run(&o);
+	}
 	trace_env_restore();
 	if (run_stop_signal()) {
 		fprintf(stderr, "zcviz: stopped by signal %d; the lab is down and the BPF programs are detached\n",

@@ -172,3 +172,15 @@ void model_compute(const struct model_input *in, struct model_result *r)
 			  !r->cpu_copy_bytes;
 	figures(in, r);
 }
+
+/* One line (under 80 columns) on where today's kernel is not the textbook. */
+const char *model_note(enum zc_demo d, bool sg)
+{
+	if (!sg && (d == ZC_SENDFILE || d == ZC_DMA_GATHER))
+		return "page refs, not copies, into the socket; no gather: copied when cut to segments";
+	if (!sg)
+		return "this device cannot gather: one more copy when the kernel cuts the segments";
+	if (d == ZC_DMA_GATHER || d == ZC_SENDFILE)
+		return "the socket buffer holds page references; the NIC gathers them: no CPU copy";
+	return "write() copies into paged socket buffers; the NIC gathers those, no more copy";
+}

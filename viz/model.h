@@ -76,5 +76,7 @@ const char *model_edge_key(enum zc_edge e);
 const char *model_kind_key(enum zc_kind k);
 
 void model_compute(const struct model_input *in, struct model_result *out);
+/* One line on where today's kernel differs from the textbook. */
+const char *model_note(enum zc_demo d, bool sg);
 
 #endif /* ZC_MODEL_H */

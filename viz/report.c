@@ -80,20 +80,6 @@ static void text_edges(FILE *f, const struct run_result *res,
 		times_file(m->seg_copy, file));
 }
 
-/* One line on what the kernel really did, where it is not the textbook. */
-static const char *text_note(const struct run_result *res)
-{
-	enum zc_demo d = res->in.demo;
-
-	if (!res->in.sg && (d == ZC_SENDFILE || d == ZC_DMA_GATHER))
-		return "sendfile() gave the socket page references, but this device cannot gather them, so the kernel copied every byte once when it cut the segments.";
-	if (!res->in.sg)
-		return "this device cannot gather, so besides the textbook's copies the kernel copied every byte once more when it cut the segments (GSO).";
-	if (d == ZC_DMA_GATHER || d == ZC_SENDFILE)
-		return "the socket buffer held only references to page-cache pages, and the device gathered them: the CPU copied nothing.";
-	return "write() copied into paged socket buffers, and the device gathered those pages: no copy at segmentation.";
-}
-
 static void text_figures(FILE *f, const struct run_result *res,
 			 const struct model_result *m)
 {
@@ -182,7 +168,7 @@ void report_text(FILE *f, const struct run_config *cfg,
 	fprintf(f, "  %-24s %s\n", "checksum",
 		res->verified ? "verified: the receiver got every byte intact" :
 				"NOT verified");
-	text_note_print(f, text_note(res));
+	text_note_print(f, model_note(res->in.demo, res->in.sg));
 	if (cfg->cold && res->tmpfs)
 		text_note_print(f, "the file is on tmpfs: there is no disk, its pages live in memory only.");
 	if (m->resent)
