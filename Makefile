@@ -126,11 +126,15 @@ $(SAMPLE): | $(BUILD)
 
 # ---- running ----------------------------------------------------------------
 
+# The demo under the dashboard; without root, the demo alone over loopback.
+ZCVIZ_FLAGS ?=
 .PHONY: $(DEMOS:%=demo-%) demo
-$(DEMOS:%=demo-%): demo-%: all $(SAMPLE)
-	$(Q)demos/lab.sh run $* $(SAMPLE)
-
-demo: $(DEMOS:%=demo-%)
+$(DEMOS:%=demo-%) demo: all $(SAMPLE)
+	$(Q)demo=$(patsubst demo-%,%,$(patsubst demo,demo-all,$@)); \
+	if [ "$$(id -u)" = 0 ]; then exec $(BUILD)/zcviz $(ZCVIZ_FLAGS) $$demo; fi; \
+	echo "zcviz needs root to load its BPF programs: sudo make $@. Without root, the demo alone, over loopback:" >&2; \
+	for d in $$( [ $$demo = all ] && echo $(DEMOS) || echo $$demo); do \
+		demos/lab.sh run --loopback $$d $(SAMPLE) || exit; done
 
 .PHONY: test test-slow
 test: all $(BUILD)/test-model $(SAMPLE)
@@ -154,15 +158,16 @@ help:
 	@echo "zerocopy-lab targets:"
 	@echo "  make                  build the demos into $(BUILD)/ (installs missing packages first)"
 	@echo "  make deps             install missing Debian/Ubuntu packages (or list them)"
-	@echo "  make demo-traditional run read()+write() in the network lab (root)"
-	@echo "  make demo-mmap        run mmap()+write() in the lab"
-	@echo "  make demo-sendfile    run sendfile() to a device without scatter-gather"
-	@echo "  make demo-dma-gather  run sendfile() to a device with scatter-gather"
-	@echo "  make demo             run the four, one after the other"
+	@echo "  make demo-traditional read()+write() in the lab, under the dashboard (root)"
+	@echo "  make demo-mmap        mmap()+write()"
+	@echo "  make demo-sendfile    sendfile() to a device without scatter-gather"
+	@echo "  make demo-dma-gather  sendfile() to a device with scatter-gather"
+	@echo "  make demo             the four, one after the other (zcviz all)"
 	@echo "  make test             run every test (bats; as root for the lab tests)"
 	@echo "  make test-slow        the same, plus the runs that take minutes"
 	@echo "  make format           clang-format the C sources"
 	@echo "  make clean            remove $(BUILD)/"
-	@echo "Variables: V=1 shows full commands; BATS_FLAGS=... is passed to bats."
+	@echo "Variables: V=1 shows full commands; BATS_FLAGS=... is passed to bats;"
+	@echo "  ZCVIZ_FLAGS=... is passed to zcviz (e.g. ZCVIZ_FLAGS=--step)."
 
 -include $(wildcard $(BUILD)/demos/*.d $(BUILD)/viz/*.d)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "../demos/common.h"
+#include "record.h"
 #include "report.h"
 #include "ui.h"
 #include "view.h"
@@ -23,17 +24,26 @@ struct dash {
 	struct dash_opts *o;
 	struct ui *ui;
 	struct view v;
+	struct recorder *rec; /* --record */
+	/* live: the run of demo `slot` */
 	struct run *run;
 	struct run_config cfg;
 	struct run_result res;
+	/* --replay: recorded run `slot`, played up to item `pos` */
+	struct replay *rp;
+	size_t pos;
+	int tokens; /* steps granted and not used yet */
+	bool playing;
+	int slot; /* the demo (live) or the recorded run (replay) shown */
+	bool sequence; /* play every slot in turn: `all`, or a trace of several */
 	/* the finished runs of this session, by demo, for the final table */
 	struct run_result done[ZC_NR_DEMOS];
 	struct model_result done_m[ZC_NR_DEMOS];
 	bool have[ZC_NR_DEMOS];
 	int last; /* the demo of the last finished run, or -1 */
 	double card_until; /* showing a title card until then */
-	double next_at; /* `all`: when to start the next demo */
-	bool table; /* `all` is over: show the comparison */
+	double next_at; /* when to start the next slot of the sequence */
+	bool table; /* the sequence is over: show the comparison */
 	bool quit;
 };
 
@@ -50,6 +60,7 @@ static void on_event(void *ctx, const struct zc_event *e)
 	struct dash *d = ctx;
 
 	view_event(&d->v, e, now_s());
+	record_event(d->rec, e);
 }
 
 static const char *const card_text[ZC_NR_DEMOS] = {
@@ -86,18 +97,28 @@ static void card_show(struct dash *d, enum zc_demo demo)
 	ui_card(d->ui, title, card_text[demo], "press any key to start");
 }
 
-static void run_begin(struct dash *d, enum zc_demo demo, bool cold)
+static int slot_count(const struct dash *d)
+{
+	return d->rp ? d->rp->n : ZC_NR_DEMOS;
+}
+
+static enum zc_demo slot_demo(const struct dash *d, int slot)
+{
+	return d->rp ? d->rp->runs[slot].cfg.demo : (enum zc_demo)slot;
+}
+
+static void live_begin(struct dash *d, bool cold)
 {
 	int rc;
 
 	d->cfg = d->o->run;
-	d->cfg.demo = demo;
+	d->cfg.demo = d->slot;
 	d->cfg.cold = cold;
 	d->cfg.stepped = true;
 	d->cfg.on_event = on_event;
 	d->cfg.event_ctx = d;
-	d->v.run_no = demo + 1;
 	view_reset(&d->v, &d->cfg, now_s());
+	record_run_begin(d->rec, (uint64_t)(now_s() * 1e9));
 	d->run = run_start(&d->cfg, &d->res, &rc);
 	d->v.res = d->res; /* egress, scatter-gather, file size */
 	if (!d->run) {
@@ -109,49 +130,93 @@ static void run_begin(struct dash *d, enum zc_demo demo, bool cold)
 		run_unleash(d->run);
 }
 
-static void run_end(struct dash *d)
+static void replay_begin(struct dash *d)
 {
-	enum zc_demo demo = d->cfg.demo;
-	int rc = run_finish(d->run);
+	const struct replay_run *run = &d->rp->runs[d->slot];
 
-	d->run = NULL;
-	d->v.res = d->res;
-	view_counts(&d->v, &d->res.in.counts);
+	d->cfg = run->cfg;
+	view_reset(&d->v, &d->cfg, now_s());
+	d->v.res = run->res;
+	memset(&d->v.res.in.counts, 0, sizeof(d->v.res.in.counts));
+	view_counts(&d->v, &d->v.res.in.counts);
+	d->v.res.verified = false;
+	d->pos = 0;
+	d->tokens = 0;
+	d->playing = true;
+}
+
+static void slot_begin(struct dash *d, bool cold)
+{
+	d->v.run_no = d->slot + 1;
+	if (d->rp)
+		replay_begin(d);
+	else
+		live_begin(d, cold);
+}
+
+/* A run ended with res: keep it for the table, go on with the sequence. */
+static void slot_end(struct dash *d, const struct run_result *res, int rc)
+{
+	enum zc_demo demo = res->in.demo;
+
+	d->v.res = *res;
+	view_counts(&d->v, &res->in.counts);
 	d->v.t_end = now_s();
 	d->v.state = rc ? VS_FAILED : VS_DONE;
 	if (rc)
-		snprintf(d->v.status, sizeof(d->v.status), "%s", d->res.why);
-	d->done[demo] = d->res;
+		snprintf(d->v.status, sizeof(d->v.status), "%s", res->why);
+	d->done[demo] = *res;
 	d->done_m[demo] = d->v.m;
 	d->have[demo] = true;
 	d->last = demo;
-	if (d->o->all && demo + 1 < ZC_NR_DEMOS)
+	if (d->sequence && d->slot + 1 < slot_count(d))
 		d->next_at = d->v.t_end + NEXT_SECONDS;
-	else if (d->o->all)
+	else if (d->sequence)
 		d->table = true;
 }
 
-static void run_stop(struct dash *d)
+static void live_end(struct dash *d)
+{
+	int rc = run_finish(d->run);
+
+	d->run = NULL;
+	record_run_end(d->rec, &d->cfg, &d->res);
+	slot_end(d, &d->res, rc);
+}
+
+static void slot_stop(struct dash *d)
 {
 	run_abort(d->run);
 	d->run = NULL;
+	d->playing = false;
 }
 
-/* Starts demo (or the next one of `all`) with its title card first. */
-static void demo_switch(struct dash *d, enum zc_demo demo, bool cold)
+/* Shows slot (with its title card first in a sequence). */
+static void slot_switch(struct dash *d, int slot, bool cold)
 {
-	if (d->run)
-		run_stop(d);
+	slot_stop(d);
 	d->table = false;
 	d->next_at = 0;
-	if (d->o->all) {
-		card_show(d, demo);
+	d->slot = slot;
+	d->cfg.cold = cold;
+	if (d->sequence) {
+		card_show(d, slot_demo(d, slot));
 		d->card_until = now_s() + CARD_SECONDS;
-		d->cfg.demo = demo;
-		d->cfg.cold = cold;
 		return;
 	}
-	run_begin(d, demo, cold);
+	slot_begin(d, cold);
+}
+
+/* The slot that shows demo (live: itself; replay: its first run), or -1. */
+static int slot_of_demo(const struct dash *d, enum zc_demo demo, bool cold)
+{
+	if (!d->rp)
+		return demo;
+	for (int i = 0; i < d->rp->n; i++)
+		if (d->rp->runs[i].cfg.demo == demo &&
+		    (!cold || d->rp->runs[i].cfg.cold))
+			return i;
+	return -1;
 }
 
 /* ---- keys --------------------------------------------------------------- */
@@ -199,27 +264,39 @@ static void key_pace(struct dash *d, int key)
 	}
 }
 
+static void key_switch(struct dash *d, int slot)
+{
+	if (slot < 0)
+		snprintf(d->v.status, sizeof(d->v.status), "that run is not in this recording");
+	else
+		slot_switch(d, slot, d->rp ? d->rp->runs[slot].cfg.cold : d->cfg.cold);
+}
+
 static void key_handle(struct dash *d, int key)
 {
 	if (key == 'q' || key == 'Q') {
 		d->quit = true;
 	} else if (d->card_until) {
 		d->card_until = 0; /* any key starts the demo */
-		run_begin(d, d->cfg.demo, d->cfg.cold);
+		slot_begin(d, d->cfg.cold);
 	} else if (key >= '1' && key <= '4') {
-		demo_switch(d, key - '1', false);
+		d->cfg.cold = false;
+		key_switch(d, slot_of_demo(d, key - '1', false));
 	} else if (key == 'r') {
-		demo_switch(d, d->cfg.demo, d->cfg.cold);
+		key_switch(d, d->slot);
 	} else if (key == 'c') {
-		demo_switch(d, d->cfg.demo, true);
+		d->cfg.cold = true;
+		key_switch(d, slot_of_demo(d, slot_demo(d, d->slot), true));
 	} else {
+		if (key == ' ' && d->rp && d->v.pace != PACE_FULL)
+			d->tokens = 1;
 		key_pace(d, key);
 	}
 }
 
 /* ---- the loop ------------------------------------------------------------ */
 
-/* The comparison table of `all`, as a card. */
+/* The comparison table of a sequence, as a card. */
 static void table_show(struct dash *d)
 {
 	struct run_result res[ZC_NR_DEMOS];
@@ -242,45 +319,93 @@ static void table_show(struct dash *d)
 	free(text);
 }
 
+static void replay_item_apply(struct dash *d, const struct replay_item *it,
+			      double now)
+{
+	struct zc_counts counts = d->v.res.in.counts;
+
+	if (it->type == 'c') {
+		memcpy(counts.c, it->c, sizeof(counts.c));
+		view_counts(&d->v, &counts);
+	} else {
+		view_event(&d->v, &it->e, now);
+	}
+}
+
+/* Plays the recorded run on: one syscall per step, as a live run would. */
+static void replay_tick(struct dash *d, double now)
+{
+	const struct replay_run *run = &d->rp->runs[d->slot];
+	int tokens = d->tokens + view_tokens(&d->v, now), burst = 0;
+
+	for (; d->pos < run->n; d->pos++) {
+		if (run->items[d->pos].type == 'e') {
+			if (d->v.pace == PACE_FULL ? ++burst > 64 : !tokens)
+				break;
+			tokens -= d->v.pace != PACE_FULL;
+		}
+		replay_item_apply(d, &run->items[d->pos], now);
+	}
+	d->tokens = d->v.pace == PACE_STEP && tokens > 0 ? 1 : 0;
+	if (d->pos == run->n) {
+		d->playing = false;
+		slot_end(d, &run->res, run->res.verified ? 0 : ZC_EXIT_FAIL);
+	}
+}
+
+static int live_tick(struct dash *d, double now)
+{
+	struct zc_counts counts;
+	int t;
+
+	run_grant(d->run, view_tokens(&d->v, now));
+	t = run_tick(d->run, FRAME_MS);
+	if (t < 0)
+		return -1;
+	run_read(d->run, &counts);
+	view_counts(&d->v, &counts);
+	record_counts(d->rec, &counts, (uint64_t)(now_s() * 1e9));
+	if (t > 0)
+		live_end(d);
+	return 0;
+}
+
+static void frame_sleep(void)
+{
+	struct timespec ts = { 0, FRAME_MS * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 /* One frame: keys, pace, events, counters, drawing. */
 static int frame(struct dash *d)
 {
-	struct zc_counts counts;
 	double now = now_s();
-	int key, t;
+	int key;
 
 	while ((key = ui_key(d->ui)) >= 0 && !d->quit)
 		key_handle(d, key);
 	if (d->card_until && now >= d->card_until) {
 		d->card_until = 0;
-		run_begin(d, d->cfg.demo, d->cfg.cold);
+		slot_begin(d, d->cfg.cold);
 	}
 	if (d->next_at && now >= d->next_at)
-		demo_switch(d, d->cfg.demo + 1, d->cfg.cold);
-	if (d->card_until || d->quit)
-		return run_stop_signal() ? -1 : 0;
-	if (d->table) {
-		table_show(d);
-		struct timespec ts = { 0, FRAME_MS * 1000000L };
-		nanosleep(&ts, NULL);
-		return run_stop_signal() ? -1 : 0;
-	}
-	if (d->run) {
-		run_grant(d->run, view_tokens(&d->v, now));
-		t = run_tick(d->run, FRAME_MS);
-		if (t < 0)
-			return -1;
-		run_read(d->run, &counts);
-		view_counts(&d->v, &counts);
-		if (t > 0)
-			run_end(d);
+		slot_switch(d, d->slot + 1, d->cfg.cold);
+	if (d->card_until || d->quit || d->table) {
+		if (d->table)
+			table_show(d);
+		frame_sleep();
 	} else {
-		struct timespec ts = { 0, FRAME_MS * 1000000L };
-		nanosleep(&ts, NULL);
+		if (d->run && live_tick(d, now))
+			return -1;
+		if (d->playing)
+			replay_tick(d, now);
+		if (!d->run)
+			frame_sleep();
+		now = now_s();
+		view_age(&d->v, now);
+		ui_draw(d->ui, &d->v, now);
 	}
-	now = now_s();
-	view_age(&d->v, now);
-	ui_draw(d->ui, &d->v, now);
 	return run_stop_signal() ? -1 : 0;
 }
 
@@ -303,30 +428,56 @@ static void report_after(struct dash *d)
 		report_compare(stdout, res, m, n);
 }
 
+static int dash_setup(struct dash *d, struct dash_opts *o)
+{
+	char why[512];
+
+	d->o = o;
+	d->last = -1;
+	if (o->replay) {
+		d->rp = replay_load(o->replay, why, sizeof(why));
+		if (!d->rp) {
+			fprintf(stderr, "zcviz: cannot replay: %s\n", why);
+			return ZC_EXIT_USAGE;
+		}
+	}
+	if (o->record) {
+		d->rec = record_open(o->record, why, sizeof(why));
+		if (!d->rec) {
+			fprintf(stderr, "zcviz: %s\n", why);
+			return ZC_EXIT_USAGE;
+		}
+	}
+	d->ui = ui_open(why, sizeof(why));
+	if (!d->ui) {
+		fprintf(stderr, "zcviz: %s; use --report or --json\n", why);
+		return ZC_EXIT_ENV;
+	}
+	return 0;
+}
+
 int dash_main(struct dash_opts *o)
 {
 	static struct dash d; /* large: keep it off the stack */
 	char why[256];
-	int rc = 0;
+	int rc;
 
 	memset(&d, 0, sizeof(d));
-	d.o = o;
-	d.last = -1;
-	d.ui = ui_open(why, sizeof(why));
-	if (!d.ui) {
-		fprintf(stderr, "zcviz: %s; use --report or --json\n", why);
-		return ZC_EXIT_ENV;
+	rc = dash_setup(&d, o);
+	if (!rc) {
+		view_init(&d.v, o->step ? PACE_STEP : PACE_PACED, d.rp != NULL);
+		d.sequence = d.rp ? d.rp->n > 1 : o->all;
+		d.v.run_total = d.sequence ? slot_count(&d) : 1;
+		slot_switch(&d, d.rp || o->all ? 0 : (int)o->run.demo, o->run.cold);
+		while (!d.quit && !rc)
+			rc = frame(&d);
+		slot_stop(&d);
+		ui_close(d.ui);
 	}
-	view_init(&d.v, o->step ? PACE_STEP : PACE_PACED, false);
-	d.v.run_total = o->all ? ZC_NR_DEMOS : 1;
-	demo_switch(&d, o->all ? ZC_TRADITIONAL : o->run.demo, o->run.cold);
-	while (!d.quit && !rc)
-		rc = frame(&d);
-	if (d.run)
-		run_stop(&d);
-	ui_close(d.ui);
-	if (rc)
-		return 128 + run_stop_signal();
-	report_after(&d);
-	return 0;
+	if (record_close(d.rec, why, sizeof(why)))
+		fprintf(stderr, "zcviz: %s\n", why);
+	if (!rc)
+		report_after(&d);
+	replay_free(d.rp);
+	return rc < 0 ? 128 + run_stop_signal() : rc;
 }

@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../demos/common.h"
 #include "dash.h"
 #include "model.h"
+#include "record.h"
 #include "report.h"
 #include "run.h"
 #include "trace.h"
@@ -30,6 +32,7 @@ struct opts {
 	uint64_t size;
 	enum output out;
 	bool step;
+	const char *record, *replay;
 };
 
 static void usage(FILE *f)
@@ -54,6 +57,8 @@ static void usage(FILE *f)
 		"                      when stdout is not a terminal)\n"
 		"      --json          print one JSON object per demo run\n"
 		"      --to HOST:PORT  send to a zc-sink --listen on another machine (no lab)\n"
+		"      --record FILE   also write what the run showed to FILE (a trace)\n"
+		"      --replay FILE   play a recorded trace back: no root, no BPF needed\n"
 		"  -v, --verbose       show the lab's commands and libbpf's messages\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
@@ -111,6 +116,12 @@ static int opt_value(int c, const char *arg, struct opts *o)
 	case 't':
 		o->run.to = arg;
 		return 0;
+	case 'w':
+		o->record = arg;
+		return 0;
+	case 'p':
+		o->replay = arg;
+		return 0;
 	}
 	return usage_error("unknown option '%s'", arg);
 }
@@ -129,6 +140,8 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		{ "step", no_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "to", required_argument, NULL, 't' },
+		{ "record", required_argument, NULL, 'w' },
+		{ "replay", required_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -157,6 +170,10 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		else if (c == '?' || opt_value(c, optarg, o))
 			return c == '?' ? usage_error("unknown option '%s'", argv[optind - 1]) : -1;
 	}
+	if (o->replay && o->record)
+		return usage_error("%s", "give --record or --replay, not both");
+	if (o->replay && optind == argc)
+		return 0; /* the demos are in the trace */
 	if (optind != argc - 1)
 		return usage_error("%s", optind == argc ? "give a DEMO: traditional, mmap, sendfile, dma-gather or all" : "give exactly one DEMO");
 	o->demo = argv[optind];
@@ -179,8 +196,31 @@ static void signals_catch(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void report_one(const struct opts *o, const struct run_config *cfg,
+		       const struct run_result *res, struct model_result *m)
+{
+	model_compute(&res->in, m);
+	if (o->out == OUT_JSON)
+		report_json(stdout, cfg, res, m);
+	else
+		report_text(stdout, cfg, res, m);
+}
+
+static void event_record(void *rec, const struct zc_event *e)
+{
+	record_event(rec, e);
+}
+
 /* Runs the demos asked for; prints as it goes. Returns the exit status. */
-static int demos_run(struct opts *o)
+static int demos_run(struct opts *o, struct recorder *rec)
 {
 	struct run_result res[ZC_NR_DEMOS];
 	struct model_result m[ZC_NR_DEMOS];
@@ -189,17 +229,19 @@ static int demos_run(struct opts *o)
 
 	if (strcmp(o->demo, "all"))
 		first = last = model_demo_parse(o->demo);
+	if (rec) {
+		o->run.on_event = event_record;
+		o->run.event_ctx = rec;
+	}
 	for (d = first; d <= last && !rc; d++) {
 		o->run.demo = d;
 		o->run.sg = sg;
+		record_run_begin(rec, (uint64_t)now_ns());
 		rc = run_demo(&o->run, &res[n]);
 		if (rc && rc != ZC_EXIT_FAIL)
 			break;
-		model_compute(&res[n].in, &m[n]);
-		if (o->out == OUT_JSON)
-			report_json(stdout, &o->run, &res[n], &m[n]);
-		else
-			report_text(stdout, &o->run, &res[n], &m[n]);
+		record_run_end(rec, &o->run, &res[n]);
+		report_one(o, &o->run, &res[n], &m[n]);
 		if (rc) {
 			fprintf(stderr, "zcviz: %s: %s\n", o->demo, res[n].why);
 			status = rc;
@@ -216,37 +258,87 @@ static int demos_run(struct opts *o)
 	return status;
 }
 
+/* --replay without a terminal: the recorded runs' reports. */
+static int replay_print(struct opts *o)
+{
+	struct run_result res[ZC_NR_DEMOS];
+	struct model_result m[ZC_NR_DEMOS];
+	char why[512];
+	struct replay *p = replay_load(o->replay, why, sizeof(why));
+	int i, n = 0, status = 0;
+
+	if (!p) {
+		fprintf(stderr, "zcviz: cannot replay: %s\n", why);
+		return ZC_EXIT_USAGE;
+	}
+	for (i = 0; i < p->n; i++) {
+		report_one(o, &p->runs[i].cfg, &p->runs[i].res, &m[n]);
+		if (!p->runs[i].res.verified)
+			status = ZC_EXIT_FAIL;
+		if (n < ZC_NR_DEMOS)
+			res[n] = p->runs[i].res, n++;
+	}
+	if (o->out != OUT_JSON && n > 1)
+		report_compare(stdout, res, m, n);
+	replay_free(p);
+	return status;
+}
+
+static int dashboard(struct opts *o)
+{
+	struct dash_opts d = { .run = o->run, .step = o->step,
+			       .record = o->record, .replay = o->replay };
+
+	d.all = o->demo && !strcmp(o->demo, "all");
+	if (o->demo && !d.all)
+		d.run.demo = model_demo_parse(o->demo);
+	return dash_main(&d);
+}
+
+/* Live runs: root, BTF and tracefs, the file, the recorder. */
+static int live(struct opts *o)
+{
+	char path[4096], why[512];
+	struct recorder *rec = NULL;
+	int rc;
+
+	rc = trace_check_env(why, sizeof(why));
+	if (!rc)
+		rc = run_prepare_file(o->file, o->size ? o->size : DEFAULT_SIZE,
+				      path, sizeof(path), why, sizeof(why));
+	if (!rc && o->record && o->out != OUT_DASHBOARD) {
+		rec = record_open(o->record, why, sizeof(why));
+		rc = rec ? 0 : ZC_EXIT_USAGE;
+	}
+	if (rc) {
+		fprintf(stderr, "zcviz: %s\n", why);
+		return rc;
+	}
+	o->run.file = path;
+	rc = o->out == OUT_DASHBOARD ? dashboard(o) : demos_run(o, rec);
+	if (record_close(rec, why, sizeof(why)))
+		fprintf(stderr, "zcviz: %s\n", why);
+	trace_env_restore();
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .run = { .chunk = DEFAULT_CHUNK, .sg = -1 } };
-	char path[4096], why[512];
 	int rc;
 
 	rc = opts_parse(argc, argv, &o);
 	if (rc)
 		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_USAGE;
 	trace_set_verbose(o.run.verbose);
-	rc = trace_check_env(why, sizeof(why));
-	if (!rc)
-		rc = run_prepare_file(o.file, o.size ? o.size : DEFAULT_SIZE,
-				      path, sizeof(path), why, sizeof(why));
-	if (rc) {
-		fprintf(stderr, "zcviz: %s\n", why);
-		return rc;
-	}
-	o.run.file = path;
 	signals_catch();
-	if (o.out == OUT_DASHBOARD && isatty(STDOUT_FILENO)) {
-		struct dash_opts d = { .run = o.run, .step = o.step,
-				       .all = !strcmp(o.demo, "all") };
-
-		if (!d.all)
-			d.run.demo = model_demo_parse(o.demo);
-		rc = dash_main(&d);
-	} else {
-		rc = demos_run(&o);
-	}
-	trace_env_restore();
+	/* without a terminal, the dashboard is a report */
+	if (o.out == OUT_DASHBOARD && !isatty(STDOUT_FILENO))
+		o.out = OUT_REPORT;
+	if (o.replay)
+		rc = o.out == OUT_DASHBOARD ? dashboard(&o) : replay_print(&o);
+	else
+		rc = live(&o);
 	if (run_stop_signal()) {
 		fprintf(stderr, "zcviz: stopped by signal %d; the lab is down and the BPF programs are detached\n",
 			run_stop_signal());

@@ -62,6 +62,16 @@ static const char *syscall_name(long nr)
 		{ SYS_munmap, "munmap" },     { SYS_pread64, "pread64" },
 		{ SYS_shutdown, "shutdown" }, { SYS_close, "close" },
 		{ SYS_clock_nanosleep, "clock_nanosleep" },
+		{ SYS_newfstatat, "newfstatat" }, { SYS_fstat, "fstat" },
+		{ SYS_openat, "openat" },     { SYS_clone, "clone" },
+		{ SYS_wait4, "wait4" },	      { SYS_pipe2, "pipe2" },
+		{ SYS_exit_group, "exit_group" }, { SYS_ioctl, "ioctl" },
+		{ SYS_socket, "socket" },     { SYS_connect, "connect" },
+		{ SYS_getsockname, "getsockname" },
+		{ SYS_getpeername, "getpeername" },
+		{ SYS_sendto, "sendto" },     { SYS_recvfrom, "recvfrom" },
+		{ SYS_recvmsg, "recvmsg" },   { SYS_fcntl, "fcntl" },
+		{ SYS_rt_sigaction, "rt_sigaction" }, { SYS_brk, "brk" },
 	};
 	size_t i;
 

@@ -1,0 +1,75 @@
+/*
+ * --record and --replay: a versioned, line-oriented trace of everything
+ * the dashboard needs, so that a run can be watched again without root
+ * or BPF. The format, version 1:
+ *
+ *   zcviz-trace 1
+ *   run DEMO FILE_BYTES CHUNK SG COLD REMOTE TMPFS MISSING EGRESS
+ *   file PATH
+ *   e T NR RET A0 A1 A2 A3 A4 A5 FD_KIND SEND_KIND   a syscall returned
+ *   k T BYTES                                         pages into the cache
+ *   c T N V0 ... V(N-1)                               the counters
+ *   s NR:COUNT ...                                    calls by syscall number
+ *   result VERIFIED RUSAGE_USER_NS RUSAGE_SYS_NS WHY...
+ *   sender LINE / sink LINE                           the two summaries
+ *   end-run
+ *   ... more runs ...
+ *   end
+ *
+ * T is microseconds since the run began; "#" starts a comment line.
+ */
+#ifndef ZC_RECORD_H
+#define ZC_RECORD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "run.h"
+
+#define RECORD_VERSION 1
+#define RECORD_MAX_BYTES (64 << 20)
+
+struct recorder;
+
+/*
+ * A run is recorded between record_run_begin() (t0: CLOCK_MONOTONIC, the
+ * clock of the events) and record_run_end(), which writes it all out:
+ * its header needs what only the end knows. NULL recorders are ignored.
+ */
+struct recorder *record_open(const char *path, char *why, size_t len);
+void record_run_begin(struct recorder *r, uint64_t t0_ns);
+void record_event(struct recorder *r, const struct zc_event *e);
+/* Keeps the counters when they changed since the last call. */
+void record_counts(struct recorder *r, const struct zc_counts *c,
+		   uint64_t now_ns);
+void record_run_end(struct recorder *r, const struct run_config *cfg,
+		    const struct run_result *res);
+/* Writes the end line; 0, or -1 when the file could not be written. */
+int record_close(struct recorder *r, char *why, size_t len);
+
+/* One item of a recorded run, in the order it happened. */
+struct replay_item {
+	char type; /* 'e' event, 'k' cache add, 'c' counters */
+	uint64_t t_us;
+	struct zc_event e;
+	uint64_t c[ZC_NR_COUNTERS];
+};
+
+struct replay_run {
+	char *file;
+	struct run_config cfg; /* cfg.file is file */
+	struct run_result res; /* header, final counters and verdict */
+	struct replay_item *items;
+	size_t n;
+};
+
+struct replay {
+	struct replay_run *runs;
+	int n;
+};
+
+/* Reads and checks a whole trace; NULL with a one-line reason. */
+struct replay *replay_load(const char *path, char *why, size_t len);
+void replay_free(struct replay *p);
+
+#endif /* ZC_RECORD_H */
