@@ -397,9 +397,10 @@ int BPF_PROG(zc_process_exit, struct task_struct *p)
 
 /*
  * The flow's payload on the egress device, split into the part in the
- * skb's linear area and the part in page fragments. Only payload above
- * the highest sequence number seen so far counts, so that a
- * retransmission is not counted twice.
+ * skb's linear area and the part in page fragments. Every transmission
+ * counts, a retransmission too (the device moved those bytes again, and
+ * GSO copied them again); payload below the highest sequence number seen
+ * so far is also counted as resent, so that the report can say so.
  */
 static __always_inline void skb_account(const struct sk_buff *skb,
 					const struct net_device *dev, int at)
@@ -425,7 +426,6 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 	pay = linear + paged;
 	if (!pay)
 		return; /* a pure ACK, SYN or FIN */
-	count(base, 1);
 	seq = bpf_ntohl(tcp.seq);
 	end = seq + pay;
 	high = seq_seen[at & 1] ? seq_high[at & 1] : seq;
@@ -437,10 +437,10 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 		seq_seen[at & 1] = true;
 	}
 	/* ZC_C_*_PAGED, _LINEAR and _RESENT follow _SKBS */
-	count(base + 3, pay - fresh);
-	linear = (__u64)fresh * linear / pay;
-	count(base + 1, fresh - linear);
+	count(base, 1);
+	count(base + 1, paged);
 	count(base + 2, linear);
+	count(base + 3, pay - fresh);
 }
 
 SEC("tp_btf/net_dev_queue")

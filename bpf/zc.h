@@ -37,7 +37,7 @@ enum zc_counter {
 	/* scheduler context switches of the sender (sched:sched_switch) */
 	ZC_C_CS_VOLUNTARY,
 	ZC_C_CS_INVOLUNTARY,
-	/* the flow's payload on the egress device, first sending only
+	/* the flow's payload on the egress device, every transmission
 	 * (net:net_dev_queue before GSO, net:net_dev_start_xmit after) */
 	ZC_C_Q_SKBS,
 	ZC_C_Q_PAGED,

@@ -146,14 +146,26 @@ lab_build() { # lab_build ID SG
 	names "$1"
 	say ip netns add "$TX_NS" &&
 		say ip netns add "$RX_NS" &&
-		say ip link add "$TX_DEV" netns "$TX_NS" type veth peer name "$RX_DEV" netns "$RX_NS" &&
+		say ip link add "$TX_DEV" netns "$TX_NS" numtxqueues 1 numrxqueues 1 type veth peer name "$RX_DEV" netns "$RX_NS" numtxqueues 1 numrxqueues 1 &&
 		say ip -n "$TX_NS" addr add "$TX_IP/30" dev "$TX_DEV" &&
 		say ip -n "$RX_NS" addr add "$RX_IP/30" dev "$RX_DEV" &&
 		say ip -n "$TX_NS" link set "$TX_DEV" up &&
 		say ip -n "$RX_NS" link set "$RX_DEV" up &&
 		say ip -n "$TX_NS" link set lo up &&
 		say ip -n "$RX_NS" link set lo up &&
+		rx_ordered "$1" &&
 		sg_set "$1" "$2"
+}
+
+# A real NIC delivers a flow in order. veth hands each packet to the
+# backlog of whichever CPU sent it, so segments sent from two CPUs can
+# arrive out of order, and TCP retransmits them for nothing. Steering the
+# receive side to one CPU (RPS) and GRO (one ordered ring, NAPI) keep the
+# flow in order.
+rx_ordered() { # rx_ordered ID
+	names "$1"
+	say ip netns exec "$RX_NS" ethtool -K "$RX_DEV" gro on >/dev/null &&
+		say ip netns exec "$RX_NS" sh -c "echo 1 >/sys/class/net/$RX_DEV/queues/rx-0/rps_cpus"
 }
 
 lab_down() { # lab_down ID: remove whatever of the lab exists

@@ -53,7 +53,7 @@ struct model_result {
 	struct model_edge edge[E_NR];
 	uint64_t nic_paged, nic_linear; /* payload at the device, after GSO */
 	uint64_t seg_copy; /* paged before GSO, linear after: copied */
-	uint64_t resent; /* retransmitted payload, not counted above */
+	uint64_t resent; /* retransmitted payload: counted above once more */
 	uint64_t cpu_copy_bytes;
 	double copies_per_byte;
 	double theory;

@@ -172,7 +172,8 @@ void report_text(FILE *f, const struct run_config *cfg,
 	if (cfg->cold && res->tmpfs)
 		text_note_print(f, "the file is on tmpfs: there is no disk, its pages live in memory only.");
 	if (m->resent)
-		fprintf(f, "  note: %" PRIu64 " bytes were retransmitted; they are not counted twice.\n",
+		fprintf(f, "  note: TCP sent %" PRIu64 " bytes again (retransmissions): the device and\n"
+			   "        any copy at segmentation moved them once more.\n",
 			m->resent);
 	text_unmeasured(f, res->in.missing);
 	fputc('\n', f);

@@ -139,3 +139,48 @@ jget() {
 within() {
 	awk -v v="$1" -v w="$2" -v t="$3" 'BEGIN { d = v - w; if (d < 0) d = -d; exit !(d <= t) }'
 }
+
+# ---- driving the dashboard in tmux (a server of our own: -L zctest) ----
+
+tmx() {
+	tmux -u -L zctest "$@"
+}
+
+# tmux_start WxH CMD...: a detached window running CMD; when CMD ends the
+# window shows EXIT=<status> and stays, so that the test can read it.
+tmux_start() {
+	local size=$1
+	shift
+	tmx kill-session -t zc 2>/dev/null || true
+	tmx new-session -d -s zc -x "${size%x*}" -y "${size#*x}" \
+		"cd '$BATS_TEST_TMPDIR' && $*; echo EXIT=\$?; sleep 600"
+}
+
+tmux_screen() {
+	tmx capture-pane -p -t zc "$@"
+}
+
+# tmux_wait REGEX [SECONDS]: until the screen shows REGEX
+tmux_wait() {
+	local i
+	for i in $(seq $((${2:-20} * 10))); do
+		tmux_screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for '$1'; the screen:" >&2
+	tmux_screen >&2
+	return 1
+}
+
+tmux_keys() {
+	tmx send-keys -t zc "$@"
+}
+
+tmux_stop() {
+	tmx kill-server 2>/dev/null || true
+}
+
+# screen_number LABEL: the number after LABEL on the screen ("syscalls 12")
+screen_number() {
+	tmux_screen | sed -n "s/.*$1 \([0-9][0-9]*\).*/\1/p" | head -n 1
+}

@@ -1,0 +1,219 @@
+#!/usr/bin/env bats
+# The live dashboard, driven in tmux: every stage, arrow kind and byte
+# count on screen at 80x24 and 160x48; step, pause, demo switching and quit
+# keys; resizing; ASCII and monochrome fallbacks; a terminal left as it was
+# found, whatever ends the run. Needs root and BTF for the live runs.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	require_bpf
+	labs_snapshot
+	export LANG=C.UTF-8
+}
+
+teardown() {
+	tmux_stop
+	no_bpf_left
+	no_lab_left
+}
+
+ZCVIZ() {
+	echo "$ROOT/build/zcviz"
+}
+
+# a finished sendfile run: every stage, kind and count on the screen
+check_full_frame() {
+	local screen
+	screen=$(tmux_screen)
+	for what in "disk" "page cache" "user buffer" "socket buffer" "NIC" \
+		"user space" "kernel" "mode switches 64" "syscalls 32" \
+		"DMA" "page ref 4M" "CPU copy at GSO 4M" "write(): CPU copy" \
+		"read(): CPU copy" "CPU copies of the file 1.00 x file size" \
+		"theory 1 \[ok\]" "checksum verified" "receiver copy 4M" \
+		"last syscalls" "sendfile\(.*131072\) = 131072" "q quit"; do
+		grep -Eq -- "$what" <<<"$screen" || fail "'$what' is not on the screen:
+$screen"
+	done
+}
+
+@test "at 80x24 every stage, arrow kind and byte count appears" {
+	tmux_start 80x24 "$(ZCVIZ) --size 4M sendfile"
+	tmux_wait "zcviz  sendfile"
+	tmux_keys f
+	tmux_wait "\[done\]"
+	check_full_frame
+}
+
+@test "at 160x48 the frame grows and shows the same" {
+	tmux_start 160x48 "$(ZCVIZ) --size 4M sendfile"
+	tmux_wait "zcviz  sendfile"
+	tmux_keys f
+	tmux_wait "\[done\]"
+	check_full_frame
+	# the log uses the extra rows
+	[ "$(tmux_screen | grep -c 'sendfile(.*131072) = 131072')" -ge 20 ]
+}
+
+@test "--step: each space runs exactly one syscall and adds one log line" {
+	local i calls seen
+	tmux_start 80x24 "$(ZCVIZ) --step --size 1M traditional"
+	tmux_wait "\[step: space\]"
+	assert_equal "$(screen_number syscalls)" 0
+	for i in 1 2 3 4 5; do
+		tmux_keys Space
+		tmux_wait "last syscalls \($i seen\)" 5
+		tmux_wait "syscalls $i " 5
+	done
+	# read, write, read, write, read: the arrow each one lit
+	run tmux_screen
+	assert_line --regexp "^  read\(5, buf, 131072\) = 131072   CPU copy$"
+	assert_line --regexp "^  write\(6, buf, 131072\) = 131072   CPU copy$"
+	sleep 1
+	assert_equal "$(screen_number syscalls)" 5
+}
+
+@test "p freezes the counters, and p again lets them run" {
+	local a b c
+	tmux_start 80x24 "$(ZCVIZ) --size 8M traditional"
+	tmux_wait "syscalls [1-9]"
+	tmux_keys p
+	tmux_wait "\[paused\]"
+	sleep 0.5
+	a=$(screen_number syscalls)
+	sleep 2
+	b=$(screen_number syscalls)
+	assert_equal "$b" "$a"
+	tmux_keys p
+	sleep 2
+	c=$(screen_number syscalls)
+	[ "$c" -gt "$b" ] || fail "still $c syscalls after resuming"
+}
+
+@test "1-4 switch the demo" {
+	tmux_start 80x24 "$(ZCVIZ) --size 1M traditional"
+	tmux_wait "zcviz  traditional: read\(\) \+ write\(\)"
+	tmux_keys 3
+	tmux_wait "zcviz  sendfile: sendfile\(\) to a device without scatter-gather"
+	tmux_wait "scatter-gather off"
+	tmux_keys 2
+	tmux_wait "zcviz  mmap: mmap\(\) \+ write\(\)"
+	tmux_keys 4
+	tmux_wait "zcviz  dma-gather"
+	tmux_keys 1
+	tmux_wait "zcviz  traditional"
+}
+
+@test "q exits 0 and leaves the terminal settings as they were" {
+	tmux_start 80x24 "stty -a >before; $(ZCVIZ) --size 1M mmap; rc=\$?; stty -a >after; (exit \$rc)"
+	tmux_wait "zcviz  mmap"
+	tmux_keys q
+	tmux_wait "EXIT=0"
+	run diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	assert_success
+}
+
+@test "below 80x24 it asks for a larger terminal, and comes back" {
+	tmux_start 80x24 "$(ZCVIZ) --size 8M traditional"
+	tmux_wait "zcviz  traditional"
+	tmx resize-window -t zc -x 70 -y 20
+	tmux_wait "make the terminal at least 80x24 \(it is 70x20\)"
+	tmx resize-window -t zc -x 80 -y 24
+	tmux_wait "zcviz  traditional"
+	tmux_wait "q quit"
+	run pgrep -f "zc-traditional --to"
+	assert_success
+	tmux_keys q
+	tmux_wait "EXIT=0"
+}
+
+@test "TERM=dumb, LANG=C, NO_COLOR=1: an ASCII frame in plain text" {
+	tmux_start 80x24 "TERM=dumb LANG=C LC_ALL=C NO_COLOR=1 $(ZCVIZ) --size 1M dma-gather"
+	tmux_wait "zcviz  dma-gather"
+	tmux_keys f
+	tmux_wait "\[done\]" 30
+	run tmux_screen -e
+	assert_output --partial "| disk |"
+	assert_output --partial "+--------+"
+	refute_output --regexp $'\e\\['
+	refute_output --partial "─"
+}
+
+@test "LANG=C draws ASCII; NO_COLOR=1 draws without colour" {
+	tmux_start 80x24 "LANG=C LC_ALL=C $(ZCVIZ) --size 1M traditional"
+	tmux_wait "zcviz  traditional"
+	run tmux_screen
+	assert_output --partial "| page cache |"
+	refute_output --partial "│"
+	tmux_keys q
+	tmux_wait "EXIT=0"
+	tmux_start 80x24 "NO_COLOR=1 $(ZCVIZ) --size 1M traditional"
+	tmux_wait "zcviz  traditional"
+	run tmux_screen -e
+	assert_output --partial "│ page cache │"
+	refute_output --regexp $'\e\\[(3[0-7]|9[0-7])m'
+}
+
+# killed SIGNAL: the run ends; no lab, no BPF, and the terminal is sane
+killed() {
+	tmux_start 80x24 "stty -a >before; $(ZCVIZ) --size 8M traditional; rc=\$?; stty -a >after; (exit \$rc)"
+	tmux_wait "syscalls [1-9]"
+	pkill -"$1" -x zcviz
+	tmux_wait "EXIT=$2"
+	run diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	assert_success
+}
+
+@test "SIGTERM restores the terminal, removes the lab, detaches BPF" {
+	killed TERM 143
+}
+
+@test "SIGHUP (the window closes) removes the lab and detaches BPF" {
+	local i
+	tmux_start 80x24 "$(ZCVIZ) --size 8M traditional"
+	tmux_wait "syscalls [1-9]"
+	tmx kill-session -t zc
+	for i in $(seq 50); do
+		pgrep -x zcviz >/dev/null || break
+		sleep 0.1
+	done
+	run pgrep -x zcviz
+	assert_failure
+}
+
+@test "all: a title card before each demo, the comparison at the end" {
+	tmux_start 80x24 "$(ZCVIZ) --size 1M all"
+	tmux_wait "1 / 4   traditional"
+	tmux_keys Space
+	tmux_wait "zcviz  traditional"
+	tmux_keys f
+	tmux_wait "2 / 4   mmap" 30
+	tmux_keys f
+	tmux_keys f
+	tmux_wait "3 / 4   sendfile" 30
+	tmux_keys f
+	tmux_keys f
+	tmux_wait "4 / 4   dma-gather" 30
+	tmux_keys f
+	tmux_keys f
+	tmux_wait "all four, measured" 30
+	run tmux_screen
+	assert_line --regexp "^  traditional +on +2\.00 x ok"
+	assert_line --regexp "^  dma-gather +on +0\.00 x ok"
+}
+
+@test "make demo-sendfile opens the dashboard; its counts match --json" {
+	local json calls
+	json=$(zcviz --json sendfile)
+	tmux_start 80x24 "make -C '$ROOT' --no-print-directory demo-sendfile"
+	tmux_wait "zcviz  sendfile"
+	tmux_keys f
+	tmux_wait "\[done\]" 60
+	calls=$(screen_number syscalls)
+	assert_equal "$calls" "$(jget "$json" .syscalls.total)"
+	assert_equal "$(screen_number 'mode switches')" "$(jget "$json" .mode_switches)"
+	run tmux_screen
+	assert_output --partial "page ref 64M"
+	assert_output --partial "CPU copy at GSO 64M"
+	assert_output --partial "CPU copies of the file 1.00 x file size"
+}
