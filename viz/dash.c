@@ -159,12 +159,7 @@ static void slot_end(struct dash *d, const struct run_result *res, int rc)
 {
 	enum zc_demo demo = res->in.demo;
 
-	d->v.res = *res;
-	view_counts(&d->v, &res->in.counts);
-	d->v.t_end = now_s();
-	d->v.state = rc ? VS_FAILED : VS_DONE;
-	if (rc)
-		snprintf(d->v.status, sizeof(d->v.status), "%s", res->why);
+	view_end(&d->v, res, rc != 0, now_s());
 	d->done[demo] = *res;
 	d->done_m[demo] = d->v.m;
 	d->have[demo] = true;

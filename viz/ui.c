@@ -692,7 +692,7 @@ void ui_card(struct ui *u, const char *title, const char *text,
 	while (*p && y < h - 2) {
 		nl = strchr(p, '\n');
 		snprintf(line, sizeof(line), "%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
-		cv_text(&u->cv, 2, y++, AT_NONE, line);
+		cv_text(&u->cv, 0, y++, AT_NONE, line);
 		p = nl ? nl + 1 : p + strlen(p);
 	}
 	cv_text(&u->cv, 2, h - 2, AT_DIM, footer);

@@ -210,6 +210,7 @@ void view_event(struct view *v, const struct zc_event *e, double now)
 		log_syscall(v, e, n ? (int)path[0] : -1);
 	if (!n)
 		return;
+	v->log_n_data = v->log_n;
 	v->lit = path[0];
 	anim_add(v, now, n, path[0], path[1]);
 }
@@ -218,6 +219,19 @@ void view_counts(struct view *v, const struct zc_counts *c)
 {
 	v->res.in.counts = *c;
 	model_compute(&v->res.in, &v->m);
+}
+
+void view_end(struct view *v, const struct run_result *res, bool failed,
+	      double now)
+{
+	v->res = *res;
+	view_counts(v, &res->in.counts);
+	v->t_end = now;
+	v->state = failed ? VS_FAILED : VS_DONE;
+	if (failed)
+		snprintf(v->status, sizeof(v->status), "%s", res->why);
+	if (v->log_n_data)
+		v->log_n = v->log_n_data;
 }
 
 double view_anim_progress(const struct view_anim *a, double now)

@@ -38,6 +38,7 @@ struct view {
 	struct model_result m; /* computed from res.in each frame */
 	char log[VIEW_LOG][VIEW_LINE]; /* a ring: the last VIEW_LOG lines */
 	uint64_t log_n; /* lines ever added */
+	uint64_t log_n_data; /* log_n after the last data-moving syscall */
 	bool logging; /* from the first data-moving syscall on */
 	struct view_anim anim[VIEW_ANIMS];
 	int nanim;
@@ -64,6 +65,10 @@ void view_reset(struct view *v, const struct run_config *cfg, double now);
 void view_event(struct view *v, const struct zc_event *e, double now);
 /* New counters; recomputes the arrows. */
 void view_counts(struct view *v, const struct zc_counts *c);
+/* The run ended: the log ends with its last data-moving syscall, as the
+ * counted syscalls do (the program's exit is not the lesson). */
+void view_end(struct view *v, const struct run_result *res, bool failed,
+	      double now);
 /* Drops the animations that are over. */
 void view_age(struct view *v, double now);
 /* Where a block is on its path: 0..1 of the whole, or -1 when done. */

@@ -156,8 +156,13 @@ tmux_start() {
 		"cd '$BATS_TEST_TMPDIR' && $*; echo EXIT=\$?; sleep 600"
 }
 
+# tmux_screen [OPTIONS]: what the window shows (HISTORY=1: and above)
 tmux_screen() {
-	tmx capture-pane -p -t zc "$@"
+	if [ -n "${HISTORY:-}" ]; then
+		tmx capture-pane -p -t zc -S -60 "$@"
+	else
+		tmx capture-pane -p -t zc "$@"
+	fi
 }
 
 # tmux_wait REGEX [SECONDS]: until the screen shows REGEX
@@ -176,8 +181,14 @@ tmux_keys() {
 	tmx send-keys -t zc "$@"
 }
 
+# tmux_stop: closes the windows, and waits for zcviz to clean up (SIGHUP)
 tmux_stop() {
+	local i
 	tmx kill-server 2>/dev/null || true
+	for i in $(seq 100); do
+		pgrep -x zcviz >/dev/null || return 0
+		sleep 0.1
+	done
 }
 
 # screen_number LABEL: the number after LABEL on the screen ("syscalls 12")
