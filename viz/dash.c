@@ -32,6 +32,7 @@ struct dash {
 	/* --replay: recorded run `slot`, played up to item `pos` */
 	struct replay *rp;
 	size_t pos;
+	size_t last_data; /* the run's last data-moving syscall */
 	int tokens; /* steps granted and not used yet */
 	bool playing;
 	int slot; /* the demo (live) or the recorded run (replay) shown */
@@ -143,6 +144,10 @@ static void replay_begin(struct dash *d)
 	d->pos = 0;
 	d->tokens = 0;
 	d->playing = true;
+	d->last_data = 0;
+	for (size_t i = 0; i < run->n; i++)
+		if (run->items[i].type == 'e' && view_moves_data(&run->items[i].e))
+			d->last_data = i;
 }
 
 static void slot_begin(struct dash *d, bool cold)
@@ -327,6 +332,19 @@ static void replay_item_apply(struct dash *d, const struct replay_item *it,
 	}
 }
 
+/*
+ * Does replaying this item wait for a step? Live, the demo waits before
+ * each syscall from its first data-moving one to its last; start-up and
+ * exit run freely.
+ */
+static bool replay_stepped(const struct dash *d, size_t pos)
+{
+	const struct replay_item *it = &d->rp->runs[d->slot].items[pos];
+
+	return it->type == 'e' && pos <= d->last_data &&
+	       (d->v.logging || view_moves_data(&it->e));
+}
+
 /* Plays the recorded run on: one syscall per step, as a live run would. */
 static void replay_tick(struct dash *d, double now)
 {
@@ -334,7 +352,7 @@ static void replay_tick(struct dash *d, double now)
 	int tokens = d->tokens + view_tokens(&d->v, now), burst = 0;
 
 	for (; d->pos < run->n; d->pos++) {
-		if (run->items[d->pos].type == 'e') {
+		if (replay_stepped(d, d->pos)) {
 			if (d->v.pace == PACE_FULL ? ++burst > 64 : !tokens)
 				break;
 			tokens -= d->v.pace != PACE_FULL;

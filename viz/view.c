@@ -192,6 +192,13 @@ static int syscall_path(const struct zc_event *e, enum zc_edge path[2])
 	return 0;
 }
 
+bool view_moves_data(const struct zc_event *e)
+{
+	enum zc_edge path[2];
+
+	return e->type == ZC_EV_SYSCALL && syscall_path(e, path) > 0;
+}
+
 void view_event(struct view *v, const struct zc_event *e, double now)
 {
 	enum zc_edge path[2] = { E_NR, E_NR };

@@ -61,6 +61,8 @@ struct view {
 void view_init(struct view *v, enum view_pace first, bool replay);
 /* Starts a fresh run of cfg in the view; pace level and run numbers stay. */
 void view_reset(struct view *v, const struct run_config *cfg, double now);
+/* Does this syscall move the file's data (and light an arrow)? */
+bool view_moves_data(const struct zc_event *e);
 /* An event from the instrument (live, or read back from a recording). */
 void view_event(struct view *v, const struct zc_event *e, double now);
 /* New counters; recomputes the arrows. */

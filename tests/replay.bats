@@ -1,0 +1,143 @@
+#!/usr/bin/env bats
+# --record writes a trace that --replay plays back without root or BPF, to
+# the same final counters; a bad trace (truncated, empty, binary, another
+# version, too large, malformed) is one line and exit 2, never a crash.
+
+setup_file() {
+	load test_helper/common-setup
+	_common_setup
+	# a world-readable place: the replays run as a user without root
+	export SHARE
+	SHARE=$(mktemp -d /tmp/zc-replay.XXXX)
+	chmod 755 "$SHARE"
+}
+
+teardown_file() {
+	rm -rf "$SHARE"
+}
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	export LANG=C.UTF-8
+}
+
+teardown() {
+	tmux_stop
+}
+
+# as_user CMD...: without root (nobody, when we are root)
+as_user() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u nobody -- "$@"
+	else
+		"$@"
+	fi
+}
+
+recorded() { # recorded: a trace of a real mmap run (needs root)
+	require_bpf
+	[ -s "$SHARE/mmap.trace" ] ||
+		zcviz --json --size 2M --record "$SHARE/mmap.trace" mmap >"$SHARE/mmap.json"
+	chmod 644 "$SHARE/mmap.trace"
+}
+
+same_counts() { # same_counts JSON JSON
+	local key
+	for key in .verified .file_bytes .chunk_bytes .sg .edges .cpu_copy_bytes \
+		.cpu_copies_per_byte .syscalls .mode_switches .context_switches \
+		.page_faults .receiver_copy_bytes .elapsed_ns .sender_cpu_ns .egress; do
+		assert_equal "$key=$(jget "$2" "$key")" "$key=$(jget "$1" "$key")"
+	done
+}
+
+@test "--replay as a user without root reports the recorded counters" {
+	recorded
+	run -0 --separate-stderr as_user "$ROOT/build/zcviz" --replay "$SHARE/mmap.trace" --json
+	same_counts "$(cat "$SHARE/mmap.json")" "$output"
+	run -0 as_user "$ROOT/build/zcviz" --replay "$SHARE/mmap.trace" --report
+	assert_line --regexp "^  CPU copies of the file +1\.00 x file size +theory 1 +\[ok\]"
+}
+
+@test "the replayed dashboard ends on the recorded counters" {
+	recorded
+	local json
+	json=$(cat "$SHARE/mmap.json")
+	tmux_start 80x24 "runuser -u nobody -- $ROOT/build/zcviz --replay $SHARE/mmap.trace"
+	tmux_wait "zcviz \(replay\)  mmap"
+	tmux_keys f
+	tmux_wait "\[done\]"
+	assert_equal "$(screen_number syscalls)" "$(jget "$json" .syscalls.total)"
+	assert_equal "$(screen_number 'mode switches')" "$(jget "$json" .mode_switches)"
+	assert_equal "$(screen_number 'page faults')" "$(jget "$json" .page_faults)"
+	run tmux_screen
+	assert_output --partial "checksum verified"
+	assert_output --partial "mmap(): mapped"
+	tmux_keys q
+	tmux_wait "EXIT=0"
+}
+
+@test "a replay steps one syscall per space, like a live run" {
+	recorded
+	tmux_start 80x24 "runuser -u nobody -- $ROOT/build/zcviz --step --replay $SHARE/mmap.trace"
+	tmux_wait "\[step: space\]"
+	tmux_keys Space
+	tmux_wait "last syscalls \(1 seen\)"
+	tmux_keys Space
+	tmux_wait "last syscalls \(2 seen\)"
+	run tmux_screen
+	assert_output --regexp "mmap\(NULL, 2097152, PROT_READ, MAP_SHARED, [0-9]+, 0\) = 0x[0-9a-f]+   mapped"
+}
+
+# bad_trace CONTENT-COMMAND REASON: exit 2 with one line naming it
+bad_trace() {
+	local f="$SHARE/bad.trace"
+	eval "$1" >"$f"
+	chmod 644 "$f"
+	run -2 as_user "$ROOT/build/zcviz" --replay "$f" --json
+	assert_output --regexp "^zcviz: cannot replay: .*$2"
+	assert_equal "${#lines[@]}" 1
+}
+
+@test "an empty trace is refused" {
+	bad_trace "true" "is empty"
+}
+
+@test "a truncated trace is refused" {
+	recorded
+	bad_trace "head -n 20 '$SHARE/mmap.trace'" "is truncated"
+	bad_trace "head -c 3000 '$SHARE/mmap.trace'" "(is truncated|malformed)"
+}
+
+@test "a binary file is refused" {
+	bad_trace "head -c 4096 /dev/urandom" "binary data"
+	bad_trace "printf 'zcviz-trace 1\\n\\0\\0\\0end\\n'" "binary data"
+}
+
+@test "a trace of another version is refused" {
+	bad_trace "printf 'zcviz-trace 2\\nend\\n'" "is a version 2 trace; this zcviz reads version 1"
+	bad_trace "printf 'hello\\n'" "is not a zcviz trace"
+}
+
+@test "an oversized trace is refused" {
+	local f="$SHARE/big.trace"
+	{ echo "zcviz-trace 1"; head -c $((65 * 1024 * 1024)) /dev/zero | tr '\0' '#'; } >"$f"
+	chmod 644 "$f"
+	run -2 as_user "$ROOT/build/zcviz" --replay "$f"
+	assert_output --partial "is too large for a trace (at most 64 MiB)"
+	rm -f "$f"
+}
+
+@test "malformed lines are refused with their line number" {
+	bad_trace "printf 'zcviz-trace 1\\nrun mmap 1 1 1 0 0 0 0 lo\\ne 1 2 x\\nend-run\\nend\\n'" "line 3: malformed e line"
+	bad_trace "printf 'zcviz-trace 1\\nrun scp 1 1 1 0 0 0 0 lo\\nend\\n'" "line 2: malformed run line"
+	bad_trace "printf 'zcviz-trace 1\\nend\\n'" "holds no runs"
+	bad_trace "printf 'zcviz-trace 1\\nrun mmap 1 1 1 0 0 0 0 lo\\nc 1 99999999999 1\\nend-run\\nend\\n'" "line 3: malformed c line"
+}
+
+@test "a missing trace, or --record with --replay, is a usage error" {
+	run -2 zcviz --replay /nonexistent/x.trace
+	assert_output --partial "cannot read '/nonexistent/x.trace': No such file or directory"
+	run -2 zcviz --replay a --record b
+	assert_output --partial "give --record or --replay, not both"
+}
