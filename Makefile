@@ -136,6 +136,25 @@ $(DEMOS:%=demo-%) demo: all $(SAMPLE)
 	for d in $$( [ $$demo = all ] && echo $(DEMOS) || echo $$demo); do \
 		demos/lab.sh run --loopback $$d $(SAMPLE) || exit; done
 
+# ---- lessons --------------------------------------------------------------------
+
+LESSONS := $(sort $(wildcard lessons/en/*.md))
+TRACE_DEMOS := traditional mmap sendfile dma-gather
+
+.PHONY: lessons traces
+lessons:
+	@echo "Lessons (English in lessons/en/, Korean in lessons/ko/):"
+	@for f in $(LESSONS); do \
+		printf '  %-32s %s\n' "$$f" "$$(sed -n 's/^# //p' $$f | head -n 1)"; \
+		printf '  %-32s %s\n' "$${f/\/en\//\/ko\/}" "$$(sed -n 's/^# //p' $${f/\/en\//\/ko\/} | head -n 1)"; done
+	@echo "Recorded runs to watch without root: build/zcviz --replay lessons/traces/DEMO.trace"
+
+# Re-records the traces the lessons replay (root: it runs the demos).
+traces: all
+	$(Q)for d in $(TRACE_DEMOS); do \
+		$(BUILD)/zcviz --report --size 2M --record lessons/traces/$$d.trace $$d >/dev/null || exit; \
+		echo "  TRACE    lessons/traces/$$d.trace"; done
+
 .PHONY: test test-slow
 test: all $(BUILD)/test-model $(SAMPLE)
 	$(Q)[ -z "$$($(missing_pkgs))" ] || $(MAKE) --no-print-directory deps
@@ -163,6 +182,8 @@ help:
 	@echo "  make demo-sendfile    sendfile() to a device without scatter-gather"
 	@echo "  make demo-dma-gather  sendfile() to a device with scatter-gather"
 	@echo "  make demo             the four, one after the other (zcviz all)"
+	@echo "  make lessons          list the lessons (English and Korean)"
+	@echo "  make traces           re-record the runs the lessons replay (root)"
 	@echo "  make test             run every test (bats; as root for the lab tests)"
 	@echo "  make test-slow        the same, plus the runs that take minutes"
 	@echo "  make format           clang-format the C sources"

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -41,13 +42,20 @@ uint64_t zc_now_ns(void)
 
 void zc_print_rate(char *out, size_t outlen, uint64_t bytes, uint64_t ns)
 {
-	double secs = ns / 1e9;
-
-	if (secs > 0)
-		snprintf(out, outlen, "%.3f s (%.1f MB/s)", secs,
-			 bytes / secs / 1e6);
+	if (ns)
+		snprintf(out, outlen, "%.1f ms (%.1f MB/s)", ns / 1e6,
+			 bytes * 1e3 / ns);
 	else
-		snprintf(out, outlen, "%.3f s", secs);
+		snprintf(out, outlen, "0.0 ms");
+}
+
+double zc_cpu_ms(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
 /* "4097", "64K", "1M", "2G": binary multiples, no sign, no overflow. */
@@ -493,9 +501,9 @@ static void summary_print(const struct zc_sender *d, const struct zc_run *run,
 	int sg = zc_dev_sg(dev);
 
 	zc_print_rate(rate, sizeof(rate), run->sent, ns);
-	printf("%s: sent %" PRIu64 " bytes crc32=%08x in %s; %" PRIu64 " %s calls, chunk %zu; egress %s, scatter-gather %s; %s\n",
-	       d->prog, run->sent, crc, rate, run->calls, d->calls, run->chunk,
-	       dev, sg < 0 ? "unknown" : sg ? "on" : "off",
+	printf("%s: sent %" PRIu64 " bytes crc32=%08x in %s, cpu %.1f ms; %" PRIu64 " %s calls, chunk %zu; egress %s, scatter-gather %s; %s\n",
+	       d->prog, run->sent, crc, rate, run->cpu_ms, run->calls, d->calls,
+	       run->chunk, dev, sg < 0 ? "unknown" : sg ? "on" : "off",
 	       verdict > 0 ? "receiver agrees" : "receiver unconfirmed");
 	if (d->wants_gather && sg == 0)
 		fprintf(stderr, "%s: warning: %s cannot gather (scatter-gather off): the kernel must copy every byte when it cuts the segments, which is the sendfile demo, not DMA gather\n",
@@ -515,6 +523,7 @@ static int transfer(const struct zc_sender *d, struct zc_run *run)
 	if (d->send(run))
 		return ZC_EXIT_FAIL;
 	ns = zc_now_ns() - run->start_ns;
+	run->cpu_ms = zc_cpu_ms(); /* the whole process so far: the checksum is not */
 	if (run->sent != run->size)
 		return zc_fail_shrunk(run), ZC_EXIT_FAIL;
 	/* end of file: the receiver sees EOF and answers with its verdict */

@@ -34,6 +34,7 @@ struct zc_run {
 	int step_fd;
 	double rate; /* bytes per second, 0 = full speed */
 	uint64_t start_ns;
+	double cpu_ms; /* user + system CPU time when the transfer ended */
 };
 
 /* What distinguishes one demo from another. */
@@ -73,6 +74,8 @@ int zc_parse_size(const char *s, uint64_t *out);
 int zc_split_hostport(const char *prog, const char *arg, char *host,
 		      size_t hostlen, char *port, size_t portlen);
 uint64_t zc_now_ns(void);
+/* This process's CPU time (user + system) so far, in milliseconds. */
+double zc_cpu_ms(void);
 /*
  * The device a connected socket leaves by: the one holding its local
  * address, or lo when the peer is an address of this machine too.

@@ -129,6 +129,7 @@ static int conn_receive(int fd, const char *peer)
 	static char buf[256 * 1024];
 	uLong crc = crc32(0, NULL, 0);
 	uint64_t bytes = 0, start = zc_now_ns();
+	double cpu = zc_cpu_ms();
 	char rate[64];
 	ssize_t n;
 
@@ -147,8 +148,8 @@ static int conn_receive(int fd, const char *peer)
 		return -1;
 	}
 	zc_print_rate(rate, sizeof(rate), bytes, zc_now_ns() - start);
-	printf(PROG ": received %" PRIu64 " bytes crc32=%08lx in %s from %s\n",
-	       bytes, crc, rate, peer);
+	printf(PROG ": received %" PRIu64 " bytes crc32=%08lx in %s, cpu %.1f ms, from %s\n",
+	       bytes, crc, rate, zc_cpu_ms() - cpu, peer);
 	fflush(stdout);
 	/* the verdict, back to the sender, so that it can check it too */
 	n = snprintf(buf, sizeof(buf), "received %" PRIu64 " bytes crc32=%08lx\n",

@@ -125,7 +125,7 @@ all_demos() { # all_demos ARGS...: zcviz --json all, one line per demo
 	assert_equal "$(jget "$output" .theory_cpu_copies_per_byte)" 3
 	run -0 --separate-stderr zcviz --report --sg off traditional
 	assert_line --regexp "^  CPU copies of the file +3\.0[0-9] x file size +theory 3 +\[ok\]"
-	assert_line "  note: this device cannot gather: one more copy when the kernel cuts the segments"
+	assert_line "  note: this device cannot gather: one more copy when GSO cuts segments"
 }
 
 @test "other processes do not change the demo's counts" {

@@ -55,7 +55,8 @@ sg_of() {
 	run -0 --separate-stderr lab.sh up --id "$LAB_ID" --owner $$ --sg off
 	assert_line "ZCLAB_TX_NS=zclab-$LAB_ID-tx"
 	[[ "$stderr" == *"+ ip netns add zclab-$LAB_ID-tx"* ]]
-	[[ "$stderr" == *"+ ip link add zclab-$LAB_ID-t netns zclab-$LAB_ID-tx type veth peer name zclab-$LAB_ID-r netns zclab-$LAB_ID-rx"* ]]
+	[[ "$stderr" == *"+ ip link add zclab-$LAB_ID-t netns zclab-$LAB_ID-tx numtxqueues 1 numrxqueues 1 type veth peer name zclab-$LAB_ID-r netns zclab-$LAB_ID-rx numtxqueues 1 numrxqueues 1"* ]]
+	[[ "$stderr" == *"+ ip netns exec zclab-$LAB_ID-rx ethtool -K zclab-$LAB_ID-r gro on"* ]]
 	[[ "$stderr" == *"+ ip netns exec zclab-$LAB_ID-tx ethtool -K zclab-$LAB_ID-t sg off"* ]]
 	run -0 --separate-stderr lab.sh down "$LAB_ID"
 	[[ "$stderr" == *"+ ip netns delete zclab-$LAB_ID-tx"* ]]

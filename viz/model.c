@@ -173,14 +173,15 @@ void model_compute(const struct model_input *in, struct model_result *r)
 	figures(in, r);
 }
 
-/* One line (under 80 columns) on where today's kernel is not the textbook. */
+/* One line (short enough for 80 columns) on where today's kernel is not
+ * the textbook. */
 const char *model_note(enum zc_demo d, bool sg)
 {
 	if (!sg && (d == ZC_SENDFILE || d == ZC_DMA_GATHER))
-		return "page refs, not copies, into the socket; no gather: copied when cut to segments";
+		return "page refs into the socket; this device cannot gather: copied at GSO";
 	if (!sg)
-		return "this device cannot gather: one more copy when the kernel cuts the segments";
+		return "this device cannot gather: one more copy when GSO cuts segments";
 	if (d == ZC_DMA_GATHER || d == ZC_SENDFILE)
-		return "the socket buffer holds page references; the NIC gathers them: no CPU copy";
-	return "write() copies into paged socket buffers; the NIC gathers those, no more copy";
+		return "the socket holds page references; the NIC gathers them: no copy";
+	return "write() copies into paged socket buffers; the NIC gathers them";
 }

@@ -1,0 +1,157 @@
+#!/usr/bin/env bats
+# The lessons cannot drift from the code or from the machine:
+# - English and Korean have the same lessons, sections, commands, checks
+#   and code quotes (lessons/README.md explains the markers);
+# - every ```sh block runs (from the repository's top, as root on CI);
+# - every `<!-- zcviz: ... -->` number matches what zcviz --json measures,
+#   and every `<!-- trace: ... -->` number what the shipped trace replays;
+# - every `<!-- lines: demos/X.c A-B -->` quote equals those lines;
+# - the shipped traces replay to the end as a user without root.
+
+LESSONS="00-setup 01-traditional 02-mmap 03-sendfile 04-dma-gather 05-beyond 06-lecture-plan"
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	cd "$ROOT"
+}
+
+# markers FILE KIND: the markers of a kind, in order (s, zcviz, trace, lines)
+markers() {
+	grep -o "<!-- $2: [^>]* -->" "$1" || true
+}
+
+# sh_blocks FILE: the shell blocks, each line prefixed with its block number
+sh_blocks() {
+	awk '/^```sh$/ { n++; inb = 1; next } /^```/ { inb = 0 } inb { print n ": " $0 }' "$1"
+}
+
+@test "every lesson exists in English and in Korean" {
+	local l
+	for l in $LESSONS; do
+		assert_file_exists "lessons/en/$l.md"
+		assert_file_exists "lessons/ko/$l.md"
+	done
+}
+
+@test "English and Korean have the same sections, commands, checks and quotes" {
+	local l kind
+	for l in $LESSONS; do
+		for kind in s zcviz trace lines; do
+			[ "$(markers "lessons/en/$l.md" $kind)" = "$(markers "lessons/ko/$l.md" $kind)" ] ||
+				fail "$l: the '$kind' markers differ between en and ko"
+		done
+		[ "$(sh_blocks "lessons/en/$l.md")" = "$(sh_blocks "lessons/ko/$l.md")" ] ||
+			fail "$l: the shell blocks differ between en and ko"
+		[ -n "$(markers "lessons/en/$l.md" s)" ] || fail "$l: no sections"
+	done
+}
+
+@test "lessons 00-05 have every part a lesson needs" {
+	local l s
+	for l in 00-setup 01-traditional 02-mmap 03-sendfile 04-dma-gather 05-beyond; do
+		for s in learn picture code predict run observe explain questions exercise; do
+			grep -q "<!-- s: $s -->" "lessons/en/$l.md" || fail "$l has no '$s' section"
+		done
+		grep -q "<details>" "lessons/en/$l.md" || fail "$l: answers are not folded away"
+		grep -q -- "--replay lessons/traces/" "lessons/en/$l.md" ||
+			fail "$l does not say how to watch a trace without root"
+	done
+}
+
+@test "every code quote equals the lines it names in demos/" {
+	local f spec file range a b want got
+	for f in lessons/*/*.md; do
+		while IFS= read -r spec; do
+			file=$(awk '{ print $3 }' <<<"$spec")
+			range=$(awk '{ print $4 }' <<<"$spec")
+			a=${range%-*} b=${range#*-}
+			want=$(sed -n "${a},${b}p" "$file")
+			# the ```c block right after the marker
+			got=$(awk -v m="$spec" 'index($0, m) { f = 1; next }
+				f && /^```c$/ { q = 1; next } q && /^```$/ { exit } q { print }' "$f")
+			[ "$got" = "$want" ] || fail "$f: the quote of $file $range differs from the file:
+--- quoted
+$got
+--- $file
+$want"
+		done < <(markers "$f" lines)
+	done
+}
+
+# run_block FILE N: one shell block, from the top of the repository
+run_block() {
+	local script
+	script=$(sh_blocks "$1" | sed -n "s/^$2: //p")
+	[ "$(id -u)" = 0 ] && script=$(sed 's/^sudo //; s/| sudo /| /g; s/&& sudo /\&\& /g' <<<"$script")
+	run timeout 300 bash -e -o pipefail -c "$script" </dev/null
+	[ "$status" -eq 0 ] || fail "$1, block $2 failed ($status):
+$script
+--- output
+$output"
+}
+
+@test "every shell block in the lessons runs" {
+	require_bpf
+	local f n
+	for f in lessons/en/*.md; do
+		for n in $(sh_blocks "$f" | cut -d: -f1 | sort -un); do
+			run_block "$f" "$n"
+		done
+	done
+	no_bpf_left
+}
+
+# check_value GOT WANT: WANT is a number (exact), or ~N (within 2 %)
+check_value() {
+	case $2 in
+	~*) within "$1" "${2#\~}" "$(awk -v w="${2#\~}" 'BEGIN { w = w < 0 ? -w : w; print w > 1 ? 0.02 * w : 0.02 }')" ;;
+	*) [ "$1" = "$2" ] ;;
+	esac
+}
+
+@test "the numbers the lessons state are what zcviz measures here" {
+	require_bpf
+	declare -A cache
+	local spec args expr want json got
+	while IFS= read -r spec; do
+		spec=${spec#<!-- zcviz: }
+		spec=${spec% -->}
+		args=${spec%% | *}
+		expr=${spec#* | }
+		want=${expr##* = }
+		expr=${expr% = *}
+		if [ -z "${cache[$args]:-}" ]; then
+			cache[$args]=$(zcviz --json $args 2>/dev/null) || fail "zcviz --json $args failed"
+		fi
+		got=$(jq -r "$expr" <<<"${cache[$args]}")
+		check_value "$got" "$want" || fail "zcviz --json $args | jq '$expr' = $got; the lessons say $want"
+	done < <(cat lessons/en/*.md | grep -o '<!-- zcviz: [^>]* -->' | sort -u)
+}
+
+@test "the shipped traces replay to the end without root, and agree with the lessons" {
+	local t spec file expr want got as=()
+	[ "$(id -u)" = 0 ] && as=(runuser -u nobody --)
+	for t in traditional mmap sendfile dma-gather; do
+		assert_file_exists "lessons/traces/$t.trace"
+		run -0 --separate-stderr "${as[@]}" "$ROOT/build/zcviz" --replay "lessons/traces/$t.trace" --json
+		assert_equal "$(jget "$output" .verified)" true
+		assert_equal "$(jget "$output" .demo)" "$t"
+	done
+	while IFS= read -r spec; do
+		spec=${spec#<!-- trace: }
+		spec=${spec% -->}
+		file=${spec%% | *}
+		expr=${spec#* | }
+		want=${expr##* = }
+		expr=${expr% = *}
+		got=$("${as[@]}" "$ROOT/build/zcviz" --replay "lessons/traces/$file" --json | jq -r "$expr")
+		check_value "$got" "$want" || fail "the trace $file: jq '$expr' = $got; the lessons say $want"
+	done < <(cat lessons/en/*.md | grep -o '<!-- trace: [^>]* -->' | sort -u)
+}
+
+@test "make lessons lists them" {
+	run -0 make --no-print-directory lessons
+	assert_line --partial "lessons/en/00-setup.md"
+	assert_line --partial "lessons/ko/06-lecture-plan.md"
+}
