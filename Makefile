@@ -37,7 +37,7 @@ endif
 DEPS := gcc=gcc make=make pkg-config=pkg-config zlib1g-dev=/usr/include/zlib.h \
 	clang=clang llvm=llvm-strip bpftool=bpftool libbpf-dev=/usr/include/bpf/libbpf.h \
 	libelf-dev=/usr/include/libelf.h libncurses-dev=/usr/include/ncurses.h \
-	iproute2=ip ethtool=ethtool tmux=tmux jq=jq bats=bats \
+	iproute2=ip ethtool=ethtool tmux=tmux jq=jq iperf3=iperf3 bats=bats \
 	bats-assert=/usr/lib/bats/bats-assert/load.bash \
 	bats-support=/usr/lib/bats/bats-support/load.bash \
 	bats-file=/usr/lib/bats/bats-file/load.bash
@@ -155,6 +155,12 @@ traces: all
 		$(BUILD)/zcviz --report --size 2M --record lessons/traces/$$d.trace $$d >/dev/null || exit; \
 		echo "  TRACE    lessons/traces/$$d.trace"; done
 
+# The classic table, peers and overhead: build/bench/results.{csv,md,svg}.
+.PHONY: bench
+bench: all
+	$(Q)[ -z "$$($(missing_pkgs))" ] || $(MAKE) --no-print-directory deps
+	$(Q)tests/bench/bench.sh
+
 .PHONY: test test-slow
 test: all $(BUILD)/test-model $(SAMPLE)
 	$(Q)[ -z "$$($(missing_pkgs))" ] || $(MAKE) --no-print-directory deps
@@ -186,6 +192,7 @@ help:
 	@echo "  make traces           re-record the runs the lessons replay (root)"
 	@echo "  make test             run every test (bats; as root for the lab tests)"
 	@echo "  make test-slow        the same, plus the runs that take minutes"
+	@echo "  make bench            the classic table, iperf3, overhead (root; BENCH_QUICK=1)"
 	@echo "  make format           clang-format the C sources"
 	@echo "  make clean            remove $(BUILD)/"
 	@echo "Variables: V=1 shows full commands; BATS_FLAGS=... is passed to bats;"

@@ -181,6 +181,21 @@ void report_text(FILE *f, const struct run_config *cfg,
 
 /* ---- JSON -------------------------------------------------------------- */
 
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 static void json_edge(FILE *f, const struct model_result *m, enum zc_edge e)
 {
 	fprintf(f, "\"%s\":{\"kind\":\"%s\",\"bytes\":%" PRIu64,
@@ -260,6 +275,10 @@ void report_json(FILE *f, const struct run_config *cfg,
 		res->egress, res->remote ? "remote" : "lab", m->resent,
 		c->c[ZC_C_EVENTS_LOST]);
 	json_unmeasured(f, res->in.missing);
+	fprintf(f, ",\"sender\":");
+	json_string(f, res->sender_line);
+	fprintf(f, ",\"receiver_line\":");
+	json_string(f, res->sink_line);
 	if (getenv("ZCVIZ_DEBUG"))
 		for (int i = 0; i < ZC_NR_COUNTERS; i++)
 			fprintf(f, ",\"c%d\":%" PRIu64, i, c->c[i]);

@@ -1,0 +1,526 @@
+#!/usr/bin/env bash
+# make bench: the classic article's experiment, honestly, on today's kernel.
+#
+# 1. The table: file sizes from 7M to 1G, five methods (read+write with a
+#    4 KiB buffer like the article, and with 128 KiB; mmap; sendfile without
+#    scatter-gather; sendfile with it), warm and cold page cache, RUNS runs
+#    each in rotation; median and spread of the elapsed time, sender and
+#    receiver CPU, syscalls, and CPU copies per byte measured by zcviz.
+# 2. Peers on the same path: iperf3 -F FILE against zc-traditional, and
+#    iperf3 -F FILE -Z against zc-dma-gather, alternating.
+# 3. What the instrument costs: each demo with and without zcviz attached,
+#    alternating; and the dashboard's own CPU while animating and paused.
+#
+# Writes build/bench/results.csv, results.md and results.svg. BENCH_QUICK=1
+# runs small sizes and fewer runs; BENCH_SIZES="7M 63M" picks sizes.
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=$ROOT/build
+OUT=$BUILD/bench
+LAB=$ROOT/demos/lab.sh
+PROG=bench
+
+if [ -n "${BENCH_QUICK:-}" ]; then
+	SIZES=${BENCH_SIZES:-1M 4M 16M}
+	RUNS=${BENCH_RUNS:-3}
+	PAIRS=${BENCH_PAIRS:-3}
+	PEER_SIZE=${BENCH_PEER_SIZE:-16M}
+	DASH_SECONDS=2
+else
+	SIZES=${BENCH_SIZES:-7M 21M 63M 98M 200M 350M 700M 1G}
+	RUNS=${BENCH_RUNS:-5}
+	PAIRS=${BENCH_PAIRS:-7}
+	PEER_SIZE=${BENCH_PEER_SIZE:-200M}
+	DASH_SECONDS=5
+fi
+METHODS="traditional-4k traditional mmap sendfile dma-gather"
+CACHES="warm cold"
+
+die() {
+	echo "$PROG: $*" >&2
+	exit 3
+}
+
+progress() { # progress TEXT: one line, rewritten in place
+	printf '\r\033[K%s' "$*" >&2
+}
+
+# ---- the machine and the files -------------------------------------------
+
+bytes_of() { # bytes_of 63M
+	local n=${1%[KMG]}
+	case $1 in
+	*K) echo $((n << 10)) ;;
+	*M) echo $((n << 20)) ;;
+	*G) echo $((n << 30)) ;;
+	*) echo "$n" ;;
+	esac
+}
+
+# Keeps the sizes that fit: on disk with room to spare, and in memory
+# twice over (the warm runs need the whole file in the page cache).
+sizes_that_fit() {
+	local s b free mem kept=""
+	free=$(df -B1 --output=avail "$BUILD" | tail -n 1)
+	mem=$(($(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo) * 1024))
+	for s in $SIZES; do
+		b=$(bytes_of "$s")
+		if [ "$b" -gt $((free / 2)) ] || [ "$b" -gt $((mem / 2)) ]; then
+			echo "$PROG: skipping $s: it does not fit (disk free $((free >> 20))M, memory available $((mem >> 20))M)" >&2
+			continue
+		fi
+		kept="$kept $s"
+	done
+	echo $kept
+}
+
+sample() { # sample SIZE: the file zcviz also uses for --size
+	echo "$BUILD/sample-$1.bin"
+}
+
+file_make() { # file_make SIZE
+	local f
+	f=$(sample "$1")
+	[ "$(stat -c %s "$f" 2>/dev/null)" = "$(bytes_of "$1")" ] && return
+	progress "writing $f"
+	head -c "$(bytes_of "$1")" /dev/urandom >"$f.tmp" && mv "$f.tmp" "$f"
+}
+
+cache_set() { # cache_set warm|cold FILE
+	if [ "$1" = warm ]; then
+		cat "$2" >/dev/null
+	else
+		# write back, then drop the file's pages: it comes from disk again
+		dd if="$2" iflag=nocache count=0 status=none
+		sync "$2"
+		dd if="$2" iflag=nocache count=0 status=none
+	fi
+}
+
+machine() {
+	local virt="bare metal"
+	grep -qw hypervisor /proc/cpuinfo && virt="a virtual machine"
+	echo "Linux $(uname -r), $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $virt, $(awk '/^MemTotal:/ { printf "%d GiB", $2 / 1048576 }' /proc/meminfo) of memory"
+}
+
+# ---- the lab, the sinks, one transfer --------------------------------------
+
+LAB_IDS=""
+SINK_PIDS=""
+
+cleanup() {
+	local id
+	[ -n "$SINK_PIDS" ] && kill $SINK_PIDS 2>/dev/null
+	for id in $LAB_IDS; do
+		"$LAB" down "$id" >/dev/null 2>&1
+	done
+	tmux -L zcbench kill-server 2>/dev/null
+	printf '\n' >&2
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# lab_start NAME on|off: a lab, and a zc-sink serving one connection after
+# another in it; sets NAME_TX, NAME_RX (namespaces) and NAME_OUT
+lab_start() {
+	local name=$1 id="bn$1" out="$OUT/sink-$1.out"
+	eval "$("$LAB" up --id "$id" --owner $$ --sg "$2" 2>/dev/null)" ||
+		die "could not set up the lab (run as root: sudo make bench)"
+	LAB_IDS="$LAB_IDS $id"
+	: >"$out"
+	ip netns exec "$ZCLAB_RX_NS" "$BUILD/zc-sink" --listen "$ZCLAB_RX_IP:5201" \
+		>"$out" 2>/dev/null &
+	SINK_PIDS="$SINK_PIDS $!"
+	eval "${name}_TX=$ZCLAB_TX_NS ${name}_RX=$ZCLAB_RX_NS ${name}_OUT=$out"
+	sleep 0.3
+}
+
+method_lab() { # on for all but sendfile
+	[ "$1" = sendfile ] && echo off || echo on
+}
+
+method_cmd() { # method_cmd METHOD: the sender and its chunk
+	case $1 in
+	traditional-4k) echo "zc-traditional --chunk 4K" ;;
+	*) echo "zc-$1 --chunk 128K" ;;
+	esac
+}
+
+# number_after LINE WORD: the number that follows WORD ("in 12.3 ms")
+number_after() {
+	sed -n "s/.* $2 \([0-9.]*\) .*/\1/p" <<<"$1" | head -n 1
+}
+
+# transfer METHOD FILE: prints "elapsed_ms sender_cpu_ms receiver_cpu_ms calls"
+transfer() {
+	local lab tx out n line sink i
+	lab=$(method_lab "$1")
+	eval "tx=\$${lab}_TX out=\$${lab}_OUT"
+	n=$(($(wc -l <"$out") + 1))
+	line=$(ip netns exec "$tx" $BUILD/$(method_cmd "$1") --to 198.18.0.2:5201 "$2") ||
+		die "$1 failed on $2"
+	for i in $(seq 200); do
+		[ "$(wc -l <"$out")" -ge "$n" ] && break
+		sleep 0.05
+	done
+	sink=$(sed -n "${n}p" "$out")
+	echo "$(number_after "$line" in) $(number_after "$line" cpu) $(number_after "$sink" cpu) $(sed -n 's/.*; \([0-9]*\) [a-z+]* calls.*/\1/p' <<<"$line")"
+}
+
+# ---- 1. the table ----------------------------------------------------------
+
+# Each run goes through every size, cache and method, so that a noisy
+# moment spreads over all of them instead of spoiling one.
+table_runs() {
+	local run s c m total done=0 f r
+	total=$(($(wc -w <<<"$SIZES") * 2 * 5 * RUNS))
+	echo "run,size,method,cache,elapsed_ms,sender_cpu_ms,receiver_cpu_ms,syscalls" >"$OUT/raw.csv"
+	for run in $(seq "$RUNS"); do
+		for s in $SIZES; do
+			f=$(sample "$s")
+			for c in $CACHES; do
+				for m in $METHODS; do
+					done=$((done + 1))
+					progress "[$done/$total] run $run/$RUNS: $s $c $m"
+					cache_set "$c" "$f"
+					r=$(transfer "$m" "$f")
+					echo "$run,$s,$m,$c,${r// /,}" >>"$OUT/raw.csv"
+				done
+			done
+		done
+	done
+}
+
+# CPU copies per byte and syscalls, as zcviz measures them (once each).
+table_copies() {
+	local s m j args
+	echo "size,method,cpu_copies_per_byte,syscalls" >"$OUT/copies.csv"
+	for s in $SIZES; do
+		for m in $METHODS; do
+			progress "zcviz: $s $m"
+			args="--size $s"
+			[ "$m" = traditional-4k ] && args="$args --chunk 4K ${m%-4k}" || args="$args $m"
+			j=$("$BUILD/zcviz" --json $args 2>/dev/null) || die "zcviz --json $args failed"
+			echo "$s,$m,$(jq -r .cpu_copies_per_byte <<<"$j"),$(jq -r .syscalls.total <<<"$j")" >>"$OUT/copies.csv"
+		done
+	done
+}
+
+# Medians and spreads per size, method and cache; time against read+write
+# with a 4 KiB buffer, as in the article.
+table_summary() {
+	awk -F, -v sizes="$SIZES" -v methods="$METHODS" '
+	function sort(a, n,   i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+	}
+	function median(a, n) {
+		sort(a, n)
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function stats(col, k,   a, n, i) {
+		n = cnt[k]
+		for (i = 1; i <= n; i++)
+			a[i] = v[k, col, i]
+		med = median(a, n); lo = a[1]; hi = a[n]
+	}
+	FILENAME ~ /copies/ && FNR > 1 { cp[$1, $2] = $3; sc[$1, $2] = $4; next }
+	FILENAME ~ /raw/ && FNR > 1 {
+		k = $2 SUBSEP $3 SUBSEP $4
+		n = ++cnt[k]
+		v[k, 5, n] = $5; v[k, 6, n] = $6; v[k, 7, n] = $7; v[k, 8, n] = $8
+	}
+	END {
+		print "size,bytes,method,cache,runs,elapsed_ms_median,elapsed_ms_min,elapsed_ms_max," \
+		      "sender_cpu_ms_median,sender_cpu_ms_min,sender_cpu_ms_max," \
+		      "receiver_cpu_ms_median,receiver_cpu_ms_min,receiver_cpu_ms_max," \
+		      "syscalls,cpu_copies_per_byte,time_vs_traditional_4k"
+		ns = split(sizes, S, " "); nm = split(methods, M, " ")
+		for (i = 1; i <= ns; i++) for (c = 1; c <= 2; c++) {
+			cache = c == 1 ? "warm" : "cold"
+			stats(5, S[i] SUBSEP "traditional-4k" SUBSEP cache); base = med
+			for (j = 1; j <= nm; j++) {
+				k = S[i] SUBSEP M[j] SUBSEP cache
+				if (!cnt[k]) continue
+				line = S[i] "," bytes(S[i]) "," M[j] "," cache "," cnt[k]
+				for (col = 5; col <= 7; col++) {
+					stats(col, k)
+					line = line sprintf(",%.1f,%.1f,%.1f", med, lo, hi)
+					if (col == 5) el = med
+				}
+				stats(8, k)
+				printf "%s,%d,%s,%.3f\n", line, med, cp[S[i], M[j]], base ? el / base : 0
+			}
+		}
+	}
+	function bytes(s,   n) {
+		n = s + 0
+		return s ~ /G$/ ? n * 1073741824 : s ~ /M$/ ? n * 1048576 : s ~ /K$/ ? n * 1024 : n
+	}' "$OUT/copies.csv" "$OUT/raw.csv" >"$OUT/results.csv"
+}
+
+# ---- 2. peers: iperf3 on the same path -------------------------------------
+
+# mb_per_s BYTES MS
+mb_per_s() {
+	awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.1f", (ms > 0 ? b / ms / 1000 : 0) }'
+}
+
+iperf_once() { # iperf_once FILE [-Z]: MB/s the iperf3 sender measured
+	local i j
+	# the server takes a moment after each test before it takes the next
+	for i in $(seq 20); do
+		j=$(ip netns exec "$on_TX" iperf3 -c 198.18.0.2 -p 5301 -F "$1" ${2:-} -J 2>/dev/null)
+		if [ "$(jq -r '.error // empty' <<<"$j")" = "" ] &&
+			[ "$(jq -r '.end.sum_sent.bytes // 0' <<<"$j")" != 0 ]; then
+			jq -r '.end.sum_sent.bits_per_second / 8 / 1000000' <<<"$j"
+			return
+		fi
+		sleep 0.2
+	done
+	die "iperf3 did not run against the lab's iperf3 server"
+}
+
+# ratio_stats FILE: "median min max" of the ratios in FILE
+ratio_stats() {
+	sort -g "$1" | awk '{ a[NR] = $1 } END {
+		m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+		printf "%.3f %.3f %.3f\n", m, a[1], a[NR] }'
+}
+
+peers() {
+	local f b i ours theirs pid
+	f=$(sample "$PEER_SIZE")
+	b=$(bytes_of "$PEER_SIZE")
+	ip netns exec "$on_RX" iperf3 -s -p 5301 >/dev/null 2>&1 &
+	pid=$!
+	SINK_PIDS="$SINK_PIDS $pid"
+	sleep 0.3
+	: >"$OUT/peer-traditional.txt"
+	: >"$OUT/peer-dma-gather.txt"
+	cat "$f" >/dev/null
+	for i in $(seq "$PAIRS"); do
+		progress "peers: pair $i/$PAIRS"
+		ours=$(mb_per_s "$b" "$(transfer traditional "$f" | cut -d' ' -f1)")
+		theirs=$(iperf_once "$f")
+		echo "$ours $theirs" | awk '{ printf "%.4f\n", $1 / $2 }' >>"$OUT/peer-traditional.txt"
+		theirs=$(iperf_once "$f" -Z)
+		ours=$(mb_per_s "$b" "$(transfer dma-gather "$f" | cut -d' ' -f1)")
+		echo "$ours $theirs" | awk '{ printf "%.4f\n", $1 / $2 }' >>"$OUT/peer-dma-gather.txt"
+	done
+	kill "$pid" 2>/dev/null
+}
+
+# ---- 3. what the instrument costs ------------------------------------------
+
+overhead() {
+	local f b m i without with
+	f=$(sample "$PEER_SIZE")
+	b=$(bytes_of "$PEER_SIZE")
+	cat "$f" >/dev/null
+	for m in traditional mmap sendfile dma-gather; do
+		: >"$OUT/overhead-$m.txt"
+		for i in $(seq "$PAIRS"); do
+			progress "overhead: $m, pair $i/$PAIRS"
+			without=$(transfer "$m" "$f" | cut -d' ' -f1)
+			with=$("$BUILD/zcviz" --json --file "$f" "$m" 2>/dev/null | jq -r .sender)
+			with=$(number_after "$with" in)
+			# throughput with / without = time without / time with
+			awk -v a="$without" -v b="$with" 'BEGIN { printf "%.4f\n", a / b }' >>"$OUT/overhead-$m.txt"
+		done
+	done
+}
+
+cpu_ticks() { # cpu_ticks PID: utime + stime in clock ticks
+	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+
+# percent of one CPU PID used over SECONDS
+cpu_share() {
+	local a b hz
+	hz=$(getconf CLK_TCK)
+	a=$(cpu_ticks "$1")
+	sleep "$2"
+	b=$(cpu_ticks "$1")
+	awk -v d=$((b - a)) -v hz="$hz" -v s="$2" 'BEGIN { printf "%.2f", 100 * d / hz / s }'
+}
+
+dashboard_cpu() {
+	local pid i
+	progress "dashboard: animating"
+	tmux -L zcbench kill-server 2>/dev/null
+	tmux -L zcbench new-session -d -x 80 -y 24 "LANG=C.UTF-8 $BUILD/zcviz --file $(sample "$PEER_SIZE") traditional"
+	for i in $(seq 100); do
+		pid=$(pgrep -x zcviz -n) && break
+		sleep 0.1
+	done
+	sleep 2
+	DASH_ANIMATING=$(cpu_share "$pid" "$DASH_SECONDS")
+	tmux -L zcbench send-keys p
+	progress "dashboard: paused"
+	sleep 1
+	DASH_PAUSED=$(cpu_share "$pid" "$DASH_SECONDS")
+	tmux -L zcbench send-keys q
+	sleep 1
+	tmux -L zcbench kill-server 2>/dev/null
+}
+
+# ---- the results -----------------------------------------------------------
+
+LABELS="traditional-4k:read+write 4K|traditional:read+write 128K|mmap:mmap+write|sendfile:sendfile, no SG|dma-gather:sendfile + gather"
+
+label() { # label METHOD
+	tr '|' '\n' <<<"$LABELS" | sed -n "s/^$1://p"
+}
+
+# md_table CACHE: one row per size, median ms (min-max) per method
+md_table() {
+	local m
+	printf '| file size |'
+	for m in $METHODS; do printf ' %s (ms) |' "$(label "$m")"; done
+	printf ' sendfile + gather vs read+write 4K |\n|---|'
+	for m in $METHODS; do printf -- '---|'; done
+	printf -- '---|\n'
+	awk -F, -v cache="$1" -v methods="$METHODS" '
+	NR > 1 && $4 == cache {
+		if (!($1 in seen)) { order[++n] = $1; seen[$1] = 1 }
+		cell[$1, $3] = sprintf("%.1f (%.1f-%.1f)", $6, $7, $8)
+		rel[$1, $3] = $17
+	}
+	END {
+		nm = split(methods, M, " ")
+		for (i = 1; i <= n; i++) {
+			printf "| %s |", order[i]
+			for (j = 1; j <= nm; j++) printf " %s |", cell[order[i], M[j]]
+			printf " %.0f %% less time |\n", 100 * (1 - rel[order[i], "dma-gather"])
+		}
+	}' "$OUT/results.csv"
+}
+
+md_copies() {
+	local m
+	printf '| method | CPU copies per byte | syscalls for the largest file |\n|---|---|---|\n'
+	for m in $METHODS; do
+		awk -F, -v m="$m" -v l="$(label "$m")" '$2 == m { c = $3; s = $4 }
+			END { printf "| %s | %s | %s |\n", l, c, s }' "$OUT/copies.csv"
+	done
+}
+
+write_md() {
+	local m r
+	{
+		echo "# zerocopy-lab benchmark"
+		echo
+		echo "Machine: $(machine). $(date -u +%Y-%m-%d)."
+		echo "Path: the lab (two network namespaces joined by a veth pair); the receiver"
+		echo "is zc-sink, which checksums every byte. $RUNS runs of each cell, in rotation;"
+		echo "each cell is the median in ms, with the fastest and slowest run."
+		echo
+		echo "## Warm page cache"
+		echo
+		md_table warm
+		echo
+		echo "## Cold page cache (evicted before each run: the file comes from disk)"
+		echo
+		md_table cold
+		echo
+		echo "## CPU copies, as zcviz measured them"
+		echo
+		md_copies
+		echo
+		echo "## Against iperf3 on the same path ($PEER_SIZE file, $PAIRS alternating pairs)"
+		echo
+		echo "| ours / iperf3 throughput | median | min | max |"
+		echo "|---|---|---|---|"
+		r=$(ratio_stats "$OUT/peer-traditional.txt")
+		echo "| zc-traditional / iperf3 -F | ${r// / | } |"
+		r=$(ratio_stats "$OUT/peer-dma-gather.txt")
+		echo "| zc-dma-gather / iperf3 -F -Z | ${r// / | } |"
+		echo
+		echo "## What the instrument costs ($PEER_SIZE file, $PAIRS alternating pairs)"
+		echo
+		echo "| demo | throughput with zcviz / without: median | min | max |"
+		echo "|---|---|---|---|"
+		for m in traditional mmap sendfile dma-gather; do
+			r=$(ratio_stats "$OUT/overhead-$m.txt")
+			echo "| $m | ${r// / | } |"
+		done
+		echo
+		echo "The dashboard's own CPU: ${DASH_ANIMATING}% of one CPU while animating"
+		echo "(4 syscalls a second), ${DASH_PAUSED}% while paused."
+	} >"$OUT/results.md"
+}
+
+# Time against file size, one line per method (warm cache), drawn directly.
+write_svg() {
+	awk -F, -v methods="$METHODS" -v labels="$LABELS" '
+	NR > 1 && $4 == "warm" {
+		x[$3, ++n[$3]] = $2 / 1048576; y[$3, n[$3]] = $6
+		if ($2 / 1048576 > xmax) xmax = $2 / 1048576
+		if ($6 > ymax) ymax = $6
+	}
+	function px(v) { return 70 + v / xmax * 560 }
+	function py(v) { return 370 - v / ymax * 320 }
+	END {
+		split("#d62728 #ff7f0e #9467bd #1f77b4 #2ca02c", color, " ")
+		nl = split(labels, L, "|")
+		for (i = 1; i <= nl; i++) { split(L[i], kv, ":"); name[kv[1]] = kv[2] }
+		if (xmax <= 0) xmax = 1
+		if (ymax <= 0) ymax = 1
+		print "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"700\" height=\"430\" font-family=\"sans-serif\" font-size=\"12\">"
+		print "<rect width=\"700\" height=\"430\" fill=\"white\"/>"
+		print "<text x=\"350\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">Time to send a file (warm page cache, median)</text>"
+		print "<line x1=\"70\" y1=\"370\" x2=\"640\" y2=\"370\" stroke=\"black\"/>"
+		print "<line x1=\"70\" y1=\"50\" x2=\"70\" y2=\"370\" stroke=\"black\"/>"
+		for (t = 0; t <= 4; t++) {
+			printf "<text x=\"%.0f\" y=\"388\" text-anchor=\"middle\">%.0f</text>\n", px(xmax * t / 4), xmax * t / 4
+			printf "<text x=\"64\" y=\"%.0f\" text-anchor=\"end\">%.0f</text>\n", py(ymax * t / 4) + 4, ymax * t / 4
+			printf "<line x1=\"70\" y1=\"%.0f\" x2=\"640\" y2=\"%.0f\" stroke=\"#ddd\"/>\n", py(ymax * t / 4), py(ymax * t / 4)
+		}
+		print "<text x=\"355\" y=\"410\" text-anchor=\"middle\">file size (MiB)</text>"
+		print "<text x=\"18\" y=\"210\" text-anchor=\"middle\" transform=\"rotate(-90 18 210)\">milliseconds</text>"
+		nm = split(methods, M, " ")
+		for (j = 1; j <= nm; j++) {
+			m = M[j]; pts = ""
+			for (i = 1; i <= n[m]; i++) pts = pts sprintf("%.1f,%.1f ", px(x[m, i]), py(y[m, i]))
+			printf "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>\n", color[j], pts
+			for (i = 1; i <= n[m]; i++)
+				printf "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", px(x[m, i]), py(y[m, i]), color[j]
+			printf "<rect x=\"90\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/>\n", 56 + 16 * j, color[j]
+			printf "<text x=\"110\" y=\"%d\">%s</text>\n", 62 + 16 * j, name[m]
+		}
+		print "</svg>"
+	}' "$OUT/results.csv" >"$OUT/results.svg"
+}
+
+main() {
+	local s
+	[ "$(id -u)" = 0 ] || die "the benchmark needs root (the lab and zcviz): sudo make bench"
+	for s in iperf3 jq tmux; do
+		command -v "$s" >/dev/null || die "$s is missing: sudo make deps"
+	done
+	mkdir -p "$OUT"
+	"$LAB" cleanup >/dev/null 2>&1
+	SIZES=$(sizes_that_fit)
+	[ -n "$SIZES" ] || die "no size fits this machine"
+	for s in $SIZES $PEER_SIZE; do
+		file_make "$s"
+	done
+	lab_start on on
+	lab_start off off
+	table_runs
+	table_copies
+	table_summary
+	peers
+	overhead
+	dashboard_cpu
+	write_md
+	write_svg
+	progress "wrote $OUT/results.csv, results.md and results.svg"
+}
+
+main "$@"
