@@ -82,9 +82,9 @@ $(BUILD)/demos/%.o: demos/%.c $(BUILD)/.deps-ok
 
 # zc-dma-gather is built from demos/dma_gather.c
 .SECONDEXPANSION:
-$(BUILD)/zc-%: $(BUILD)/demos/$$(subst -,_,$$*).o $(BUILD)/demos/common.o
+$(BUILD)/zc-%: $(BUILD)/demos/$$(subst -,_,$$*).o $(BUILD)/demos/common.o $(BUILD)/demos/checksum.o
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ -lz -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@
 
 # ---- the instrument -----------------------------------------------------------
 
@@ -108,7 +108,7 @@ $(BUILD)/viz/%.o: viz/%.c $(BUILD)/zc.skel.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $(LIBBPF_CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
 
-$(BUILD)/zcviz: $(VIZ_OBJS) $(BUILD)/demos/common.o
+$(BUILD)/zcviz: $(VIZ_OBJS) $(BUILD)/demos/common.o $(BUILD)/demos/checksum.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(CURSES_LIBS) -lz -lm -o $@
 
@@ -116,6 +116,10 @@ $(BUILD)/zcviz: $(VIZ_OBJS) $(BUILD)/demos/common.o
 $(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $^ -lm -o $@
+
+$(BUILD)/test-checksum: tests/unit/test_checksum.c $(BUILD)/demos/checksum.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ZC_CFLAGS) $^ -o $@
 
 # ---- the samples ----------------------------------------------------------------
 
@@ -162,7 +166,7 @@ bench: all
 	$(Q)tests/bench/bench.sh
 
 .PHONY: test test-slow
-test: all $(BUILD)/test-model $(SAMPLE)
+test: all $(BUILD)/test-model $(BUILD)/test-checksum $(SAMPLE)
 	$(Q)[ -z "$$($(missing_pkgs))" ] || $(MAKE) --no-print-directory deps
 	$(Q)$(BATS) $(BATS_FLAGS) tests
 

@@ -2,6 +2,7 @@
  * Shared plumbing for the zerocopy-lab demos. See common.h.
  */
 #include "common.h"
+#include "checksum.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +26,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define DEFAULT_CHUNK (128 * 1024)
 #define MAX_CHUNK (1ULL << 30)
@@ -231,10 +231,11 @@ static int file_open(const char *prog, const char *path, uint64_t *size)
 }
 
 /*
- * CRC-32 of the first `len` bytes of the file, computed in a child process:
- * zcviz follows this process, and the checksum is not part of the lesson.
+ * The checksum of the first `len` bytes of the file, computed in a child
+ * process: zcviz follows this process, and the checksum is not part of the
+ * lesson.
  */
-static int file_crc32(int fd, uint64_t len, uint32_t *crc)
+static int file_checksum(int fd, uint64_t len, uint64_t *sum)
 {
 	int pfd[2], status, ok;
 	pid_t pid;
@@ -244,24 +245,25 @@ static int file_crc32(int fd, uint64_t len, uint32_t *crc)
 	pid = fork();
 	if (pid == 0) {
 		static char buf[1 << 20];
-		uLong c = crc32(0, NULL, 0);
+		struct zc_hash h;
 		uint64_t off = 0;
 		ssize_t n;
 
+		zc_hash_init(&h);
 		while (off < len) {
 			n = pread(fd, buf, len - off < sizeof(buf) ? len - off : sizeof(buf), off);
 			if (n <= 0 && !(n < 0 && errno == EINTR))
 				_exit(1);
 			if (n > 0) {
-				c = crc32(c, (const Bytef *)buf, n);
+				zc_hash_update(&h, buf, n);
 				off += n;
 			}
 		}
-		*crc = c;
-		_exit(write(pfd[1], crc, sizeof(*crc)) == sizeof(*crc) ? 0 : 1);
+		*sum = zc_hash_final(&h);
+		_exit(write(pfd[1], sum, sizeof(*sum)) == sizeof(*sum) ? 0 : 1);
 	}
 	close(pfd[1]);
-	ok = pid > 0 && read(pfd[0], crc, sizeof(*crc)) == sizeof(*crc);
+	ok = pid > 0 && read(pfd[0], sum, sizeof(*sum)) == sizeof(*sum);
 	close(pfd[0]);
 	if (pid > 0)
 		waitpid(pid, &status, 0);
@@ -389,8 +391,8 @@ static void usage(const struct zc_sender *d, FILE *out)
 		"\nExample:\n"
 		"  zc-sink --listen 127.0.0.1:5201 --once &\n"
 		"  %s --to 127.0.0.1:5201 --chunk 64K build/sample-64M.bin\n"
-		"\nThe summary gives the bytes sent and their CRC-32; zc-sink prints the same\n"
-		"two for what it received, so the two lines must agree.\n"
+		"\nThe summary gives the bytes sent and their XXH64 checksum; zc-sink prints the\n"
+		"same two for what it received, so the two lines must agree.\n"
 		"Exit status: 0 sent, 1 the transfer failed or the receiver disagrees,\n"
 		"2 bad usage or input.\n",
 		d->prog, d->what, d->prog);
@@ -464,14 +466,13 @@ static int opts_parse(int argc, char **argv, const struct zc_sender *d,
 
 /*
  * After our shutdown(SHUT_WR), zc-sink answers with one line, "received N
- * bytes crc32=X". Returns 1 when it matches what we sent, 0 when the
+ * bytes xxh64=X". Returns 1 when it matches what we sent, 0 when the
  * receiver said nothing (not a zc-sink), -1 when it disagrees.
  */
-static int receiver_verdict(const struct zc_run *run, uint32_t crc)
+static int receiver_verdict(const struct zc_run *run, uint64_t sum)
 {
 	char buf[128];
-	unsigned long long bytes;
-	unsigned int rcrc;
+	unsigned long long bytes, rsum;
 	size_t got = 0;
 	ssize_t n;
 
@@ -484,25 +485,25 @@ static int receiver_verdict(const struct zc_run *run, uint32_t crc)
 		got += n;
 	}
 	buf[got] = '\0';
-	if (sscanf(buf, "received %llu bytes crc32=%x", &bytes, &rcrc) != 2)
+	if (sscanf(buf, "received %llu bytes xxh64=%llx", &bytes, &rsum) != 2)
 		return 0;
-	if (bytes == run->sent && rcrc == crc)
+	if (bytes == run->sent && rsum == sum)
 		return 1;
-	fprintf(stderr, "%s: the receiver got %llu bytes crc32=%08x, but we sent %" PRIu64 " bytes crc32=%08x\n",
-		run->prog, bytes, rcrc, run->sent, crc);
+	fprintf(stderr, "%s: the receiver got %llu bytes xxh64=%016llx, but we sent %" PRIu64 " bytes xxh64=%016" PRIx64 "\n",
+		run->prog, bytes, rsum, run->sent, sum);
 	return -1;
 }
 
 static void summary_print(const struct zc_sender *d, const struct zc_run *run,
-			  uint32_t crc, uint64_t ns, int verdict,
+			  uint64_t sum, uint64_t ns, int verdict,
 			  const char *dev)
 {
 	char rate[64];
 	int sg = zc_dev_sg(dev);
 
 	zc_print_rate(rate, sizeof(rate), run->sent, ns);
-	printf("%s: sent %" PRIu64 " bytes crc32=%08x in %s, cpu %.1f ms; %" PRIu64 " %s calls, chunk %zu; egress %s, scatter-gather %s; %s\n",
-	       d->prog, run->sent, crc, rate, run->cpu_ms, run->calls, d->calls,
+	printf("%s: sent %" PRIu64 " bytes xxh64=%016" PRIx64 " in %s, cpu %.1f ms; %" PRIu64 " %s calls, chunk %zu; egress %s, scatter-gather %s; %s\n",
+	       d->prog, run->sent, sum, rate, run->cpu_ms, run->calls, d->calls,
 	       run->chunk, dev, sg < 0 ? "unknown" : sg ? "on" : "off",
 	       verdict > 0 ? "receiver agrees" : "receiver unconfirmed");
 	if (d->wants_gather && sg == 0)
@@ -514,7 +515,7 @@ static int transfer(const struct zc_sender *d, struct zc_run *run)
 {
 	char dev[IF_NAMESIZE];
 	uint64_t ns;
-	uint32_t crc;
+	uint64_t sum;
 	int verdict;
 
 	/* the egress device, asked while the connection is surely up */
@@ -528,13 +529,13 @@ static int transfer(const struct zc_sender *d, struct zc_run *run)
 		return zc_fail_shrunk(run), ZC_EXIT_FAIL;
 	/* end of file: the receiver sees EOF and answers with its verdict */
 	shutdown(run->sock_fd, SHUT_WR);
-	if (file_crc32(run->file_fd, run->sent, &crc)) {
+	if (file_checksum(run->file_fd, run->sent, &sum)) {
 		fprintf(stderr, "%s: cannot compute the checksum of '%s'\n",
 			d->prog, run->path);
 		return ZC_EXIT_FAIL;
 	}
-	verdict = receiver_verdict(run, crc);
-	summary_print(d, run, crc, ns, verdict, dev);
+	verdict = receiver_verdict(run, sum);
+	summary_print(d, run, sum, ns, verdict, dev);
 	return verdict < 0 ? ZC_EXIT_FAIL : ZC_EXIT_OK;
 }
 

@@ -224,8 +224,8 @@ cmd_cleanup() {
 
 # ---- run: one demo, end to end ------------------------------------------
 
-crc_of() { # crc_of LINE: the crc32=... field
-	sed -n 's/.*crc32=\([0-9a-f]*\).*/\1/p' <<<"$1"
+sum_of() { # sum_of LINE: the xxh64=... field
+	sed -n 's/.*xxh64=\([0-9a-f]*\).*/\1/p' <<<"$1"
 }
 
 bytes_of() { # bytes_of LINE: the number before " bytes"
@@ -248,12 +248,12 @@ wait_listening() { # wait_listening ERRFILE PID: prints the port
 
 run_compare() { # run_compare SENDER-LINE SINK-LINE
 	local sb sc rb rc
-	sb=$(bytes_of "$1") sc=$(crc_of "$1") rb=$(bytes_of "$2") rc=$(crc_of "$2")
+	sb=$(bytes_of "$1") sc=$(sum_of "$1") rb=$(bytes_of "$2") rc=$(sum_of "$2")
 	if [ -n "$sb" ] && [ "$sb" = "$rb" ] && [ "$sc" = "$rc" ]; then
-		echo "match: $sb bytes, crc32 $sc at both ends"
+		echo "match: $sb bytes, xxh64 $sc at both ends"
 		return 0
 	fi
-	echo "MISMATCH: sent ${sb:-?} bytes crc32 ${sc:-?}, received ${rb:-?} bytes crc32 ${rc:-?}"
+	echo "MISMATCH: sent ${sb:-?} bytes xxh64 ${sc:-?}, received ${rb:-?} bytes xxh64 ${rc:-?}"
 	return 1
 }
 

@@ -1,8 +1,9 @@
 /*
  * zc-sink: the receiver. Accepts TCP connections, counts the bytes, keeps
- * a CRC-32 of everything received and prints one line per connection, so
- * that it can be compared with the sender's summary.
+ * a checksum (XXH64) of everything received and prints one line per
+ * connection, so that it can be compared with the sender's summary.
  */
+#include "checksum.h"
 #include "common.h"
 
 #include <errno.h>
@@ -14,7 +15,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define PROG "zc-sink"
 
@@ -28,7 +28,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: " PROG " --listen ADDR:PORT [--once]\n"
 		"\nReceive files sent by the zc-* demos and print, for each connection, the\n"
-		"bytes received and their CRC-32.\n\n"
+		"bytes received and their XXH64 checksum.\n\n"
 		"Options:\n"
 		"  -l, --listen ADDR:PORT  address to listen on; :PORT for every address, port 0\n"
 		"                          for any free port (the port is printed on stderr)\n"
@@ -127,19 +127,20 @@ static int sock_listen(const char *arg)
 static int conn_receive(int fd, const char *peer)
 {
 	static char buf[256 * 1024];
-	uLong crc = crc32(0, NULL, 0);
-	uint64_t bytes = 0, start = zc_now_ns();
+	struct zc_hash h;
+	uint64_t bytes = 0, start = zc_now_ns(), sum;
 	double cpu = zc_cpu_ms();
 	char rate[64];
 	ssize_t n;
 
+	zc_hash_init(&h);
 	for (;;) {
 		n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		crc = crc32(crc, (const Bytef *)buf, n);
+		zc_hash_update(&h, buf, n);
 		bytes += n;
 	}
 	if (n < 0) {
@@ -147,13 +148,14 @@ static int conn_receive(int fd, const char *peer)
 			peer, bytes, strerror(errno));
 		return -1;
 	}
+	sum = zc_hash_final(&h);
 	zc_print_rate(rate, sizeof(rate), bytes, zc_now_ns() - start);
-	printf(PROG ": received %" PRIu64 " bytes crc32=%08lx in %s, cpu %.1f ms, from %s\n",
-	       bytes, crc, rate, zc_cpu_ms() - cpu, peer);
+	printf(PROG ": received %" PRIu64 " bytes xxh64=%016" PRIx64 " in %s, cpu %.1f ms, from %s\n",
+	       bytes, sum, rate, zc_cpu_ms() - cpu, peer);
 	fflush(stdout);
 	/* the verdict, back to the sender, so that it can check it too */
-	n = snprintf(buf, sizeof(buf), "received %" PRIu64 " bytes crc32=%08lx\n",
-		     bytes, crc);
+	n = snprintf(buf, sizeof(buf), "received %" PRIu64 " bytes xxh64=%016" PRIx64 "\n",
+		     bytes, sum);
 	send(fd, buf, n, MSG_NOSIGNAL);
 	return 0;
 }

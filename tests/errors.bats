@@ -149,7 +149,7 @@ while True:
     b = c.recv(65536)
     if not b: break
     n += len(b)
-c.sendall(b"received %d bytes crc32=deadbeef\n" % (n - 1))
+c.sendall(b"received %d bytes xxh64=00000000deadbeef\n" % (n - 1))
 ' >"$BATS_TEST_TMPDIR/port" 3>&- &
 		for _ in $(seq 50); do
 			port=$(cat "$BATS_TEST_TMPDIR/port")
@@ -157,7 +157,7 @@ c.sendall(b"received %d bytes crc32=deadbeef\n" % (n - 1))
 			sleep 0.1
 		done
 		run -1 zc-"$d" --to "127.0.0.1:$port" "$F"
-		assert_output --regexp "^zc-$d: the receiver got 4096 bytes crc32=deadbeef, but we sent 4097 bytes crc32=[0-9a-f]{8}"
+		assert_output --regexp "^zc-$d: the receiver got 4096 bytes xxh64=00000000deadbeef, but we sent 4097 bytes xxh64=[0-9a-f]{16}"
 		wait
 	done
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# The accounting model (viz/model.c) turns counters into the right arrows,
-# kinds and theory: unit tests with synthetic counters, no BPF, no root.
+# Unit tests, no BPF, no root: the accounting model (viz/model.c) turns
+# counters into the right arrows, kinds and theory; the checksum is right.
 
 setup() {
 	load test_helper/common-setup
@@ -10,4 +10,9 @@ setup() {
 @test "the model's unit tests pass" {
 	run -0 "$ROOT/build/test-model"
 	assert_output --regexp "^[0-9]+ checks, 0 failed$"
+}
+
+@test "the demos' checksum is XXH64, however the data is split" {
+	run -0 "$ROOT/build/test-checksum"
+	assert_output "xxh64: ok"
 }

@@ -731,13 +731,12 @@ static int sink_wait(struct run *r)
 
 static bool lines_agree(const char *sender, const char *sink)
 {
-	unsigned long long sb, rb;
-	unsigned sc, rc;
+	unsigned long long sb, rb, sc, rc;
 	const char *s = strstr(sender, "sent "), *r = strstr(sink, "received ");
 
 	return s && r &&
-	       sscanf(s, "sent %llu bytes crc32=%x", &sb, &sc) == 2 &&
-	       sscanf(r, "received %llu bytes crc32=%x", &rb, &rc) == 2 &&
+	       sscanf(s, "sent %llu bytes xxh64=%llx", &sb, &sc) == 2 &&
+	       sscanf(r, "received %llu bytes xxh64=%llx", &rb, &rc) == 2 &&
 	       sb == rb && sc == rc;
 }
 

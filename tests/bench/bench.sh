@@ -317,18 +317,27 @@ peers() {
 
 # ---- 3. what the instrument costs ------------------------------------------
 
+# The same demo, the same lab and sink, with and without the instrument:
+# zcviz runs inside the lab's sending namespace and sends with --to.
+instrumented() { # instrumented METHOD FILE: elapsed ms under zcviz
+	local lab tx j
+	lab=$(method_lab "$1")
+	eval "tx=\$${lab}_TX"
+	j=$(ip netns exec "$tx" "$BUILD/zcviz" --json --to 198.18.0.2:5201 --file "$2" "$1" 2>/dev/null) ||
+		die "zcviz --to failed for $1"
+	number_after "$(jq -r .sender <<<"$j")" in
+}
+
 overhead() {
-	local f b m i without with
+	local f m i without with
 	f=$(sample "$PEER_SIZE")
-	b=$(bytes_of "$PEER_SIZE")
 	cat "$f" >/dev/null
 	for m in traditional mmap sendfile dma-gather; do
 		: >"$OUT/overhead-$m.txt"
 		for i in $(seq "$PAIRS"); do
 			progress "overhead: $m, pair $i/$PAIRS"
 			without=$(transfer "$m" "$f" | cut -d' ' -f1)
-			with=$("$BUILD/zcviz" --json --file "$f" "$m" 2>/dev/null | jq -r .sender)
-			with=$(number_after "$with" in)
+			with=$(instrumented "$m" "$f")
 			# throughput with / without = time without / time with
 			awk -v a="$without" -v b="$with" 'BEGIN { printf "%.4f\n", a / b }' >>"$OUT/overhead-$m.txt"
 		done

@@ -69,10 +69,10 @@ sink_line() {
 	return 1
 }
 
-field() { # field NAME LINE: bytes or crc32 from a summary line
+field() { # field NAME LINE: bytes or xxh64 from a summary line
 	case $1 in
 	bytes) sed -n 's/.* \([0-9]*\) bytes.*/\1/p' <<<"$2" ;;
-	crc32) sed -n 's/.*crc32=\([0-9a-f]*\).*/\1/p' <<<"$2" ;;
+	xxh64) sed -n 's/.*xxh64=\([0-9a-f]*\).*/\1/p' <<<"$2" ;;
 	esac
 }
 
