@@ -135,12 +135,12 @@ each_demo() { # each_demo STATUS PATTERN ARGS...: every sender fails alike
 	assert_output --partial -- "--listen ADDR:PORT is required"
 }
 
-@test "a receiver that reports other bytes than were sent fails the sender, exit 1" {
-	command -v python3 >/dev/null || skip "needs python3 for a lying receiver"
-	local d port
-	for d in $DEMOS; do
-		# reads everything, then claims one byte less and a wrong checksum
-		python3 -c '
+# fake_receiver ANSWER: a receiver on loopback that reads everything, then
+# sends ANSWER ('' for none; %d is the byte count received minus one);
+# sets PORT
+fake_receiver() {
+	command -v python3 >/dev/null || skip "needs python3 for a fake receiver"
+	python3 -c '
 import socket, sys
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
 print(s.getsockname()[1], flush=True)
@@ -149,35 +149,30 @@ while True:
     b = c.recv(65536)
     if not b: break
     n += len(b)
-c.sendall(b"received %d bytes xxh64=00000000deadbeef\n" % (n - 1))
-' >"$BATS_TEST_TMPDIR/port" 3>&- &
-		for _ in $(seq 50); do
-			port=$(cat "$BATS_TEST_TMPDIR/port")
-			[ -n "$port" ] && break
-			sleep 0.1
-		done
-		run -1 zc-"$d" --to "127.0.0.1:$port" "$F"
+if sys.argv[1]:
+    c.sendall((sys.argv[1] % (n - 1)).encode())
+' "$1" >"$BATS_TEST_TMPDIR/port" 3>&- &
+	for _ in $(seq 50); do
+		PORT=$(cat "$BATS_TEST_TMPDIR/port")
+		[ -n "$PORT" ] && return
+		sleep 0.1
+	done
+}
+
+@test "a receiver that reports other bytes than were sent fails the sender, exit 1" {
+	local d
+	for d in $DEMOS; do
+		# one byte less, and a wrong checksum
+		fake_receiver 'received %d bytes xxh64=00000000deadbeef\n'
+		run -1 zc-"$d" --to "127.0.0.1:$PORT" "$F"
 		assert_output --regexp "^zc-$d: the receiver got 4096 bytes xxh64=00000000deadbeef, but we sent 4097 bytes xxh64=[0-9a-f]{16}"
 		wait
 	done
 }
 
 @test "a receiver that is not zc-sink leaves the transfer unconfirmed, exit 0" {
-	command -v python3 >/dev/null || skip "needs python3 for a silent receiver"
-	local port
-	python3 -c '
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
-print(s.getsockname()[1], flush=True)
-c, _ = s.accept()
-while c.recv(65536): pass
-' >"$BATS_TEST_TMPDIR/port" 3>&- &
-	for _ in $(seq 50); do
-		port=$(cat "$BATS_TEST_TMPDIR/port")
-		[ -n "$port" ] && break
-		sleep 0.1
-	done
-	run -0 zc-traditional --to "127.0.0.1:$port" "$F"
+	fake_receiver ''
+	run -0 zc-traditional --to "127.0.0.1:$PORT" "$F"
 	assert_output --regexp "; receiver unconfirmed$"
 	wait
 }

@@ -102,6 +102,17 @@ $output"
 	no_bpf_left
 }
 
+# marker_parts MARKER KIND: "<!-- KIND: ARGS | JQ = VALUE -->" into the
+# variables args, expr and want
+marker_parts() {
+	local spec=${1#<!-- $2: }
+	spec=${spec% -->}
+	args=${spec%% | *}
+	expr=${spec#* | }
+	want=${expr##* = }
+	expr=${expr% = *}
+}
+
 # check_value GOT WANT: WANT is a number (exact), or ~N (within 2 %)
 check_value() {
 	case $2 in
@@ -113,14 +124,9 @@ check_value() {
 @test "the numbers the lessons state are what zcviz measures here" {
 	require_bpf
 	declare -A cache
-	local spec args expr want json got
+	local spec args expr want got
 	while IFS= read -r spec; do
-		spec=${spec#<!-- zcviz: }
-		spec=${spec% -->}
-		args=${spec%% | *}
-		expr=${spec#* | }
-		want=${expr##* = }
-		expr=${expr% = *}
+		marker_parts "$spec" zcviz
 		if [ -z "${cache[$args]:-}" ]; then
 			cache[$args]=$(zcviz --json $args 2>/dev/null) || fail "zcviz --json $args failed"
 		fi
@@ -130,7 +136,7 @@ check_value() {
 }
 
 @test "the shipped traces replay to the end without root, and agree with the lessons" {
-	local t spec file expr want got as=()
+	local t spec args expr want got as=()
 	[ "$(id -u)" = 0 ] && as=(runuser -u nobody --)
 	for t in traditional mmap sendfile dma-gather; do
 		assert_file_exists "lessons/traces/$t.trace"
@@ -139,14 +145,9 @@ check_value() {
 		assert_equal "$(jget "$output" .demo)" "$t"
 	done
 	while IFS= read -r spec; do
-		spec=${spec#<!-- trace: }
-		spec=${spec% -->}
-		file=${spec%% | *}
-		expr=${spec#* | }
-		want=${expr##* = }
-		expr=${expr% = *}
-		got=$("${as[@]}" "$ROOT/build/zcviz" --replay "lessons/traces/$file" --json | jq -r "$expr")
-		check_value "$got" "$want" || fail "the trace $file: jq '$expr' = $got; the lessons say $want"
+		marker_parts "$spec" trace
+		got=$("${as[@]}" "$ROOT/build/zcviz" --replay "lessons/traces/$args" --json | jq -r "$expr")
+		check_value "$got" "$want" || fail "the trace $args: jq '$expr' = $got; the lessons say $want"
 	done < <(cat lessons/en/*.md | grep -o '<!-- trace: [^>]* -->' | sort -u)
 }
 
