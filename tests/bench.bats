@@ -1,0 +1,52 @@
+#!/usr/bin/env bats
+# make bench writes its three files with every column, medians over the
+# runs, and skips the sizes that do not fit. Quick mode, tiny sizes; no
+# timing is asserted here: the benchmark measures, the tests do not.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	require_bpf
+	command -v iperf3 >/dev/null || skip "needs iperf3 (sudo make deps)"
+	labs_snapshot
+}
+
+teardown() {
+	no_bpf_left
+	no_lab_left
+}
+
+@test "BENCH_QUICK=1 make bench writes the table, the CSV and the chart" {
+	local out="$ROOT/build/bench"
+	rm -f "$out/results.csv" "$out/results.md" "$out/results.svg"
+	run -0 env BENCH_QUICK=1 BENCH_SIZES="1M 2M 100000G" BENCH_PEER_SIZE=2M \
+		make -C "$ROOT" --no-print-directory bench
+	assert_output --partial "skipping 100000G: it does not fit"
+	assert_file_exists "$out/results.csv"
+	assert_file_exists "$out/results.md"
+	assert_file_exists "$out/results.svg"
+
+	run head -n 1 "$out/results.csv"
+	assert_output "size,bytes,method,cache,runs,elapsed_ms_median,elapsed_ms_min,elapsed_ms_max,sender_cpu_ms_median,sender_cpu_ms_min,sender_cpu_ms_max,receiver_cpu_ms_median,receiver_cpu_ms_min,receiver_cpu_ms_max,syscalls,cpu_copies_per_byte,time_vs_traditional_4k"
+	# 2 sizes x 5 methods x warm and cold, each over 3 runs
+	assert_equal "$(tail -n +2 "$out/results.csv" | wc -l)" 20
+	assert_equal "$(cut -d, -f5 "$out/results.csv" | tail -n +2 | sort -u)" 3
+	for m in traditional-4k traditional mmap sendfile dma-gather; do
+		grep -q ",$m,warm," "$out/results.csv" || fail "no warm row for $m"
+		grep -q ",$m,cold," "$out/results.csv" || fail "no cold row for $m"
+	done
+	# copies per byte from zcviz: 2, 2, 1, 1, 0
+	assert_equal "$(awk -F, '$1 == "2M" && $4 == "warm" { printf "%s ", $16 }' "$out/results.csv")" "2 2 1 1 0 "
+
+	run cat "$out/results.md"
+	for what in "## Warm page cache" "## Cold page cache" "## CPU copies, as zcviz measured them" \
+		"zc-traditional / iperf3 -F" "zc-dma-gather / iperf3 -F -Z" \
+		"## What the instrument costs" "The dashboard's own CPU" "Machine: Linux"; do
+		assert_output --partial "$what"
+	done
+	assert_line --regexp "^\| 2M \| [0-9.]+ \([0-9.]+-[0-9.]+\) \|"
+
+	run cat "$out/results.svg"
+	assert_output --regexp "^<svg "
+	assert_equal "$(grep -c '<polyline' "$out/results.svg")" 5
+}
