@@ -487,6 +487,22 @@ static void draw_header(struct ui *u, const struct view *v)
 	cv_text(&u->cv, w - 1 - (int)strlen(s), 1, AT_NONE, s);
 }
 
+/* Which figures this kernel could not measure: the tool never guesses. */
+static void draw_missing(struct ui *u, unsigned missing, int row)
+{
+	static const char *const what[TP_NR] = {
+		[TP_SENDMSG] = "copy/ref at the socket (from the syscall)",
+		[TP_CACHE] = "disk DMA", [TP_FAULTS] = "page faults",
+		[TP_SCHED] = "context switches", [TP_EXIT] = "CPU (from wait4)",
+		[TP_NET] = "NIC and GSO copy", [TP_RX_COPY] = "receiver copy",
+	};
+	int x = cv_text(&u->cv, 1, row, AT_BAD, "not measured here:");
+
+	for (int p = 0; p < TP_NR; p++)
+		if ((missing & (1u << p)) && what[p])
+			x = cv_printf(&u->cv, x, row, AT_BAD, " %s;", what[p]);
+}
+
 static void draw_figures(struct ui *u, const struct view *v, int row)
 {
 	const struct model_result *m = &v->m;
@@ -521,8 +537,11 @@ static void draw_figures(struct ui *u, const struct view *v, int row)
 		cv_printf(&u->cv, x, row + 2, AT_NONE,
 			  "   sender CPU user %.1f ms, sys %.1f ms",
 			  m->cpu_user_ns / 1e6, m->cpu_sys_ns / 1e6);
-	cv_text(&u->cv, 1, row + 3, AT_DIM,
-		"mode switch = syscall entry/exit; context switch = scheduler runs another task");
+	if (v->res.in.missing)
+		draw_missing(u, v->res.in.missing, row + 3);
+	else
+		cv_text(&u->cv, 1, row + 3, AT_DIM,
+			"mode switch = syscall entry/exit; context switch = scheduler runs another task");
 	cv_printf(&u->cv, 1, row + 4, AT_NONE, "%s",
 		  v->state == VS_FAILED ? v->status : model_note(v->cfg.demo, v->res.in.sg));
 }

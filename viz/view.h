@@ -54,7 +54,6 @@ struct view {
 	double t_end; /* when it ended, 0 while running */
 	int run_no, run_total; /* "2/4" when playing all */
 	bool replay;
-	bool unmeasured_shown;
 };
 
 /* Sets up a view once: the pace every run starts with. */
