@@ -161,3 +161,18 @@ all_demos() { # all_demos ARGS...: zcviz --json all, one line per demo
 	assert_line --regexp "^  sendfile +off +1\.00 x ok +1 +512 +1024 "
 	assert_line --regexp "^  dma-gather +on +0\.00 x ok +0 +512 +1024 "
 }
+
+@test "a missing tracepoint is reported, and its arrow is not guessed" {
+	ZCVIZ_WITHOUT=tcp_sendmsg_locked,net_dev_queue,net_dev_start_xmit \
+		run -0 --separate-stderr zcviz --json sendfile
+	assert_equal "$(jget "$output" '.missing_tracepoints | join(",")')" "tcp_sendmsg_locked,net_dev_xmit"
+	# from the syscall: sendfile() passes page references
+	assert_equal "$(jget "$output" .edges.pagecache_to_socket.inferred)" true
+	assert_equal "$(jget "$output" .edges.pagecache_to_socket.bytes)" 67108864
+	# the NIC side is not measured, so no copy there is claimed
+	assert_equal "$(jget "$output" .edges.socket_to_nic.inferred)" true
+	assert_equal "$(jget "$output" .edges.socket_to_nic.segmentation_copy_bytes)" 0
+	ZCVIZ_WITHOUT=net_dev_queue,net_dev_start_xmit run -0 --separate-stderr zcviz --report sendfile
+	assert_line "  not measured (no tracepoint on this kernel): socket buffer -> NIC and the segmentation copy"
+	assert_line --partial "[differs]"
+}

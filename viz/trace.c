@@ -149,14 +149,34 @@ static bool section_exists(const struct btf *vmlinux, const char *sec)
 	return true;
 }
 
+/*
+ * ZCVIZ_WITHOUT=name,name pretends that those tracepoints are missing, to
+ * see (and test) what zcviz says on an older kernel.
+ */
+static bool pretend_missing(const char *sec)
+{
+	const char *list = getenv("ZCVIZ_WITHOUT"), *name = strrchr(sec, '/');
+	size_t len;
+
+	if (!list || !name)
+		return false;
+	len = strlen(++name);
+	for (const char *p = list; (p = strstr(p, name)); p += len)
+		if ((p == list || p[-1] == ',') && (!p[len] || p[len] == ','))
+			return true;
+	return false;
+}
+
 static void programs_select(struct trace *t)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	struct bpf_program *prog;
+	const char *sec;
 
 	bpf_object__for_each_program(prog, t->skel->obj) {
-		if (vmlinux &&
-		    section_exists(vmlinux, bpf_program__section_name(prog)))
+		sec = bpf_program__section_name(prog);
+		if (vmlinux && section_exists(vmlinux, sec) &&
+		    !pretend_missing(sec))
 			continue;
 		bpf_program__set_autoload(prog, false);
 		t->missing |= 1u << probe_of(prog);
