@@ -148,9 +148,8 @@ TRACE_DEMOS := traditional mmap sendfile dma-gather
 .PHONY: lessons traces
 lessons:
 	@echo "Lessons (English in lessons/en/, Korean in lessons/ko/):"
-	@for f in $(LESSONS); do \
-		printf '  %-32s %s\n' "$$f" "$$(sed -n 's/^# //p' $$f | head -n 1)"; \
-		printf '  %-32s %s\n' "$${f/\/en\//\/ko\/}" "$$(sed -n 's/^# //p' $${f/\/en\//\/ko\/} | head -n 1)"; done
+	@for f in $(LESSONS) $(subst /en/,/ko/,$(LESSONS)); do \
+		printf '  %-32s %s\n' "$$f" "$$(sed -n 's/^# //p' $$f | head -n 1)"; done
 	@echo "Recorded runs to watch without root: build/zcviz --replay lessons/traces/DEMO.trace"
 
 # Re-records the traces the lessons replay (root: it runs the demos).

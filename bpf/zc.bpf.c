@@ -395,6 +395,27 @@ int BPF_PROG(zc_process_exit, struct task_struct *p)
 
 /* ---- socket buffer -> NIC ------------------------------------------- */
 
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+
+/* Is this an IPv4 or IPv6 packet carrying TCP? */
+static __always_inline bool is_tcp(const struct sk_buff *skb,
+				   unsigned char *head)
+{
+	__u16 proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	struct ipv6hdr ip6;
+	struct iphdr ip;
+
+	if (proto == ETH_P_IP)
+		return !bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) &&
+		       ip.protocol == IPPROTO_TCP;
+	if (proto == ETH_P_IPV6)
+		return !bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh) &&
+		       ip6.nexthdr == IPPROTO_TCP;
+	return false;
+}
+
 /*
  * The flow's payload on the egress device, split into the part in the
  * skb's linear area and the part in page fragments. Every transmission
@@ -417,9 +438,14 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 	if (BPF_CORE_READ(dev, ifindex) != egress_ifindex ||
 	    BPF_CORE_READ(dev, nd_net.net, ns.inum) != egress_netns)
 		return;
+	if (!is_tcp(skb, head))
+		return; /* ARP, IPv6 neighbour discovery, ...: not our flow */
 	if (th == (__u16)~0U ||
-	    bpf_probe_read_kernel(&tcp, sizeof(tcp), head + th) ||
-	    bpf_ntohs(tcp.dest) != flow_port)
+	    bpf_probe_read_kernel(&tcp, sizeof(tcp), head + th)) {
+		count(ZC_C_NET_UNPARSED, 1); /* said in the report, not guessed */
+		return;
+	}
+	if (bpf_ntohs(tcp.dest) != flow_port)
 		return;
 	hdr = th + tcp.doff * 4 - (__u32)(data - head);
 	linear = len - paged > hdr ? len - paged - hdr : 0;

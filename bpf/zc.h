@@ -57,6 +57,7 @@ enum zc_counter {
 	ZC_C_CPU_SYS_NS,
 	ZC_C_CPU_RUN_NS,
 	ZC_C_EVENTS_LOST, /* ring buffer full */
+	ZC_C_NET_UNPARSED, /* skbs on the egress device we could not read */
 	ZC_NR_COUNTERS
 };
 

@@ -116,7 +116,7 @@ marker_parts() {
 # check_value GOT WANT: WANT is a number (exact), or ~N (within 2 %)
 check_value() {
 	case $2 in
-	~*) within "$1" "${2#\~}" "$(awk -v w="${2#\~}" 'BEGIN { w = w < 0 ? -w : w; print w > 1 ? 0.02 * w : 0.02 }')" ;;
+	~*) within "$1" "${2#\~}" "$(awk -v w="${2#\~}" 'BEGIN { w = w < 0 ? -w : w; print (w > 1 ? 0.02 * w : 0.02) }')" ;;
 	*) [ "$1" = "$2" ] ;;
 	esac
 }

@@ -38,6 +38,7 @@ struct dash {
 	int slot; /* the demo (live) or the recorded run (replay) shown */
 	bool sequence; /* play every slot in turn: `all`, or a trace of several */
 	/* the finished runs of this session, by demo, for the final table */
+	struct run_config done_cfg[ZC_NR_DEMOS];
 	struct run_result done[ZC_NR_DEMOS];
 	struct model_result done_m[ZC_NR_DEMOS];
 	bool have[ZC_NR_DEMOS];
@@ -95,7 +96,8 @@ static void card_show(struct dash *d, enum zc_demo demo)
 
 	snprintf(title, sizeof(title), "%d / %d   %s", demo + 1, ZC_NR_DEMOS,
 		 model_demo_name(demo));
-	ui_card(d->ui, title, card_text[demo], "press any key to start");
+	ui_card(d->ui, title, card_text[demo],
+		"it starts in a few seconds; any key starts it now");
 }
 
 static int slot_count(const struct dash *d)
@@ -165,6 +167,7 @@ static void slot_end(struct dash *d, const struct run_result *res, int rc)
 	enum zc_demo demo = res->in.demo;
 
 	view_end(&d->v, res, rc != 0, now_s());
+	d->done_cfg[demo] = d->cfg;
 	d->done[demo] = *res;
 	d->done_m[demo] = d->v.m;
 	d->have[demo] = true;
@@ -431,7 +434,8 @@ static void report_after(struct dash *d)
 
 	if (d->last < 0)
 		return;
-	report_text(stdout, &d->cfg, &d->done[d->last], &d->done_m[d->last]);
+	report_text(stdout, &d->done_cfg[d->last], &d->done[d->last],
+		    &d->done_m[d->last]);
 	for (i = 0; i < ZC_NR_DEMOS; i++)
 		if (d->have[i]) {
 			res[n] = d->done[i];

@@ -196,14 +196,6 @@ static void signals_catch(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 static void report_one(const struct opts *o, const struct run_config *cfg,
 		       const struct run_result *res, struct model_result *m)
 {
@@ -214,9 +206,68 @@ static void report_one(const struct opts *o, const struct run_config *cfg,
 		report_text(stdout, cfg, res, m);
 }
 
-static void event_record(void *rec, const struct zc_event *e)
+static double now_ns(void)
 {
-	record_event(rec, e);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/*
+ * Recording without a dashboard: the demo is stepped one data-moving
+ * syscall at a time, as fast as it goes, and the counters are kept after
+ * each, so that a replay shows them grow syscall by syscall.
+ */
+struct stepped {
+	struct recorder *rec;
+	bool moved; /* a data-moving syscall returned since the last grant */
+};
+
+static void event_record(void *ctx, const struct zc_event *e)
+{
+	struct stepped *s = ctx;
+
+	record_event(s->rec, e);
+	if (e->type == ZC_EV_SYSCALL && e->fd_kind != ZC_FD_OTHER)
+		s->moved = true;
+}
+
+static int run_recorded(struct run_config *cfg, struct run_result *res,
+			struct recorder *rec)
+{
+	struct stepped s = { .rec = rec };
+	struct zc_counts c;
+	struct run *r;
+	double waited = 0;
+	int rc, t = 0;
+
+	cfg->stepped = true;
+	cfg->on_event = event_record;
+	cfg->event_ctx = &s;
+	record_run_begin(rec, (uint64_t)now_ns());
+	r = run_start(cfg, res, &rc);
+	if (!r)
+		return rc;
+	run_grant(r, 1);
+	while (!t) {
+		t = run_tick(r, 5);
+		run_read(r, &c);
+		record_counts(rec, &c, (uint64_t)now_ns());
+		/* the next step once this one is done (or seems stuck) */
+		if (s.moved || (waited += 5) >= 200) {
+			s.moved = false;
+			waited = 0;
+			run_grant(r, 1);
+		}
+	}
+	if (t < 0) {
+		run_abort(r);
+		return 128 + run_stop_signal();
+	}
+	rc = run_finish(r);
+	record_run_end(rec, cfg, res);
+	return rc;
 }
 
 /* Runs the demos asked for; prints as it goes. Returns the exit status. */
@@ -229,18 +280,13 @@ static int demos_run(struct opts *o, struct recorder *rec)
 
 	if (strcmp(o->demo, "all"))
 		first = last = model_demo_parse(o->demo);
-	if (rec) {
-		o->run.on_event = event_record;
-		o->run.event_ctx = rec;
-	}
 	for (d = first; d <= last && !rc; d++) {
 		o->run.demo = d;
 		o->run.sg = sg;
-		record_run_begin(rec, (uint64_t)now_ns());
-		rc = run_demo(&o->run, &res[n]);
+		rc = rec ? run_recorded(&o->run, &res[n], rec) :
+			   run_demo(&o->run, &res[n]);
 		if (rc && rc != ZC_EXIT_FAIL)
 			break;
-		record_run_end(rec, &o->run, &res[n]);
 		report_one(o, &o->run, &res[n], &m[n]);
 		if (rc) {
 			fprintf(stderr, "zcviz: %s: %s\n", o->demo, res[n].why);

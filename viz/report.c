@@ -175,6 +175,9 @@ void report_text(FILE *f, const struct run_config *cfg,
 		fprintf(f, "  note: TCP sent %" PRIu64 " bytes again (retransmissions): the device and\n"
 			   "        any copy at segmentation moved them once more.\n",
 			m->resent);
+	if (res->in.counts.c[ZC_C_NET_UNPARSED])
+		fprintf(f, "  note: %" PRIu64 " packets on the device could not be read; the NIC figures miss them.\n",
+			res->in.counts.c[ZC_C_NET_UNPARSED]);
 	text_unmeasured(f, res->in.missing);
 	fputc('\n', f);
 }
@@ -271,9 +274,9 @@ void report_json(FILE *f, const struct run_config *cfg,
 		m->page_faults);
 	fprintf(f, "\"receiver_copy_bytes\":%" PRIu64 ",\"elapsed_ns\":%" PRIu64 ",\"sender_cpu_ns\":{\"user\":%" PRIu64 ",\"sys\":%" PRIu64 "},",
 		m->rx_copy, m->elapsed_ns, m->cpu_user_ns, m->cpu_sys_ns);
-	fprintf(f, "\"egress\":\"%s\",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64 ",",
+	fprintf(f, "\"egress\":\"%s\",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64 ",\"unparsed_skbs\":%" PRIu64 ",",
 		res->egress, res->remote ? "remote" : "lab", m->resent,
-		c->c[ZC_C_EVENTS_LOST]);
+		c->c[ZC_C_EVENTS_LOST], c->c[ZC_C_NET_UNPARSED]);
 	json_unmeasured(f, res->in.missing);
 	fprintf(f, ",\"sender\":");
 	json_string(f, res->sender_line);

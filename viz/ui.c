@@ -476,14 +476,14 @@ static void draw_header(struct ui *u, const struct view *v)
 	cv_text(&u->cv, w - 1 - (int)strlen(s), 0, AT_TITLE, s);
 	bytes_short(b, sizeof(b), file);
 	bytes_short(ch, sizeof(ch), c->chunk);
-	cv_printf(&u->cv, 1, 1, AT_NONE, "file %s, chunk %s, %s cache, %s %s, scatter-gather %s",
+	cv_printf(&u->cv, 1, 1, AT_NONE, "file %s, chunk %s, %s cache, %s %s, sg %s",
 		  b, ch, c->cold ? "cold" : "warm", v->res.remote ? "device" : "lab",
 		  v->res.egress, v->res.in.sg ? "on" : "off");
 	if (v->run_total > 1)
-		snprintf(s, sizeof(s), "%3.0f%%  %d/%d",
+		snprintf(s, sizeof(s), "  %3.0f%% %d/%d",
 			 file ? 100.0 * sent / file : 100.0, v->run_no, v->run_total);
 	else
-		snprintf(s, sizeof(s), "%3.0f%%", file ? 100.0 * sent / file : 100.0);
+		snprintf(s, sizeof(s), "  %3.0f%%", file ? 100.0 * sent / file : 100.0);
 	cv_text(&u->cv, w - 1 - (int)strlen(s), 1, AT_NONE, s);
 }
 
