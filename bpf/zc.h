@@ -61,6 +61,13 @@ enum zc_counter {
 	ZC_NR_COUNTERS
 };
 
+/* The device's counters (struct zc_net zc_net in zc.bpf.c), apart. */
+struct zc_net {
+	__u64 c[ZC_C_X_RESENT - ZC_C_Q_SKBS + 1]; /* ZC_C_Q_SKBS .. */
+	__u32 seq_high[2]; /* highest sequence number seen at each point */
+	__u8 seq_seen[2];
+} __attribute__((aligned(128)));
+
 /* What a file descriptor argument refers to. */
 enum zc_fd_kind {
 	ZC_FD_OTHER,

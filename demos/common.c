@@ -72,9 +72,21 @@ int zc_parse_size(const char *s, uint64_t *out)
 	if (errno)
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
 	}
 	if (*end || (shift && v > (ULLONG_MAX >> shift)))
 		return -1;
@@ -96,7 +108,8 @@ int zc_split_hostport(const char *prog, const char *arg, char *host,
 	long p;
 
 	if (!colon) {
-		fprintf(stderr, "%s: '%s' has no port; write it as HOST:PORT, e.g. 127.0.0.1:5201\n",
+		fprintf(stderr,
+			"%s: '%s' has no port; write it as HOST:PORT, e.g. 127.0.0.1:5201\n",
 			prog, arg);
 		return -1;
 	}
@@ -109,7 +122,8 @@ int zc_split_hostport(const char *prog, const char *arg, char *host,
 	p = strtol(colon + 1, &end, 10);
 	if (colon[1] < '0' || colon[1] > '9' || *end || errno || p < 0 ||
 	    p > 65535 || hl >= hostlen) {
-		fprintf(stderr, "%s: bad port '%s' in '%s'; use HOST:PORT with a port from 1 to 65535\n",
+		fprintf(stderr,
+			"%s: bad port '%s' in '%s'; use HOST:PORT with a port from 1 to 65535\n",
 			prog, colon + 1, arg);
 		return -1;
 	}
@@ -160,17 +174,25 @@ int zc_fail(struct zc_run *run, const char *call)
 	int err = errno;
 
 	if (err == EPIPE || err == ECONNRESET)
-		fprintf(stderr, "%s: the receiver closed the connection after %" PRIu64 " of %" PRIu64 " bytes (%s); check that zc-sink is still running\n",
+		fprintf(stderr,
+			"%s: the receiver closed the connection after %" PRIu64
+			" of %" PRIu64
+			" bytes (%s); check that zc-sink is still running\n",
 			run->prog, run->sent, run->size, strerror(err));
 	else
-		fprintf(stderr, "%s: %s() failed after %" PRIu64 " of %" PRIu64 " bytes: %s\n",
+		fprintf(stderr,
+			"%s: %s() failed after %" PRIu64 " of %" PRIu64
+			" bytes: %s\n",
 			run->prog, call, run->sent, run->size, strerror(err));
 	return -1;
 }
 
 int zc_fail_shrunk(struct zc_run *run)
 {
-	fprintf(stderr, "%s: '%s' got shorter while it was being sent (%" PRIu64 " of %" PRIu64 " bytes sent); do not change the file during a run\n",
+	fprintf(stderr,
+		"%s: '%s' got shorter while it was being sent (%" PRIu64
+		" of %" PRIu64
+		" bytes sent); do not change the file during a run\n",
 		run->prog, run->path, run->sent, run->size);
 	return -1;
 }
@@ -211,12 +233,14 @@ static int file_open(const char *prog, const char *path, uint64_t *size)
 	if (fd < 0) {
 		fprintf(stderr, "%s: cannot open '%s': %s; %s\n", prog, path,
 			strerror(errno),
-			errno == EACCES ? "check its permissions with ls -l" :
-					  "give the path of a regular file to send");
+			errno == EACCES ?
+				"check its permissions with ls -l" :
+				"give the path of a regular file to send");
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "%s: '%s' is %s, not a regular file; the demos send regular files only\n",
+		fprintf(stderr,
+			"%s: '%s' is %s, not a regular file; the demos send regular files only\n",
 			prog, path,
 			S_ISDIR(st.st_mode)  ? "a directory" :
 			S_ISFIFO(st.st_mode) ? "a FIFO" :
@@ -251,7 +275,10 @@ static int file_checksum(int fd, uint64_t len, uint64_t *sum)
 
 		zc_hash_init(&h);
 		while (off < len) {
-			n = pread(fd, buf, len - off < sizeof(buf) ? len - off : sizeof(buf), off);
+			n = pread(fd, buf,
+				  len - off < sizeof(buf) ? len - off :
+							    sizeof(buf),
+				  off);
 			if (n <= 0 && !(n < 0 && errno == EINTR))
 				_exit(1);
 			if (n > 0) {
@@ -285,13 +312,15 @@ static int sock_connect(const char *prog, const char *to, int *exit_code)
 	if (zc_split_hostport(prog, to, host, sizeof(host), port, sizeof(port)))
 		return -1;
 	if (!*host || !strcmp(port, "0")) {
-		fprintf(stderr, "%s: '%s' needs a host and a port from 1 to 65535, e.g. 127.0.0.1:5201\n",
+		fprintf(stderr,
+			"%s: '%s' needs a host and a port from 1 to 65535, e.g. 127.0.0.1:5201\n",
 			prog, to);
 		return -1;
 	}
 	rc = getaddrinfo(host, port, &hints, &res);
 	if (rc) {
-		fprintf(stderr, "%s: cannot resolve host '%s': %s; check the name or use an IP address\n",
+		fprintf(stderr,
+			"%s: cannot resolve host '%s': %s; check the name or use an IP address\n",
 			prog, host, gai_strerror(rc));
 		return -1;
 	}
@@ -305,7 +334,8 @@ static int sock_connect(const char *prog, const char *to, int *exit_code)
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {
-		fprintf(stderr, "%s: cannot connect to %s: %s; is zc-sink --listen %s running?\n",
+		fprintf(stderr,
+			"%s: cannot connect to %s: %s; is zc-sink --listen %s running?\n",
 			prog, to, strerror(err), to);
 		*exit_code = ZC_EXIT_FAIL;
 	}
@@ -351,7 +381,8 @@ void zc_sock_egress(int sock, char *dev, size_t devlen)
 
 	snprintf(dev, devlen, "?");
 	if (getsockname(sock, (struct sockaddr *)&local, &ll) ||
-	    getpeername(sock, (struct sockaddr *)&peer, &pl) || getifaddrs(&ifs))
+	    getpeername(sock, (struct sockaddr *)&peer, &pl) ||
+	    getifaddrs(&ifs))
 		return;
 	for (i = ifs; i; i = i->ifa_next) {
 		if (!i->ifa_addr)
@@ -423,7 +454,8 @@ static int opts_parse(int argc, char **argv, const struct zc_sender *d,
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:c:r:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:c:r:hV", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 't':
 			o->to = optarg;
@@ -431,18 +463,27 @@ static int opts_parse(int argc, char **argv, const struct zc_sender *d,
 		case 'c':
 			if (zc_parse_size(optarg, &o->chunk) || !o->chunk ||
 			    o->chunk > MAX_CHUNK)
-				return bad_usage(d->prog, "--chunk must be a size from 1 to 1G, like 4096, 64K or 1M, not '%s'", optarg);
+				return bad_usage(
+					d->prog,
+					"--chunk must be a size from 1 to 1G, like 4096, 64K or 1M, not '%s'",
+					optarg);
 			break;
 		case 'r':
 			o->rate_mbps = strtod(optarg, &end);
 			if (*end || end == optarg || !(o->rate_mbps > 0))
-				return bad_usage(d->prog, "--rate must be a positive number of megabytes a second, not '%s'", optarg);
+				return bad_usage(
+					d->prog,
+					"--rate must be a positive number of megabytes a second, not '%s'",
+					optarg);
 			break;
 		case 'S':
 			o->step_fd = strtol(optarg, &end, 10);
 			if (*end || end == optarg || o->step_fd < 0 ||
 			    fcntl(o->step_fd, F_GETFD) < 0)
-				return bad_usage(d->prog, "--step-fd needs an open file descriptor, not '%s'", optarg);
+				return bad_usage(
+					d->prog,
+					"--step-fd needs an open file descriptor, not '%s'",
+					optarg);
 			break;
 		case 'h':
 			usage(d, stdout);
@@ -451,15 +492,20 @@ static int opts_parse(int argc, char **argv, const struct zc_sender *d,
 			printf("%s %s\n", d->prog, ZC_VERSION);
 			return 1;
 		case ':':
-			return bad_usage(d->prog, "%s needs a value", argv[optind - 1]);
+			return bad_usage(d->prog, "%s needs a value",
+					 argv[optind - 1]);
 		default:
-			return bad_usage(d->prog, "unknown option '%s'", argv[optind - 1]);
+			return bad_usage(d->prog, "unknown option '%s'",
+					 argv[optind - 1]);
 		}
 	}
 	if (!o->to)
 		return bad_usage(d->prog, "%s", "--to HOST:PORT is required");
 	if (optind != argc - 1)
-		return bad_usage(d->prog, "%s", optind == argc ? "give the FILE to send" : "give exactly one FILE to send");
+		return bad_usage(d->prog, "%s",
+				 optind == argc ?
+					 "give the FILE to send" :
+					 "give exactly one FILE to send");
 	o->file = argv[optind];
 	return 0;
 }
@@ -489,7 +535,9 @@ static int receiver_verdict(const struct zc_run *run, uint64_t sum)
 		return 0;
 	if (bytes == run->sent && rsum == sum)
 		return 1;
-	fprintf(stderr, "%s: the receiver got %llu bytes xxh64=%016llx, but we sent %" PRIu64 " bytes xxh64=%016" PRIx64 "\n",
+	fprintf(stderr,
+		"%s: the receiver got %llu bytes xxh64=%016llx, but we sent %" PRIu64
+		" bytes xxh64=%016" PRIx64 "\n",
 		run->prog, bytes, rsum, run->sent, sum);
 	return -1;
 }
@@ -502,12 +550,18 @@ static void summary_print(const struct zc_sender *d, const struct zc_run *run,
 	int sg = zc_dev_sg(dev);
 
 	zc_print_rate(rate, sizeof(rate), run->sent, ns);
-	printf("%s: sent %" PRIu64 " bytes xxh64=%016" PRIx64 " in %s, cpu %.1f ms; %" PRIu64 " %s calls, chunk %zu; egress %s, scatter-gather %s; %s\n",
+	printf("%s: sent %" PRIu64 " bytes xxh64=%016" PRIx64
+	       " in %s, cpu %.1f ms; %" PRIu64
+	       " %s calls, chunk %zu; egress %s, scatter-gather %s; %s\n",
 	       d->prog, run->sent, sum, rate, run->cpu_ms, run->calls, d->calls,
-	       run->chunk, dev, sg < 0 ? "unknown" : sg ? "on" : "off",
+	       run->chunk, dev,
+	       sg < 0 ? "unknown" :
+	       sg     ? "on" :
+			"off",
 	       verdict > 0 ? "receiver agrees" : "receiver unconfirmed");
 	if (d->wants_gather && sg == 0)
-		fprintf(stderr, "%s: warning: %s cannot gather (scatter-gather off): the kernel must copy every byte when it cuts the segments, which is the sendfile demo, not DMA gather\n",
+		fprintf(stderr,
+			"%s: warning: %s cannot gather (scatter-gather off): the kernel must copy every byte when it cuts the segments, which is the sendfile demo, not DMA gather\n",
 			d->prog, dev);
 }
 
@@ -524,7 +578,8 @@ static int transfer(const struct zc_sender *d, struct zc_run *run)
 	if (d->send(run))
 		return ZC_EXIT_FAIL;
 	ns = zc_now_ns() - run->start_ns;
-	run->cpu_ms = zc_cpu_ms(); /* the whole process so far: the checksum is not */
+	run->cpu_ms =
+		zc_cpu_ms(); /* the whole process so far: the checksum is not */
 	if (run->sent != run->size)
 		return zc_fail_shrunk(run), ZC_EXIT_FAIL;
 	/* end of file: the receiver sees EOF and answers with its verdict */

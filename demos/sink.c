@@ -54,7 +54,8 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 	int c = 0;
 
 	opterr = 0;
-	while (!bad && (c = getopt_long(argc, argv, ":l:1hV", longopts, NULL)) != -1) {
+	while (!bad &&
+	       (c = getopt_long(argc, argv, ":l:1hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			o->listen = optarg;
@@ -77,7 +78,8 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 			c == ':' ? "missing value for" : "unknown option", bad);
 	else if (!o->listen || optind != argc)
 		fprintf(stderr, PROG ": %s; see " PROG " --help\n",
-			o->listen ? "unexpected arguments" : "--listen ADDR:PORT is required");
+			o->listen ? "unexpected arguments" :
+				    "--listen ADDR:PORT is required");
 	else
 		return 0;
 	return -1;
@@ -94,11 +96,14 @@ static int sock_listen(const char *arg)
 	char host[256], port[8], shost[NI_MAXHOST], sport[NI_MAXSERV];
 	int fd = -1, one = 1, rc;
 
-	if (zc_split_hostport(PROG, arg, host, sizeof(host), port, sizeof(port)))
+	if (zc_split_hostport(PROG, arg, host, sizeof(host), port,
+			      sizeof(port)))
 		return -1;
 	rc = getaddrinfo(*host ? host : NULL, port, &hints, &res);
 	if (rc) {
-		fprintf(stderr, PROG ": cannot resolve '%s': %s; use an address of this machine\n",
+		fprintf(stderr,
+			PROG
+			": cannot resolve '%s': %s; use an address of this machine\n",
 			host, gai_strerror(rc));
 		return -1;
 	}
@@ -116,7 +121,8 @@ static int sock_listen(const char *arg)
 		fd = -1;
 	} else {
 		getnameinfo((struct sockaddr *)&ss, sl, shost, sizeof(shost),
-			    sport, sizeof(sport), NI_NUMERICHOST | NI_NUMERICSERV);
+			    sport, sizeof(sport),
+			    NI_NUMERICHOST | NI_NUMERICSERV);
 		fprintf(stderr, PROG ": listening on %s:%s\n", shost, sport);
 	}
 	freeaddrinfo(res);
@@ -144,18 +150,22 @@ static int conn_receive(int fd, const char *peer)
 		bytes += n;
 	}
 	if (n < 0) {
-		fprintf(stderr, PROG ": the connection from %s failed after %" PRIu64 " bytes: %s\n",
+		fprintf(stderr,
+			PROG ": the connection from %s failed after %" PRIu64
+			     " bytes: %s\n",
 			peer, bytes, strerror(errno));
 		return -1;
 	}
 	sum = zc_hash_final(&h);
 	zc_print_rate(rate, sizeof(rate), bytes, zc_now_ns() - start);
-	printf(PROG ": received %" PRIu64 " bytes xxh64=%016" PRIx64 " in %s, cpu %.1f ms, from %s\n",
+	printf(PROG ": received %" PRIu64 " bytes xxh64=%016" PRIx64
+		    " in %s, cpu %.1f ms, from %s\n",
 	       bytes, sum, rate, zc_cpu_ms() - cpu, peer);
 	fflush(stdout);
 	/* the verdict, back to the sender, so that it can check it too */
-	n = snprintf(buf, sizeof(buf), "received %" PRIu64 " bytes xxh64=%016" PRIx64 "\n",
-		     bytes, sum);
+	n = snprintf(buf, sizeof(buf),
+		     "received %" PRIu64 " bytes xxh64=%016" PRIx64 "\n", bytes,
+		     sum);
 	send(fd, buf, n, MSG_NOSIGNAL);
 	return 0;
 }
@@ -164,7 +174,8 @@ static int serve(int lfd, int once)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	char host[NI_MAXHOST], port[NI_MAXSERV], peer[NI_MAXHOST + NI_MAXSERV + 4];
+	char host[NI_MAXHOST], port[NI_MAXSERV],
+		peer[NI_MAXHOST + NI_MAXSERV + 4];
 	int fd, rc;
 
 	for (;;) {
@@ -173,11 +184,13 @@ static int serve(int lfd, int once)
 		if (fd < 0 && errno == EINTR)
 			continue;
 		if (fd < 0) {
-			fprintf(stderr, PROG ": accept() failed: %s\n", strerror(errno));
+			fprintf(stderr, PROG ": accept() failed: %s\n",
+				strerror(errno));
 			return ZC_EXIT_FAIL;
 		}
-		getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), port,
-			    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+		getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host),
+			    port, sizeof(port),
+			    NI_NUMERICHOST | NI_NUMERICSERV);
 		snprintf(peer, sizeof(peer), "%s:%s", host, port);
 		rc = conn_receive(fd, peer);
 		close(fd);

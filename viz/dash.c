@@ -148,7 +148,8 @@ static void replay_begin(struct dash *d)
 	d->playing = true;
 	d->last_data = 0;
 	for (size_t i = 0; i < run->n; i++)
-		if (run->items[i].type == 'e' && view_moves_data(&run->items[i].e))
+		if (run->items[i].type == 'e' &&
+		    view_moves_data(&run->items[i].e))
 			d->last_data = i;
 }
 
@@ -270,9 +271,11 @@ static void key_pace(struct dash *d, int key)
 static void key_switch(struct dash *d, int slot)
 {
 	if (slot < 0)
-		snprintf(d->v.status, sizeof(d->v.status), "that run is not in this recording");
+		snprintf(d->v.status, sizeof(d->v.status),
+			 "that run is not in this recording");
 	else
-		slot_switch(d, slot, d->rp ? d->rp->runs[slot].cfg.cold : d->cfg.cold);
+		slot_switch(d, slot,
+			    d->rp ? d->rp->runs[slot].cfg.cold : d->cfg.cold);
 }
 
 static void key_handle(struct dash *d, int key)
@@ -318,7 +321,8 @@ static void table_show(struct dash *d)
 		return;
 	report_compare(f, res, m, n);
 	fclose(f);
-	ui_card(d->ui, "all four, measured", text, "r again  1-4 one demo  q quit");
+	ui_card(d->ui, "all four, measured", text,
+		"r again  1-4 one demo  q quit");
 	free(text);
 }
 
@@ -485,7 +489,8 @@ int dash_main(struct dash_opts *o)
 		view_init(&d.v, o->step ? PACE_STEP : PACE_PACED, d.rp != NULL);
 		d.sequence = d.rp ? d.rp->n > 1 : o->all;
 		d.v.run_total = d.sequence ? slot_count(&d) : 1;
-		slot_switch(&d, d.rp || o->all ? 0 : (int)o->run.demo, o->run.cold);
+		slot_switch(&d, d.rp || o->all ? 0 : (int)o->run.demo,
+			    o->run.cold);
 		while (!d.quit && !rc)
 			rc = frame(&d);
 		slot_stop(&d);

@@ -96,22 +96,29 @@ static int opt_value(int c, const char *arg, struct opts *o)
 		return 0;
 	case 's':
 		if (zc_parse_size(arg, &o->size) || !o->size)
-			return usage_error("--size must be a size like 4096, 50M or 1G, not '%s'", arg);
+			return usage_error(
+				"--size must be a size like 4096, 50M or 1G, not '%s'",
+				arg);
 		return 0;
 	case 'c':
 		if (zc_parse_size(arg, &o->run.chunk) || !o->run.chunk ||
 		    o->run.chunk > (1ULL << 30))
-			return usage_error("--chunk must be a size from 1 to 1G, like 4096, 64K or 1M, not '%s'", arg);
+			return usage_error(
+				"--chunk must be a size from 1 to 1G, like 4096, 64K or 1M, not '%s'",
+				arg);
 		return 0;
 	case 'g':
 		if (strcmp(arg, "on") && strcmp(arg, "off"))
-			return usage_error("--sg takes on or off, not '%s'", arg);
+			return usage_error("--sg takes on or off, not '%s'",
+					   arg);
 		o->run.sg = !strcmp(arg, "on");
 		return 0;
 	case 'r':
 		o->run.rate = strtod(arg, &end);
 		if (*end || end == arg || !(o->run.rate > 0))
-			return usage_error("--rate must be a positive number of megabytes a second, not '%s'", arg);
+			return usage_error(
+				"--rate must be a positive number of megabytes a second, not '%s'",
+				arg);
 		return 0;
 	case 't':
 		o->run.to = arg;
@@ -166,19 +173,28 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		else if (c == 'V')
 			return printf("zcviz %s\n", ZC_VERSION), 1;
 		else if (c == ':')
-			return usage_error("%s needs a value", argv[optind - 1]);
+			return usage_error("%s needs a value",
+					   argv[optind - 1]);
 		else if (c == '?' || opt_value(c, optarg, o))
-			return c == '?' ? usage_error("unknown option '%s'", argv[optind - 1]) : -1;
+			return c == '?' ? usage_error("unknown option '%s'",
+						      argv[optind - 1]) :
+					  -1;
 	}
 	if (o->replay && o->record)
 		return usage_error("%s", "give --record or --replay, not both");
 	if (o->replay && optind == argc)
 		return 0; /* the demos are in the trace */
 	if (optind != argc - 1)
-		return usage_error("%s", optind == argc ? "give a DEMO: traditional, mmap, sendfile, dma-gather or all" : "give exactly one DEMO");
+		return usage_error(
+			"%s",
+			optind == argc ?
+				"give a DEMO: traditional, mmap, sendfile, dma-gather or all" :
+				"give exactly one DEMO");
 	o->demo = argv[optind];
 	if (strcmp(o->demo, "all") && model_demo_parse(o->demo) == ZC_NR_DEMOS)
-		return usage_error("unknown demo '%s'; choose traditional, mmap, sendfile, dma-gather or all", o->demo);
+		return usage_error(
+			"unknown demo '%s'; choose traditional, mmap, sendfile, dma-gather or all",
+			o->demo);
 	if (o->file && o->size)
 		return usage_error("%s", "give --file or --size, not both");
 	return 0;
@@ -332,8 +348,10 @@ static int replay_print(struct opts *o)
 
 static int dashboard(struct opts *o)
 {
-	struct dash_opts d = { .run = o->run, .step = o->step,
-			       .record = o->record, .replay = o->replay };
+	struct dash_opts d = { .run = o->run,
+			       .step = o->step,
+			       .record = o->record,
+			       .replay = o->replay };
 
 	d.all = o->demo && !strcmp(o->demo, "all");
 	if (o->demo && !d.all)
@@ -386,7 +404,8 @@ int main(int argc, char **argv)
 	else
 		rc = live(&o);
 	if (run_stop_signal()) {
-		fprintf(stderr, "zcviz: stopped by signal %d; the lab is down and the BPF programs are detached\n",
+		fprintf(stderr,
+			"zcviz: stopped by signal %d; the lab is down and the BPF programs are detached\n",
 			run_stop_signal());
 		return 128 + run_stop_signal();
 	}

@@ -42,8 +42,10 @@ bool model_default_sg(enum zc_demo d)
 double model_theory(enum zc_demo d, bool sg)
 {
 	static const double user_copies[ZC_NR_DEMOS] = {
-		[ZC_TRADITIONAL] = 2, [ZC_MMAP] = 1,
-		[ZC_SENDFILE] = 0, [ZC_DMA_GATHER] = 0,
+		[ZC_TRADITIONAL] = 2,
+		[ZC_MMAP] = 1,
+		[ZC_SENDFILE] = 0,
+		[ZC_DMA_GATHER] = 0,
 	};
 
 	return (d < ZC_NR_DEMOS ? user_copies[d] : 0) + (sg ? 0 : 1);
@@ -66,8 +68,10 @@ const char *model_edge_key(enum zc_edge e)
 const char *model_kind_key(enum zc_kind k)
 {
 	static const char *const keys[] = {
-		[K_DMA] = "dma", [K_CPU_COPY] = "cpu_copy",
-		[K_PAGE_REF] = "page_ref", [K_MAP] = "map",
+		[K_DMA] = "dma",
+		[K_CPU_COPY] = "cpu_copy",
+		[K_PAGE_REF] = "page_ref",
+		[K_MAP] = "map",
 	};
 
 	return k <= K_MAP ? keys[k] : "?";
@@ -161,9 +165,8 @@ void model_compute(const struct model_input *in, struct model_result *r)
 	edge_nic(in, r);
 	r->cpu_copy_bytes = r->edge[E_CACHE_USER].bytes +
 			    r->edge[E_USER_SOCKET].bytes + r->seg_copy;
-	r->copies_per_byte = in->file_bytes ?
-				     (double)r->cpu_copy_bytes / in->file_bytes :
-				     0;
+	r->copies_per_byte =
+		in->file_bytes ? (double)r->cpu_copy_bytes / in->file_bytes : 0;
 	r->theory = model_theory(in->demo, in->sg);
 	tolerance = 0.02 * (r->theory > 1 ? r->theory : 1);
 	/* an empty file passes when nothing at all was copied */

@@ -76,8 +76,8 @@ void record_event(struct recorder *r, const struct zc_event *e)
 	if (!r || !r->body)
 		return;
 	if (e->type == ZC_EV_CACHE_ADD) {
-		fprintf(r->body, "k %" PRIu64 " %" PRId64 "\n", since_us(r, e->ts_ns),
-			(int64_t)e->ret);
+		fprintf(r->body, "k %" PRIu64 " %" PRId64 "\n",
+			since_us(r, e->ts_ns), (int64_t)e->ret);
 		return;
 	}
 	fprintf(r->body, "e %" PRIu64 " %d %" PRId64, since_us(r, e->ts_ns),
@@ -93,7 +93,8 @@ void record_counts(struct recorder *r, const struct zc_counts *c,
 	if (!r || !r->body || !memcmp(r->last, c->c, sizeof(r->last)))
 		return;
 	memcpy(r->last, c->c, sizeof(r->last));
-	fprintf(r->body, "c %" PRIu64 " %d", since_us(r, now_ns), ZC_NR_COUNTERS);
+	fprintf(r->body, "c %" PRIu64 " %d", since_us(r, now_ns),
+		ZC_NR_COUNTERS);
 	for (int i = 0; i < ZC_NR_COUNTERS; i++)
 		fprintf(r->body, " %" PRIu64, c->c[i]);
 	fputc('\n', r->body);
@@ -103,7 +104,8 @@ void record_counts(struct recorder *r, const struct zc_counts *c,
 static void run_header(struct recorder *r, const struct run_config *cfg,
 		       const struct run_result *res)
 {
-	fprintf(r->f, "run %s %" PRIu64 " %" PRIu64 " %d %d %d %d %u %s\nfile %s\n",
+	fprintf(r->f,
+		"run %s %" PRIu64 " %" PRIu64 " %d %d %d %d %u %s\nfile %s\n",
 		model_demo_name(cfg->demo), res->in.file_bytes, cfg->chunk,
 		res->in.sg, cfg->cold, res->remote, res->tmpfs, res->in.missing,
 		res->egress[0] ? res->egress : "?", cfg->file);
@@ -133,7 +135,8 @@ void record_run_end(struct recorder *r, const struct run_config *cfg,
 	fprintf(r->f, "s");
 	for (int nr = 0; nr < ZC_NR_SYSCALLS; nr++)
 		if (res->in.counts.syscalls[nr])
-			fprintf(r->f, " %d:%" PRIu64, nr, res->in.counts.syscalls[nr]);
+			fprintf(r->f, " %d:%" PRIu64, nr,
+				res->in.counts.syscalls[nr]);
 	fputc('\n', r->f);
 	snprintf(result, sizeof(result), "result %d %" PRIu64 " %" PRIu64,
 		 res->verified, res->in.rusage_user_ns, res->in.rusage_sys_ns);
@@ -154,7 +157,8 @@ int record_close(struct recorder *r, char *why, size_t len)
 	free(r->body_buf);
 	fprintf(r->f, "end\n");
 	if (ferror(r->f) | fclose(r->f)) {
-		snprintf(why, len, "writing the trace failed: %s", strerror(errno));
+		snprintf(why, len, "writing the trace failed: %s",
+			 strerror(errno));
 		rc = -1;
 	}
 	free(r);
@@ -206,7 +210,8 @@ static int read_run(struct reader *rd, const char *s)
 	if (rd->run)
 		return bad(rd, "a run starts before the last one ended");
 	if (sscanf(s, "run %31s %llu %llu %d %d %d %d %u %31s", demo, &bytes,
-		   &chunk, &sg, &cold, &remote, &tmpfs, &missing, egress) != 9 ||
+		   &chunk, &sg, &cold, &remote, &tmpfs, &missing,
+		   egress) != 9 ||
 	    model_demo_parse(demo) == ZC_NR_DEMOS)
 		return bad(rd, "malformed run line");
 	runs = realloc(rd->p->runs, (rd->p->n + 1) * sizeof(*runs));
@@ -244,9 +249,11 @@ static int read_event(struct reader *rd, const char *s)
 		if (sscanf(s, "k %llu %lld", &t, &ret) != 2 || ret < 0)
 			return bad(rd, "malformed k line");
 		it->e.type = ZC_EV_CACHE_ADD;
-	} else if (sscanf(s, "e %llu %d %lld %llu %llu %llu %llu %llu %llu %u %u",
-			  &t, &nr, &ret, &a[0], &a[1], &a[2], &a[3], &a[4], &a[5],
-			  &fk, &sk) != 11 || fk > ZC_FD_SOCKET || sk > ZC_SEND_REF) {
+	} else if (sscanf(s,
+			  "e %llu %d %lld %llu %llu %llu %llu %llu %llu %u %u",
+			  &t, &nr, &ret, &a[0], &a[1], &a[2], &a[3], &a[4],
+			  &a[5], &fk, &sk) != 11 ||
+		   fk > ZC_FD_SOCKET || sk > ZC_SEND_REF) {
 		return bad(rd, "malformed e line");
 	} else {
 		it->e.type = ZC_EV_SYSCALL;
@@ -295,8 +302,8 @@ static int read_syscalls(struct reader *rd, const char *s)
 	int nr, used;
 
 	for (s++; *s; s += used)
-		if (sscanf(s, " %d:%llu%n", &nr, &count, &used) != 2 || nr < 0 ||
-		    nr >= ZC_NR_SYSCALLS)
+		if (sscanf(s, " %d:%llu%n", &nr, &count, &used) != 2 ||
+		    nr < 0 || nr >= ZC_NR_SYSCALLS)
 			return bad(rd, "malformed s line");
 		else
 			rd->run->res.in.counts.syscalls[nr] = count;
@@ -330,7 +337,8 @@ static int read_in_run(struct reader *rd, char *s)
 		}
 		/* fall through */
 	case 'k':
-		return s[1] == ' ' ? read_event(rd, s) : bad(rd, "unknown line");
+		return s[1] == ' ' ? read_event(rd, s) :
+				     bad(rd, "unknown line");
 	case 'c':
 		return read_counts(rd, s);
 	}
@@ -345,11 +353,13 @@ static int read_in_run(struct reader *rd, char *s)
 		return run->file ? 0 : bad(rd, "out of memory");
 	}
 	if (!strncmp(s, "sender ", 7) || !strcmp(s, "sender")) {
-		snprintf(run->res.sender_line, sizeof(run->res.sender_line), "%s", s + (s[6] ? 7 : 6));
+		snprintf(run->res.sender_line, sizeof(run->res.sender_line),
+			 "%s", s + (s[6] ? 7 : 6));
 		return 0;
 	}
 	if (!strncmp(s, "sink ", 5) || !strcmp(s, "sink")) {
-		snprintf(run->res.sink_line, sizeof(run->res.sink_line), "%s", s + (s[4] ? 5 : 4));
+		snprintf(run->res.sink_line, sizeof(run->res.sink_line), "%s",
+			 s + (s[4] ? 5 : 4));
 		return 0;
 	}
 	return bad(rd, "unknown line");
@@ -378,15 +388,22 @@ static char *file_slurp(const char *path, char *why, size_t len)
 	size_t n, i;
 
 	if (!f || fstat(fileno(f), &st)) {
-		snprintf(why, len, "cannot read '%s': %s", path, strerror(errno));
+		snprintf(why, len, "cannot read '%s': %s", path,
+			 strerror(errno));
 		if (f)
 			fclose(f);
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > RECORD_MAX_BYTES || !st.st_size) {
-		snprintf(why, len, !S_ISREG(st.st_mode) ? "'%s' is not a regular file" :
-			 st.st_size ? "'%s' is too large for a trace (at most 64 MiB)" :
-				      "'%s' is empty: not a zcviz trace", path);
+	if (!S_ISREG(st.st_mode) || st.st_size > RECORD_MAX_BYTES ||
+	    !st.st_size) {
+		snprintf(
+			why, len,
+			!S_ISREG(st.st_mode) ?
+				"'%s' is not a regular file" :
+			st.st_size ?
+				"'%s' is too large for a trace (at most 64 MiB)" :
+				"'%s' is empty: not a zcviz trace",
+			path);
 		fclose(f);
 		return NULL;
 	}
@@ -400,8 +417,11 @@ static char *file_slurp(const char *path, char *why, size_t len)
 	}
 	buf[n] = '\0';
 	for (i = 0; i < n; i++)
-		if ((unsigned char)buf[i] < 0x20 && buf[i] != '\n' && buf[i] != '\t') {
-			snprintf(why, len, "'%s' holds binary data: not a zcviz trace", path);
+		if ((unsigned char)buf[i] < 0x20 && buf[i] != '\n' &&
+		    buf[i] != '\t') {
+			snprintf(why, len,
+				 "'%s' holds binary data: not a zcviz trace",
+				 path);
 			free(buf);
 			return NULL;
 		}
@@ -414,12 +434,17 @@ static int header_check(const char *first, const char *path, char *why,
 	int version;
 
 	if (sscanf(first, "zcviz-trace %d", &version) != 1) {
-		snprintf(why, len, "'%s' is not a zcviz trace (it does not start with 'zcviz-trace')", path);
+		snprintf(
+			why, len,
+			"'%s' is not a zcviz trace (it does not start with 'zcviz-trace')",
+			path);
 		return -1;
 	}
 	if (version != RECORD_VERSION) {
-		snprintf(why, len, "'%s' is a version %d trace; this zcviz reads version %d",
-			 path, version, RECORD_VERSION);
+		snprintf(
+			why, len,
+			"'%s' is a version %d trace; this zcviz reads version %d",
+			path, version, RECORD_VERSION);
 		return -1;
 	}
 	return 0;
@@ -453,7 +478,10 @@ struct replay *replay_load(const char *path, char *why, size_t len)
 		rc = (rd.line++, read_line(&rd, line));
 	free(buf);
 	if (!rc)
-		snprintf(why, len, "'%s' is truncated: it does not end with an 'end' line", path);
+		snprintf(
+			why, len,
+			"'%s' is truncated: it does not end with an 'end' line",
+			path);
 	else if (rc > 0 && !rd.p->n)
 		snprintf(why, len, "'%s' holds no runs", path);
 	else if (rc > 0)

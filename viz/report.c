@@ -13,12 +13,18 @@ static const struct {
 	const char *name;
 	long nr;
 } syscall_names[] = {
-	{ "read", SYS_read },	      { "pread64", SYS_pread64 },
-	{ "readv", SYS_readv },	      { "write", SYS_write },
-	{ "writev", SYS_writev },     { "sendto", SYS_sendto },
-	{ "sendmsg", SYS_sendmsg },   { "sendfile", SYS_sendfile },
-	{ "mmap", SYS_mmap },	      { "munmap", SYS_munmap },
-	{ "shutdown", SYS_shutdown }, { "clock_nanosleep", SYS_clock_nanosleep },
+	{ "read", SYS_read },
+	{ "pread64", SYS_pread64 },
+	{ "readv", SYS_readv },
+	{ "write", SYS_write },
+	{ "writev", SYS_writev },
+	{ "sendto", SYS_sendto },
+	{ "sendmsg", SYS_sendmsg },
+	{ "sendfile", SYS_sendfile },
+	{ "mmap", SYS_mmap },
+	{ "munmap", SYS_munmap },
+	{ "shutdown", SYS_shutdown },
+	{ "clock_nanosleep", SYS_clock_nanosleep },
 };
 
 #define NSYSCALL_NAMES (sizeof(syscall_names) / sizeof(syscall_names[0]))
@@ -38,8 +44,10 @@ static uint64_t syscalls_named(const struct zc_counts *c, uint64_t *other)
 static const char *kind_label(enum zc_kind k)
 {
 	static const char *const labels[] = {
-		[K_DMA] = "DMA", [K_CPU_COPY] = "CPU copy",
-		[K_PAGE_REF] = "page ref", [K_MAP] = "mapped",
+		[K_DMA] = "DMA",
+		[K_CPU_COPY] = "CPU copy",
+		[K_PAGE_REF] = "page ref",
+		[K_MAP] = "mapped",
 	};
 
 	return labels[k];
@@ -72,9 +80,10 @@ static void text_edges(FILE *f, const struct run_result *res,
 			edge_labels[e], kind_label(m->edge[e].kind),
 			m->edge[e].bytes, times_file(m->edge[e].bytes, file),
 			m->edge[e].measured ? "" : "  (inferred)");
-	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n", "paged: the NIC gathers", "",
-		m->nic_paged);
-	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n", "linear", "", m->nic_linear);
+	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n", "paged: the NIC gathers",
+		"", m->nic_paged);
+	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n", "linear", "",
+		m->nic_linear);
 	fprintf(f, "    %-28s %-9s %14" PRIu64 "  %5.2f\n",
 		"copied when cut to segments", "CPU copy", m->seg_copy,
 		times_file(m->seg_copy, file));
@@ -94,29 +103,36 @@ static void text_figures(FILE *f, const struct run_result *res,
 			fprintf(f, "%s %" PRIu64 ", ", syscall_names[i].name,
 				c->syscalls[syscall_names[i].nr]);
 	fprintf(f, "other %" PRIu64 ")\n", other);
-	fprintf(f, "  %-24s %" PRIu64 " (each syscall enters and leaves the kernel)\n",
+	fprintf(f,
+		"  %-24s %" PRIu64
+		" (each syscall enters and leaves the kernel)\n",
 		"mode switches", m->mode_switches);
-	fprintf(f, "  %-24s %" PRIu64 " voluntary, %" PRIu64 " involuntary (scheduler)\n",
+	fprintf(f,
+		"  %-24s %" PRIu64 " voluntary, %" PRIu64
+		" involuntary (scheduler)\n",
 		"context switches", m->cs_voluntary, m->cs_involuntary);
 	fprintf(f, "  %-24s %" PRIu64 "\n", "page faults", m->page_faults);
 	if (res->remote)
-		fprintf(f, "  %-24s not measured: the receiver is on another machine\n",
+		fprintf(f,
+			"  %-24s not measured: the receiver is on another machine\n",
 			"receiver copy");
 	else
-		fprintf(f, "  %-24s %" PRIu64 " bytes (into zc-sink's buffer)\n",
+		fprintf(f,
+			"  %-24s %" PRIu64 " bytes (into zc-sink's buffer)\n",
 			"receiver copy", m->rx_copy);
 	fprintf(f, "  %-24s %.1f ms", "elapsed", m->elapsed_ns / 1e6);
 	if (m->elapsed_ns)
 		fprintf(f, " (%.1f MB/s)",
 			res->in.file_bytes * 1e3 / (double)m->elapsed_ns);
-	fprintf(f, "\n  %-24s user %.1f ms, sys %.1f ms (whole process)\n", "sender CPU",
-		m->cpu_user_ns / 1e6, m->cpu_sys_ns / 1e6);
+	fprintf(f, "\n  %-24s user %.1f ms, sys %.1f ms (whole process)\n",
+		"sender CPU", m->cpu_user_ns / 1e6, m->cpu_sys_ns / 1e6);
 }
 
 static void text_unmeasured(FILE *f, unsigned missing)
 {
 	static const char *const what[TP_NR] = {
-		[TP_SENDMSG] = "copy or page reference at the socket (from the syscall instead)",
+		[TP_SENDMSG] =
+			"copy or page reference at the socket (from the syscall instead)",
 		[TP_CACHE] = "disk -> page cache",
 		[TP_FAULTS] = "page faults",
 		[TP_SCHED] = "context switches",
@@ -128,7 +144,8 @@ static void text_unmeasured(FILE *f, unsigned missing)
 
 	for (p = 0; p < TP_NR; p++)
 		if ((missing & (1u << p)) && what[p])
-			fprintf(f, "  not measured (no tracepoint on this kernel): %s\n",
+			fprintf(f,
+				"  not measured (no tracepoint on this kernel): %s\n",
 				what[p]);
 }
 
@@ -170,13 +187,19 @@ void report_text(FILE *f, const struct run_config *cfg,
 				"NOT verified");
 	text_note_print(f, model_note(res->in.demo, res->in.sg));
 	if (cfg->cold && res->tmpfs)
-		text_note_print(f, "the file is on tmpfs: there is no disk, its pages live in memory only.");
+		text_note_print(
+			f,
+			"the file is on tmpfs: there is no disk, its pages live in memory only.");
 	if (m->resent)
-		fprintf(f, "  note: TCP sent %" PRIu64 " bytes again (retransmissions): the device and\n"
-			   "        any copy at segmentation moved them once more.\n",
+		fprintf(f,
+			"  note: TCP sent %" PRIu64
+			" bytes again (retransmissions): the device and\n"
+			"        any copy at segmentation moved them once more.\n",
 			m->resent);
 	if (res->in.counts.c[ZC_C_NET_UNPARSED])
-		fprintf(f, "  note: %" PRIu64 " packets on the device could not be read; the NIC figures miss them.\n",
+		fprintf(f,
+			"  note: %" PRIu64
+			" packets on the device could not be read; the NIC figures miss them.\n",
 			res->in.counts.c[ZC_C_NET_UNPARSED]);
 	text_unmeasured(f, res->in.missing);
 	fputc('\n', f);
@@ -205,7 +228,9 @@ static void json_edge(FILE *f, const struct model_result *m, enum zc_edge e)
 		model_edge_key(e), model_kind_key(m->edge[e].kind),
 		m->edge[e].bytes);
 	if (e == E_SOCKET_NIC)
-		fprintf(f, ",\"paged_bytes\":%" PRIu64 ",\"linear_bytes\":%" PRIu64 ",\"segmentation_copy_bytes\":%" PRIu64,
+		fprintf(f,
+			",\"paged_bytes\":%" PRIu64 ",\"linear_bytes\":%" PRIu64
+			",\"segmentation_copy_bytes\":%" PRIu64,
 			m->nic_paged, m->nic_linear, m->seg_copy);
 	if (!m->edge[e].measured)
 		fprintf(f, ",\"inferred\":true");
@@ -229,10 +254,13 @@ static void json_syscalls(FILE *f, const struct zc_counts *c)
 static void json_unmeasured(FILE *f, unsigned missing)
 {
 	static const char *const names[TP_NR] = {
-		[TP_SYSCALLS] = "syscalls", [TP_SENDMSG] = "tcp_sendmsg_locked",
+		[TP_SYSCALLS] = "syscalls",
+		[TP_SENDMSG] = "tcp_sendmsg_locked",
 		[TP_CACHE] = "mm_filemap_add_to_page_cache",
-		[TP_FAULTS] = "page_fault", [TP_SCHED] = "sched_switch",
-		[TP_EXIT] = "sched_process_exit", [TP_NET] = "net_dev_xmit",
+		[TP_FAULTS] = "page_fault",
+		[TP_SCHED] = "sched_switch",
+		[TP_EXIT] = "sched_process_exit",
+		[TP_NET] = "net_dev_xmit",
 		[TP_RX_COPY] = "skb_copy_datagram_iovec",
 	};
 	const char *sep = "";
@@ -251,11 +279,14 @@ void report_json(FILE *f, const struct run_config *cfg,
 		 const struct run_result *res, const struct model_result *m)
 {
 	const struct zc_counts *c = &res->in.counts;
-	enum zc_edge order[] = { E_DISK_CACHE, E_CACHE_USER, E_USER_SOCKET,
+	enum zc_edge order[] = { E_DISK_CACHE,	 E_CACHE_USER, E_USER_SOCKET,
 				 E_CACHE_SOCKET, E_SOCKET_NIC, E_CACHE_MAPPED };
 	size_t i;
 
-	fprintf(f, "{\"demo\":\"%s\",\"file_bytes\":%" PRIu64 ",\"chunk_bytes\":%" PRIu64 ",\"sg\":%s,\"cold\":%s,\"verified\":%s,",
+	fprintf(f,
+		"{\"demo\":\"%s\",\"file_bytes\":%" PRIu64
+		",\"chunk_bytes\":%" PRIu64
+		",\"sg\":%s,\"cold\":%s,\"verified\":%s,",
 		model_demo_name(res->in.demo), res->in.file_bytes, cfg->chunk,
 		res->in.sg ? "true" : "false", cfg->cold ? "true" : "false",
 		res->verified ? "true" : "false");
@@ -265,16 +296,26 @@ void report_json(FILE *f, const struct run_config *cfg,
 			fputc(',', f);
 		json_edge(f, m, order[i]);
 	}
-	fprintf(f, "},\"cpu_copy_bytes\":%" PRIu64 ",\"cpu_copies_per_byte\":%.4f,\"theory_cpu_copies_per_byte\":%g,\"pass\":%s,",
+	fprintf(f,
+		"},\"cpu_copy_bytes\":%" PRIu64
+		",\"cpu_copies_per_byte\":%.4f,\"theory_cpu_copies_per_byte\":%g,\"pass\":%s,",
 		m->cpu_copy_bytes, m->copies_per_byte, m->theory,
 		m->pass ? "true" : "false");
 	json_syscalls(f, c);
-	fprintf(f, ",\"mode_switches\":%" PRIu64 ",\"context_switches\":{\"voluntary\":%" PRIu64 ",\"involuntary\":%" PRIu64 "},\"page_faults\":%" PRIu64 ",",
+	fprintf(f,
+		",\"mode_switches\":%" PRIu64
+		",\"context_switches\":{\"voluntary\":%" PRIu64
+		",\"involuntary\":%" PRIu64 "},\"page_faults\":%" PRIu64 ",",
 		m->mode_switches, m->cs_voluntary, m->cs_involuntary,
 		m->page_faults);
-	fprintf(f, "\"receiver_copy_bytes\":%" PRIu64 ",\"elapsed_ns\":%" PRIu64 ",\"sender_cpu_ns\":{\"user\":%" PRIu64 ",\"sys\":%" PRIu64 "},",
+	fprintf(f,
+		"\"receiver_copy_bytes\":%" PRIu64 ",\"elapsed_ns\":%" PRIu64
+		",\"sender_cpu_ns\":{\"user\":%" PRIu64 ",\"sys\":%" PRIu64
+		"},",
 		m->rx_copy, m->elapsed_ns, m->cpu_user_ns, m->cpu_sys_ns);
-	fprintf(f, "\"egress\":\"%s\",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64 ",\"unparsed_skbs\":%" PRIu64 ",",
+	fprintf(f,
+		"\"egress\":\"%s\",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64
+		",\"events_lost\":%" PRIu64 ",\"unparsed_skbs\":%" PRIu64 ",",
 		res->egress, res->remote ? "remote" : "lab", m->resent,
 		c->c[ZC_C_EVENTS_LOST], c->c[ZC_C_NET_UNPARSED]);
 	json_unmeasured(f, res->in.missing);
@@ -301,7 +342,9 @@ void report_compare(FILE *f, const struct run_result res[],
 		"CPU copies", "theory", "syscalls", "mode sw", "ctx sw",
 		"elapsed", "CPU");
 	for (i = 0; i < n; i++)
-		fprintf(f, "  %-11s %-3s %4.2f x %-4s %6g %8" PRIu64 " %7" PRIu64 " %6" PRIu64 " %6.1f ms %6.1f ms\n",
+		fprintf(f,
+			"  %-11s %-3s %4.2f x %-4s %6g %8" PRIu64 " %7" PRIu64
+			" %6" PRIu64 " %6.1f ms %6.1f ms\n",
 			model_demo_name(res[i].in.demo),
 			res[i].in.sg ? "on" : "off", m[i].copies_per_byte,
 			m[i].pass ? "ok" : "!!", m[i].theory, m[i].syscalls,
@@ -309,7 +352,8 @@ void report_compare(FILE *f, const struct run_result res[],
 			m[i].cs_voluntary + m[i].cs_involuntary,
 			m[i].elapsed_ns / 1e6,
 			(m[i].cpu_user_ns + m[i].cpu_sys_ns) / 1e6);
-	fprintf(f, "\n  A mode switch is a syscall entering or leaving the kernel (the classic\n"
-		   "  article's \"context switch\"); a context switch here is the scheduler\n"
-		   "  giving the CPU to another task.\n");
+	fprintf(f,
+		"\n  A mode switch is a syscall entering or leaving the kernel (the classic\n"
+		"  article's \"context switch\"); a context switch here is the scheduler\n"
+		"  giving the CPU to another task.\n");
 }

@@ -85,8 +85,9 @@ static void netns_enter(const char *ns)
 	snprintf(path, sizeof(path), "/run/netns/%s", ns);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
-		fprintf(stderr, "zcviz: cannot enter network namespace %s: %s\n",
-			ns, strerror(errno));
+		fprintf(stderr,
+			"zcviz: cannot enter network namespace %s: %s\n", ns,
+			strerror(errno));
 		_exit(127);
 	}
 	close(fd);
@@ -277,7 +278,8 @@ static void lab_down(struct lab *lab, const char *bindir, bool verbose)
 	char *down[] = { "down", lab->id, NULL };
 
 	if (lab->up)
-		lab_cmd(bindir, down, out, sizeof(out), verbose, why, sizeof(why));
+		lab_cmd(bindir, down, out, sizeof(out), verbose, why,
+			sizeof(why));
 	lab->up = false;
 }
 
@@ -362,7 +364,8 @@ static int file_random(const char *path, uint64_t size, char *why,
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		snprintf(why, whylen, "cannot create %s: %s", tmp, strerror(errno));
+		snprintf(why, whylen, "cannot create %s: %s", tmp,
+			 strerror(errno));
 		return ZC_EXIT_ENV;
 	}
 	for (; done < size; done += n) {
@@ -370,14 +373,16 @@ static int file_random(const char *path, uint64_t size, char *why,
 		if (getrandom(buf, n, 0) != (ssize_t)n ||
 		    write(fd, buf, n) != (ssize_t)n)
 			break;
-		if (size >= (256 << 20) && done * 10 / size != (done + n) * 10 / size)
+		if (size >= (256 << 20) &&
+		    done * 10 / size != (done + n) * 10 / size)
 			fprintf(stderr, "\rzcviz: writing %s: %3d%%", path,
 				shown = (int)((done + n) * 100 / size));
 	}
 	if (shown)
 		fputc('\n', stderr);
 	if (close(fd) || done < size || rename(tmp, path)) {
-		snprintf(why, whylen, "cannot write %s: %s", path, strerror(errno));
+		snprintf(why, whylen, "cannot write %s: %s", path,
+			 strerror(errno));
 		unlink(tmp);
 		return ZC_EXIT_ENV;
 	}
@@ -405,13 +410,17 @@ int run_prepare_file(const char *file, uint64_t size, char *path,
 	if (file) {
 		snprintf(path, pathlen, "%s", file);
 		if (stat(file, &st)) {
-			snprintf(why, whylen, "cannot use --file '%s': %s; give the path of a regular file",
-				 file, strerror(errno));
+			snprintf(
+				why, whylen,
+				"cannot use --file '%s': %s; give the path of a regular file",
+				file, strerror(errno));
 			return ZC_EXIT_USAGE;
 		}
 		if (!S_ISREG(st.st_mode)) {
-			snprintf(why, whylen, "--file '%s' is not a regular file; the demos send regular files only",
-				 file);
+			snprintf(
+				why, whylen,
+				"--file '%s' is not a regular file; the demos send regular files only",
+				file);
 			return ZC_EXIT_USAGE;
 		}
 		return 0;
@@ -493,14 +502,15 @@ static int sink_start(struct run *r)
 	snprintf(bin, sizeof(bin), "%s/zc-sink", r->bindir);
 	snprintf(listen, sizeof(listen), "%s:0", r->lab.rx_ip);
 	if (child_spawn(&r->sink, r->rx_ns, false, false, -1, argv)) {
-		snprintf(r->res->why, sizeof(r->res->why), "cannot start %s: %s",
-			 bin, strerror(errno));
+		snprintf(r->res->why, sizeof(r->res->why),
+			 "cannot start %s: %s", bin, strerror(errno));
 		return ZC_EXIT_ENV;
 	}
 	fd_line(r->sink.err, line, sizeof(line), 5000);
 	colon = strrchr(line, ':');
 	if (!strstr(line, "listening on") || !colon) {
-		snprintf(r->res->why, sizeof(r->res->why), "zc-sink did not start: %s", line);
+		snprintf(r->res->why, sizeof(r->res->why),
+			 "zc-sink did not start: %s", line);
 		return ZC_EXIT_ENV;
 	}
 	r->port = (uint16_t)atoi(colon + 1);
@@ -540,8 +550,8 @@ static int demo_start(struct run *r)
 	if (!rc)
 		return 0;
 fail:
-	snprintf(r->res->why, sizeof(r->res->why), "cannot start %s: %s; run make first",
-		 bin, strerror(errno));
+	snprintf(r->res->why, sizeof(r->res->why),
+		 "cannot start %s: %s; run make first", bin, strerror(errno));
 	return ZC_EXIT_ENV;
 }
 
@@ -584,7 +594,8 @@ static int gate_open(struct run *r)
 	close(r->demo.gate);
 	r->demo.gate = -1;
 	if (!ok)
-		snprintf(r->res->why, sizeof(r->res->why), "the demo did not start");
+		snprintf(r->res->why, sizeof(r->res->why),
+			 "the demo did not start");
 	return ok ? 0 : ZC_EXIT_FAIL;
 }
 
@@ -614,8 +625,7 @@ static int path_up(struct run *r)
 	return sink_start(r);
 }
 
-static struct run *run_new(const struct run_config *cfg,
-			   struct run_result *res)
+static struct run *run_new(const struct run_config *cfg, struct run_result *res)
 {
 	struct run *r = calloc(1, sizeof(*r));
 
@@ -641,7 +651,8 @@ struct run *run_start(const struct run_config *cfg, struct run_result *res,
 
 	*rc = r ? 0 : ZC_EXIT_ENV;
 	if (r && bin_dir(r->bindir, sizeof(r->bindir))) {
-		snprintf(res->why, sizeof(res->why), "cannot find where zcviz is installed");
+		snprintf(res->why, sizeof(res->why),
+			 "cannot find where zcviz is installed");
 		*rc = ZC_EXIT_ENV;
 	}
 	if (!*rc && stat(cfg->file, &sb)) {
@@ -756,11 +767,12 @@ static int verdict(struct run *r)
 		return ZC_EXIT_FAIL;
 	}
 	/* the sender checked the receiver's answer; ours we check too */
-	res->verified = strstr(res->sender_line, "; receiver agrees") &&
-			(res->remote ||
-			 lines_agree(res->sender_line, res->sink_line));
+	res->verified =
+		strstr(res->sender_line, "; receiver agrees") &&
+		(res->remote || lines_agree(res->sender_line, res->sink_line));
 	if (!res->verified) {
-		snprintf(res->why, sizeof(res->why), "sender and receiver disagree: '%s' / '%s'",
+		snprintf(res->why, sizeof(res->why),
+			 "sender and receiver disagree: '%s' / '%s'",
 			 res->sender_line, res->sink_line);
 		return ZC_EXIT_FAIL;
 	}

@@ -39,8 +39,7 @@ static bool verbose;
 static char log_buf[8192];
 static size_t log_len;
 
-static int log_print(enum libbpf_print_level level, const char *fmt,
-		     va_list ap)
+static int log_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	int n;
 
@@ -77,17 +76,24 @@ static bool mounted_tracefs;
 int trace_check_env(char *why, size_t len)
 {
 	if (geteuid() != 0) {
-		snprintf(why, len, "loading BPF programs needs root; run it with sudo, or watch a recorded run with --replay FILE");
+		snprintf(
+			why, len,
+			"loading BPF programs needs root; run it with sudo, or watch a recorded run with --replay FILE");
 		return ZC_EXIT_ENV;
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		snprintf(why, len, "this kernel has no BTF (/sys/kernel/btf/vmlinux); it needs CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 2020 have it)");
+		snprintf(
+			why, len,
+			"this kernel has no BTF (/sys/kernel/btf/vmlinux); it needs CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 2020 have it)");
 		return ZC_EXIT_ENV;
 	}
 	if (access(TRACEFS "/events", F_OK)) {
 		if (mount("nodev", TRACEFS, "tracefs", 0, NULL)) {
-			snprintf(why, len, "cannot mount tracefs on " TRACEFS ": %s; mount it with: mount -t tracefs nodev " TRACEFS,
-				 strerror(errno));
+			snprintf(
+				why, len,
+				"cannot mount tracefs on " TRACEFS
+				": %s; mount it with: mount -t tracefs nodev " TRACEFS,
+				strerror(errno));
 			return ZC_EXIT_ENV;
 		}
 		mounted_tracefs = true;
@@ -107,16 +113,11 @@ static const struct {
 	const char *prog;
 	enum trace_probe probe;
 } prog_probe[] = {
-	{ "zc_sys_enter", TP_SYSCALLS },
-	{ "zc_sys_exit", TP_SYSCALLS },
-	{ "zc_tcp_sendmsg", TP_SENDMSG },
-	{ "zc_cache_add", TP_CACHE },
-	{ "zc_fault_user", TP_FAULTS },
-	{ "zc_fault_kernel", TP_FAULTS },
-	{ "zc_sched_switch", TP_SCHED },
-	{ "zc_process_exit", TP_EXIT },
-	{ "zc_net_dev_queue", TP_NET },
-	{ "zc_net_dev_start_xmit", TP_NET },
+	{ "zc_sys_enter", TP_SYSCALLS },  { "zc_sys_exit", TP_SYSCALLS },
+	{ "zc_tcp_sendmsg", TP_SENDMSG }, { "zc_cache_add", TP_CACHE },
+	{ "zc_fault_user", TP_FAULTS },	  { "zc_fault_kernel", TP_FAULTS },
+	{ "zc_sched_switch", TP_SCHED },  { "zc_process_exit", TP_EXIT },
+	{ "zc_net_dev_queue", TP_NET },	  { "zc_net_dev_start_xmit", TP_NET },
 	{ "zc_rx_copy", TP_RX_COPY },
 };
 
@@ -140,7 +141,8 @@ static bool section_exists(const struct btf *vmlinux, const char *sec)
 
 	if (!strncmp(sec, "tp_btf/", 7)) {
 		snprintf(buf, sizeof(buf), "btf_trace_%s", sec + 7);
-		return btf__find_by_name_kind(vmlinux, buf, BTF_KIND_TYPEDEF) > 0;
+		return btf__find_by_name_kind(vmlinux, buf, BTF_KIND_TYPEDEF) >
+		       0;
 	}
 	if (!strncmp(sec, "tp/", 3)) {
 		snprintf(buf, sizeof(buf), TRACEFS "/events/%s", sec + 3);
@@ -240,7 +242,8 @@ static int programs_attach(struct trace *t, char *why, size_t len)
 		bpf_link__destroy(link);
 		if (probe_of(prog) == TP_SYSCALLS) {
 			snprintf(why, len, "cannot attach %s: %s",
-				 bpf_program__section_name(prog), strerror(errno));
+				 bpf_program__section_name(prog),
+				 strerror(errno));
 			return -1;
 		}
 		t->missing |= 1u << probe_of(prog);
@@ -248,8 +251,8 @@ static int programs_attach(struct trace *t, char *why, size_t len)
 	return 0;
 }
 
-struct trace *trace_start(const struct trace_target *target,
-			  trace_event_fn fn, void *ctx, char *why, size_t len)
+struct trace *trace_start(const struct trace_target *target, trace_event_fn fn,
+			  void *ctx, char *why, size_t len)
 {
 	struct trace *t = calloc(1, sizeof(*t));
 	int err;
@@ -262,19 +265,24 @@ struct trace *trace_start(const struct trace_target *target,
 	t->ctx = ctx;
 	t->skel = zc_bpf__open();
 	if (!t->skel) {
-		snprintf(why, len, "cannot open the BPF object: %s", strerror(errno));
+		snprintf(why, len, "cannot open the BPF object: %s",
+			 strerror(errno));
 		goto fail;
 	}
 	filters_set(t->skel, target);
 	programs_select(t);
 	if (t->missing & (1u << TP_SYSCALLS)) {
-		snprintf(why, len, "this kernel has no raw_syscalls tracepoints; nothing can be measured");
+		snprintf(
+			why, len,
+			"this kernel has no raw_syscalls tracepoints; nothing can be measured");
 		goto fail;
 	}
 	err = zc_bpf__load(t->skel);
 	if (err) {
-		snprintf(why, len, "cannot load the BPF programs: %s (run with -v for libbpf's log)",
-			 strerror(-err));
+		snprintf(
+			why, len,
+			"cannot load the BPF programs: %s (run with -v for libbpf's log)",
+			strerror(-err));
 		goto fail;
 	}
 	if (programs_attach(t, why, len))
@@ -282,7 +290,8 @@ struct trace *trace_start(const struct trace_target *target,
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events),
 				 event_deliver, t, NULL);
 	if (!t->rb) {
-		snprintf(why, len, "cannot set up the ring buffer: %s", strerror(errno));
+		snprintf(why, len, "cannot set up the ring buffer: %s",
+			 strerror(errno));
 		goto fail;
 	}
 	return t;
@@ -301,6 +310,8 @@ int trace_poll(struct trace *t, int timeout_ms)
 void trace_read(const struct trace *t, struct zc_counts *out)
 {
 	memcpy(out->c, t->skel->bss->zc_counters, sizeof(out->c));
+	memcpy(&out->c[ZC_C_Q_SKBS], t->skel->bss->zc_net.c,
+	       sizeof(t->skel->bss->zc_net.c));
 	memcpy(out->syscalls, t->skel->bss->zc_syscalls, sizeof(out->syscalls));
 }
 

@@ -51,8 +51,8 @@ typedef void (*trace_event_fn)(void *ctx, const struct zc_event *e);
 int trace_check_env(char *why, size_t len);
 
 /* Loads and attaches; NULL with a one-line reason in why. */
-struct trace *trace_start(const struct trace_target *target,
-			  trace_event_fn fn, void *ctx, char *why, size_t len);
+struct trace *trace_start(const struct trace_target *target, trace_event_fn fn,
+			  void *ctx, char *why, size_t len);
 /* Delivers pending events; waits at most timeout_ms. */
 int trace_poll(struct trace *t, int timeout_ms);
 void trace_read(const struct trace *t, struct zc_counts *out);

@@ -72,15 +72,33 @@ struct glyphs {
 };
 
 static const struct glyphs utf8_glyphs = {
-	L'─', L'│', L'┌', L'┐', L'└', L'┘',
-	{ L'─', L'━', L'╌', L'┈' }, { L'│', L'┃', L'╎', L'┊' },
-	L'▶', L'▲', L'▼', L'■',
+	L'─',
+	L'│',
+	L'┌',
+	L'┐',
+	L'└',
+	L'┘',
+	{ L'─', L'━', L'╌', L'┈' },
+	{ L'│', L'┃', L'╎', L'┊' },
+	L'▶',
+	L'▲',
+	L'▼',
+	L'■',
 };
 
 static const struct glyphs ascii_glyphs = {
-	'-', '|', '+', '+', '+', '+',
-	{ '-', '=', '~', ':' }, { '|', 'H', ':', ':' },
-	'>', '^', 'v', '#',
+	'-',
+	'|',
+	'+',
+	'+',
+	'+',
+	'+',
+	{ '-', '=', '~', ':' },
+	{ '|', 'H', ':', ':' },
+	'>',
+	'^',
+	'v',
+	'#',
 };
 
 struct ui {
@@ -125,11 +143,11 @@ static int cv_text(struct canvas *cv, int x, int y, int attr, const char *s)
 	return x;
 }
 
-static int cv_printf(struct canvas *cv, int x, int y, int attr,
-		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int cv_printf(struct canvas *cv, int x, int y, int attr, const char *fmt,
+		     ...) __attribute__((format(printf, 5, 6)));
 
-static int cv_printf(struct canvas *cv, int x, int y, int attr,
-		     const char *fmt, ...)
+static int cv_printf(struct canvas *cv, int x, int y, int attr, const char *fmt,
+		     ...)
 {
 	char buf[512];
 	va_list ap;
@@ -241,14 +259,18 @@ static void layout_make(struct layout *l, int w)
 	mid = l->krow + 1;
 	l->vx = l->bx[B_CACHE] + 7;
 	l->dx = l->bx[B_SOCKET] + 8;
-	path_h(&l->p[E_DISK_CACHE], l->bx[B_DISK] + box_w[B_DISK], l->bx[B_CACHE] - 1, mid);
-	path_h(&l->p[E_CACHE_SOCKET], l->bx[B_CACHE] + box_w[B_CACHE], l->bx[B_SOCKET] - 1, mid);
-	path_h(&l->p[E_SOCKET_NIC], l->bx[B_SOCKET] + box_w[B_SOCKET], l->bx[B_NIC] - 1, mid);
+	path_h(&l->p[E_DISK_CACHE], l->bx[B_DISK] + box_w[B_DISK],
+	       l->bx[B_CACHE] - 1, mid);
+	path_h(&l->p[E_CACHE_SOCKET], l->bx[B_CACHE] + box_w[B_CACHE],
+	       l->bx[B_SOCKET] - 1, mid);
+	path_h(&l->p[E_SOCKET_NIC], l->bx[B_SOCKET] + box_w[B_SOCKET],
+	       l->bx[B_NIC] - 1, mid);
 	/* page cache up to the user buffer, and from it down to the socket */
 	path_v(&l->p[E_CACHE_USER], l->vx, l->krow - 1, l->urow + 1);
 	path_h(&l->p[E_CACHE_USER], l->vx + 1, l->bx[B_USER] - 1, l->urow + 1);
 	l->p[E_CACHE_MAPPED] = l->p[E_CACHE_USER];
-	path_h(&l->p[E_USER_SOCKET], l->bx[B_USER] + box_w[B_USER], l->dx, l->urow + 1);
+	path_h(&l->p[E_USER_SOCKET], l->bx[B_USER] + box_w[B_USER], l->dx,
+	       l->urow + 1);
 	path_v(&l->p[E_USER_SOCKET], l->dx, l->urow + 2, l->krow - 1);
 }
 
@@ -275,8 +297,10 @@ static void bytes_short(char *out, size_t len, uint64_t b)
 
 static int kind_attr(enum zc_kind k)
 {
-	static const int attrs[] = { [K_DMA] = AT_DMA, [K_CPU_COPY] = AT_COPY,
-				     [K_PAGE_REF] = AT_REF, [K_MAP] = AT_MAP };
+	static const int attrs[] = { [K_DMA] = AT_DMA,
+				     [K_CPU_COPY] = AT_COPY,
+				     [K_PAGE_REF] = AT_REF,
+				     [K_MAP] = AT_MAP };
 
 	return attrs[k];
 }
@@ -316,8 +340,9 @@ static void draw_edge(struct ui *u, const struct layout *l,
 	if (!p->n)
 		return;
 	i = p->n - 1;
-	head = !p->vert[i] ? u->g->right :
-	       p->y[i] > p->y[i - 1] ? u->g->down : u->g->up;
+	head = !p->vert[i]	     ? u->g->right :
+	       p->y[i] > p->y[i - 1] ? u->g->down :
+				       u->g->up;
 	cv_put(&u->cv, p->x[i], p->y[i], attr, head);
 }
 
@@ -399,8 +424,8 @@ static void draw_band(struct ui *u, const struct layout *l,
 	cv_text(&u->cv, 1, l->line + 1, AT_NONE, "kernel");
 	snprintf(s, sizeof(s), " mode switches %" PRIu64 " ",
 		 v->m.mode_switches);
-	cv_text(&u->cv, (l->vx + l->dx - (int)strlen(s)) / 2, l->line,
-		AT_TITLE, s);
+	cv_text(&u->cv, (l->vx + l->dx - (int)strlen(s)) / 2, l->line, AT_TITLE,
+		s);
 	snprintf(s, sizeof(s), " ctx sw %" PRIu64 "v/%" PRIu64 "i ",
 		 v->m.cs_voluntary, v->m.cs_involuntary);
 	cv_text(&u->cv, l->dx + 2, l->line, AT_BOX, s);
@@ -422,8 +447,10 @@ static void draw_diagram(struct ui *u, const struct view *v, double now)
 	for (e = 0; e < E_NR; e++)
 		if (e != E_CACHE_MAPPED && e != E_CACHE_USER)
 			draw_edge(u, &l, v, e);
-	draw_edge(u, &l, v, v->m.edge[E_CACHE_MAPPED].bytes || v->cfg.demo == ZC_MMAP ?
-				    E_CACHE_MAPPED : E_CACHE_USER);
+	draw_edge(u, &l, v,
+		  v->m.edge[E_CACHE_MAPPED].bytes || v->cfg.demo == ZC_MMAP ?
+			  E_CACHE_MAPPED :
+			  E_CACHE_USER);
 	draw_user_labels(u, &l, v);
 	draw_kernel_labels(u, &l, v);
 	draw_blocks(u, &l, v, now);
@@ -456,13 +483,15 @@ static void pace_text(const struct view *v, char *s, size_t len)
 	else if (v->pace == PACE_FULL)
 		snprintf(s, len, "[full speed]");
 	else
-		snprintf(s, len, "[%g syscalls/s]", view_pace_rate(v->pace_level));
+		snprintf(s, len, "[%g syscalls/s]",
+			 view_pace_rate(v->pace_level));
 }
 
 static void draw_header(struct ui *u, const struct view *v)
 {
 	const struct run_config *c = &v->cfg;
-	uint64_t sent = v->m.edge[E_USER_SOCKET].bytes + v->m.edge[E_CACHE_SOCKET].bytes;
+	uint64_t sent = v->m.edge[E_USER_SOCKET].bytes +
+			v->m.edge[E_CACHE_SOCKET].bytes;
 	uint64_t file = v->res.in.file_bytes;
 	char s[64], b[32], ch[32];
 	int x, w = u->cv.w;
@@ -476,14 +505,17 @@ static void draw_header(struct ui *u, const struct view *v)
 	cv_text(&u->cv, w - 1 - (int)strlen(s), 0, AT_TITLE, s);
 	bytes_short(b, sizeof(b), file);
 	bytes_short(ch, sizeof(ch), c->chunk);
-	cv_printf(&u->cv, 1, 1, AT_NONE, "file %s, chunk %s, %s cache, %s %s, sg %s",
-		  b, ch, c->cold ? "cold" : "warm", v->res.remote ? "device" : "lab",
+	cv_printf(&u->cv, 1, 1, AT_NONE,
+		  "file %s, chunk %s, %s cache, %s %s, sg %s", b, ch,
+		  c->cold ? "cold" : "warm", v->res.remote ? "device" : "lab",
 		  v->res.egress, v->res.in.sg ? "on" : "off");
 	if (v->run_total > 1)
 		snprintf(s, sizeof(s), "  %3.0f%% %d/%d",
-			 file ? 100.0 * sent / file : 100.0, v->run_no, v->run_total);
+			 file ? 100.0 * sent / file : 100.0, v->run_no,
+			 v->run_total);
 	else
-		snprintf(s, sizeof(s), "  %3.0f%%", file ? 100.0 * sent / file : 100.0);
+		snprintf(s, sizeof(s), "  %3.0f%%",
+			 file ? 100.0 * sent / file : 100.0);
 	cv_text(&u->cv, w - 1 - (int)strlen(s), 1, AT_NONE, s);
 }
 
@@ -492,9 +524,12 @@ static void draw_missing(struct ui *u, unsigned missing, int row)
 {
 	static const char *const what[TP_NR] = {
 		[TP_SENDMSG] = "copy/ref at the socket (from the syscall)",
-		[TP_CACHE] = "disk DMA", [TP_FAULTS] = "page faults",
-		[TP_SCHED] = "context switches", [TP_EXIT] = "CPU (from wait4)",
-		[TP_NET] = "NIC and GSO copy", [TP_RX_COPY] = "receiver copy",
+		[TP_CACHE] = "disk DMA",
+		[TP_FAULTS] = "page faults",
+		[TP_SCHED] = "context switches",
+		[TP_EXIT] = "CPU (from wait4)",
+		[TP_NET] = "NIC and GSO copy",
+		[TP_RX_COPY] = "receiver copy",
 	};
 	int x = cv_text(&u->cv, 1, row, AT_BAD, "not measured here:");
 
@@ -507,7 +542,8 @@ static void draw_figures(struct ui *u, const struct view *v, int row)
 {
 	const struct model_result *m = &v->m;
 	const struct zc_counts *c = &v->res.in.counts;
-	uint64_t sent = m->edge[E_USER_SOCKET].bytes + m->edge[E_CACHE_SOCKET].bytes;
+	uint64_t sent =
+		m->edge[E_USER_SOCKET].bytes + m->edge[E_CACHE_SOCKET].bytes;
 	char b[32], b2[32];
 	int x;
 
@@ -524,9 +560,11 @@ static void draw_figures(struct ui *u, const struct view *v, int row)
 	else if (v->state == VS_FAILED)
 		cv_text(&u->cv, x, row, AT_BAD, "NOT verified");
 	cv_printf(&u->cv, 1, row + 1, AT_NONE,
-		  "syscalls %" PRIu64 "   page faults %" PRIu64 "   receiver copy %s",
+		  "syscalls %" PRIu64 "   page faults %" PRIu64
+		  "   receiver copy %s",
 		  m->syscalls, m->page_faults,
-		  v->res.remote ? "(remote)" : (bytes_short(b, sizeof(b), m->rx_copy), b));
+		  v->res.remote ? "(remote)" :
+				  (bytes_short(b, sizeof(b), m->rx_copy), b));
 	bytes_short(b, sizeof(b), sent);
 	bytes_short(b2, sizeof(b2), v->res.in.file_bytes);
 	x = cv_printf(&u->cv, 1, row + 2, AT_NONE, "sent %s of %s", b, b2);
@@ -543,7 +581,9 @@ static void draw_figures(struct ui *u, const struct view *v, int row)
 		cv_text(&u->cv, 1, row + 3, AT_DIM,
 			"mode switch = syscall entry/exit; context switch = scheduler runs another task");
 	cv_printf(&u->cv, 1, row + 4, AT_NONE, "%s",
-		  v->state == VS_FAILED ? v->status : model_note(v->cfg.demo, v->res.in.sg));
+		  v->state == VS_FAILED ?
+			  v->status :
+			  model_note(v->cfg.demo, v->res.in.sg));
 }
 
 static void draw_log(struct ui *u, const struct view *v, int row, int rows)
@@ -578,8 +618,9 @@ static void draw_too_small(struct ui *u)
 	char s[128];
 	int len;
 
-	len = snprintf(s, sizeof(s), "make the terminal at least %dx%d (it is %dx%d)",
-		       MIN_W, MIN_H, u->cv.w, u->cv.h);
+	len = snprintf(s, sizeof(s),
+		       "make the terminal at least %dx%d (it is %dx%d)", MIN_W,
+		       MIN_H, u->cv.w, u->cv.h);
 	cv_text(&u->cv, len < u->cv.w ? (u->cv.w - len) / 2 : 0, u->cv.h / 2,
 		AT_BAD, s);
 }
@@ -588,17 +629,19 @@ static void draw_too_small(struct ui *u)
 
 static attr_t curses_attr(const struct ui *u, int a, short *pair)
 {
-	static const short pairs[AT_NR] = { [AT_COPY] = 1, [AT_DMA] = 2,
-					    [AT_REF] = 3, [AT_MAP] = 4,
-					    [AT_OK] = 2, [AT_BAD] = 1,
-					    [AT_BLOCK] = 5 };
-	static const attr_t color[AT_NR] = { [AT_COPY] = A_BOLD, [AT_DIM] = A_DIM,
-					     [AT_BOX] = A_BOLD, [AT_TITLE] = A_REVERSE,
-					     [AT_OK] = A_BOLD, [AT_BAD] = A_BOLD,
-					     [AT_BLOCK] = A_BOLD };
-	static const attr_t mono[AT_NR] = { [AT_COPY] = A_BOLD, [AT_DIM] = A_DIM,
-					    [AT_TITLE] = A_REVERSE, [AT_OK] = A_BOLD,
-					    [AT_BAD] = A_BOLD, [AT_BLOCK] = A_REVERSE };
+	static const short pairs[AT_NR] = {
+		[AT_COPY] = 1, [AT_DMA] = 2, [AT_REF] = 3,  [AT_MAP] = 4,
+		[AT_OK] = 2,   [AT_BAD] = 1, [AT_BLOCK] = 5
+	};
+	static const attr_t color[AT_NR] = {
+		[AT_COPY] = A_BOLD,	[AT_DIM] = A_DIM, [AT_BOX] = A_BOLD,
+		[AT_TITLE] = A_REVERSE, [AT_OK] = A_BOLD, [AT_BAD] = A_BOLD,
+		[AT_BLOCK] = A_BOLD
+	};
+	static const attr_t mono[AT_NR] = {
+		[AT_COPY] = A_BOLD, [AT_DIM] = A_DIM,  [AT_TITLE] = A_REVERSE,
+		[AT_OK] = A_BOLD,   [AT_BAD] = A_BOLD, [AT_BLOCK] = A_REVERSE
+	};
 	attr_t lit = a & 0x80 ? A_REVERSE : 0;
 
 	a &= 0x7f;
@@ -638,7 +681,8 @@ static void show_plain(struct ui *u, double now, bool force)
 	if (!force && now - u->last_plain_at < 1.0)
 		return;
 	for (y = 0; y < u->cv.h; y++) {
-		for (end = u->cv.w; end > 0 && u->cv.c[y * u->cv.w + end - 1].ch == ' '; end--)
+		for (end = u->cv.w;
+		     end > 0 && u->cv.c[y * u->cv.w + end - 1].ch == ' '; end--)
 			;
 		for (x = 0; x < end; x++) {
 			memset(&st, 0, sizeof(st));
@@ -710,7 +754,8 @@ void ui_card(struct ui *u, const char *title, const char *text,
 	cv_text(&u->cv, (w - (int)strlen(title)) / 2, 2, AT_BOX, title);
 	while (*p && y < h - 2) {
 		nl = strchr(p, '\n');
-		snprintf(line, sizeof(line), "%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
+		snprintf(line, sizeof(line), "%.*s",
+			 nl ? (int)(nl - p) : (int)strlen(p), p);
 		cv_text(&u->cv, 0, y++, AT_NONE, line);
 		p = nl ? nl + 1 : p + strlen(p);
 	}
@@ -820,7 +865,8 @@ struct ui *ui_open(char *why, size_t len)
 	u->screen = newterm(NULL, stdout, stdin);
 	if (!u->screen) {
 		stderr_release(u);
-		snprintf(why, len, "cannot use this terminal (TERM=%s)", getenv("TERM"));
+		snprintf(why, len, "cannot use this terminal (TERM=%s)",
+			 getenv("TERM"));
 		free(u);
 		return NULL;
 	}

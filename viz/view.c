@@ -9,7 +9,9 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-static const double pace_rates[] = { 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512 };
+static const double pace_rates[] = {
+	0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512
+};
 
 #define NPACE ((int)(sizeof(pace_rates) / sizeof(pace_rates[0])))
 #define PACE_DEFAULT 3 /* 4 syscalls a second: a class can follow */
@@ -57,21 +59,33 @@ static const char *syscall_name(long nr)
 		long nr;
 		const char *name;
 	} names[] = {
-		{ SYS_read, "read" },	      { SYS_write, "write" },
-		{ SYS_sendfile, "sendfile" }, { SYS_mmap, "mmap" },
-		{ SYS_munmap, "munmap" },     { SYS_pread64, "pread64" },
-		{ SYS_shutdown, "shutdown" }, { SYS_close, "close" },
+		{ SYS_read, "read" },
+		{ SYS_write, "write" },
+		{ SYS_sendfile, "sendfile" },
+		{ SYS_mmap, "mmap" },
+		{ SYS_munmap, "munmap" },
+		{ SYS_pread64, "pread64" },
+		{ SYS_shutdown, "shutdown" },
+		{ SYS_close, "close" },
 		{ SYS_clock_nanosleep, "clock_nanosleep" },
-		{ SYS_newfstatat, "newfstatat" }, { SYS_fstat, "fstat" },
-		{ SYS_openat, "openat" },     { SYS_clone, "clone" },
-		{ SYS_wait4, "wait4" },	      { SYS_pipe2, "pipe2" },
-		{ SYS_exit_group, "exit_group" }, { SYS_ioctl, "ioctl" },
-		{ SYS_socket, "socket" },     { SYS_connect, "connect" },
+		{ SYS_newfstatat, "newfstatat" },
+		{ SYS_fstat, "fstat" },
+		{ SYS_openat, "openat" },
+		{ SYS_clone, "clone" },
+		{ SYS_wait4, "wait4" },
+		{ SYS_pipe2, "pipe2" },
+		{ SYS_exit_group, "exit_group" },
+		{ SYS_ioctl, "ioctl" },
+		{ SYS_socket, "socket" },
+		{ SYS_connect, "connect" },
 		{ SYS_getsockname, "getsockname" },
 		{ SYS_getpeername, "getpeername" },
-		{ SYS_sendto, "sendto" },     { SYS_recvfrom, "recvfrom" },
-		{ SYS_recvmsg, "recvmsg" },   { SYS_fcntl, "fcntl" },
-		{ SYS_rt_sigaction, "rt_sigaction" }, { SYS_brk, "brk" },
+		{ SYS_sendto, "sendto" },
+		{ SYS_recvfrom, "recvfrom" },
+		{ SYS_recvmsg, "recvmsg" },
+		{ SYS_fcntl, "fcntl" },
+		{ SYS_rt_sigaction, "rt_sigaction" },
+		{ SYS_brk, "brk" },
 	};
 	size_t i;
 
@@ -105,17 +119,21 @@ static void log_syscall(struct view *v, const struct zc_event *e, int edge)
 	int n;
 
 	if (e->nr == SYS_sendfile)
-		n = snprintf(line, VIEW_LINE, "sendfile(%d, %d, &off, %" PRIu64 ")",
-			     (int)a[0], (int)a[1], (uint64_t)a[3]);
+		n = snprintf(line, VIEW_LINE,
+			     "sendfile(%d, %d, &off, %" PRIu64 ")", (int)a[0],
+			     (int)a[1], (uint64_t)a[3]);
 	else if (e->nr == SYS_mmap)
-		n = snprintf(line, VIEW_LINE, "mmap(NULL, %" PRIu64 ", PROT_READ, MAP_SHARED, %d, 0)",
+		n = snprintf(line, VIEW_LINE,
+			     "mmap(NULL, %" PRIu64
+			     ", PROT_READ, MAP_SHARED, %d, 0)",
 			     (uint64_t)a[1], (int)a[4]);
 	else if (e->nr == SYS_read || e->nr == SYS_write)
 		n = snprintf(line, VIEW_LINE, "%s(%d, buf, %" PRIu64 ")", name,
 			     (int)a[0], (uint64_t)a[2]);
 	else if (name)
-		n = snprintf(line, VIEW_LINE, "%s(%#" PRIx64 ", %#" PRIx64 ", ...)",
-			     name, (uint64_t)a[0], (uint64_t)a[1]);
+		n = snprintf(line, VIEW_LINE,
+			     "%s(%#" PRIx64 ", %#" PRIx64 ", ...)", name,
+			     (uint64_t)a[0], (uint64_t)a[1]);
 	else
 		n = snprintf(line, VIEW_LINE, "syscall %d(%#" PRIx64 ", ...)",
 			     e->nr, (uint64_t)a[0]);
@@ -123,7 +141,8 @@ static void log_syscall(struct view *v, const struct zc_event *e, int edge)
 		return;
 	if (e->nr == SYS_mmap && e->ret > 0)
 		snprintf(line + n, VIEW_LINE - n, " = %#" PRIx64 "%s%s",
-			 (uint64_t)e->ret, edge >= 0 ? "   " : "", edge_word(edge));
+			 (uint64_t)e->ret, edge >= 0 ? "   " : "",
+			 edge_word(edge));
 	else
 		snprintf(line + n, VIEW_LINE - n, " = %" PRId64 "%s%s",
 			 (int64_t)e->ret, edge >= 0 ? "   " : "",

@@ -26,7 +26,8 @@ int main(void)
 
 	failed |= once("") != 0xef46db3751d8e999ULL;
 	failed |= once("abc") != 0x44bc2cf5ad770999ULL;
-	failed |= once("Nobody inspects the spammish repetition") != 0xfbcea83c8a378bf1ULL;
+	failed |= once("Nobody inspects the spammish repetition") !=
+		  0xfbcea83c8a378bf1ULL;
 	srand(1);
 	for (i = 0; i < (int)sizeof(data); i++)
 		data[i] = rand();

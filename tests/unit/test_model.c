@@ -13,15 +13,15 @@
 
 static int failures, checks;
 
-#define CHECK(cond, ...)                                                   \
-	do {                                                               \
-		checks++;                                                  \
-		if (!(cond)) {                                             \
-			failures++;                                        \
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		checks++;                                                      \
+		if (!(cond)) {                                                 \
+			failures++;                                            \
 			printf("FAIL %s:%d: %s: ", __func__, __LINE__, #cond); \
-			printf(__VA_ARGS__);                               \
-			putchar('\n');                                     \
-		}                                                          \
+			printf(__VA_ARGS__);                                   \
+			putchar('\n');                                         \
+		}                                                              \
 	} while (0)
 
 static struct model_input input(enum zc_demo d, bool sg, uint64_t file)
@@ -54,12 +54,16 @@ static void test_theory(void)
 	CHECK(model_theory(ZC_MMAP, true) == 1, "mmap: 1");
 	CHECK(model_theory(ZC_SENDFILE, false) == 1, "sendfile without SG: 1");
 	CHECK(model_theory(ZC_DMA_GATHER, true) == 0, "dma-gather: 0");
-	CHECK(model_theory(ZC_TRADITIONAL, false) == 3, "traditional without SG: 3");
+	CHECK(model_theory(ZC_TRADITIONAL, false) == 3,
+	      "traditional without SG: 3");
 	CHECK(model_theory(ZC_MMAP, false) == 2, "mmap without SG: 2");
 	CHECK(model_theory(ZC_SENDFILE, true) == 0, "sendfile with SG: 0");
-	CHECK(model_theory(ZC_DMA_GATHER, false) == 1, "dma-gather without SG: 1");
-	CHECK(!model_default_sg(ZC_SENDFILE) && model_default_sg(ZC_TRADITIONAL) &&
-		      model_default_sg(ZC_MMAP) && model_default_sg(ZC_DMA_GATHER),
+	CHECK(model_theory(ZC_DMA_GATHER, false) == 1,
+	      "dma-gather without SG: 1");
+	CHECK(!model_default_sg(ZC_SENDFILE) &&
+		      model_default_sg(ZC_TRADITIONAL) &&
+		      model_default_sg(ZC_MMAP) &&
+		      model_default_sg(ZC_DMA_GATHER),
 	      "the lab turns SG off for sendfile only");
 }
 
@@ -71,7 +75,8 @@ static void test_names(void)
 		CHECK(model_demo_parse(model_demo_name(d)) == (enum zc_demo)d,
 		      "name %s round-trips", model_demo_name(d));
 	CHECK(model_demo_parse("scp") == ZC_NR_DEMOS, "unknown demo");
-	CHECK(!strcmp(model_edge_key(E_SOCKET_NIC), "socket_to_nic"), "edge key");
+	CHECK(!strcmp(model_edge_key(E_SOCKET_NIC), "socket_to_nic"),
+	      "edge key");
 	CHECK(!strcmp(model_kind_key(K_PAGE_REF), "page_ref"), "kind key");
 }
 
@@ -83,12 +88,14 @@ static void test_disk_to_pagecache(void)
 	in.counts.c[ZC_C_CACHE_ADD_BYTES] = 64 * MiB;
 	model_compute(&in, &r);
 	CHECK(r.edge[E_DISK_CACHE].kind == K_DMA, "DMA");
-	CHECK(r.edge[E_DISK_CACHE].bytes == 64 * MiB, "%llu", (unsigned long long)r.edge[E_DISK_CACHE].bytes);
+	CHECK(r.edge[E_DISK_CACHE].bytes == 64 * MiB, "%llu",
+	      (unsigned long long)r.edge[E_DISK_CACHE].bytes);
 	CHECK(r.edge[E_DISK_CACHE].measured, "measured");
 	CHECK(r.cpu_copy_bytes == 128 * MiB, "DMA is not a CPU copy");
 	in.missing = 1u << TP_CACHE;
 	model_compute(&in, &r);
-	CHECK(!r.edge[E_DISK_CACHE].measured, "unmeasured without the tracepoint");
+	CHECK(!r.edge[E_DISK_CACHE].measured,
+	      "unmeasured without the tracepoint");
 }
 
 static void test_traditional(void)
@@ -97,14 +104,20 @@ static void test_traditional(void)
 	struct model_result r;
 
 	model_compute(&in, &r);
-	CHECK(r.edge[E_CACHE_USER].kind == K_CPU_COPY && r.edge[E_CACHE_USER].bytes == 64 * MiB, "read() copies");
-	CHECK(r.edge[E_USER_SOCKET].kind == K_CPU_COPY && r.edge[E_USER_SOCKET].bytes == 64 * MiB, "write() copies");
+	CHECK(r.edge[E_CACHE_USER].kind == K_CPU_COPY &&
+		      r.edge[E_CACHE_USER].bytes == 64 * MiB,
+	      "read() copies");
+	CHECK(r.edge[E_USER_SOCKET].kind == K_CPU_COPY &&
+		      r.edge[E_USER_SOCKET].bytes == 64 * MiB,
+	      "write() copies");
 	CHECK(r.edge[E_CACHE_SOCKET].bytes == 0, "no page references");
-	CHECK(r.cpu_copy_bytes == 128 * MiB, "%llu", (unsigned long long)r.cpu_copy_bytes);
+	CHECK(r.cpu_copy_bytes == 128 * MiB, "%llu",
+	      (unsigned long long)r.cpu_copy_bytes);
 	CHECK(fabs(r.copies_per_byte - 2) < 1e-9, "%f", r.copies_per_byte);
 	CHECK(r.pass, "2 copies pass against the theory of 2");
 	CHECK(r.syscalls == 1024 && r.mode_switches == 2048, "%llu %llu",
-	      (unsigned long long)r.syscalls, (unsigned long long)r.mode_switches);
+	      (unsigned long long)r.syscalls,
+	      (unsigned long long)r.mode_switches);
 }
 
 static void test_mmap(void)
@@ -119,10 +132,13 @@ static void test_mmap(void)
 	c[ZC_C_FAULTS_USER] = 3;
 	c[ZC_C_FAULTS_KERNEL] = 300;
 	model_compute(&in, &r);
-	CHECK(r.edge[E_CACHE_MAPPED].kind == K_MAP && r.edge[E_CACHE_MAPPED].bytes == 64 * MiB, "mapped, not copied");
+	CHECK(r.edge[E_CACHE_MAPPED].kind == K_MAP &&
+		      r.edge[E_CACHE_MAPPED].bytes == 64 * MiB,
+	      "mapped, not copied");
 	CHECK(r.edge[E_CACHE_USER].bytes == 0, "no read()");
 	CHECK(r.cpu_copy_bytes == 64 * MiB && r.pass, "one copy");
-	CHECK(r.page_faults == 303, "user and kernel-mode faults: %llu", (unsigned long long)r.page_faults);
+	CHECK(r.page_faults == 303, "user and kernel-mode faults: %llu",
+	      (unsigned long long)r.page_faults);
 }
 
 static void test_sendfile_without_sg(void)
@@ -135,11 +151,17 @@ static void test_sendfile_without_sg(void)
 	c[ZC_C_Q_PAGED] = 64 * MiB; /* paged before GSO ... */
 	c[ZC_C_X_LINEAR] = 64 * MiB; /* ... linear after: copied */
 	model_compute(&in, &r);
-	CHECK(r.edge[E_CACHE_SOCKET].kind == K_PAGE_REF && r.edge[E_CACHE_SOCKET].bytes == 64 * MiB, "page references");
+	CHECK(r.edge[E_CACHE_SOCKET].kind == K_PAGE_REF &&
+		      r.edge[E_CACHE_SOCKET].bytes == 64 * MiB,
+	      "page references");
 	CHECK(r.edge[E_CACHE_SOCKET].measured, "seen by tcp_sendmsg_locked");
-	CHECK(r.edge[E_SOCKET_NIC].bytes == 64 * MiB && r.nic_linear == 64 * MiB && r.nic_paged == 0, "linear at the NIC");
-	CHECK(r.seg_copy == 64 * MiB, "the segmentation copy: %llu", (unsigned long long)r.seg_copy);
-	CHECK(r.cpu_copy_bytes == 64 * MiB && r.theory == 1 && r.pass, "one copy");
+	CHECK(r.edge[E_SOCKET_NIC].bytes == 64 * MiB &&
+		      r.nic_linear == 64 * MiB && r.nic_paged == 0,
+	      "linear at the NIC");
+	CHECK(r.seg_copy == 64 * MiB, "the segmentation copy: %llu",
+	      (unsigned long long)r.seg_copy);
+	CHECK(r.cpu_copy_bytes == 64 * MiB && r.theory == 1 && r.pass,
+	      "one copy");
 }
 
 static void test_dma_gather(void)
@@ -152,11 +174,13 @@ static void test_dma_gather(void)
 	c[ZC_C_Q_PAGED] = c[ZC_C_X_PAGED] = 64 * MiB;
 	model_compute(&in, &r);
 	CHECK(r.nic_paged == 64 * MiB && r.seg_copy == 0, "the NIC gathers");
-	CHECK(r.cpu_copy_bytes == 0 && r.copies_per_byte == 0 && r.pass, "zero copies");
+	CHECK(r.cpu_copy_bytes == 0 && r.copies_per_byte == 0 && r.pass,
+	      "zero copies");
 	c[ZC_C_X_LINEAR] = 2 * MiB; /* 3 % of the file copied after all */
 	c[ZC_C_X_PAGED] = 62 * MiB;
 	model_compute(&in, &r);
-	CHECK(!r.pass, "3 %% is outside the 2 %% tolerance: %f", r.copies_per_byte);
+	CHECK(!r.pass, "3 %% is outside the 2 %% tolerance: %f",
+	      r.copies_per_byte);
 }
 
 static void test_linear_before_gso_is_not_a_copy(void)
@@ -168,7 +192,8 @@ static void test_linear_before_gso_is_not_a_copy(void)
 	c[ZC_C_Q_LINEAR] = c[ZC_C_X_LINEAR] = 1 * MiB;
 	c[ZC_C_Q_PAGED] = c[ZC_C_X_PAGED] = 63 * MiB;
 	model_compute(&in, &r);
-	CHECK(r.seg_copy == 0, "linear already before GSO: %llu", (unsigned long long)r.seg_copy);
+	CHECK(r.seg_copy == 0, "linear already before GSO: %llu",
+	      (unsigned long long)r.seg_copy);
 }
 
 static void test_inferred_without_tcp_sendmsg(void)
@@ -181,11 +206,15 @@ static void test_inferred_without_tcp_sendmsg(void)
 	c[ZC_C_SEND_UNSEEN_SENDFILE] = 8 * MiB;
 	c[ZC_C_X_PAGED] = 8 * MiB;
 	model_compute(&in, &r);
-	CHECK(r.edge[E_CACHE_SOCKET].bytes == 8 * MiB && !r.edge[E_CACHE_SOCKET].measured, "sendfile: page references, inferred");
+	CHECK(r.edge[E_CACHE_SOCKET].bytes == 8 * MiB &&
+		      !r.edge[E_CACHE_SOCKET].measured,
+	      "sendfile: page references, inferred");
 	in = input(ZC_TRADITIONAL, true, 8 * MiB);
 	in.counts.c[ZC_C_SEND_UNSEEN_WRITE] = 8 * MiB;
 	model_compute(&in, &r);
-	CHECK(r.edge[E_USER_SOCKET].bytes == 8 * MiB && !r.edge[E_USER_SOCKET].measured, "write: a copy, inferred");
+	CHECK(r.edge[E_USER_SOCKET].bytes == 8 * MiB &&
+		      !r.edge[E_USER_SOCKET].measured,
+	      "write: a copy, inferred");
 }
 
 static void test_retransmissions(void)
@@ -198,14 +227,16 @@ static void test_retransmissions(void)
 	in.counts.c[ZC_C_X_PAGED] += 1448;
 	model_compute(&in, &r);
 	CHECK(r.resent == 1448, "resent payload is reported");
-	CHECK(r.edge[E_SOCKET_NIC].bytes == 64 * MiB + 1448, "the device moved it again");
+	CHECK(r.edge[E_SOCKET_NIC].bytes == 64 * MiB + 1448,
+	      "the device moved it again");
 	in = input(ZC_SENDFILE, false, 64 * MiB);
 	in.counts.c[ZC_C_SEND_REF_BYTES] = 64 * MiB;
 	in.counts.c[ZC_C_Q_PAGED] = 64 * MiB + 1448;
 	in.counts.c[ZC_C_X_LINEAR] = 64 * MiB + 1448;
 	in.counts.c[ZC_C_Q_RESENT] = 1448;
 	model_compute(&in, &r);
-	CHECK(r.seg_copy == 64 * MiB + 1448, "GSO copied the resent bytes again");
+	CHECK(r.seg_copy == 64 * MiB + 1448,
+	      "GSO copied the resent bytes again");
 	CHECK(r.pass, "a little resending stays within the tolerance");
 }
 
@@ -215,7 +246,8 @@ static void test_empty_file(void)
 	struct model_result r;
 
 	model_compute(&in, &r);
-	CHECK(r.copies_per_byte == 0 && r.pass, "nothing to copy, nothing copied");
+	CHECK(r.copies_per_byte == 0 && r.pass,
+	      "nothing to copy, nothing copied");
 	in.counts.c[ZC_C_SEND_COPY_BYTES] = 10;
 	model_compute(&in, &r);
 	CHECK(!r.pass, "bytes copied from an empty file");
@@ -240,13 +272,15 @@ static void test_figures(void)
 	CHECK(r.rx_copy == 64 * MiB, "receiver copy");
 	CHECK(r.elapsed_ns == 50000, "%llu", (unsigned long long)r.elapsed_ns);
 	CHECK(r.cpu_user_ns == 5000000 && r.cpu_sys_ns == 15000000,
-	      "run time split 1:3: %llu %llu", (unsigned long long)r.cpu_user_ns,
+	      "run time split 1:3: %llu %llu",
+	      (unsigned long long)r.cpu_user_ns,
 	      (unsigned long long)r.cpu_sys_ns);
 	in.missing = 1u << TP_EXIT;
 	in.rusage_user_ns = 1;
 	in.rusage_sys_ns = 2;
 	model_compute(&in, &r);
-	CHECK(r.cpu_user_ns == 1 && r.cpu_sys_ns == 2, "wait4's rusage without the tracepoint");
+	CHECK(r.cpu_user_ns == 1 && r.cpu_sys_ns == 2,
+	      "wait4's rusage without the tracepoint");
 }
 
 int main(void)
