@@ -30,7 +30,7 @@ if [ -n "${BENCH_QUICK:-}" ]; then
 else
 	SIZES=${BENCH_SIZES:-7M 21M 63M 98M 200M 350M 700M 1G}
 	RUNS=${BENCH_RUNS:-5}
-	PAIRS=${BENCH_PAIRS:-7}
+	PAIRS=${BENCH_PAIRS:-9}
 	PEER_SIZE=${BENCH_PEER_SIZE:-200M}
 	DASH_SECONDS=5
 fi
@@ -307,6 +307,7 @@ peers() {
 		progress "peers: pair $i/$PAIRS"
 		ours=$(mb_per_s "$b" "$(transfer traditional "$f" | cut -d' ' -f1)")
 		theirs=$(iperf_once "$f")
+		# the other pair goes the other way round
 		echo "$ours $theirs" | awk '{ printf "%.4f\n", $1 / $2 }' >>"$OUT/peer-traditional.txt"
 		theirs=$(iperf_once "$f" -Z)
 		ours=$(mb_per_s "$b" "$(transfer dma-gather "$f" | cut -d' ' -f1)")
@@ -336,8 +337,14 @@ overhead() {
 		: >"$OUT/overhead-$m.txt"
 		for i in $(seq "$PAIRS"); do
 			progress "overhead: $m, pair $i/$PAIRS"
-			without=$(transfer "$m" "$f" | cut -d' ' -f1)
-			with=$(instrumented "$m" "$f")
+			# alternate which goes first: what follows a run pays for it
+			if [ $((i % 2)) = 1 ]; then
+				without=$(transfer "$m" "$f" | cut -d' ' -f1)
+				with=$(instrumented "$m" "$f")
+			else
+				with=$(instrumented "$m" "$f")
+				without=$(transfer "$m" "$f" | cut -d' ' -f1)
+			fi
 			# throughput with / without = time without / time with
 			awk -v a="$without" -v b="$with" 'BEGIN { printf "%.4f\n", a / b }' >>"$OUT/overhead-$m.txt"
 		done
