@@ -380,6 +380,7 @@ dashboard_cpu() {
 	progress "dashboard: paused"
 	sleep 1
 	DASH_PAUSED=$(cpu_share "$pid" "$DASH_SECONDS")
+	echo "$DASH_ANIMATING $DASH_PAUSED" >"$OUT/dashboard.txt"
 	tmux -L zcbench send-keys q
 	sleep 1
 	tmux -L zcbench kill-server 2>/dev/null
@@ -417,6 +418,29 @@ md_table() {
 	}' "$OUT/results.csv"
 }
 
+# md_cpu CACHE: the sender's CPU time (user + system), median ms per method
+md_cpu() {
+	local m
+	printf '| file size |'
+	for m in $METHODS; do printf ' %s |' "$(label "$m")"; done
+	printf '\n|---|'
+	for m in $METHODS; do printf -- '---|'; done
+	printf '\n'
+	awk -F, -v cache="$1" -v methods="$METHODS" '
+	NR > 1 && $4 == cache {
+		if (!($1 in seen)) { order[++n] = $1; seen[$1] = 1 }
+		cell[$1, $3] = sprintf("%.1f", $9)
+	}
+	END {
+		nm = split(methods, M, " ")
+		for (i = 1; i <= n; i++) {
+			printf "| %s |", order[i]
+			for (j = 1; j <= nm; j++) printf " %s |", cell[order[i], M[j]]
+			printf "\n"
+		}
+	}' "$OUT/results.csv"
+}
+
 md_copies() {
 	local m
 	printf '| method | CPU copies per byte | syscalls for the largest file |\n|---|---|---|\n'
@@ -443,6 +467,10 @@ write_md() {
 		echo "## Cold page cache (evicted before each run: the file comes from disk)"
 		echo
 		md_table cold
+		echo
+		echo "## Sender CPU time, warm (user + system, median ms)"
+		echo
+		md_cpu warm
 		echo
 		echo "## CPU copies, as zcviz measured them"
 		echo
@@ -515,6 +543,14 @@ write_svg() {
 
 main() {
 	local s
+	# BENCH_REPORT_ONLY=1: write results.md and .svg again from the data
+	if [ -n "${BENCH_REPORT_ONLY:-}" ]; then
+		read -r DASH_ANIMATING DASH_PAUSED <"$OUT/dashboard.txt"
+		SIZES=$(cut -d, -f1 "$OUT/results.csv" | tail -n +2 | uniq | tr '\n' ' ')
+		write_md
+		write_svg
+		return
+	fi
 	[ "$(id -u)" = 0 ] || die "the benchmark needs root (the lab and zcviz): sudo make bench"
 	for s in iperf3 jq tmux; do
 		command -v "$s" >/dev/null || die "$s is missing: sudo make deps"
