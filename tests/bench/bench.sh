@@ -394,14 +394,18 @@ label() { # label METHOD
 	tr '|' '\n' <<<"$LABELS" | sed -n "s/^$1://p"
 }
 
+# md_header UNIT [LAST]: the head of a table with a column per method
+md_header() {
+	local m cols=""
+	for m in $METHODS; do cols="$cols $(label "$m")$1 |"; done
+	[ -n "$2" ] && cols="$cols $2 |"
+	echo "| file size |$cols"
+	echo "|---|$(sed 's/[^|]*|/---|/g' <<<"$cols")"
+}
+
 # md_table CACHE: one row per size, median ms (min-max) per method
 md_table() {
-	local m
-	printf '| file size |'
-	for m in $METHODS; do printf ' %s (ms) |' "$(label "$m")"; done
-	printf ' sendfile + gather vs read+write 4K |\n|---|'
-	for m in $METHODS; do printf -- '---|'; done
-	printf -- '---|\n'
+	md_header " (ms)" "sendfile + gather vs read+write 4K"
 	awk -F, -v cache="$1" -v methods="$METHODS" '
 	NR > 1 && $4 == cache {
 		if (!($1 in seen)) { order[++n] = $1; seen[$1] = 1 }
@@ -420,12 +424,7 @@ md_table() {
 
 # md_cpu CACHE: the sender's CPU time (user + system), median ms per method
 md_cpu() {
-	local m
-	printf '| file size |'
-	for m in $METHODS; do printf ' %s |' "$(label "$m")"; done
-	printf '\n|---|'
-	for m in $METHODS; do printf -- '---|'; done
-	printf '\n'
+	md_header "" ""
 	awk -F, -v cache="$1" -v methods="$METHODS" '
 	NR > 1 && $4 == cache {
 		if (!($1 in seen)) { order[++n] = $1; seen[$1] = 1 }
