@@ -95,7 +95,7 @@ $screen"
 	tmux_wait "zcviz  traditional: read\(\) \+ write\(\)"
 	tmux_keys 3
 	tmux_wait "zcviz  sendfile: sendfile\(\) to a device without scatter-gather"
-	tmux_wait "scatter-gather off"
+	tmux_wait "sg off"
 	tmux_keys 2
 	tmux_wait "zcviz  mmap: mmap\(\) \+ write\(\)"
 	tmux_keys 4
