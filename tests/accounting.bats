@@ -99,12 +99,14 @@ all_demos() { # all_demos ARGS...: zcviz --json all, one line per demo
 @test "the lab's sendfile has no scatter-gather and copies once at segmentation" {
 	run -0 --separate-stderr zcviz --json sendfile
 	assert_equal "$(jget "$output" .sg)" false
-	assert_equal "$(jget "$output" .edges.socket_to_nic.segmentation_copy_bytes)" 67108864
+	# every byte copied once when cut to segments (and any byte TCP sent
+	# again, once more: that is counted as retransmitted)
+	assert_equal "$(jget "$output" '.edges.socket_to_nic.segmentation_copy_bytes - .retransmitted_bytes')" 67108864
 	assert_equal "$(jget "$output" .edges.socket_to_nic.paged_bytes)" 0
 	run -0 --separate-stderr zcviz --json dma-gather
 	assert_equal "$(jget "$output" .sg)" true
 	assert_equal "$(jget "$output" .edges.socket_to_nic.segmentation_copy_bytes)" 0
-	assert_equal "$(jget "$output" .edges.socket_to_nic.paged_bytes)" 67108864
+	assert_equal "$(jget "$output" '.edges.socket_to_nic.paged_bytes - .retransmitted_bytes')" 67108864
 }
 
 @test "--cold shows the disk's DMA into the page cache; warm shows none" {
@@ -160,7 +162,7 @@ all_demos() { # all_demos ARGS...: zcviz --json all, one line per demo
 	done
 	assert_line --regexp "^  traditional +on +2\.00 x ok +2 +1024 +2048 "
 	assert_line --regexp "^  mmap +on +1\.00 x ok +1 +513 +1026 "
-	assert_line --regexp "^  sendfile +off +1\.00 x ok +1 +512 +1024 "
+	assert_line --regexp "^  sendfile +off +1\.0[0-2] x ok +1 +512 +1024 "
 	assert_line --regexp "^  dma-gather +on +0\.00 x ok +0 +512 +1024 "
 }
 
