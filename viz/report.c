@@ -130,23 +130,11 @@ static void text_figures(FILE *f, const struct run_result *res,
 
 static void text_unmeasured(FILE *f, unsigned missing)
 {
-	static const char *const what[TP_NR] = {
-		[TP_SENDMSG] =
-			"copy or page reference at the socket (from the syscall instead)",
-		[TP_CACHE] = "disk -> page cache",
-		[TP_FAULTS] = "page faults",
-		[TP_SCHED] = "context switches",
-		[TP_EXIT] = "sender CPU time (from wait4 instead)",
-		[TP_NET] = "socket buffer -> NIC and the segmentation copy",
-		[TP_RX_COPY] = "receiver copy",
-	};
-	int p;
-
-	for (p = 0; p < TP_NR; p++)
-		if ((missing & (1u << p)) && what[p])
+	for (int p = TP_SYSCALLS + 1; p < TP_NR; p++)
+		if (missing & (1u << p))
 			fprintf(f,
 				"  not measured (no tracepoint on this kernel): %s\n",
-				what[p]);
+				trace_probe(p)->what);
 }
 
 /* Prints "  note: TEXT" wrapped to 80 columns. */
@@ -253,23 +241,12 @@ static void json_syscalls(FILE *f, const struct zc_counts *c)
 
 static void json_unmeasured(FILE *f, unsigned missing)
 {
-	static const char *const names[TP_NR] = {
-		[TP_SYSCALLS] = "syscalls",
-		[TP_SENDMSG] = "tcp_sendmsg_locked",
-		[TP_CACHE] = "mm_filemap_add_to_page_cache",
-		[TP_FAULTS] = "page_fault",
-		[TP_SCHED] = "sched_switch",
-		[TP_EXIT] = "sched_process_exit",
-		[TP_NET] = "net_dev_xmit",
-		[TP_RX_COPY] = "skb_copy_datagram_iovec",
-	};
 	const char *sep = "";
-	int p;
 
 	fprintf(f, "\"missing_tracepoints\":[");
-	for (p = 0; p < TP_NR; p++)
+	for (int p = 0; p < TP_NR; p++)
 		if (missing & (1u << p)) {
-			fprintf(f, "%s\"%s\"", sep, names[p]);
+			fprintf(f, "%s\"%s\"", sep, trace_probe(p)->name);
 			sep = ",";
 		}
 	fputc(']', f);

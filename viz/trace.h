@@ -32,6 +32,15 @@ enum trace_probe {
 	TP_NR
 };
 
+/* How a probe group is named in JSON, and what is lost without it. */
+struct trace_probe_info {
+	const char *name; /* "missing_tracepoints" in --json */
+	const char *what; /* for --report */
+	const char *brief; /* for the dashboard's one line */
+};
+
+const struct trace_probe_info *trace_probe(enum trace_probe p);
+
 struct trace_target {
 	pid_t sender; /* the demo */
 	pid_t sink; /* the receiver, 0 when remote */

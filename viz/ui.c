@@ -522,20 +522,12 @@ static void draw_header(struct ui *u, const struct view *v)
 /* Which figures this kernel could not measure: the tool never guesses. */
 static void draw_missing(struct ui *u, unsigned missing, int row)
 {
-	static const char *const what[TP_NR] = {
-		[TP_SENDMSG] = "copy/ref at the socket (from the syscall)",
-		[TP_CACHE] = "disk DMA",
-		[TP_FAULTS] = "page faults",
-		[TP_SCHED] = "context switches",
-		[TP_EXIT] = "CPU (from wait4)",
-		[TP_NET] = "NIC and GSO copy",
-		[TP_RX_COPY] = "receiver copy",
-	};
 	int x = cv_text(&u->cv, 1, row, AT_BAD, "not measured here:");
 
-	for (int p = 0; p < TP_NR; p++)
-		if ((missing & (1u << p)) && what[p])
-			x = cv_printf(&u->cv, x, row, AT_BAD, " %s;", what[p]);
+	for (int p = TP_SYSCALLS + 1; p < TP_NR; p++)
+		if (missing & (1u << p))
+			x = cv_printf(&u->cv, x, row, AT_BAD, " %s;",
+				      trace_probe(p)->brief);
 }
 
 static void draw_figures(struct ui *u, const struct view *v, int row)
@@ -552,9 +544,10 @@ static void draw_figures(struct ui *u, const struct view *v, int row)
 		      "%.2f x file size", m->copies_per_byte);
 	x = cv_printf(&u->cv, x, row, AT_NONE, "   theory %g ", m->theory);
 	if (v->state != VS_RUNNING)
-		cv_text(&u->cv, x, row, m->pass ? AT_OK : AT_BAD,
-			m->pass ? "[ok]" : "[differs]");
-	x = u->cv.w - 19;
+		x = cv_text(&u->cv, x, row, m->pass ? AT_OK : AT_BAD,
+			    m->pass ? "[ok]" : "[differs]");
+	/* the checksum verdict at the right, clear of the mark */
+	x = x + 2 > u->cv.w - 19 ? x + 2 : u->cv.w - 19;
 	if (v->state == VS_DONE)
 		cv_text(&u->cv, x, row, AT_OK, "checksum verified");
 	else if (v->state == VS_FAILED)
