@@ -58,6 +58,9 @@ enum zc_counter {
 	ZC_C_CPU_RUN_NS,
 	ZC_C_EVENTS_LOST, /* ring buffer full */
 	ZC_C_NET_UNPARSED, /* skbs on the egress device we could not read */
+	/* times the kernel skipped one of our programs because it was
+	 * already running on that CPU (filled in by viz/trace.c) */
+	ZC_C_PROG_MISSES,
 	ZC_NR_COUNTERS
 };
 

@@ -189,6 +189,12 @@ void report_text(FILE *f, const struct run_config *cfg,
 			"  note: %" PRIu64
 			" packets on the device could not be read; the NIC figures miss them.\n",
 			res->in.counts.c[ZC_C_NET_UNPARSED]);
+	if (res->in.counts.c[ZC_C_PROG_MISSES])
+		fprintf(f,
+			"  note: the kernel skipped our programs %" PRIu64
+			" times (already running on that CPU);\n"
+			"        the counts above miss those events.\n",
+			res->in.counts.c[ZC_C_PROG_MISSES]);
 	text_unmeasured(f, res->in.missing);
 	fputc('\n', f);
 }
@@ -292,9 +298,11 @@ void report_json(FILE *f, const struct run_config *cfg,
 		m->rx_copy, m->elapsed_ns, m->cpu_user_ns, m->cpu_sys_ns);
 	fprintf(f,
 		"\"egress\":\"%s\",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64
-		",\"events_lost\":%" PRIu64 ",\"unparsed_skbs\":%" PRIu64 ",",
+		",\"events_lost\":%" PRIu64 ",\"unparsed_skbs\":%" PRIu64
+		",\"programs_missed\":%" PRIu64 ",",
 		res->egress, res->remote ? "remote" : "lab", m->resent,
-		c->c[ZC_C_EVENTS_LOST], c->c[ZC_C_NET_UNPARSED]);
+		c->c[ZC_C_EVENTS_LOST], c->c[ZC_C_NET_UNPARSED],
+		c->c[ZC_C_PROG_MISSES]);
 	json_unmeasured(f, res->in.missing);
 	fprintf(f, ",\"sender\":");
 	json_string(f, res->sender_line);

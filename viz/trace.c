@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -331,12 +332,36 @@ int trace_poll(struct trace *t, int timeout_ms)
 	return n == -EINTR ? 0 : n;
 }
 
+/*
+ * The kernel does not run a program that is already running on the same
+ * CPU; it only counts the miss. Those events are not in our counters, so
+ * the report has to say how many there were.
+ */
+static uint64_t programs_missed(const struct trace *t)
+{
+	struct bpf_prog_info info;
+	struct bpf_program *prog;
+	uint64_t missed = 0;
+	__u32 len;
+	int fd;
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		fd = bpf_program__fd(prog);
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			missed += info.recursion_misses;
+	}
+	return missed;
+}
+
 void trace_read(const struct trace *t, struct zc_counts *out)
 {
 	memcpy(out->c, t->skel->bss->zc_counters, sizeof(out->c));
 	memcpy(&out->c[ZC_C_Q_SKBS], t->skel->bss->zc_net.c,
 	       sizeof(t->skel->bss->zc_net.c));
 	memcpy(out->syscalls, t->skel->bss->zc_syscalls, sizeof(out->syscalls));
+	out->c[ZC_C_PROG_MISSES] = programs_missed(t);
 }
 
 unsigned trace_missing(const struct trace *t)
