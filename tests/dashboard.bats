@@ -67,8 +67,8 @@ $screen"
 	done
 	# read, write, read, write, read: the arrow each one lit
 	run tmux_screen
-	assert_line --regexp "^  read\(5, buf, 131072\) = 131072   CPU copy$"
-	assert_line --regexp "^  write\(6, buf, 131072\) = 131072   CPU copy$"
+	assert_line --regexp "^  read\(4, buf, 131072\) = 131072   CPU copy$"
+	assert_line --regexp "^  write\(5, buf, 131072\) = 131072   CPU copy$"
 	sleep 1
 	assert_equal "$(screen_number syscalls)" 5
 }

@@ -27,6 +27,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -100,6 +101,25 @@ static void netns_enter(const char *ns)
  */
 #define STEP_FD 3 /* where the demo finds the step handshake */
 
+/*
+ * In the child: stdin from /dev/null (the dashboard owns the terminal)
+ * and nothing of ours past STEP_FD (the terminal curses opened, say), so
+ * the demo's file and socket get the same numbers in every mode, and the
+ * syscall log reads the same live and replayed.
+ */
+static void fds_tidy(void)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	if (fd >= 0 && fd != STDIN_FILENO) {
+		dup2(fd, STDIN_FILENO);
+		close(fd);
+	}
+	if (syscall(SYS_close_range, STEP_FD + 1, ~0U, 0))
+		for (fd = STEP_FD + 1; fd < 1024; fd++)
+			close(fd);
+}
+
 static int child_spawn(struct child *ch, const char *ns, bool gated,
 		       bool share_err, int step_rd, char *const argv[])
 {
@@ -123,6 +143,7 @@ static int child_spawn(struct child *ch, const char *ns, bool gated,
 			dup2(step_rd, STEP_FD);
 		if (gated && read(gate[0], &c, 1) != 1)
 			_exit(127); /* zcviz went away: do not run */
+		fds_tidy();
 		execv(argv[0], argv);
 		fprintf(stderr, "zcviz: cannot run %s: %s\n", argv[0],
 			strerror(errno));
