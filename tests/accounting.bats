@@ -182,4 +182,6 @@ all_demos() { # all_demos ARGS...: zcviz --json all, one line per demo
 	ZCVIZ_WITHOUT=net_dev_queue,net_dev_start_xmit run -0 --separate-stderr zcviz --report sendfile
 	assert_line "  not measured (no tracepoint on this kernel): socket buffer -> NIC and the segmentation copy"
 	assert_line --partial "[differs]"
+	# and no note claims the copy it could not see
+	refute_output --partial "copied at GSO"
 }

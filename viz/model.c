@@ -177,12 +177,16 @@ void model_compute(const struct model_input *in, struct model_result *r)
 }
 
 /* One line (short enough for 80 columns) on where today's kernel is not
- * the textbook. */
-const char *model_note(enum zc_demo d, bool sg)
+ * the textbook. It only claims what was measured. */
+const char *model_note(const struct model_input *in)
 {
-	if (!sg && (d == ZC_SENDFILE || d == ZC_DMA_GATHER))
+	enum zc_demo d = in->demo;
+
+	if (!in->sg && (in->missing & (1u << TP_NET)))
+		return "no net_dev tracepoints here: the copy when GSO cuts segments is not shown";
+	if (!in->sg && (d == ZC_SENDFILE || d == ZC_DMA_GATHER))
 		return "page refs into the socket; this device cannot gather: copied at GSO";
-	if (!sg)
+	if (!in->sg)
 		return "this device cannot gather: one more copy when GSO cuts segments";
 	if (d == ZC_DMA_GATHER || d == ZC_SENDFILE)
 		return "the socket holds page references; the NIC gathers them: no copy";

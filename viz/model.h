@@ -77,6 +77,6 @@ const char *model_kind_key(enum zc_kind k);
 
 void model_compute(const struct model_input *in, struct model_result *out);
 /* One line on where today's kernel differs from the textbook. */
-const char *model_note(enum zc_demo d, bool sg);
+const char *model_note(const struct model_input *in);
 
 #endif /* ZC_MODEL_H */

@@ -173,7 +173,7 @@ void report_text(FILE *f, const struct run_config *cfg,
 	fprintf(f, "  %-24s %s\n", "checksum",
 		res->verified ? "verified: the receiver got every byte intact" :
 				"NOT verified");
-	text_note_print(f, model_note(res->in.demo, res->in.sg));
+	text_note_print(f, model_note(&res->in));
 	if (cfg->cold && res->tmpfs)
 		text_note_print(
 			f,

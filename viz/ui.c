@@ -576,7 +576,7 @@ static void draw_figures(struct ui *u, const struct view *v, int row)
 	cv_printf(&u->cv, 1, row + 4, AT_NONE, "%s",
 		  v->state == VS_FAILED ?
 			  v->status :
-			  model_note(v->cfg.demo, v->res.in.sg));
+			  model_note(&v->res.in));
 }
 
 static void draw_log(struct ui *u, const struct view *v, int row, int rows)

@@ -283,6 +283,22 @@ static void test_figures(void)
 	      "wait4's rusage without the tracepoint");
 }
 
+/* The one-line note claims a GSO copy only where the device was seen. */
+static void test_note(void)
+{
+	struct model_input in = input(ZC_SENDFILE, false, 64 * MiB);
+
+	CHECK(strstr(model_note(&in), "copied at GSO"), "%s", model_note(&in));
+	in.missing = 1u << TP_NET;
+	CHECK(!strstr(model_note(&in), "copied at GSO") &&
+		      strstr(model_note(&in), "not shown"),
+	      "%s", model_note(&in));
+	in = input(ZC_DMA_GATHER, true, 64 * MiB);
+	CHECK(strstr(model_note(&in), "no copy"), "%s", model_note(&in));
+	in = input(ZC_TRADITIONAL, false, 64 * MiB);
+	CHECK(strstr(model_note(&in), "one more copy"), "%s", model_note(&in));
+}
+
 int main(void)
 {
 	test_theory();
@@ -297,6 +313,7 @@ int main(void)
 	test_retransmissions();
 	test_empty_file();
 	test_figures();
+	test_note();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }
