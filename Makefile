@@ -34,37 +34,49 @@ endif
 
 # ---- dependencies ---------------------------------------------------------
 # Debian/Ubuntu package = a command or a file it provides.
-DEPS := gcc=gcc make=make pkg-config=pkg-config zlib1g-dev=/usr/include/zlib.h \
+# To build the demos and zcviz and to run them (the lab needs ip and ethtool):
+BUILD_DEPS := gcc=gcc make=make pkg-config=pkg-config zlib1g-dev=/usr/include/zlib.h \
 	clang=clang llvm=llvm-strip bpftool=bpftool libbpf-dev=/usr/include/bpf/libbpf.h \
 	libelf-dev=/usr/include/libelf.h libncurses-dev=/usr/include/ncurses.h \
-	iproute2=ip ethtool=ethtool tmux=tmux jq=jq iperf3=iperf3 bats=bats \
+	iproute2=ip ethtool=ethtool
+# Only for make test, test-slow and bench, so that a student without them can still build:
+TEST_DEPS := tmux=tmux jq=jq iperf3=iperf3 bats=bats \
 	bats-assert=/usr/lib/bats/bats-assert/load.bash \
 	bats-support=/usr/lib/bats/bats-support/load.bash \
 	bats-file=/usr/lib/bats/bats-file/load.bash
+DEPS := $(BUILD_DEPS) $(TEST_DEPS)
 
-# Lists the packages whose probe is missing; bpftool lives in /usr/sbin.
-missing_pkgs = for d in $(DEPS); do p=$${d%%=*}; f=$${d\#*=}; \
+# missing_pkgs DEPS: lists the packages whose probe is missing; bpftool lives in /usr/sbin.
+missing_pkgs = for d in $(1); do p=$${d%%=*}; f=$${d\#*=}; \
 	case $$f in /*) test -e $$f ;; \
 	*) command -v $$f || test -x /usr/sbin/$$f ;; esac >/dev/null || echo $$p; done
 
-.PHONY: deps
-deps: | $(BUILD)
-	$(Q)missing=$$($(missing_pkgs) | tr '\n' ' '); \
-	if [ -z "$$missing" ]; then echo "deps: everything is installed"; exit 0; fi; \
+# get_deps DEPS,WHO: a recipe line that installs the missing packages of DEPS
+# (as root, with apt-get); otherwise it names them, what needs them (WHO) and
+# the one command that installs them, and fails with status 3.
+get_deps = missing=$$($(call missing_pkgs,$(1)) | tr '\n' ' '); missing=$${missing% }; \
+	[ -n "$$missing" ] || exit 0; \
 	if grep -qi ubuntu /etc/os-release 2>/dev/null; then \
 		missing=$$(echo "$$missing" | sed "s/bpftool/linux-tools-common linux-tools-$$(uname -r)/"); fi; \
 	if ! command -v apt-get >/dev/null; then \
-		echo "deps: install these (Debian/Ubuntu names): $$missing" >&2; exit 3; fi; \
+		echo "deps: missing $$missing ($(2)); install these Debian/Ubuntu packages or your distribution's equivalents" >&2; exit 3; fi; \
 	if [ "$$(id -u)" != 0 ]; then \
-		echo "deps: missing $$missing; run: sudo apt-get install $$missing (or sudo make deps)" >&2; exit 3; fi; \
-	echo "deps: installing $$missing"; \
-	export DEBIAN_FRONTEND=noninteractive; \
+		echo "deps: missing $$missing ($(2)); run: sudo apt-get install $$missing" >&2; exit 3; fi; \
+	echo "deps: installing $$missing ($(2))"; \
+	mkdir -p $(BUILD); export DEBIAN_FRONTEND=noninteractive; \
 	{ apt-get install -y -q $$missing || { apt-get update -q && apt-get install -y -q $$missing; }; } >$(BUILD)/deps.log 2>&1 || \
 		{ tail -n 20 $(BUILD)/deps.log >&2; echo "deps: apt-get failed; the log is $(BUILD)/deps.log" >&2; exit 3; }
 
-# Runs `make deps` once, the first time anything is built.
+# make deps: everything, for building and for testing (CI runs it first).
+.PHONY: deps
+deps:
+	$(Q)[ -n "$$($(call missing_pkgs,$(DEPS)))" ] || { echo "deps: everything is installed"; exit 0; }; \
+	$(call get_deps,$(DEPS),needed to build and test)
+
+# The stamp says the build's packages were there; the first build installs
+# them (root) or says how. The test tools are checked by test and bench.
 $(BUILD)/.deps-ok: | $(BUILD)
-	$(Q)[ -z "$$($(missing_pkgs))" ] || $(MAKE) --no-print-directory deps
+	$(Q)$(call get_deps,$(BUILD_DEPS),needed to build)
 	$(Q)touch $@
 
 $(BUILD):
@@ -158,15 +170,19 @@ traces: all
 		$(BUILD)/zcviz --report --size 2M --record lessons/traces/$$d.trace $$d >/dev/null || exit; \
 		echo "  TRACE    lessons/traces/$$d.trace"; done
 
+# The test tools, checked before anything is built for the tests; after the
+# build's own packages, so that two apt-gets never run at once (make -j).
+.PHONY: test-deps
+test-deps: $(BUILD)/.deps-ok
+	$(Q)$(call get_deps,$(TEST_DEPS),needed by make test and make bench)
+
 # The classic table, peers and overhead: build/bench/results.{csv,md,svg}.
 .PHONY: bench
-bench: all
-	$(Q)[ -z "$$($(missing_pkgs))" ] || $(MAKE) --no-print-directory deps
+bench: test-deps all
 	$(Q)tests/bench/bench.sh
 
 .PHONY: test test-slow
-test: all $(BUILD)/test-model $(BUILD)/test-checksum $(SAMPLE)
-	$(Q)[ -z "$$($(missing_pkgs))" ] || $(MAKE) --no-print-directory deps
+test: test-deps all $(BUILD)/test-model $(BUILD)/test-checksum $(SAMPLE)
 	$(Q)$(BATS) $(BATS_FLAGS) tests
 
 # adds the runs that take minutes: 64 MiB one byte per call, a 2 GiB file
@@ -184,8 +200,8 @@ clean:
 
 help:
 	@echo "zerocopy-lab targets:"
-	@echo "  make                  build the demos into $(BUILD)/ (installs missing packages first)"
-	@echo "  make deps             install missing Debian/Ubuntu packages (or list them)"
+	@echo "  make                  build the demos into $(BUILD)/ (installs missing build packages first)"
+	@echo "  make deps             install every missing Debian/Ubuntu package (build and test), or name them"
 	@echo "  make demo-traditional read()+write() in the lab, under the dashboard (root)"
 	@echo "  make demo-mmap        mmap()+write()"
 	@echo "  make demo-sendfile    sendfile() to a device without scatter-gather"

@@ -1,0 +1,54 @@
+#!/usr/bin/env bats
+# The packages: a build needs only the build's own, so a student without the
+# test tools can still build; make test names the missing one and the
+# command that installs it.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+}
+
+# as_student CMD...: CMD as a user who cannot install anything, with a PATH
+# on which jq (a test tool, not a build tool) is missing. Root runs it as
+# nobody: as root, make would install jq instead.
+as_student() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u nobody -- env PATH="$FAKE_PATH" "$@"
+	else
+		env PATH="$FAKE_PATH" "$@"
+	fi
+}
+
+# a copy of the Makefile and the demos' sources that nobody can build in,
+# and a directory of every system command but jq
+student_tree() {
+	local d
+	TREE=$(mktemp -d /tmp/zc-deps.XXXX)
+	cp -r "$ROOT/Makefile" "$ROOT/demos" "$TREE/"
+	FAKE_PATH=$TREE/bin
+	mkdir "$FAKE_PATH"
+	for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+		ln -s "$d"/* "$FAKE_PATH"/ 2>/dev/null || true
+	done
+	rm -f "$FAKE_PATH/jq"
+	chmod -R a+rX "$TREE"
+	[ "$(id -u)" != 0 ] || chown -R nobody "$TREE"
+}
+
+teardown() {
+	[ -z "${TREE:-}" ] || rm -rf "$TREE"
+}
+
+@test "a missing test tool does not block the build; make test names it and the command" {
+	command -v runuser >/dev/null || [ "$(id -u)" != 0 ] || skip "needs runuser to act as a student"
+	student_tree
+	run -0 as_student make -C "$TREE" --no-print-directory build/zc-sink
+	assert_file_executable "$TREE/build/zc-sink"
+	assert_file_exists "$TREE/build/.deps-ok"
+	run -2 as_student make -C "$TREE" --no-print-directory test
+	assert_line --regexp "^deps: missing jq \(needed by make test and make bench\); run: sudo apt-get install jq$"
+	run -2 as_student make -C "$TREE" --no-print-directory bench
+	assert_line --partial "run: sudo apt-get install jq"
+	run -2 as_student make -C "$TREE" --no-print-directory deps
+	assert_line --regexp "^deps: missing jq \(needed to build and test\); run: sudo apt-get install jq$"
+}
