@@ -152,6 +152,10 @@ $(DEMOS:%=demo-%) demo: all $(SAMPLE)
 	for d in $$( [ $$demo = all ] && echo $(DEMOS) || echo $$demo); do \
 		demos/lab.sh run --loopback $$d $(SAMPLE) || exit; done
 
+# make demo-foo: one line naming the demos, exit 2, rather than make's "No rule"
+demo-%:
+	$(error no demo '$*'; choose demo-traditional, demo-mmap, demo-sendfile, demo-dma-gather or demo (all four))
+
 # ---- lessons --------------------------------------------------------------------
 
 LESSONS := $(sort $(wildcard lessons/en/*.md))

@@ -176,3 +176,9 @@ if sys.argv[1]:
 	assert_output --regexp "; receiver unconfirmed$"
 	wait
 }
+
+@test "make demo-foo names the demos in one line, exit 2" {
+	run -2 make -C "$ROOT" --no-print-directory demo-foo
+	assert_output --regexp "no demo 'foo'; choose demo-traditional, demo-mmap, demo-sendfile, demo-dma-gather or demo \(all four\)"
+	one_line
+}
