@@ -6,14 +6,15 @@
 #   zclab-ID-tx (sender)                          zclab-ID-rx (receiver)
 #   zclab-ID-t 198.18.0.1/30  <==== veth ====>  zclab-ID-r 198.18.0.2/30
 #
-# Every ip/ethtool command is printed (with a leading +) before it runs, so
-# that you can read it and repeat it by hand. 198.18.0.0/15 is the range
-# reserved for benchmarking (RFC 2544): it never leaves this machine.
+# Every ip/ethtool command, and the sink and demo that run uses, is printed
+# (with a leading +) before it runs, quoted so that you can paste it into a
+# root shell and repeat it by hand. 198.18.0.0/15 is the range reserved for
+# benchmarking (RFC 2544): it never leaves this machine.
 set -u
 
 PROG=lab.sh
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BUILD=${ZC_BUILD:-$HERE/../build}
+BUILD=${ZC_BUILD:-$(dirname "$HERE")/build}
 STATE=${ZCLAB_STATE:-/run/zclab}
 TX_IP=198.18.0.1
 RX_IP=198.18.0.2
@@ -54,8 +55,29 @@ die() { # die STATUS MESSAGE: one line on stderr, then exit
 	exit "$1"
 }
 
-say() { # say CMD...: print a command, then run it
-	echo "+ $*" >&2
+quote() { # quote WORD...: the words as one line that a shell reads back as they are
+	local w line=""
+	for w in "$@"; do
+		if [[ $w =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+			line+=" $w"
+		elif [[ $w != *"'"* ]]; then
+			line+=" '$w'"
+		else
+			line+=" $(printf '%q' "$w")"
+		fi
+	done
+	echo "${line# }"
+}
+
+shown() { # shown PATH: PATH as you would type it from here (build/zc-sink)
+	local p=$1
+	[[ $p = "$PWD"/* ]] && p=${p#"$PWD"/}
+	[[ $p = */* ]] || p=./$p # not on PATH: a bare name would not run
+	echo "$p"
+}
+
+say() { # say CMD...: print a command as you could paste it, then run it
+	echo "+ $(quote "$@")" >&2
 	"$@"
 }
 
@@ -170,11 +192,12 @@ rx_ordered() { # rx_ordered ID
 
 lab_down() { # lab_down ID: remove whatever of the lab exists
 	names "$1"
-	local ns
+	local ns pids
 	for ns in "$TX_NS" "$RX_NS"; do
 		ip netns list | grep -qw "$ns" || continue
 		# a namespace outlives its name while a process is inside it
-		[ -n "$(ip netns pids "$ns")" ] && say ip netns pids "$ns" | xargs -r kill -9
+		mapfile -t pids < <(ip netns pids "$ns")
+		[ ${#pids[@]} -eq 0 ] || say kill -9 "${pids[@]}"
 		say ip netns delete "$ns"
 	done
 	# a veth left in this namespace by a lab killed half-way
@@ -258,7 +281,7 @@ run_compare() { # run_compare SENDER-LINE SINK-LINE
 }
 
 cmd_run() {
-	local sg="" loop="" demo file
+	local sg="" loop="" demo file args=("$@")
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--sg) sg=${2:-}; shift ;;
@@ -278,7 +301,7 @@ cmd_run() {
 	[ -n "$sg" ] || { [ "$demo" = sendfile ] && sg=off || sg=on; }
 	[ -x "$BUILD/zc-$demo" ] || die 3 "run: $BUILD/zc-$demo is missing; run make first"
 	if [ -z "$loop" ] && [ "$(id -u)" != 0 ]; then
-		echo "$PROG: the lab needs root (network namespaces); running over loopback, whose scatter-gather is always on. For the lab: sudo make demo-$demo" >&2
+		echo "$PROG: the lab needs root (network namespaces); running over loopback, whose scatter-gather is always on. For the lab: sudo $(quote "$(shown "$HERE/lab.sh")" run "${args[@]}")" >&2
 		loop=1
 	fi
 	RUN_TMP=$(mktemp -d) || die 3 "run: mktemp failed"
@@ -287,22 +310,27 @@ cmd_run() {
 	trap 'exit 143' TERM
 	trap 'exit 129' HUP
 	if [ -n "$loop" ]; then
-		run_one "" "" 127.0.0.1 "$demo" "$file" "$@"
+		run_one "" "" 127.0.0.1:0 "$demo" "$file" "$@"
 	else
 		RUN_ID=$$
 		eval "$(cmd_up --id "$RUN_ID" --owner $$ --sg "$sg")" || exit 3
-		run_one "ip netns exec $ZCLAB_RX_NS" "ip netns exec $ZCLAB_TX_NS" "$RX_IP" "$demo" "$file" "$@"
+		# the lab's receiver namespace is ours alone, so a fixed port is
+		# free and the printed commands can be repeated as they are
+		run_one "$ZCLAB_RX_NS" "$ZCLAB_TX_NS" "$RX_IP:$PORT" "$demo" "$file" "$@"
 	fi
 }
 
-run_one() { # run_one RX-PREFIX TX-PREFIX ADDR DEMO FILE [DEMO-OPTIONS]
-	local rx=$1 tx=$2 addr=$3 demo=$4 file=$5 port rc
+run_one() { # run_one RX-NETNS TX-NETNS ADDR:PORT DEMO FILE [DEMO-OPTIONS]; no NETNS: here
+	local listen=$3 demo=$4 file=$5 rx=() tx=() sink port rc
+	[ -z "$1" ] || rx=(ip netns exec "$1")
+	[ -z "$2" ] || tx=(ip netns exec "$2")
 	shift 5
-	$rx "$BUILD/zc-sink" --listen "$addr:0" --once >"$RUN_TMP/sink.out" 2>"$RUN_TMP/sink.err" &
+	sink=("${rx[@]}" "$(shown "$BUILD/zc-sink")" --listen "$listen" --once)
+	echo "+ $(quote "${sink[@]}") &" >&2
+	"${sink[@]}" >"$RUN_TMP/sink.out" 2>"$RUN_TMP/sink.err" &
 	SINK_PID=$!
 	port=$(wait_listening "$RUN_TMP/sink.err" "$SINK_PID") || die 1 "run: zc-sink did not start"
-	echo "+ ${tx:+$tx }zc-$demo --to $addr:$port ${*:+$* }$file" >&2
-	$tx "$BUILD/zc-$demo" --to "$addr:$port" "$@" "$file" >"$RUN_TMP/sender.out"
+	say "${tx[@]}" "$(shown "$BUILD/zc-$demo")" --to "${listen%:*}:$port" "$@" "$file" >"$RUN_TMP/sender.out"
 	rc=$?
 	cat "$RUN_TMP/sender.out"
 	[ $rc -eq 0 ] || exit $rc

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The network lab: namespaces and a veth pair with scatter-gather set per
-# demo, every command printed, labs that coexist, and clear refusals.
+# demo, every command printed as it can be pasted, labs that coexist, and
+# clear refusals.
 
 setup() {
 	load test_helper/common-setup
@@ -57,10 +58,55 @@ sg_of() {
 	[[ "$stderr" == *"+ ip netns add zclab-$LAB_ID-tx"* ]]
 	[[ "$stderr" == *"+ ip link add zclab-$LAB_ID-t netns zclab-$LAB_ID-tx numtxqueues 1 numrxqueues 1 type veth peer name zclab-$LAB_ID-r netns zclab-$LAB_ID-rx numtxqueues 1 numrxqueues 1"* ]]
 	[[ "$stderr" == *"+ ip netns exec zclab-$LAB_ID-rx ethtool -K zclab-$LAB_ID-r gro on"* ]]
+	[[ "$stderr" == *"+ ip netns exec zclab-$LAB_ID-rx sh -c 'echo 1 >/sys/class/net/zclab-$LAB_ID-r/queues/rx-0/rps_cpus'"* ]]
 	[[ "$stderr" == *"+ ip netns exec zclab-$LAB_ID-tx ethtool -K zclab-$LAB_ID-t sg off"* ]]
 	run -0 --separate-stderr lab.sh down "$LAB_ID"
 	[[ "$stderr" == *"+ ip netns delete zclab-$LAB_ID-tx"* ]]
 	LAB_ID=""
+}
+
+# rps_of ID: the receiver's RPS CPU mask, as a number
+rps_of() {
+	local mask
+	mask=$(ip netns exec "zclab-$1-rx" cat "/sys/class/net/zclab-$1-r/queues/rx-0/rps_cpus")
+	echo $((16#${mask//,/}))
+}
+
+@test "the printed commands, pasted into bash, build the same lab" {
+	require_root
+	local cmds
+	LAB_ID=p$((RANDOM % 100000))
+	run -0 --separate-stderr lab.sh up --id "$LAB_ID" --owner $$ --sg off
+	cmds=$(sed -n 's/^+ //p' <<<"$stderr")
+	lab.sh down "$LAB_ID" 2>/dev/null
+	run -0 ip netns list
+	refute_line --partial "zclab-$LAB_ID-"
+	# as a student would paste them: one shell, each line as printed
+	run -0 bash -e <<<"$cmds"
+	run -0 ip -n "zclab-$LAB_ID-rx" -o addr show dev "zclab-$LAB_ID-r"
+	assert_output --partial "inet 198.18.0.2/30"
+	run -0 ip netns exec "zclab-$LAB_ID-tx" ethtool -k "zclab-$LAB_ID-t"
+	assert_line "scatter-gather: off"
+	# the redirect of the sh -c line happened inside the namespace
+	assert_equal "$(rps_of "$LAB_ID")" 1
+	# and it carries a transfer
+	sink_start 198.18.0.2 "zclab-$LAB_ID-rx"
+	run -0 ip netns exec "zclab-$LAB_ID-tx" zc-sendfile --to "198.18.0.2:$SINK_PORT" "$F"
+	assert_output --partial "scatter-gather off; receiver agrees"
+	sink_stop
+}
+
+@test "run prints the sink and the demo it starts, with the binaries' paths" {
+	require_root
+	cd "$ROOT"
+	run -0 --separate-stderr lab.sh run sendfile "$F"
+	[[ "$stderr" =~ \+\ ip\ netns\ exec\ zclab-[0-9]+-rx\ build/zc-sink\ --listen\ 198\.18\.0\.2:5201\ --once\ \& ]]
+	[[ "$stderr" =~ \+\ ip\ netns\ exec\ zclab-[0-9]+-tx\ build/zc-sendfile\ --to\ 198\.18\.0\.2:5201\ "$F" ]]
+	# from elsewhere, the paths are absolute; the demo's options are kept
+	cd "$BATS_TEST_TMPDIR"
+	run -0 --separate-stderr lab.sh run --loopback traditional file --chunk 64K
+	[[ "$stderr" == *"+ $ROOT/build/zc-sink --listen 127.0.0.1:0 --once &"* ]]
+	[[ "$stderr" =~ \+\ "$ROOT"/build/zc-traditional\ --to\ 127\.0\.0\.1:[0-9]+\ --chunk\ 64K\ file ]]
 }
 
 @test "two labs coexist, status lists both, down removes one" {
@@ -103,12 +149,16 @@ sg_of() {
 		chmod 644 "$dir/file"
 		run -3 runuser -u nobody -- "$ROOT/demos/lab.sh" up
 		assert_output --partial "needs root"
-		run -0 runuser -u nobody -- "$ROOT/demos/lab.sh" run sendfile "$dir/file"
+		cd "$dir"
+		run -0 runuser -u nobody -- "$ROOT/demos/lab.sh" run sendfile file
+		cd "$ROOT"
 		rm -rf "$dir"
 	else
 		run -3 lab.sh up
-		run -0 lab.sh run sendfile "$F"
+		cd "$BATS_TEST_TMPDIR"
+		run -0 lab.sh run sendfile file
 	fi
-	assert_line --partial "running over loopback"
+	# the same command, with root, in the lab (not the dashboard)
+	assert_line --partial "running over loopback, whose scatter-gather is always on. For the lab: sudo $ROOT/demos/lab.sh run sendfile file"
 	assert_line --regexp '^match: 300000 bytes'
 }
