@@ -73,8 +73,23 @@ same_counts() { # same_counts JSON JSON
 	run tmux_screen
 	assert_output --partial "checksum verified"
 	assert_output --partial "mmap(): mapped"
+	# the key bar offers only what a replay of one warm run can do
+	refute_output --partial "c cold"
+	refute_output --partial "1-4 demo"
+	tmux_keys c
+	tmux_wait "that run is not in this recording"
 	tmux_keys q
 	tmux_wait "EXIT=0"
+}
+
+@test "a replay's report says it is one, and of what" {
+	recorded
+	run -0 as_user "$ROOT/build/zcviz" --replay "$SHARE/mmap.trace" --report
+	assert_line --regexp "^  replay of a run recorded by zcviz [0-9.]+, kernel $(uname -r) "
+	run -0 as_user "$ROOT/build/zcviz" --replay "$SHARE/mmap.trace" --json
+	assert_equal "$(jget "$output" .replay_of)" "zcviz $("$ROOT/build/zcviz" --version | awk '{ print $2 }'), kernel $(uname -r) $(uname -m)"
+	# a live run is no replay
+	assert_equal "$(jget "$(cat "$SHARE/mmap.json")" '.replay_of // "live"')" live
 }
 
 @test "a replay steps one syscall per space, like a live run" {
@@ -106,7 +121,7 @@ bad_trace() {
 @test "a truncated trace is refused" {
 	recorded
 	bad_trace "head -n 20 '$SHARE/mmap.trace'" "is truncated"
-	bad_trace "head -c 3000 '$SHARE/mmap.trace'" "(is truncated|malformed)"
+	bad_trace "head -n 30 '$SHARE/mmap.trace' | head -c -5" "is truncated: its last line is cut"
 }
 
 @test "a binary file is refused" {

@@ -174,6 +174,7 @@ struct reader {
 	int line;
 	char *why;
 	size_t len;
+	char recorded[96]; /* the trace's "# zcviz ..., kernel ..." line */
 };
 
 static int bad(struct reader *rd, const char *what)
@@ -230,6 +231,8 @@ static int read_run(struct reader *rd, const char *s)
 	run->res.in.missing = missing;
 	run->res.remote = remote;
 	run->res.tmpfs = tmpfs;
+	snprintf(run->res.recorded, sizeof(run->res.recorded), "%s",
+		 rd->recorded[0] ? rd->recorded : "zcviz");
 	snprintf(run->res.egress, sizeof(run->res.egress), "%s", egress);
 	return 0;
 }
@@ -368,6 +371,8 @@ static int read_in_run(struct reader *rd, char *s)
 /* Returns 1 at the end line, 0 to go on, -1 on an error. */
 static int read_line(struct reader *rd, char *s)
 {
+	if (s[0] == '#' && !rd->recorded[0] && !strncmp(s, "# zcviz ", 8))
+		snprintf(rd->recorded, sizeof(rd->recorded), "%s", s + 2);
 	if (!*s || s[0] == '#')
 		return 0;
 	if (rd->run)
@@ -425,6 +430,12 @@ static char *file_slurp(const char *path, char *why, size_t len)
 			free(buf);
 			return NULL;
 		}
+	if (buf[n - 1] != '\n') { /* every line of a trace ends */
+		snprintf(why, len, "'%s' is truncated: its last line is cut",
+			 path);
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 

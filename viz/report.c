@@ -162,6 +162,8 @@ void report_text(FILE *f, const struct run_config *cfg,
 	fprintf(f, "%s: %" PRIu64 " bytes, chunk %" PRIu64 ", %s cache\n",
 		model_demo_name(res->in.demo), res->in.file_bytes, cfg->chunk,
 		cfg->cold ? "cold" : "warm");
+	if (res->recorded[0])
+		fprintf(f, "  replay of a run recorded by %s\n", res->recorded);
 	fprintf(f, "  file   %s\n", cfg->file);
 	fprintf(f, "  device %s (%s), scatter-gather %s\n\n", res->egress,
 		cfg->to ? cfg->to : "the lab", res->in.sg ? "on" : "off");
@@ -308,6 +310,10 @@ void report_json(FILE *f, const struct run_config *cfg,
 	json_string(f, res->sender_line);
 	fprintf(f, ",\"receiver_line\":");
 	json_string(f, res->sink_line);
+	if (res->recorded[0]) {
+		fprintf(f, ",\"replay_of\":");
+		json_string(f, res->recorded);
+	}
 	if (getenv("ZCVIZ_DEBUG"))
 		for (int i = 0; i < ZC_NR_COUNTERS; i++)
 			fprintf(f, ",\"c%d\":%" PRIu64, i, c->c[i]);

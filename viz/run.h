@@ -36,6 +36,7 @@ struct run_result {
 	char sender_line[512];
 	char sink_line[512];
 	char why[512]; /* what went wrong, when run_demo() fails */
+	char recorded[96]; /* a replay: "zcviz 0.1.0, kernel ..."; else "" */
 };
 
 /* One whole run: 0, or a ZC_EXIT_* status with res->why set. */
