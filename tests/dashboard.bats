@@ -88,6 +88,11 @@ $screen"
 	sleep 2
 	c=$(screen_number syscalls)
 	[ "$c" -gt "$b" ] || fail "still $c syscalls after resuming"
+	# paused, a space steps: the label says so
+	tmux_keys p
+	tmux_wait "\[paused\]"
+	tmux_keys Space
+	tmux_wait "\[step: space\]"
 }
 
 @test "1-4 switch the demo" {
@@ -95,7 +100,7 @@ $screen"
 	tmux_wait "zcviz  traditional: read\(\) \+ write\(\)"
 	tmux_keys 3
 	tmux_wait "zcviz  sendfile: sendfile\(\) to a device without scatter-gather"
-	tmux_wait "sg off"
+	tmux_wait "(sg|scatter-gather) off"
 	tmux_keys 2
 	tmux_wait "zcviz  mmap: mmap\(\) \+ write\(\)"
 	tmux_keys 4
@@ -111,6 +116,9 @@ $screen"
 	tmux_wait "EXIT=0"
 	run diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
 	assert_success
+	# it quit mid-run: that run has no report, and it says so
+	tmux_wait "quit during the mmap run \([0-9]+ of 1048576 bytes sent\)"
+	tmux_wait "it did not finish, so it is neither verified nor reported"
 }
 
 @test "below 80x24 it asks for a larger terminal, and comes back" {

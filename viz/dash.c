@@ -5,6 +5,7 @@
  */
 #include "dash.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +243,7 @@ static void key_pace(struct dash *d, int key)
 		if (v->pace == PACE_FULL)
 			break;
 		v->pace = PACE_STEP;
+		v->paused = false; /* stepping is its own pause */
 		if (d->run)
 			run_grant(d->run, 1);
 		break;
@@ -271,8 +273,7 @@ static void key_pace(struct dash *d, int key)
 static void key_switch(struct dash *d, int slot)
 {
 	if (slot < 0)
-		snprintf(d->v.status, sizeof(d->v.status),
-			 "that run is not in this recording");
+		view_flash(&d->v, "that run is not in this recording", now_s());
 	else
 		slot_switch(d, slot,
 			    d->rp ? d->rp->runs[slot].cfg.cold : d->cfg.cold);
@@ -429,13 +430,33 @@ static int frame(struct dash *d)
 	return run_stop_signal() ? -1 : 0;
 }
 
+/* Quit in the middle of a run: say so, since that run has no report. */
+static void quit_note(const struct dash *d, char *s, size_t len)
+{
+	const struct model_result *m = &d->v.m;
+
+	s[0] = '\0';
+	if (!d->run && !d->playing)
+		return;
+	snprintf(
+		s, len,
+		"zcviz: quit during the %s run (%" PRIu64 " of %" PRIu64
+		" bytes sent);\n"
+		"       it did not finish, so it is neither verified nor reported.%s\n",
+		model_demo_name(d->v.cfg.demo),
+		m->edge[E_USER_SOCKET].bytes + m->edge[E_CACHE_SOCKET].bytes,
+		d->v.res.in.file_bytes,
+		d->last >= 0 ? "\nThe last run that finished:\n" : "");
+}
+
 /* After the dashboard: the last run's report on the terminal, kept. */
-static void report_after(struct dash *d)
+static void report_after(struct dash *d, const char *note)
 {
 	int i, n = 0;
 	struct run_result res[ZC_NR_DEMOS];
 	struct model_result m[ZC_NR_DEMOS];
 
+	fputs(note, stdout);
 	if (d->last < 0)
 		return;
 	report_text(stdout, &d->done_cfg[d->last], &d->done[d->last],
@@ -447,6 +468,20 @@ static void report_after(struct dash *d)
 		}
 	if (n > 1)
 		report_compare(stdout, res, m, n);
+}
+
+/* The key bar offers only what works: a replay has only what it recorded. */
+static void keys_set(struct dash *d)
+{
+	bool cold = false, several = d->rp && d->rp->n > 1;
+
+	for (int i = 0; d->rp && i < d->rp->n; i++)
+		cold |= d->rp->runs[i].cfg.cold;
+	snprintf(
+		d->v.keys, sizeof(d->v.keys),
+		" space step  p pause  +/- pace  f full speed%s  r again%s  q quit",
+		!d->rp || cold ? "  c cold" : "",
+		!d->rp || several ? "  1-4 demo" : "");
 }
 
 static int dash_setup(struct dash *d, struct dash_opts *o)
@@ -480,26 +515,28 @@ static int dash_setup(struct dash *d, struct dash_opts *o)
 int dash_main(struct dash_opts *o)
 {
 	static struct dash d; /* large: keep it off the stack */
-	char why[256];
+	char why[256], note[256] = "";
 	int rc;
 
 	memset(&d, 0, sizeof(d));
 	rc = dash_setup(&d, o);
 	if (!rc) {
 		view_init(&d.v, o->step ? PACE_STEP : PACE_PACED, d.rp != NULL);
+		keys_set(&d);
 		d.sequence = d.rp ? d.rp->n > 1 : o->all;
 		d.v.run_total = d.sequence ? slot_count(&d) : 1;
 		slot_switch(&d, d.rp || o->all ? 0 : (int)o->run.demo,
 			    o->run.cold);
 		while (!d.quit && !rc)
 			rc = frame(&d);
+		quit_note(&d, note, sizeof(note));
 		slot_stop(&d);
 		ui_close(d.ui);
 	}
 	if (record_close(d.rec, why, sizeof(why)))
 		fprintf(stderr, "zcviz: %s\n", why);
 	if (!rc)
-		report_after(&d);
+		report_after(&d, note);
 	replay_free(d.rp);
 	return rc < 0 ? 128 + run_stop_signal() : rc;
 }

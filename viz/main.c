@@ -404,9 +404,11 @@ int main(int argc, char **argv)
 	else
 		rc = live(&o);
 	if (run_stop_signal()) {
-		fprintf(stderr,
-			"zcviz: stopped by signal %d; the lab is down and the BPF programs are detached\n",
-			run_stop_signal());
+		fprintf(stderr, "zcviz: stopped by signal %d%s\n",
+			run_stop_signal(),
+			o.replay ?
+				"" :
+				"; the lab is down and the BPF programs are detached");
 		return 128 + run_stop_signal();
 	}
 	return rc;

@@ -458,16 +458,27 @@ static void draw_diagram(struct ui *u, const struct view *v, double now)
 
 /* ---- header, figures, log, keys --------------------------------------- */
 
-static const char *demo_what(enum zc_demo d)
+/* What the demo calls; `brief` where the long form would not fit. */
+static const char *demo_what(enum zc_demo d, bool brief)
 {
-	static const char *const what[ZC_NR_DEMOS] = {
-		[ZC_TRADITIONAL] = "read() + write()",
-		[ZC_MMAP] = "mmap() + write()",
-		[ZC_SENDFILE] = "sendfile() to a device without scatter-gather",
-		[ZC_DMA_GATHER] = "sendfile() to a device that gathers (DMA)",
+	static const char *const what[2][ZC_NR_DEMOS] = {
+		{
+			[ZC_TRADITIONAL] = "read() + write()",
+			[ZC_MMAP] = "mmap() + write()",
+			[ZC_SENDFILE] =
+				"sendfile() to a device without scatter-gather",
+			[ZC_DMA_GATHER] =
+				"sendfile() to a device that gathers (DMA)",
+		},
+		{
+			[ZC_TRADITIONAL] = "read() + write()",
+			[ZC_MMAP] = "mmap() + write()",
+			[ZC_SENDFILE] = "sendfile(), no scatter-gather",
+			[ZC_DMA_GATHER] = "sendfile(), the NIC gathers",
+		},
 	};
 
-	return d < ZC_NR_DEMOS ? what[d] : "";
+	return d < ZC_NR_DEMOS ? what[brief][d] : "";
 }
 
 static void pace_text(const struct view *v, char *s, size_t len)
@@ -487,35 +498,48 @@ static void pace_text(const struct view *v, char *s, size_t len)
 			 view_pace_rate(v->pace_level));
 }
 
+/* The long form where it fits in room columns, else the brief one. */
+static const char *fitting(const char *longer, const char *brief, int room)
+{
+	return (int)strlen(longer) <= room ? longer : brief;
+}
+
 static void draw_header(struct ui *u, const struct view *v)
 {
 	const struct run_config *c = &v->cfg;
 	uint64_t sent = v->m.edge[E_USER_SOCKET].bytes +
 			v->m.edge[E_CACHE_SOCKET].bytes;
 	uint64_t file = v->res.in.file_bytes;
-	char s[64], b[32], ch[32];
+	double pct = file ? 100.0 * sent / file : 100.0;
+	char s[64], b[32], ch[32], full[VIEW_LINE * 2], brief[VIEW_LINE * 2];
 	int x, w = u->cv.w;
 
 	for (x = 0; x < w; x++)
 		cv_put(&u->cv, x, 0, AT_TITLE, ' ');
-	cv_printf(&u->cv, 1, 0, AT_TITLE, "zcviz%s  %s: %s",
-		  v->replay ? " (replay)" : "", model_demo_name(c->demo),
-		  demo_what(c->demo));
 	pace_text(v, s, sizeof(s));
+	for (x = 0; x < 2; x++)
+		snprintf(x ? brief : full, sizeof(full), "zcviz%s  %s: %s",
+			 v->replay ? " (replay)" : "", model_demo_name(c->demo),
+			 demo_what(c->demo, x));
+	cv_text(&u->cv, 1, 0, AT_TITLE,
+		fitting(full, brief, w - 3 - (int)strlen(s)));
 	cv_text(&u->cv, w - 1 - (int)strlen(s), 0, AT_TITLE, s);
-	bytes_short(b, sizeof(b), file);
-	bytes_short(ch, sizeof(ch), c->chunk);
-	cv_printf(&u->cv, 1, 1, AT_NONE,
-		  "file %s, chunk %s, %s cache, %s %s, sg %s", b, ch,
-		  c->cold ? "cold" : "warm", v->res.remote ? "device" : "lab",
-		  v->res.egress, v->res.in.sg ? "on" : "off");
 	if (v->run_total > 1)
-		snprintf(s, sizeof(s), "  %3.0f%% %d/%d",
-			 file ? 100.0 * sent / file : 100.0, v->run_no,
+		snprintf(s, sizeof(s), "  %3.0f%% %d/%d", pct, v->run_no,
 			 v->run_total);
 	else
-		snprintf(s, sizeof(s), "  %3.0f%%",
-			 file ? 100.0 * sent / file : 100.0);
+		snprintf(s, sizeof(s), "  %3.0f%%", pct);
+	bytes_short(b, sizeof(b), file);
+	bytes_short(ch, sizeof(ch), c->chunk);
+	for (x = 0; x < 2; x++)
+		snprintf(x ? brief : full, sizeof(full),
+			 "file %s, chunk %s, %s cache, %s %s, %s %s", b, ch,
+			 c->cold ? "cold" : "warm",
+			 v->res.remote ? "device" : "lab", v->res.egress,
+			 x ? "sg" : "scatter-gather",
+			 v->res.in.sg ? "on" : "off");
+	cv_text(&u->cv, 1, 1, AT_NONE,
+		fitting(full, brief, w - 2 - (int)strlen(s)));
 	cv_text(&u->cv, w - 1 - (int)strlen(s), 1, AT_NONE, s);
 }
 
@@ -574,9 +598,7 @@ static void draw_figures(struct ui *u, const struct view *v, int row)
 		cv_text(&u->cv, 1, row + 3, AT_DIM,
 			"mode switch = syscall entry/exit; context switch = scheduler runs another task");
 	cv_printf(&u->cv, 1, row + 4, AT_NONE, "%s",
-		  v->state == VS_FAILED ?
-			  v->status :
-			  model_note(&v->res.in));
+		  v->state == VS_FAILED ? v->status : model_note(&v->res.in));
 }
 
 static void draw_log(struct ui *u, const struct view *v, int row, int rows)
@@ -595,15 +617,14 @@ static void draw_log(struct ui *u, const struct view *v, int row, int rows)
 	}
 }
 
-static void draw_keys(struct ui *u, int row)
+static void draw_keys(struct ui *u, const struct view *v, int row, double now)
 {
-	static const char keys[] =
-		" space step  p pause  +/- pace  f full speed  c cold  r again  1-4 demo  q quit";
 	int x;
 
 	for (x = 0; x < u->cv.w; x++)
 		cv_put(&u->cv, x, row, AT_TITLE, ' ');
-	cv_text(&u->cv, 0, row, AT_TITLE, keys);
+	cv_text(&u->cv, 0, row, AT_TITLE,
+		now < v->flash_until ? v->flash : v->keys);
 }
 
 static void draw_too_small(struct ui *u)
@@ -723,7 +744,7 @@ void ui_draw(struct ui *u, const struct view *v, double now)
 		draw_figures(u, v, 12);
 		log_rows = h - 12 - 5 - 2;
 		draw_log(u, v, 17, log_rows);
-		draw_keys(u, h - 1);
+		draw_keys(u, v, h - 1, now);
 	}
 	if (u->plain)
 		show_plain(u, now, v->state != VS_RUNNING);

@@ -34,6 +34,12 @@ void view_init(struct view *v, enum view_pace first, bool replay)
 	v->replay = replay;
 }
 
+void view_flash(struct view *v, const char *text, double now)
+{
+	snprintf(v->flash, sizeof(v->flash), " %s", text);
+	v->flash_until = now + 3;
+}
+
 void view_reset(struct view *v, const struct run_config *cfg, double now)
 {
 	struct view keep = *v;
@@ -44,6 +50,9 @@ void view_reset(struct view *v, const struct run_config *cfg, double now)
 	v->run_no = keep.run_no;
 	v->run_total = keep.run_total;
 	v->replay = keep.replay;
+	memcpy(v->keys, keep.keys, sizeof(v->keys));
+	memcpy(v->flash, keep.flash, sizeof(v->flash));
+	v->flash_until = keep.flash_until;
 	v->cfg = *cfg;
 	v->res.in.demo = cfg->demo;
 	v->lit = -1;

@@ -54,10 +54,15 @@ struct view {
 	double t_end; /* when it ended, 0 while running */
 	int run_no, run_total; /* "2/4" when playing all */
 	bool replay;
+	char keys[VIEW_LINE]; /* the key bar: the keys that do something */
+	char flash[VIEW_LINE]; /* a short message in its place, until ... */
+	double flash_until;
 };
 
 /* Sets up a view once: the pace every run starts with. */
 void view_init(struct view *v, enum view_pace first, bool replay);
+/* Shows text on the key bar for a few seconds (a key that did nothing). */
+void view_flash(struct view *v, const char *text, double now);
 /* Starts a fresh run of cfg in the view; pace level and run numbers stay. */
 void view_reset(struct view *v, const struct run_config *cfg, double now);
 /* Does this syscall move the file's data (and light an arrow)? */
