@@ -35,6 +35,8 @@ const volatile bool emit_events;
 const volatile __s32 nr_read, nr_pread64, nr_readv, nr_preadv, nr_preadv2;
 const volatile __s32 nr_write, nr_writev, nr_pwrite64, nr_sendto, nr_sendmsg;
 const volatile __s32 nr_sendfile, nr_mmap;
+const volatile __s32 nr_close, nr_dup2, nr_dup3, nr_close_range, nr_execve,
+	nr_execveat;
 
 /* Results, read by viz/trace.c through the skeleton's bss. */
 __u64 zc_counters[ZC_NR_COUNTERS];
@@ -54,7 +56,11 @@ struct {
 	__uint(max_entries, 4 << 20);
 } events SEC(".maps");
 
-/* A system call of the sender between its entry and its exit. */
+/*
+ * The system call of the sender between its entry and its exit. The
+ * demos are single-threaded, so one is enough: a global costs a load
+ * where a map keyed by thread costs a hash lookup on every syscall.
+ */
 struct call {
 	__s64 nr;
 	__u64 args[6];
@@ -69,17 +75,29 @@ struct call {
  */
 bool in_handshake;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 64);
-	__type(key, __u32);
-	__type(value, struct call);
-} calls SEC(".maps");
+static struct call cur;
+static __u32 cur_tid; /* the thread cur belongs to; 0: no call in flight */
 
+/* For counters any CPU may bump (page-cache adds, lost events). */
 static __always_inline void count(int c, __u64 v)
 {
 	__sync_fetch_and_add(&zc_counters[c], v);
 }
+
+/*
+ * For the sender's own counters: only its one thread, in its own syscalls,
+ * faults and switches, ever touches them, one after the other, so a plain
+ * add does and costs no locked instruction.
+ */
+static __always_inline void scount(int c, __u64 v)
+{
+	zc_counters[c] += v;
+}
+
+/* The receiver copies on the other CPU: its counter has its own line. */
+struct {
+	__u64 bytes;
+} zc_rx __attribute__((aligned(128)));
 
 static __always_inline bool is_sender(void)
 {
@@ -88,9 +106,9 @@ static __always_inline bool is_sender(void)
 
 static __always_inline struct call *current_call(void)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-
-	return bpf_map_lookup_elem(&calls, &tid);
+	return cur_tid && cur_tid == (__u32)bpf_get_current_pid_tgid() ?
+		       &cur :
+		       NULL;
 }
 
 /* fd -> struct file -> inode, through the task's file table (CO-RE). */
@@ -119,6 +137,44 @@ static __always_inline __u32 fd_kind(long fd)
 	    BPF_CORE_READ(inode, i_sb, s_dev) == file_kdev)
 		return ZC_FD_FILE;
 	return ZC_FD_OTHER;
+}
+
+/*
+ * The fds already known to be the file or the socket: looking them up
+ * walks five kernel structures on every read, write or sendfile. Only
+ * those two kinds are kept, so an fd number can change what it refers to
+ * only through a close (close, dup2/dup3 onto it, close_range, exec),
+ * and those forget it.
+ */
+#define FD_CACHE 64
+static __u8 fd_known[FD_CACHE]; /* enum zc_fd_kind, ZC_FD_OTHER: look it up */
+
+static __always_inline __u32 fd_kind_cached(long fd)
+{
+	__u32 k;
+
+	if (fd < 0 || fd >= FD_CACHE)
+		return fd_kind(fd);
+	k = fd_known[fd];
+	if (k == ZC_FD_OTHER) {
+		k = fd_kind(fd);
+		fd_known[fd] = k;
+	}
+	return k;
+}
+
+static __always_inline void fd_forget(long nr, const __u64 *args)
+{
+	__u64 fd = nr == nr_close ? args[0] :
+		   nr == nr_dup2 || nr == nr_dup3 ? args[1] :
+						    FD_CACHE;
+	int i;
+
+	if (fd < FD_CACHE)
+		fd_known[fd] = ZC_FD_OTHER;
+	if (nr == nr_close_range || nr == nr_execve || nr == nr_execveat)
+		for (i = 0; i < FD_CACHE; i++)
+			fd_known[i] = ZC_FD_OTHER;
 }
 
 static __always_inline bool is_read(long nr)
@@ -152,7 +208,7 @@ __u32 pending_n;
 static __always_inline void wcount(int c)
 {
 	if (window_open)
-		__sync_fetch_and_add(&running[c], 1);
+		running[c] += 1; /* the sender's own, like scount() */
 }
 
 static __always_inline void window_commit(void)
@@ -168,7 +224,7 @@ static __always_inline void window_commit(void)
 	for (i = 0; i < PENDING_MAX && i < pending_n; i++) {
 		nr = pending_nr[i];
 		if (nr < ZC_NR_SYSCALLS)
-			__sync_fetch_and_add(&zc_syscalls[nr], 1);
+			zc_syscalls[nr] += 1;
 	}
 	pending_n = 0;
 }
@@ -190,39 +246,41 @@ static __always_inline bool is_data_call(const struct call *c)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct call c = {};
+	struct call *c = &cur;
 	__u32 n;
 
 	if (!is_sender())
 		return 0;
-	c.nr = id;
-	if (c.nr == nr_read && step_fd >= 0 &&
+	if (id == nr_read && step_fd >= 0 &&
 	    PT_REGS_PARM1_SYSCALL(regs) == step_fd) {
 		in_handshake = true;
 		return 0;
 	}
-	c.args[0] = PT_REGS_PARM1_SYSCALL(regs);
-	c.args[1] = PT_REGS_PARM2_SYSCALL(regs);
-	c.args[2] = PT_REGS_PARM3_SYSCALL(regs);
-	c.args[3] = PT_REGS_PARM4_SYSCALL(regs);
-	c.args[4] = PT_REGS_PARM5_SYSCALL(regs); /* the 6th is not needed */
-	if (is_read(c.nr) || is_send(c.nr) || c.nr == nr_sendfile)
-		c.fd_kind = fd_kind(c.args[0]); /* sendfile: the socket */
-	else if (c.nr == nr_mmap)
-		c.fd_kind = fd_kind(c.args[4]);
-	c.ts_ns = bpf_ktime_get_ns();
-	if (is_data_call(&c) && !window_open) {
+	c->nr = id;
+	c->args[0] = PT_REGS_PARM1_SYSCALL(regs);
+	c->args[1] = PT_REGS_PARM2_SYSCALL(regs);
+	c->args[2] = PT_REGS_PARM3_SYSCALL(regs);
+	c->args[3] = PT_REGS_PARM4_SYSCALL(regs);
+	c->args[4] = PT_REGS_PARM5_SYSCALL(regs); /* the 6th is not needed */
+	c->fd_kind = ZC_FD_OTHER;
+	c->send_kind = ZC_SEND_NONE;
+	fd_forget(c->nr, c->args);
+	if (is_read(c->nr) || is_send(c->nr) || c->nr == nr_sendfile)
+		c->fd_kind = fd_kind_cached(c->args[0]); /* sendfile: socket */
+	else if (c->nr == nr_mmap)
+		c->fd_kind = fd_kind_cached(c->args[4]);
+	c->ts_ns = bpf_ktime_get_ns();
+	if (is_data_call(c) && !window_open) {
 		window_open = true;
-		zc_counters[ZC_C_FIRST_NS] = c.ts_ns;
+		zc_counters[ZC_C_FIRST_NS] = c->ts_ns;
 	}
 	wcount(ZC_C_SYS_ENTER);
 	n = pending_n;
 	if (window_open && n < PENDING_MAX) {
-		pending_nr[n] = (__u32)c.nr;
+		pending_nr[n] = (__u32)c->nr;
 		pending_n = n + 1;
 	}
-	bpf_map_update_elem(&calls, &tid, &c, BPF_ANY);
+	cur_tid = (__u32)bpf_get_current_pid_tgid();
 	return 0;
 }
 
@@ -231,28 +289,28 @@ static __always_inline void send_account(const struct call *c, long ret,
 					 int unseen)
 {
 	if (c->send_kind == ZC_SEND_COPY)
-		count(ZC_C_SEND_COPY_BYTES, ret);
+		scount(ZC_C_SEND_COPY_BYTES, ret);
 	else if (c->send_kind == ZC_SEND_REF)
-		count(ZC_C_SEND_REF_BYTES, ret);
+		scount(ZC_C_SEND_REF_BYTES, ret);
 	else
-		count(unseen, ret);
+		scount(unseen, ret);
 }
 
 static __always_inline void call_account(const struct call *c, long ret)
 {
 	if (is_read(c->nr)) {
-		count(ZC_C_FILE_READ_BYTES, ret);
-		count(ZC_C_FILE_READ_CALLS, 1);
+		scount(ZC_C_FILE_READ_BYTES, ret);
+		scount(ZC_C_FILE_READ_CALLS, 1);
 	} else if (is_send(c->nr)) {
-		count(ZC_C_SOCK_SEND_BYTES, ret);
-		count(ZC_C_SOCK_SEND_CALLS, 1);
+		scount(ZC_C_SOCK_SEND_BYTES, ret);
+		scount(ZC_C_SOCK_SEND_CALLS, 1);
 		send_account(c, ret, ZC_C_SEND_UNSEEN_WRITE);
 	} else if (c->nr == nr_sendfile) {
-		count(ZC_C_SENDFILE_BYTES, ret);
-		count(ZC_C_SENDFILE_CALLS, 1);
+		scount(ZC_C_SENDFILE_BYTES, ret);
+		scount(ZC_C_SENDFILE_CALLS, 1);
 		send_account(c, ret, ZC_C_SEND_UNSEEN_SENDFILE);
 	} else {
-		count(ZC_C_FILE_MAP_BYTES, c->args[1]);
+		scount(ZC_C_FILE_MAP_BYTES, c->args[1]);
 	}
 }
 
@@ -280,12 +338,11 @@ static __always_inline void call_emit(const struct call *c, long ret)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(zc_sys_exit, struct pt_regs *regs, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct call *c;
 
 	if (!is_sender())
 		return 0;
-	c = bpf_map_lookup_elem(&calls, &tid);
+	c = current_call();
 	if (in_handshake) {
 		in_handshake = false;
 		return 0;
@@ -301,7 +358,7 @@ int BPF_PROG(zc_sys_exit, struct pt_regs *regs, long ret)
 		window_commit();
 	}
 	call_emit(c, ret);
-	bpf_map_delete_elem(&calls, &tid);
+	cur_tid = 0;
 	return 0;
 }
 
@@ -509,6 +566,6 @@ SEC("tp_btf/skb_copy_datagram_iovec")
 int BPF_PROG(zc_rx_copy, const struct sk_buff *skb, int len)
 {
 	if ((bpf_get_current_pid_tgid() >> 32) == sink_tgid)
-		count(ZC_C_RX_COPY_BYTES, len);
+		__sync_fetch_and_add(&zc_rx.bytes, len);
 	return 0;
 }

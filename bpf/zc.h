@@ -61,6 +61,10 @@ enum zc_counter {
 	/* times the kernel skipped one of our programs because it was
 	 * already running on that CPU (filled in by viz/trace.c) */
 	ZC_C_PROG_MISSES,
+	/* what our programs cost: runs, and CPU time when the kernel keeps
+	 * it (sysctl kernel.bpf_stats_enabled=1; make bench turns it on) */
+	ZC_C_PROG_RUNS,
+	ZC_C_PROG_NS,
 	ZC_NR_COUNTERS
 };
 

@@ -301,10 +301,12 @@ void report_json(FILE *f, const struct run_config *cfg,
 	fprintf(f,
 		"\"egress\":\"%s\",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64
 		",\"events_lost\":%" PRIu64 ",\"unparsed_skbs\":%" PRIu64
-		",\"programs_missed\":%" PRIu64 ",",
+		",\"programs_missed\":%" PRIu64 ",\"programs_runs\":%" PRIu64
+		",\"programs_ns\":%" PRIu64 ",",
 		res->egress, res->remote ? "remote" : "lab", m->resent,
 		c->c[ZC_C_EVENTS_LOST], c->c[ZC_C_NET_UNPARSED],
-		c->c[ZC_C_PROG_MISSES]);
+		c->c[ZC_C_PROG_MISSES], c->c[ZC_C_PROG_RUNS],
+		c->c[ZC_C_PROG_NS]);
 	json_unmeasured(f, res->in.missing);
 	fprintf(f, ",\"sender\":");
 	json_string(f, res->sender_line);

@@ -239,6 +239,20 @@ static void filters_set(struct zc_bpf *skel, const struct trace_target *tg)
 	r->nr_sendmsg = SYS_sendmsg;
 	r->nr_sendfile = SYS_sendfile;
 	r->nr_mmap = SYS_mmap;
+	r->nr_close = SYS_close;
+	r->nr_dup3 = SYS_dup3;
+	r->nr_execve = SYS_execve;
+	r->nr_execveat = SYS_execveat;
+#ifdef SYS_dup2
+	r->nr_dup2 = SYS_dup2;
+#else
+	r->nr_dup2 = -1; /* arm64 has only dup3 */
+#endif
+#ifdef SYS_close_range
+	r->nr_close_range = SYS_close_range;
+#else
+	r->nr_close_range = -1;
+#endif
 }
 
 static int event_deliver(void *ctx, void *data, size_t size)
@@ -333,26 +347,29 @@ int trace_poll(struct trace *t, int timeout_ms)
 }
 
 /*
- * The kernel does not run a program that is already running on the same
- * CPU; it only counts the miss. Those events are not in our counters, so
- * the report has to say how many there were.
+ * What the kernel knows of our programs: how often it skipped one that
+ * was already running on the same CPU (those events are not in our
+ * counters, so the report has to say how many there were), and, with
+ * kernel.bpf_stats_enabled, how often they ran and for how long.
  */
-static uint64_t programs_missed(const struct trace *t)
+static void programs_account(const struct trace *t, uint64_t *c)
 {
 	struct bpf_prog_info info;
 	struct bpf_program *prog;
-	uint64_t missed = 0;
 	__u32 len;
 	int fd;
 
+	c[ZC_C_PROG_MISSES] = c[ZC_C_PROG_RUNS] = c[ZC_C_PROG_NS] = 0;
 	bpf_object__for_each_program(prog, t->skel->obj) {
 		fd = bpf_program__fd(prog);
 		memset(&info, 0, sizeof(info));
 		len = sizeof(info);
-		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
-			missed += info.recursion_misses;
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		c[ZC_C_PROG_MISSES] += info.recursion_misses;
+		c[ZC_C_PROG_RUNS] += info.run_cnt;
+		c[ZC_C_PROG_NS] += info.run_time_ns;
 	}
-	return missed;
 }
 
 void trace_read(const struct trace *t, struct zc_counts *out)
@@ -361,7 +378,8 @@ void trace_read(const struct trace *t, struct zc_counts *out)
 	memcpy(&out->c[ZC_C_Q_SKBS], t->skel->bss->zc_net.c,
 	       sizeof(t->skel->bss->zc_net.c));
 	memcpy(out->syscalls, t->skel->bss->zc_syscalls, sizeof(out->syscalls));
-	out->c[ZC_C_PROG_MISSES] = programs_missed(t);
+	out->c[ZC_C_RX_COPY_BYTES] = t->skel->bss->zc_rx.bytes;
+	programs_account(t, out->c);
 }
 
 unsigned trace_missing(const struct trace *t)
