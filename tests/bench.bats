@@ -19,9 +19,13 @@ teardown() {
 @test "BENCH_QUICK=1 make bench writes the table, the CSV and the chart" {
 	local out="$ROOT/build/bench"
 	rm -f "$out/results.csv" "$out/results.md" "$out/results.svg"
+	local stats
+	stats=$(sysctl -n kernel.bpf_stats_enabled)
 	run -0 env BENCH_QUICK=1 BENCH_SIZES="1M 2M 100000G" BENCH_PEER_SIZE=2M \
 		make -C "$ROOT" --no-print-directory bench
 	assert_output --partial "skipping 100000G: it does not fit"
+	# it measured its programs with bpf_stats, and left the setting as it was
+	assert_equal "$(sysctl -n kernel.bpf_stats_enabled)" "$stats"
 	assert_file_exists "$out/results.csv"
 	assert_file_exists "$out/results.md"
 	assert_file_exists "$out/results.svg"
@@ -41,10 +45,12 @@ teardown() {
 	run cat "$out/results.md"
 	for what in "## Warm page cache" "## Cold page cache" "## CPU copies, as zcviz measured them" \
 		"zc-traditional / iperf3 -F" "zc-dma-gather / iperf3 -F -Z" \
-		"## What the instrument costs" "The dashboard's own CPU" "Machine: Linux"; do
+		"## What the instrument costs" "The dashboard's own CPU" "Machine: Linux" \
+		"The instrument's programs' own CPU time"; do
 		assert_output --partial "$what"
 	done
 	assert_line --regexp "^\| 2M \| [0-9.]+ \([0-9.]+-[0-9.]+\) \|"
+	assert_line --regexp "^\| sendfile \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \|$"
 
 	run cat "$out/results.svg"
 	assert_output --regexp "^<svg "
