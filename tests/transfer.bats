@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Every demo moves every byte intact: over loopback and over the lab, for
 # files of 0, 1, 4095, 4096, 4097 bytes, 1 MiB + 1 and 64 MiB, with chunks of
-# 1, 4097 and 1 MiB, the sink receives the same size and CRC-32 the sender
+# 1, 4097 and 1 MiB, the sink receives the same size and XXH64 checksum the sender
 # sent. 64 MiB one byte at a time takes minutes per run: those runs happen
 # with ZC_SLOW=1 (make test-slow).
 
