@@ -326,7 +326,12 @@ run_one() { # run_one RX-NETNS TX-NETNS ADDR:PORT DEMO FILE [DEMO-OPTIONS]; no N
 	[ -z "$2" ] || tx=(ip netns exec "$2")
 	shift 5
 	sink=("${rx[@]}" "$(shown "$BUILD/zc-sink")" --listen "$listen" --once)
-	echo "+ $(quote "${sink[@]}") &" >&2
+	# pasted, the next line must wait until the sink listens, as we do
+	if [ "${listen##*:}" = 0 ]; then
+		echo "+ $(quote "${sink[@]}") &  # port 0: it picks one; wait until it says which, and use it below" >&2
+	else
+		echo "+ $(quote "${sink[@]}") &  # wait until it says 'listening on'" >&2
+	fi
 	"${sink[@]}" >"$RUN_TMP/sink.out" 2>"$RUN_TMP/sink.err" &
 	SINK_PID=$!
 	port=$(wait_listening "$RUN_TMP/sink.err" "$SINK_PID") || die 1 "run: zc-sink did not start"

@@ -103,6 +103,8 @@ rps_of() {
 	run -0 --separate-stderr lab.sh run sendfile "$F"
 	[[ "$stderr" =~ \+\ ip\ netns\ exec\ zclab-[0-9]+-rx\ build/zc-sink\ --listen\ 198\.18\.0\.2:5201\ --once\ \& ]]
 	[[ "$stderr" =~ \+\ ip\ netns\ exec\ zclab-[0-9]+-tx\ build/zc-sendfile\ --to\ 198\.18\.0\.2:5201\ "$F" ]]
+	# pasted together, the demo would not wait for the sink: the line says to
+	[[ "$stderr" == *"--once &  # wait until it says 'listening on'"* ]]
 	# from elsewhere, the paths are absolute; the demo's options are kept
 	cd "$BATS_TEST_TMPDIR"
 	run -0 --separate-stderr lab.sh run --loopback traditional file --chunk 64K

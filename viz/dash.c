@@ -440,10 +440,10 @@ static void quit_note(const struct dash *d, char *s, size_t len)
 		return;
 	snprintf(
 		s, len,
-		"zcviz: quit during the %s run (%" PRIu64 " of %" PRIu64
+		"zcviz: quit during the %s %s (%" PRIu64 " of %" PRIu64
 		" bytes sent);\n"
 		"       it did not finish, so it is neither verified nor reported.%s\n",
-		model_demo_name(d->v.cfg.demo),
+		model_demo_name(d->v.cfg.demo), d->rp ? "replay" : "run",
 		m->edge[E_USER_SOCKET].bytes + m->edge[E_CACHE_SOCKET].bytes,
 		d->v.res.in.file_bytes,
 		d->last >= 0 ? "\nThe last run that finished:\n" : "");

@@ -494,8 +494,9 @@ static void pace_text(const struct view *v, char *s, size_t len)
 	else if (v->pace == PACE_FULL)
 		snprintf(s, len, "[full speed]");
 	else
-		snprintf(s, len, "[%g syscalls/s]",
-			 view_pace_rate(v->pace_level));
+		snprintf(s, len, "[%g syscall%s/s]",
+			 view_pace_rate(v->pace_level),
+			 view_pace_rate(v->pace_level) == 1 ? "" : "s");
 }
 
 /* The long form where it fits in room columns, else the brief one. */
@@ -586,8 +587,9 @@ static void draw_figures(struct ui *u, const struct view *v, int row)
 	bytes_short(b2, sizeof(b2), v->res.in.file_bytes);
 	x = cv_printf(&u->cv, 1, row + 2, AT_NONE, "sent %s of %s", b, b2);
 	if (m->elapsed_ns)
-		x = cv_printf(&u->cv, x, row + 2, AT_NONE, "  %.1f MB/s",
-			      sent * 1e3 / (double)m->elapsed_ns);
+		x = cv_printf(&u->cv, x, row + 2, AT_NONE, "  %.1f MB/s%s",
+			      sent * 1e3 / (double)m->elapsed_ns,
+			      v->replay ? " as recorded" : "");
 	if (c->c[ZC_C_CPU_RUN_NS] || v->state != VS_RUNNING)
 		cv_printf(&u->cv, x, row + 2, AT_NONE,
 			  "   sender CPU user %.1f ms, sys %.1f ms",
