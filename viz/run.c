@@ -781,6 +781,7 @@ static int verdict(struct run *r)
 	fd_slurp(r->demo.err, err, sizeof(err), 100);
 	trace_poll(r->trace, 0);
 	trace_read(r->trace, &res->in.counts);
+	trace_read_programs(r->trace, &res->in.counts);
 	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status)) {
 		err[strcspn(err, "\n")] = '\0';
 		snprintf(res->why, sizeof(res->why), "%s",

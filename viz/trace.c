@@ -352,8 +352,9 @@ int trace_poll(struct trace *t, int timeout_ms)
  * counters, so the report has to say how many there were), and, with
  * kernel.bpf_stats_enabled, how often they ran and for how long.
  */
-static void programs_account(const struct trace *t, uint64_t *c)
+void trace_read_programs(const struct trace *t, struct zc_counts *out)
 {
+	uint64_t *c = out->c;
 	struct bpf_prog_info info;
 	struct bpf_program *prog;
 	__u32 len;
@@ -379,7 +380,6 @@ void trace_read(const struct trace *t, struct zc_counts *out)
 	       sizeof(t->skel->bss->zc_net.c));
 	memcpy(out->syscalls, t->skel->bss->zc_syscalls, sizeof(out->syscalls));
 	out->c[ZC_C_RX_COPY_BYTES] = t->skel->bss->zc_rx.bytes;
-	programs_account(t, out->c);
 }
 
 unsigned trace_missing(const struct trace *t)

@@ -65,6 +65,11 @@ struct trace *trace_start(const struct trace_target *target, trace_event_fn fn,
 /* Delivers pending events; waits at most timeout_ms. */
 int trace_poll(struct trace *t, int timeout_ms);
 void trace_read(const struct trace *t, struct zc_counts *out);
+/*
+ * What the kernel counted of our programs (skipped runs, runs, CPU time),
+ * into out: once, at the end, as it takes a syscall per program.
+ */
+void trace_read_programs(const struct trace *t, struct zc_counts *out);
 /* Bit mask of (1 << TP_*) for the probes that are not attached. */
 unsigned trace_missing(const struct trace *t);
 void trace_stop(struct trace *t);
