@@ -149,8 +149,10 @@ cmd_up() {
 		lab_down "$id"
 	fi
 	# The state file comes first, so that a SIGKILL at any later point
-	# leaves something for cleanup to find.
-	echo "$owner $(start_time "$owner") $sg" >"$STATE/$id"
+	# leaves something for cleanup to find. ZCLAB_TAG (the tests set
+	# it) names who made the lab, so that a check for labs left behind
+	# looks only at its own.
+	echo "$owner $(start_time "$owner") $sg ${ZCLAB_TAG:--}" >"$STATE/$id"
 	lab_build "$id" "$sg" || { lab_down "$id" 2>/dev/null; die 3 "up: could not build lab $id (see the commands above)"; }
 	cat <<EOF
 ZCLAB_ID=$id
@@ -202,6 +204,13 @@ lab_down() { # lab_down ID: remove whatever of the lab exists
 	done
 	# a veth left in this namespace by a lab killed half-way
 	ip link show "$TX_DEV" >/dev/null 2>&1 && say ip link delete "$TX_DEV"
+	# the state file goes last, and only when nothing of the lab is
+	# left: until then, cleanup can find it
+	if ip netns list | grep -qE "^($TX_NS|$RX_NS)( |$)" ||
+		ip link show "$TX_DEV" >/dev/null 2>&1; then
+		echo "$PROG: lab $1 is not completely removed; try again: $PROG down $1" >&2
+		return 1
+	fi
 	rm -f "$STATE/$1"
 }
 
@@ -292,6 +301,7 @@ cmd_run() {
 		shift
 	done
 	[ $# -ge 2 ] || die 2 "run: give a DEMO and a FILE; see $PROG --help"
+	[[ -z $sg || $sg = on || $sg = off ]] || die 2 "run: --sg takes on or off, not '$sg'"
 	demo=$1 file=$2
 	shift 2
 	case $demo in
@@ -313,7 +323,9 @@ cmd_run() {
 		run_one "" "" 127.0.0.1:0 "$demo" "$file" "$@"
 	else
 		RUN_ID=$$
-		eval "$(cmd_up --id "$RUN_ID" --owner $$ --sg "$sg")" || exit 3
+		local vars
+		vars=$(cmd_up --id "$RUN_ID" --owner $$ --sg "$sg") || exit
+		eval "$vars"
 		# the lab's receiver namespace is ours alone, so a fixed port is
 		# free and the printed commands can be repeated as they are
 		run_one "$ZCLAB_RX_NS" "$ZCLAB_TX_NS" "$RX_IP:$PORT" "$demo" "$file" "$@"

@@ -17,7 +17,6 @@ setup() {
 	load test_helper/common-setup
 	_common_setup
 	require_bpf
-	labs_snapshot
 }
 
 teardown() {

@@ -8,7 +8,6 @@ setup() {
 	_common_setup
 	require_bpf
 	command -v iperf3 >/dev/null || skip "needs iperf3 (sudo make deps)"
-	labs_snapshot
 }
 
 teardown() {

@@ -150,10 +150,10 @@ rps_of() {
 		chmod 755 "$dir"
 		cp "$F" "$dir/file"
 		chmod 644 "$dir/file"
-		run -3 runuser -u nobody -- "$ROOT/demos/lab.sh" up
+		run -3 as_nobody "$USER_ROOT/demos/lab.sh" up
 		assert_output --partial "needs root"
 		cd "$dir"
-		run -0 runuser -u nobody -- "$ROOT/demos/lab.sh" run sendfile file
+		run -0 as_nobody "$USER_ROOT/demos/lab.sh" run sendfile file
 		cd "$ROOT"
 		rm -rf "$dir"
 	else
@@ -162,6 +162,13 @@ rps_of() {
 		run -0 lab.sh run sendfile file
 	fi
 	# the same command, with root, in the lab (not the dashboard)
-	assert_line --partial "running over loopback, whose scatter-gather is always on. For the lab: sudo $ROOT/demos/lab.sh run sendfile file"
+	local here=$ROOT
+	[ "$(id -u)" = 0 ] && here=$USER_ROOT
+	assert_line --partial "running over loopback, whose scatter-gather is always on. For the lab: sudo $here/demos/lab.sh run sendfile file"
 	assert_line --regexp '^match: 300000 bytes'
+}
+
+@test "lab.sh run refuses a bad --sg with one line, exit 2" {
+	run -2 lab.sh run --sg x traditional "$F"
+	assert_output "lab.sh: run: --sg takes on or off, not 'x'"
 }

@@ -137,16 +137,16 @@ check_value() {
 
 @test "the shipped traces replay to the end without root, and agree with the lessons" {
 	local t spec args expr want got as=()
-	[ "$(id -u)" = 0 ] && as=(runuser -u nobody --)
+	[ "$(id -u)" = 0 ] && as=(as_nobody)
 	for t in traditional mmap sendfile dma-gather; do
 		assert_file_exists "lessons/traces/$t.trace"
-		run -0 --separate-stderr "${as[@]}" "$ROOT/build/zcviz" --replay "lessons/traces/$t.trace" --json
+		run -0 --separate-stderr "${as[@]}" "$USER_ROOT/build/zcviz" --replay "$USER_ROOT/lessons/traces/$t.trace" --json
 		assert_equal "$(jget "$output" .verified)" true
 		assert_equal "$(jget "$output" .demo)" "$t"
 	done
 	while IFS= read -r spec; do
 		marker_parts "$spec" trace
-		got=$("${as[@]}" "$ROOT/build/zcviz" --replay "lessons/traces/$args" --json | jq -r "$expr")
+		got=$("${as[@]}" "$USER_ROOT/build/zcviz" --replay "$USER_ROOT/lessons/traces/$args" --json | jq -r "$expr")
 		check_value "$got" "$want" || fail "the trace $args: jq '$expr' = $got; the lessons say $want"
 	done < <(cat lessons/en/*.md | grep -o '<!-- trace: [^>]* -->' | sort -u)
 }

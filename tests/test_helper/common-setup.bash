@@ -8,6 +8,32 @@ _common_setup() {
 	ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 	PATH="$ROOT/build:$ROOT/demos:$PATH"
 	DEMOS="traditional mmap sendfile dma-gather"
+	# where a user without root finds the programs (setup_suite)
+	USER_ROOT=${USER_ROOT:-$ROOT}
+}
+
+# as_nobody CMD...: CMD as a user without root. Give it programs and files
+# under $USER_ROOT: the checkout itself may be one nobody cannot enter.
+as_nobody() {
+	runuser -u nobody -- "$@"
+}
+
+# user_root_make: sets USER_ROOT to the checkout, when a user without
+# root can run its programs and read its lessons; otherwise to a copy of
+# them that such a user can (a clone in a 0700 directory, or in a 0750
+# home, is one nobody cannot enter).
+user_root_make() {
+	USER_ROOT=$ROOT
+	[ "$(id -u)" = 0 ] || return 0
+	if runuser -u nobody -- test -x "$ROOT/build/zcviz" -a -r "$ROOT/lessons/traces/mmap.trace" 2>/dev/null; then
+		return 0
+	fi
+	USER_ROOT=$(mktemp -d /tmp/zc-user.XXXXXX)
+	mkdir -p "$USER_ROOT/build"
+	cp -a "$ROOT"/build/zc-* "$ROOT/build/zcviz" "$USER_ROOT/build/"
+	cp -a "$ROOT/demos" "$ROOT/lessons" "$USER_ROOT/"
+	chmod -R a+rX "$USER_ROOT"
+	ZC_USER_COPY=$USER_ROOT
 }
 
 require_root() {
@@ -111,23 +137,30 @@ no_bpf_left() {
 	return 1
 }
 
-# zclab_things: every zclab- namespace and veth on this machine
-zclab_things() {
-	{
-		ip netns list 2>/dev/null
-		ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }'
-	} | grep -o 'zclab-[a-z0-9]*-[a-z]*' | sort -u
-}
-
-# labs_snapshot, then no_lab_left: no zclab- namespace or veth appeared
-labs_snapshot() {
-	LABS_BEFORE=$(zclab_things)
+# our_labs: the labs this test suite made (lab.sh records ZCLAB_TAG,
+# which setup_suite sets) that are still there, in part or whole; labs
+# of anything else on the machine are not ours to judge
+our_labs() {
+	local f
+	for f in /run/zclab/*; do
+		[ -f "$f" ] || continue
+		[ "$(awk '{ print $4 }' "$f")" = "${ZCLAB_TAG:-none}" ] && basename "$f"
+	done
+	return 0
 }
 
 no_lab_left() {
 	local left
-	left=$(comm -13 <(echo "${LABS_BEFORE:-}") <(zclab_things))
-	[ -z "$left" ] || { echo "left behind: $left" >&2; return 1; }
+	left=$(our_labs)
+	[ -z "$left" ] || { echo "left behind: the labs $(echo $left)" >&2; return 1; }
+}
+
+# ours_running: programs of this build that are still running
+ours_running() {
+	find /proc -mindepth 2 -maxdepth 2 -name exe \( -lname "$ROOT/build/zc*" \
+		-o -lname "${USER_ROOT:-$ROOT}/build/zc*" \) -printf '%h %l\n' 2>/dev/null |
+		sed 's|^/proc/||'
+	return 0
 }
 
 # jget JSON FILTER: one value out of a zcviz --json line
