@@ -15,6 +15,7 @@
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,37 @@ int zc_parse_size(const char *s, uint64_t *out)
 	if (*end || (shift && v > (ULLONG_MAX >> shift)))
 		return -1;
 	*out = v << shift;
+	return 0;
+}
+
+int zc_parse_rate(const char *s, double *mbps)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	/* inf, nan and 1e309 are not rates; nor is one too slow to pace */
+	if (*end || errno || !(v >= ZC_RATE_MIN && v <= ZC_RATE_MAX))
+		return -1;
+	*mbps = v;
+	return 0;
+}
+
+int zc_parse_seconds(const char *s, double *sec)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end || errno || !(v > 0 && v <= 86400))
+		return -1;
+	*sec = v;
 	return 0;
 }
 
@@ -249,9 +281,22 @@ static int file_open(const char *prog, const char *path, uint64_t *size)
 		close(fd);
 		return -1;
 	}
+	if (zc_size_lies(fd, st.st_size)) {
+		fprintf(stderr, "%s: " ZC_SIZE_LIES_FMT "\n", prog, path);
+		close(fd);
+		return -1;
+	}
 	fcntl(fd, F_SETFL, 0);
 	*size = st.st_size;
 	return fd;
+}
+
+bool zc_size_lies(int fd, uint64_t size)
+{
+	char c;
+
+	/* /proc and /sys files say 0 bytes, and read() returns their text */
+	return size == 0 && pread(fd, &c, 1, 0) == 1;
 }
 
 /*
@@ -299,8 +344,43 @@ static int file_checksum(int fd, uint64_t len, uint64_t *sum)
 
 /* ---- the connection ---------------------------------------------------- */
 
+/*
+ * connect() that gives up after timeout_s: a host that drops SYNs would
+ * otherwise keep us for the kernel's two minutes. 0, or -1 with errno
+ * (ETIMEDOUT when nobody answered). The socket is blocking again after.
+ */
+static int connect_within(int fd, const struct sockaddr *sa, socklen_t len,
+			  double timeout_s)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	uint64_t until = zc_now_ns() + (uint64_t)(timeout_s * 1e9), now;
+	socklen_t elen = sizeof(int);
+	int err = 0, n;
+
+	if (!connect(fd, sa, len))
+		return fcntl(fd, F_SETFL, 0);
+	if (errno != EINPROGRESS)
+		return -1;
+	do {
+		now = zc_now_ns();
+		n = now >= until ?
+			    0 :
+			    poll(&p, 1, (int)((until - now) / 1000000) + 1);
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		errno = n ? errno : ETIMEDOUT;
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) || err) {
+		errno = err ? err : errno;
+		return -1;
+	}
+	return fcntl(fd, F_SETFL, 0);
+}
+
 /* Connects to HOST:PORT; returns the socket, or -1 with *exit_code set. */
-static int sock_connect(const char *prog, const char *to, int *exit_code)
+static int sock_connect(const char *prog, const char *to, double timeout_s,
+			int *exit_code)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_NUMERICSERV };
@@ -325,20 +405,26 @@ static int sock_connect(const char *prog, const char *to, int *exit_code)
 		return -1;
 	}
 	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		fd = socket(ai->ai_family,
+			    ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd >= 0 && connect_within(fd, ai->ai_addr, ai->ai_addrlen,
+					      timeout_s)) {
 			err = errno;
 			close(fd);
 			fd = -1;
 		}
 	}
 	freeaddrinfo(res);
-	if (fd < 0) {
+	if (fd < 0 && err == ETIMEDOUT)
+		fprintf(stderr,
+			"%s: cannot connect to %s: no answer within %g s; is the host up, and zc-sink --listen %s running there? (--connect-timeout waits longer)\n",
+			prog, to, timeout_s, to);
+	else if (fd < 0)
 		fprintf(stderr,
 			"%s: cannot connect to %s: %s; is zc-sink --listen %s running?\n",
 			prog, to, strerror(err), to);
+	if (fd < 0)
 		*exit_code = ZC_EXIT_FAIL;
-	}
 	return fd;
 }
 
@@ -404,6 +490,7 @@ struct sender_opts {
 	const char *file;
 	uint64_t chunk;
 	double rate_mbps;
+	double connect_s; /* --connect-timeout */
 	int step_fd;
 };
 
@@ -416,6 +503,8 @@ static void usage(const struct zc_sender *d, FILE *out)
 		"  -t, --to HOST:PORT  where zc-sink --listen is waiting (required)\n"
 		"  -c, --chunk BYTES   bytes per call; K, M and G suffixes (default 128K)\n"
 		"  -r, --rate MBPS     pace the transfer to MBPS megabytes (10^6 bytes) a second\n"
+		"      --connect-timeout SECONDS\n"
+		"                      give up connecting after SECONDS (default 5)\n"
 		"      --step-fd FD    read one byte from FD before each syscall (zcviz --step)\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
@@ -445,6 +534,7 @@ static int opts_parse(int argc, char **argv, const struct zc_sender *d,
 		{ "to", required_argument, NULL, 't' },
 		{ "chunk", required_argument, NULL, 'c' },
 		{ "rate", required_argument, NULL, 'r' },
+		{ "connect-timeout", required_argument, NULL, 'T' },
 		{ "step-fd", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -469,11 +559,15 @@ static int opts_parse(int argc, char **argv, const struct zc_sender *d,
 					optarg);
 			break;
 		case 'r':
-			o->rate_mbps = strtod(optarg, &end);
-			if (*end || end == optarg || !(o->rate_mbps > 0))
+			if (zc_parse_rate(optarg, &o->rate_mbps))
+				return bad_usage(d->prog, ZC_RATE_USAGE,
+						 optarg);
+			break;
+		case 'T':
+			if (zc_parse_seconds(optarg, &o->connect_s))
 				return bad_usage(
 					d->prog,
-					"--rate must be a positive number of megabytes a second, not '%s'",
+					"--connect-timeout must be a number of seconds above 0, up to 86400, not '%s'",
 					optarg);
 			break;
 		case 'S':
@@ -596,7 +690,9 @@ static int transfer(const struct zc_sender *d, struct zc_run *run)
 
 int zc_sender_main(int argc, char **argv, const struct zc_sender *d)
 {
-	struct sender_opts o = { .chunk = DEFAULT_CHUNK, .step_fd = -1 };
+	struct sender_opts o = { .chunk = DEFAULT_CHUNK,
+				 .connect_s = ZC_CONNECT_TIMEOUT_S,
+				 .step_fd = -1 };
 	struct zc_run run = { .prog = d->prog, .file_fd = -1, .sock_fd = -1 };
 	int rc, code;
 
@@ -613,7 +709,7 @@ int zc_sender_main(int argc, char **argv, const struct zc_sender *d)
 	run.file_fd = file_open(d->prog, o.file, &run.size);
 	if (run.file_fd < 0)
 		goto cleanup;
-	run.sock_fd = sock_connect(d->prog, o.to, &code);
+	run.sock_fd = sock_connect(d->prog, o.to, o.connect_s, &code);
 	if (run.sock_fd < 0)
 		goto cleanup;
 	code = transfer(d, &run);

@@ -6,6 +6,7 @@
 #ifndef ZC_COMMON_H
 #define ZC_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -69,8 +70,26 @@ int zc_fail(struct zc_run *run, const char *call);
 /* Reports that the file got shorter while it was being sent; returns -1. */
 int zc_fail_shrunk(struct zc_run *run);
 
-/* Helpers shared with zc-sink. */
+/*
+ * Does a regular file of this size hold more? A file in /proc says it
+ * holds 0 bytes: a sender that trusted it would send nothing, and the
+ * receiver would agree. The message takes the path.
+ */
+bool zc_size_lies(int fd, uint64_t size);
+#define ZC_SIZE_LIES_FMT \
+	"'%s' says it holds 0 bytes but has content (a /proc or /sys file?); copy it to a regular file and send that"
+
+/* Helpers shared with zc-sink and zcviz. */
 int zc_parse_size(const char *s, uint64_t *out);
+/* --rate MBPS: a finite number from ZC_RATE_MIN to ZC_RATE_MAX. */
+#define ZC_RATE_MIN 0.001
+#define ZC_RATE_MAX 1000000.0
+#define ZC_RATE_USAGE \
+	"--rate must be a number of megabytes a second from 0.001 to 1000000, not '%s'"
+int zc_parse_rate(const char *s, double *mbps);
+/* A timeout: seconds above 0, at most a day. */
+int zc_parse_seconds(const char *s, double *sec);
+#define ZC_CONNECT_TIMEOUT_S 5.0
 int zc_split_hostport(const char *prog, const char *arg, char *host,
 		      size_t hostlen, char *port, size_t portlen);
 uint64_t zc_now_ns(void);

@@ -9,18 +9,25 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <linux/sockios.h>
 #include <netdb.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #define PROG "zc-sink"
 
+#define DEFAULT_IDLE_S 60
+
 struct sink_opts {
 	const char *listen;
 	int once;
+	double idle_s; /* 0: no limit */
 };
 
 static void usage(FILE *out)
@@ -32,13 +39,19 @@ static void usage(FILE *out)
 		"Options:\n"
 		"  -l, --listen ADDR:PORT  address to listen on; :PORT for every address, port 0\n"
 		"                          for any free port (the port is printed on stderr)\n"
-		"  -1, --once              exit after the first connection\n"
+		"  -1, --once              exit after the first transfer (a connection that\n"
+		"                          sends nothing and resets is not one)\n"
+		"  -i, --idle-timeout SECONDS\n"
+		"                          close a connection that sends nothing for SECONDS\n"
+		"                          (default 60; 0: never); connections are served\n"
+		"                          side by side, so an idle one holds up nobody\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\nExample:\n"
 		"  " PROG " --listen 127.0.0.1:5201 --once &\n"
 		"  zc-traditional --to 127.0.0.1:5201 build/sample-64M.bin\n"
-		"\nExit status: 0 received, 1 a connection failed, 2 bad usage or address.\n");
+		"\nExit status: 0 received, 1 a transfer failed or timed out (--once), 2 bad\n"
+		"usage or address.\n");
 }
 
 static int opts_parse(int argc, char **argv, struct sink_opts *o)
@@ -46,6 +59,7 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "once", no_argument, NULL, '1' },
+		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -54,14 +68,26 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 	int c = 0;
 
 	opterr = 0;
-	while (!bad &&
-	       (c = getopt_long(argc, argv, ":l:1hV", longopts, NULL)) != -1) {
+	while (!bad && (c = getopt_long(argc, argv, ":l:1i:hV", longopts,
+					NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			o->listen = optarg;
 			break;
 		case '1':
 			o->once = 1;
+			break;
+		case 'i':
+			if (!strcmp(optarg, "0")) {
+				o->idle_s = 0;
+			} else if (zc_parse_seconds(optarg, &o->idle_s)) {
+				fprintf(stderr,
+					PROG
+					": --idle-timeout must be 0 (never) or seconds up to 86400, not '%s'; see " PROG
+					" --help\n",
+					optarg);
+				return -1;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -129,88 +155,245 @@ static int sock_listen(const char *arg)
 	return fd;
 }
 
-/* Receives one connection to its end; 0 when the sender closed cleanly. */
-static int conn_receive(int fd, const char *peer)
-{
-	static char buf[256 * 1024];
-	struct zc_hash h;
-	uint64_t bytes = 0, start = zc_now_ns(), sum;
-	double cpu = zc_cpu_ms();
-	char rate[64];
-	ssize_t n;
+/*
+ * Connections are served side by side, so that one that sends nothing
+ * cannot hold up the next sender. Each one is:
+ *
+ *   RECEIVING --EOF--> its line printed, the verdict sent back: done
+ *                 \--> nothing received: wait for the peer to take the
+ *                      verdict (a sender of an empty file reads it) or to
+ *                      reset it (a stray connection, not a transfer)
+ */
+#define MAX_CONNS 16
+#define VERDICT_WAIT_NS 2000000000ULL
 
-	zc_hash_init(&h);
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		zc_hash_update(&h, buf, n);
-		bytes += n;
-	}
-	if (n < 0) {
-		fprintf(stderr,
-			PROG ": the connection from %s failed after %" PRIu64
-			     " bytes: %s\n",
-			peer, bytes, strerror(errno));
-		return -1;
-	}
-	sum = zc_hash_final(&h);
-	zc_print_rate(rate, sizeof(rate), bytes, zc_now_ns() - start);
-	printf(PROG ": received %" PRIu64 " bytes xxh64=%016" PRIx64
-		    " in %s, cpu %.1f ms, from %s\n",
-	       bytes, sum, rate, zc_cpu_ms() - cpu, peer);
-	fflush(stdout);
-	/* the verdict, back to the sender, so that it can check it too */
-	n = snprintf(buf, sizeof(buf),
-		     "received %" PRIu64 " bytes xxh64=%016" PRIx64 "\n", bytes,
-		     sum);
-	send(fd, buf, n, MSG_NOSIGNAL);
-	return 0;
+enum conn_state { C_FREE, C_RECEIVING, C_ANSWERED };
+
+struct conn {
+	enum conn_state state;
+	int fd;
+	char peer[NI_MAXHOST + NI_MAXSERV + 4];
+	struct zc_hash h;
+	uint64_t bytes, start_ns, last_ns;
+	double cpu_ms;
+	char line[160]; /* held back until the peer took the verdict */
+};
+
+struct sink {
+	int lfd;
+	int once;
+	uint64_t idle_ns; /* 0: wait for ever */
+	struct conn c[MAX_CONNS];
+	int done; /* transfers counted */
+	int failed; /* of them */
+};
+
+static void conn_close(struct conn *c)
+{
+	close(c->fd);
+	c->state = C_FREE;
 }
 
-static int serve(int lfd, int once)
+/* A transfer ended: counted, and with --once the last one. */
+static void conn_count(struct sink *k, struct conn *c, bool ok)
+{
+	k->done++;
+	k->failed += !ok;
+	conn_close(c);
+}
+
+/* A connection that sent nothing and went away: no transfer. */
+static void conn_stray(struct conn *c, const char *what)
+{
+	fprintf(stderr,
+		PROG
+		": a connection from %s %s; it is not counted as a transfer\n",
+		c->peer, what);
+	conn_close(c);
+}
+
+/* EOF: the sender is done; print the line and answer with the verdict. */
+static void conn_answer(struct sink *k, struct conn *c)
+{
+	uint64_t sum = zc_hash_final(&c->h);
+	char rate[64], verdict[96];
+	int n;
+
+	zc_print_rate(rate, sizeof(rate), c->bytes, zc_now_ns() - c->start_ns);
+	snprintf(c->line, sizeof(c->line),
+		 PROG ": received %" PRIu64 " bytes xxh64=%016" PRIx64
+		      " in %s, cpu %.1f ms, from %s\n",
+		 c->bytes, sum, rate, zc_cpu_ms() - c->cpu_ms, c->peer);
+	n = snprintf(verdict, sizeof(verdict),
+		     "received %" PRIu64 " bytes xxh64=%016" PRIx64 "\n",
+		     c->bytes, sum);
+	send(c->fd, verdict, n, MSG_NOSIGNAL);
+	if (c->bytes) {
+		fputs(c->line, stdout);
+		fflush(stdout);
+		conn_count(k, c, true);
+		return;
+	}
+	c->state = C_ANSWERED;
+	c->last_ns = zc_now_ns();
+}
+
+static void conn_failed(struct sink *k, struct conn *c, const char *why)
+{
+	if (!c->bytes) {
+		conn_stray(c, why);
+		return;
+	}
+	fprintf(stderr,
+		PROG ": the connection from %s failed after %" PRIu64
+		     " bytes: %s\n",
+		c->peer, c->bytes, why);
+	conn_count(k, c, false);
+}
+
+static void conn_read(struct sink *k, struct conn *c)
+{
+	static char buf[256 * 1024];
+	ssize_t n = read(c->fd, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n < 0) {
+		conn_failed(k, c, strerror(errno));
+		return;
+	}
+	if (!n) {
+		conn_answer(k, c);
+		return;
+	}
+	zc_hash_update(&c->h, buf, n);
+	c->bytes += n;
+	c->last_ns = zc_now_ns();
+}
+
+/* An empty transfer: did the peer take the verdict, or reset it? */
+static void conn_check_answered(struct sink *k, struct conn *c, short revents)
+{
+	int unacked = 1;
+
+	if (revents & (POLLERR | POLLHUP)) {
+		conn_stray(c, "sent nothing and closed");
+		return;
+	}
+	/* a reset empties the queue too: look for one once more */
+	if (!ioctl(c->fd, SIOCOUTQ, &unacked) && !unacked &&
+	    poll(&(struct pollfd){ .fd = c->fd }, 1, 0) > 0) {
+		conn_stray(c, "sent nothing and closed");
+		return;
+	}
+	if (!unacked || zc_now_ns() - c->last_ns > VERDICT_WAIT_NS) {
+		fputs(c->line, stdout);
+		fflush(stdout);
+		conn_count(k, c, true);
+	}
+}
+
+static void conn_check_idle(struct sink *k, struct conn *c, uint64_t now)
+{
+	char why[96];
+
+	if (!k->idle_ns || c->state != C_RECEIVING ||
+	    now - c->last_ns <= k->idle_ns)
+		return;
+	snprintf(why, sizeof(why),
+		 "nothing came for %g s (zc-sink --idle-timeout waits longer)",
+		 k->idle_ns / 1e9);
+	conn_failed(k, c, why);
+}
+
+static void conn_accept(struct sink *k)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl;
-	char host[NI_MAXHOST], port[NI_MAXSERV],
-		peer[NI_MAXHOST + NI_MAXSERV + 4];
-	int fd, rc;
+	socklen_t sl = sizeof(ss);
+	char host[NI_MAXHOST], port[NI_MAXSERV];
+	struct conn *c = NULL;
+	int fd, i;
 
-	for (;;) {
-		sl = sizeof(ss);
-		fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
-		if (fd < 0 && errno == EINTR)
-			continue;
-		if (fd < 0) {
-			fprintf(stderr, PROG ": accept() failed: %s\n",
-				strerror(errno));
-			return ZC_EXIT_FAIL;
-		}
-		getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host),
-			    port, sizeof(port),
-			    NI_NUMERICHOST | NI_NUMERICSERV);
-		snprintf(peer, sizeof(peer), "%s:%s", host, port);
-		rc = conn_receive(fd, peer);
+	fd = accept4(k->lfd, (struct sockaddr *)&ss, &sl,
+		     SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return; /* EINTR, EAGAIN, or a connection reset meanwhile */
+	for (i = 0; i < MAX_CONNS && !c; i++)
+		if (k->c[i].state == C_FREE)
+			c = &k->c[i];
+	if (!c) { /* not polled for when full */
 		close(fd);
-		if (once)
-			return rc ? ZC_EXIT_FAIL : ZC_EXIT_OK;
+		return;
 	}
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->state = C_RECEIVING;
+	getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), port,
+		    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+	snprintf(c->peer, sizeof(c->peer), "%s:%s", host, port);
+	zc_hash_init(&c->h);
+	c->start_ns = c->last_ns = zc_now_ns();
+	c->cpu_ms = zc_cpu_ms();
+}
+
+/* One round: wait for something to do, then do it. */
+static void serve_round(struct sink *k)
+{
+	struct pollfd p[MAX_CONNS + 1];
+	struct conn *idx[MAX_CONNS + 1];
+	int n = 0, i, busy = 0, wait_ms = -1;
+
+	for (i = 0; i < MAX_CONNS; i++) {
+		if (k->c[i].state == C_FREE)
+			continue;
+		busy++;
+		idx[n] = &k->c[i];
+		p[n++] = (struct pollfd){ .fd = k->c[i].fd, .events = POLLIN };
+		if (k->c[i].state == C_ANSWERED) {
+			p[n - 1].events = 0; /* only a reset: POLLERR */
+			wait_ms = 10; /* the acknowledgement has no event */
+		}
+	}
+	if (busy < MAX_CONNS) /* when full, the kernel's backlog waits */
+		p[n++] = (struct pollfd){ .fd = k->lfd, .events = POLLIN };
+	if (k->idle_ns && busy && wait_ms < 0)
+		wait_ms = 1000;
+	if (poll(p, n, wait_ms) < 0)
+		return; /* EINTR: look again */
+	for (i = 0; i < busy; i++) {
+		if (idx[i]->state == C_ANSWERED)
+			conn_check_answered(k, idx[i], p[i].revents);
+		else if (p[i].revents)
+			conn_read(k, idx[i]);
+		if (idx[i]->state != C_FREE)
+			conn_check_idle(k, idx[i], zc_now_ns());
+	}
+	if (busy < MAX_CONNS && (p[n - 1].revents & POLLIN))
+		conn_accept(k);
+}
+
+static int serve(struct sink *k)
+{
+	while (!k->once || !k->done)
+		serve_round(k);
+	return k->failed ? ZC_EXIT_FAIL : ZC_EXIT_OK;
 }
 
 int main(int argc, char **argv)
 {
-	struct sink_opts o = { 0 };
-	int lfd, rc;
+	static struct sink k;
+	struct sink_opts o = { .idle_s = DEFAULT_IDLE_S };
+	int rc;
 
 	rc = opts_parse(argc, argv, &o);
 	if (rc)
 		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_USAGE;
-	lfd = sock_listen(o.listen);
-	if (lfd < 0)
+	k.lfd = sock_listen(o.listen);
+	if (k.lfd < 0)
 		return ZC_EXIT_USAGE;
-	rc = serve(lfd, o.once);
-	close(lfd);
+	k.once = o.once;
+	k.idle_ns = (uint64_t)(o.idle_s * 1e9);
+	rc = serve(&k);
+	close(k.lfd);
 	return rc;
 }

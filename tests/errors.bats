@@ -11,6 +11,7 @@ setup() {
 
 teardown() {
 	sink_stop
+	lab_down
 }
 
 # one_line: the output is a single line (no usage dump, no noise)
@@ -49,7 +50,7 @@ each_demo() { # each_demo STATUS PATTERN ARGS...: every sender fails alike
 	chmod 000 "$dir/secret"
 	for d in $DEMOS; do
 		if [ "$(id -u)" = 0 ]; then
-			run -2 runuser -u nobody -- "$ROOT/build/zc-$d" --to 127.0.0.1:9 "$dir/secret"
+			run -2 as_nobody "$USER_ROOT/build/zc-$d" --to 127.0.0.1:9 "$dir/secret"
 		else
 			run -2 zc-"$d" --to 127.0.0.1:9 "$dir/secret"
 		fi
@@ -88,7 +89,7 @@ each_demo() { # each_demo STATUS PATTERN ARGS...: every sender fails alike
 	each_demo 2 "give the FILE to send" --to 127.0.0.1:9
 	each_demo 2 "give exactly one FILE" --to 127.0.0.1:9 "$F" "$F"
 	each_demo 2 "unknown option '--bogus'" --bogus --to 127.0.0.1:9 "$F"
-	each_demo 2 "--rate must be a positive number" --rate 0 --to 127.0.0.1:9 "$F"
+	each_demo 2 "--rate must be a number of megabytes a second from 0.001 to 1000000, not '0'" --rate 0 --to 127.0.0.1:9 "$F"
 	each_demo 2 "--to needs a value" "$F" --to
 }
 
@@ -181,4 +182,100 @@ if sys.argv[1]:
 	run -2 make -C "$ROOT" --no-print-directory demo-foo
 	assert_output --regexp "no demo 'foo'; choose demo-traditional, demo-mmap, demo-sendfile, demo-dma-gather or demo \(all four\)"
 	one_line
+}
+
+@test "a rate that is not a finite number is refused, exit 2" {
+	local r
+	for r in inf -inf nan 1e309 1e-300 0x 2M; do
+		each_demo 2 "--rate must be a number of megabytes a second from 0.001 to 1000000, not '$r'" --rate "$r" --to 127.0.0.1:9 "$F"
+		run -2 zcviz --rate "$r" traditional
+		assert_output "zcviz: --rate must be a number of megabytes a second from 0.001 to 1000000, not '$r'; see zcviz --help"
+	done
+}
+
+@test "a /proc file that says it holds 0 bytes is refused, not sent as nothing, exit 2" {
+	each_demo 2 "'/proc/self/status' says it holds 0 bytes but has content \(a /proc or /sys file\?\); copy it to a regular file" --to 127.0.0.1:9 /proc/self/status
+	# an empty regular file is still a file to send
+	: >"$BATS_TEST_TMPDIR/empty"
+	sink_start 127.0.0.1
+	run -0 zc-sendfile --to "127.0.0.1:$SINK_PORT" "$BATS_TEST_TMPDIR/empty"
+	assert_output --regexp "sent 0 bytes .*; receiver agrees$"
+}
+
+@test "zcviz refuses a /proc file too, exit 2" {
+	require_bpf
+	run -2 zcviz --file /proc/self/status traditional
+	assert_output "zcviz: '/proc/self/status' says it holds 0 bytes but has content (a /proc or /sys file?); copy it to a regular file and send that"
+}
+
+@test "a host that drops SYNs is given up after --connect-timeout, exit 1" {
+	require_root
+	lab_up on
+	# 198.19.0.1 is routed to the receiver, which does not forward: the
+	# SYNs vanish without an answer, as behind a firewall that drops them
+	ip -n "$ZCLAB_TX_NS" route add 198.19.0.1/32 via "$ZCLAB_RX_IP"
+	run -1 ip netns exec "$ZCLAB_TX_NS" zc-traditional --connect-timeout 1 --to 198.19.0.1:5201 "$F"
+	assert_output "zc-traditional: cannot connect to 198.19.0.1:5201: no answer within 1 s; is the host up, and zc-sink --listen 198.19.0.1:5201 running there? (--connect-timeout waits longer)"
+	# and by default, within a few seconds, not the kernel's two minutes
+	run -1 timeout 30 ip netns exec "$ZCLAB_TX_NS" zc-sendfile --to 198.19.0.1:5201 "$F"
+	assert_output --partial "no answer within 5 s"
+	each_demo 2 "--connect-timeout must be a number of seconds above 0" --connect-timeout 0 --to 127.0.0.1:9 "$F"
+}
+
+@test "an idle connection to zc-sink holds up no sender" {
+	sink_start 127.0.0.1
+	# a connection that sends nothing, and stays
+	exec 5<>"/dev/tcp/127.0.0.1/$SINK_PORT"
+	# (a bound, so that a sink that serves one at a time fails, not hangs)
+	run -0 timeout 60 zc-traditional --to "127.0.0.1:$SINK_PORT" "$F"
+	assert_output --regexp "sent 4097 bytes .*; receiver agrees$"
+	assert_equal "$(field bytes "$(sink_line 1)")" 4097
+	exec 5>&-
+}
+
+@test "a stray connection does not use up zc-sink --once" {
+	local out="$BATS_TEST_TMPDIR/once" i port
+	timeout 60 zc-sink --listen 127.0.0.1:0 --once >"$out" 2>"$out.err" 3>&- &
+	SINK_PID=$!
+	for i in $(seq 100); do
+		port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$out.err")
+		[ -n "$port" ] && break
+		sleep 0.05
+	done
+	# a port scan: connect, send nothing, close
+	exec 5<>"/dev/tcp/127.0.0.1/$port"
+	exec 5>&-
+	# and one that stays, idle
+	exec 6<>"/dev/tcp/127.0.0.1/$port"
+	run -0 timeout 60 zc-mmap --to "127.0.0.1:$port" "$F"
+	assert_output --regexp "; receiver agrees$"
+	wait "$SINK_PID"
+	SINK_PID=""
+	run cat "$out"
+	assert_output --regexp "^zc-sink: received 4097 bytes xxh64="
+	run cat "$out.err"
+	assert_line --regexp "^zc-sink: a connection from 127.0.0.1:[0-9]+ sent nothing and closed; it is not counted as a transfer$"
+	exec 6>&-
+}
+
+@test "a transfer that stalls is closed after --idle-timeout; with --once, exit 1" {
+	local out="$BATS_TEST_TMPDIR/idle" i port rc=0
+	run -2 zc-sink --listen 127.0.0.1:0 --idle-timeout never
+	assert_output "zc-sink: --idle-timeout must be 0 (never) or seconds up to 86400, not 'never'; see zc-sink --help"
+	timeout 60 zc-sink --listen 127.0.0.1:0 --once --idle-timeout 1 >"$out" 2>"$out.err" 3>&- &
+	SINK_PID=$!
+	for i in $(seq 100); do
+		port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$out.err")
+		[ -n "$port" ] && break
+		sleep 0.05
+	done
+	# a sender that sends a little and then nothing
+	exec 5<>"/dev/tcp/127.0.0.1/$port"
+	printf 'hello' >&5
+	wait "$SINK_PID" || rc=$?
+	SINK_PID=""
+	assert_equal "$rc" 1
+	run cat "$out.err"
+	assert_line --regexp "^zc-sink: the connection from 127.0.0.1:[0-9]+ failed after 5 bytes: nothing came for 1 s \(zc-sink --idle-timeout waits longer\)$"
+	exec 5>&-
 }
