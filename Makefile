@@ -133,12 +133,43 @@ $(BUILD)/test-checksum: tests/unit/test_checksum.c $(BUILD)/demos/checksum.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ZC_CFLAGS) $^ -o $@
 
+# ---- fuzzing the trace reader ---------------------------------------------------
+
+# The reader, the model, both reports and the dashboard's view under
+# libFuzzer with ASan and UBSan: none of them needs libbpf or curses.
+FUZZ_SRCS := tests/fuzz/fuzz_trace.c viz/record.c viz/model.c viz/report.c \
+	viz/view.c viz/text.c viz/safefile.c viz/probe.c
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= -1
+FUZZ_CORPUS := $(BUILD)/fuzz/corpus
+FUZZ_REGRESSIONS := tests/fuzz/regressions
+
+$(BUILD)/fuzz-trace: $(FUZZ_SRCS) $(wildcard viz/*.h) $(BUILD)/.deps-ok
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unknown-warning-option \
+		-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -fno-sanitize-recover=undefined \
+		-fsanitize=fuzzer,address,undefined $(FUZZ_SRCS) -lm -o $@
+
+# make fuzz: FUZZ_SECONDS (default 60) or FUZZ_RUNS executions, seeded with
+# the lessons' traces and every input that ever crashed it, which it keeps
+# in tests/fuzz/regressions/ (make test replays them; commit them).
+.PHONY: fuzz
+fuzz: $(BUILD)/fuzz-trace
+	$(Q)mkdir -p $(FUZZ_CORPUS) $(FUZZ_REGRESSIONS)
+	$(Q)cp lessons/traces/*.trace $(FUZZ_CORPUS)/
+	$(Q)for f in $(FUZZ_REGRESSIONS)/*; do [ ! -f "$$f" ] || cp "$$f" $(FUZZ_CORPUS)/; done
+	$(Q)$(BUILD)/fuzz-trace -dict=tests/fuzz/trace.dict -max_len=65536 -timeout=10 \
+		-rss_limit_mb=2048 -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) \
+		-print_final_stats=1 -artifact_prefix=$(FUZZ_REGRESSIONS)/ $(FUZZ_CORPUS)
+
 # ---- the samples ----------------------------------------------------------------
 
-# A 64 MiB file of random bytes, so that a checksum means something.
+# A 64 MiB file of random bytes, so that a checksum means something. Its
+# temporary is a new file (mktemp: O_EXCL), never a link someone planted.
 $(SAMPLE): | $(BUILD)
 	$(call msg,GEN,$@)
-	$(Q)head -c 64M /dev/urandom >$@.tmp && mv $@.tmp $@
+	$(Q)tmp=$$(mktemp "$@.XXXXXX") && chmod 644 "$$tmp" && \
+		{ head -c 64M /dev/urandom >"$$tmp" && mv -f "$$tmp" "$@" || { rm -f "$$tmp"; exit 1; }; }
 
 # ---- running ----------------------------------------------------------------
 

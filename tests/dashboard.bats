@@ -8,7 +8,6 @@ setup() {
 	load test_helper/common-setup
 	_common_setup
 	require_bpf
-	labs_snapshot
 	export LANG=C.UTF-8
 }
 
@@ -234,4 +233,44 @@ killed() {
 	assert_equal "$(jget "$json" .edges.pagecache_to_socket.bytes)" 67108864
 	assert_output --partial "page ref 64M"
 	assert_output --regexp "CPU copy at GSO 64(\.[0-9])?M"
+}
+
+@test "the programs the dashboard starts get none of its descriptors, and SIGPIPE as usual" {
+	local i sink demo ign
+	tmux_start 80x24 "$(ZCVIZ) --size 8M traditional"
+	tmux_wait "syscalls [1-9]"
+	sink=$(pgrep -f "zc-sink --listen 198.18.0.2:0 --once")
+	demo=$(pgrep -f "zc-traditional --to .*sample-8M.bin")
+	# the dashboard's error log is a deleted temporary file; the sink
+	# has stdin, its two pipes and sockets; the demo also its handshake
+	# on 3, the file and the socket
+	run ls -l "/proc/$sink/fd" "/proc/$demo/fd"
+	refute_output --partial "(deleted)"
+	refute_output --partial "/dev/pts"
+	# SIGPIPE (13) is not ignored in the sink: bit 12 of SigIgn, a hex
+	# mask (the demos ignore it themselves, to report a receiver gone)
+	ign=$(awk '$1 == "SigIgn:" { print $2 }' "/proc/$sink/status")
+	assert_equal "$(((16#$ign >> 12) & 1))" 0
+	tmux_keys q
+	tmux_wait "EXIT=0"
+}
+
+@test "resizing the terminal while runs start fails none of them" {
+	local i
+	tmux_start 80x24 "$(ZCVIZ) --size 1M traditional"
+	tmux_wait "zcviz  traditional"
+	# r starts the run again: its sink and demo start while the window
+	# changes size (SIGWINCH) under them
+	for i in $(seq 8); do
+		tmux_keys r
+		tmx resize-window -t zc -x 100 -y 30
+		tmx resize-window -t zc -x 80 -y 24
+		sleep 0.2
+	done
+	tmux_wait "syscalls [1-9]"
+	run tmux_screen
+	refute_output --partial "[failed]"
+	refute_output --partial "did not start"
+	tmux_keys q
+	tmux_wait "EXIT=0"
 }

@@ -29,7 +29,7 @@ teardown() {
 # as_user CMD...: without root (nobody, when we are root)
 as_user() {
 	if [ "$(id -u)" = 0 ]; then
-		runuser -u nobody -- "$@"
+		as_nobody "$@"
 	else
 		"$@"
 	fi
@@ -53,9 +53,9 @@ same_counts() { # same_counts JSON JSON
 
 @test "--replay as a user without root reports the recorded counters" {
 	recorded
-	run -0 --separate-stderr as_user "$ROOT/build/zcviz" --replay "$SHARE/mmap.trace" --json
+	run -0 --separate-stderr as_user "$USER_ROOT/build/zcviz" --replay "$SHARE/mmap.trace" --json
 	same_counts "$(cat "$SHARE/mmap.json")" "$output"
-	run -0 as_user "$ROOT/build/zcviz" --replay "$SHARE/mmap.trace" --report
+	run -0 as_user "$USER_ROOT/build/zcviz" --replay "$SHARE/mmap.trace" --report
 	assert_line --regexp "^  CPU copies of the file +1\.00 x file size +theory 1 +\[ok\]"
 }
 
@@ -63,7 +63,7 @@ same_counts() { # same_counts JSON JSON
 	recorded
 	local json
 	json=$(cat "$SHARE/mmap.json")
-	tmux_start 80x24 "runuser -u nobody -- $ROOT/build/zcviz --replay $SHARE/mmap.trace"
+	tmux_start 80x24 "runuser -u nobody -- $USER_ROOT/build/zcviz --replay $SHARE/mmap.trace"
 	tmux_wait "zcviz \(replay\)  mmap"
 	tmux_keys f
 	tmux_wait "\[done\]"
@@ -84,17 +84,17 @@ same_counts() { # same_counts JSON JSON
 
 @test "a replay's report says it is one, and of what" {
 	recorded
-	run -0 as_user "$ROOT/build/zcviz" --replay "$SHARE/mmap.trace" --report
+	run -0 as_user "$USER_ROOT/build/zcviz" --replay "$SHARE/mmap.trace" --report
 	assert_line --regexp "^  replay of a run recorded by zcviz [0-9.]+, kernel $(uname -r) "
-	run -0 as_user "$ROOT/build/zcviz" --replay "$SHARE/mmap.trace" --json
-	assert_equal "$(jget "$output" .replay_of)" "zcviz $("$ROOT/build/zcviz" --version | awk '{ print $2 }'), kernel $(uname -r) $(uname -m)"
+	run -0 as_user "$USER_ROOT/build/zcviz" --replay "$SHARE/mmap.trace" --json
+	assert_equal "$(jget "$output" .replay_of)" "zcviz $("$USER_ROOT/build/zcviz" --version | awk '{ print $2 }'), kernel $(uname -r) $(uname -m)"
 	# a live run is no replay
 	assert_equal "$(jget "$(cat "$SHARE/mmap.json")" '.replay_of // "live"')" live
 }
 
 @test "a replay steps one syscall per space, like a live run" {
 	recorded
-	tmux_start 80x24 "runuser -u nobody -- $ROOT/build/zcviz --step --replay $SHARE/mmap.trace"
+	tmux_start 80x24 "runuser -u nobody -- $USER_ROOT/build/zcviz --step --replay $SHARE/mmap.trace"
 	tmux_wait "\[step: space\]"
 	tmux_keys Space
 	tmux_wait "last syscalls \(1 seen\)"
@@ -109,7 +109,7 @@ bad_trace() {
 	local f="$SHARE/bad.trace"
 	eval "$1" >"$f"
 	chmod 644 "$f"
-	run -2 as_user "$ROOT/build/zcviz" --replay "$f" --json
+	run -2 as_user "$USER_ROOT/build/zcviz" --replay "$f" --json
 	assert_output --regexp "^zcviz: cannot replay: .*$2"
 	assert_equal "${#lines[@]}" 1
 }
@@ -138,7 +138,7 @@ bad_trace() {
 	local f="$SHARE/big.trace"
 	{ echo "zcviz-trace 1"; head -c $((65 * 1024 * 1024)) /dev/zero | tr '\0' '#'; } >"$f"
 	chmod 644 "$f"
-	run -2 as_user "$ROOT/build/zcviz" --replay "$f"
+	run -2 as_user "$USER_ROOT/build/zcviz" --replay "$f"
 	assert_output --partial "is too large for a trace (at most 64 MiB)"
 	rm -f "$f"
 }
@@ -155,4 +155,86 @@ bad_trace() {
 	assert_output --partial "cannot read '/nonexistent/x.trace': No such file or directory"
 	run -2 zcviz --replay a --record b
 	assert_output --partial "give --record or --replay, not both"
+}
+
+@test "a trace that is only a newline is refused, not a crash" {
+	bad_trace "printf '\\n'" "is not a zcviz trace"
+	bad_trace "printf 'zcviz-trace 1\\n\\n'" "does not end with an 'end' line"
+}
+
+# runs_trace N: a trace of N copies of a lesson's run
+runs_trace() {
+	local body
+	body=$(sed -e '1d' -e '/^end$/d' "$ROOT/lessons/traces/mmap.trace")
+	{
+		echo "zcviz-trace 1"
+		for _ in $(seq "$1"); do printf '%s\n' "$body"; done
+		echo end
+	} >"$SHARE/runs.trace"
+	chmod 644 "$SHARE/runs.trace"
+}
+
+@test "a trace of more runs than there are demos replays every one" {
+	runs_trace 6
+	run -0 --separate-stderr as_user "$USER_ROOT/build/zcviz" --replay "$SHARE/runs.trace" --json
+	assert_equal "${#lines[@]}" 6
+	for i in 0 1 2 3 4 5; do
+		assert_equal "$(jget "${lines[$i]}" .cpu_copies_per_byte)" 1
+	done
+	run -0 as_user "$USER_ROOT/build/zcviz" --replay "$SHARE/runs.trace" --report
+	assert_equal "$(grep -cE '^  mmap +on +1\.00 x ok' <<<"$output")" 6
+}
+
+@test "a trace of more runs than the limit is refused" {
+	runs_trace 1001
+	run -2 as_user "$USER_ROOT/build/zcviz" --replay "$SHARE/runs.trace" --json
+	assert_output --regexp "^zcviz: cannot replay: line [0-9]+: more runs than a trace may hold \(1000\)$"
+}
+
+@test "a 16 MiB syscall line is read, not chewed on for minutes" {
+	local f="$SHARE/long.trace"
+	{
+		printf 'zcviz-trace 1\nrun mmap 1 1 1 0 0 0 0 lo\ns'
+		head -c $((16 * 1024 * 1024 / 4)) /dev/zero | sed 's/\x0/ 1:1/g'
+		printf '\nend-run\nend\n'
+	} >"$f"
+	chmod 644 "$f"
+	# a bound against a hang, far beyond what it takes (under a second;
+	# the quadratic reader took more than 12 minutes)
+	run -1 --separate-stderr timeout 120 "$USER_ROOT/build/zcviz" --replay "$f" --json
+	assert_equal "$(jget "$output" .syscalls.write)" 1
+}
+
+@test "a signal while a trace is read stops zcviz before it prints anything" {
+	local f="$SHARE/big.trace" line
+	line='e 1087642 0 832 4 140732803130584 832 0 140732803130551 0 0 0'
+	{
+		printf 'zcviz-trace 1\nrun mmap 1 1 1 0 0 0 0 lo\n'
+		yes "$line" | head -n 100000
+		printf 'end-run\nend\n'
+	} >"$f"
+	chmod 644 "$f"
+	# SIGTERM is pending, blocked, when zcviz starts: it arrives the
+	# moment zcviz unblocks it, before the trace is read
+	run --separate-stderr perl -MPOSIX -e \
+		'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGTERM)); kill TERM => $$; exec @ARGV or exit 127' \
+		"$USER_ROOT/build/zcviz" --replay "$f" --json
+	assert_equal "$status" 143
+	assert_equal "$output" ""
+	assert_equal "$stderr" "zcviz: stopped by signal 15"
+}
+
+@test "invalid UTF-8 and control characters in a trace reach no output" {
+	local f="$SHARE/utf8.trace"
+	printf 'zcviz-trace 1\nrun mmap 1 1 1 0 0 0 0 l\xffo"\\\nsender a\xff\xfe \xc2\x9b[2J \xe2\x82\nsink \xed\xa0\x80 ok \xf0\x9f\x99\x82\nend-run\nend\n' >"$f"
+	chmod 644 "$f"
+	run -1 --separate-stderr as_user "$USER_ROOT/build/zcviz" --replay "$f" --json
+	# strict UTF-8 (iconv fails on any invalid byte), strict JSON (jq)
+	iconv -f UTF-8 -t UTF-8 <<<"$output" >/dev/null || fail "not UTF-8: $output"
+	assert_equal "$(jget "$output" .egress)" 'l?o"\'
+	assert_equal "$(jget "$output" .sender)" "a?? ??[2J ??"
+	assert_equal "$(jget "$output" .receiver_line)" "??? ok 🙂"
+	run -1 as_user "$USER_ROOT/build/zcviz" --replay "$f" --report
+	iconv -f UTF-8 -t UTF-8 <<<"$output" >/dev/null || fail "not UTF-8: $output"
+	refute_output --regexp $'[\x01-\x08\x0b-\x1f\x7f]'
 }

@@ -6,11 +6,11 @@
 setup() {
 	load test_helper/common-setup
 	_common_setup
-	labs_snapshot
 }
 
 teardown() {
-	[ -n "${VIZ_PID:-}" ] && kill -9 "$VIZ_PID" 2>/dev/null
+	# a test that failed half-way: let zcviz clean up, as it must
+	[ -z "${VIZ_PID:-}" ] || { kill -TERM "$VIZ_PID" 2>/dev/null; wait "$VIZ_PID" 2>/dev/null; }
 	if [ "$(id -u)" = 0 ]; then
 		no_bpf_left
 		no_lab_left
@@ -45,7 +45,7 @@ teardown() {
 
 @test "without root zcviz says what to do, exit 3" {
 	if [ "$(id -u)" = 0 ]; then
-		run -3 runuser -u nobody -- "$ROOT/build/zcviz" --json traditional
+		run -3 as_nobody "$USER_ROOT/build/zcviz" --json traditional
 	else
 		run -3 zcviz --json traditional
 	fi
@@ -126,4 +126,64 @@ interrupt() {
 	assert_equal "$(jget "$output" .cpu_copy_bytes)" 0
 	assert_equal "$(jget "$output" .edges.pagecache_to_socket.bytes)" 4194304
 	assert_equal "$(jget "$output" '.edges.socket_to_nic.bytes - .retransmitted_bytes')" 4194304
+}
+
+# signal_in_setup SIGNAL STATUS: the signal while lab.sh builds the lab
+signal_in_setup() {
+	local i rc=0
+	zcviz --report --size 1M traditional >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	VIZ_PID=$!
+	# the lab's state file is written first, before anything is built
+	for i in $(seq 200); do
+		[ -e "/run/zclab/$VIZ_PID" ] && break
+		sleep 0.01
+	done
+	kill -"$1" "$VIZ_PID"
+	wait "$VIZ_PID" || rc=$?
+	VIZ_PID=""
+	assert_equal "$rc" "$2"
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --regexp "^zcviz: stopped by signal [0-9]+; the lab is down$"
+	no_lab_left
+}
+
+@test "a signal while the lab is set up: the lab goes, and the message says so" {
+	require_bpf
+	signal_in_setup INT 130
+	signal_in_setup TERM 143
+	signal_in_setup HUP 129
+}
+
+@test "after a SIGKILL of zcviz, its sink and demo do not run on" {
+	require_bpf
+	local i
+	# half a megabyte a second: the demo would send for half a minute
+	zcviz --report --rate 0.5 --size 16M traditional >/dev/null 2>&1 3>&- &
+	VIZ_PID=$!
+	for i in $(seq 100); do
+		pgrep -f "zc-traditional --to .*sample-16M.bin" >/dev/null && break
+		sleep 0.1
+	done
+	run -0 pgrep -f "zc-sink --listen 198.18.0.2:0 --once"
+	kill -9 "$VIZ_PID"
+	wait "$VIZ_PID" 2>/dev/null || true
+	VIZ_PID=""
+	for i in $(seq 50); do
+		[ -z "$(ours_running)" ] && break
+		sleep 0.1
+	done
+	assert_equal "$(ours_running)" ""
+	# the lab itself goes with the next run
+	run -0 --separate-stderr zcviz --json --size 1M mmap
+}
+
+@test "zcviz --json all | head: it stops when its reader has gone" {
+	require_bpf
+	local t="$BATS_TEST_TMPDIR/t.trace"
+	run bash -c "set -o pipefail; '$ROOT/build/zcviz' --json --size 1M --record '$t' all 2>'$BATS_TEST_TMPDIR/err' | head -c 100"
+	assert_equal "$status" 141
+	# it ran the first demo, maybe the second, never all four
+	[ "$(grep -c '^end-run$' "$t")" -le 2 ] || fail "it ran $(grep -c '^end-run$' "$t") demos"
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output ""
 }

@@ -333,7 +333,8 @@ static void replay_item_apply(struct dash *d, const struct replay_item *it,
 	struct zc_counts counts = d->v.res.in.counts;
 
 	if (it->type == 'c') {
-		memcpy(counts.c, it->c, sizeof(counts.c));
+		memcpy(counts.c, d->rp->runs[d->slot].counts[it->counts],
+		       sizeof(counts.c));
 		view_counts(&d->v, &counts);
 	} else {
 		view_event(&d->v, &it->e, now);
@@ -491,7 +492,10 @@ static int dash_setup(struct dash *d, struct dash_opts *o)
 	d->o = o;
 	d->last = -1;
 	if (o->replay) {
-		d->rp = replay_load(o->replay, why, sizeof(why));
+		d->rp = replay_load(o->replay, run_stop_signal, why,
+				    sizeof(why));
+		if (!d->rp && run_stop_signal())
+			return -1;
 		if (!d->rp) {
 			fprintf(stderr, "zcviz: cannot replay: %s\n", why);
 			return ZC_EXIT_USAGE;
@@ -515,7 +519,7 @@ static int dash_setup(struct dash *d, struct dash_opts *o)
 int dash_main(struct dash_opts *o)
 {
 	static struct dash d; /* large: keep it off the stack */
-	char why[256], note[256] = "";
+	char note[256] = "";
 	int rc;
 
 	memset(&d, 0, sizeof(d));
@@ -533,10 +537,9 @@ int dash_main(struct dash_opts *o)
 		slot_stop(&d);
 		ui_close(d.ui);
 	}
-	if (record_close(d.rec, why, sizeof(why)))
-		fprintf(stderr, "zcviz: %s\n", why);
 	if (!rc)
 		report_after(&d, note);
+	rc = record_end(d.rec, rc);
 	replay_free(d.rp);
 	return rc < 0 ? 128 + run_stop_signal() : rc;
 }

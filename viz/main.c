@@ -88,8 +88,6 @@ static int usage_error(const char *fmt, const char *arg)
 
 static int opt_value(int c, const char *arg, struct opts *o)
 {
-	char *end;
-
 	switch (c) {
 	case 'f':
 		o->file = arg;
@@ -114,11 +112,8 @@ static int opt_value(int c, const char *arg, struct opts *o)
 		o->run.sg = !strcmp(arg, "on");
 		return 0;
 	case 'r':
-		o->run.rate = strtod(arg, &end);
-		if (*end || end == arg || !(o->run.rate > 0))
-			return usage_error(
-				"--rate must be a positive number of megabytes a second, not '%s'",
-				arg);
+		if (zc_parse_rate(arg, &o->run.rate))
+			return usage_error(ZC_RATE_USAGE, arg);
 		return 0;
 	case 't':
 		o->run.to = arg;
@@ -202,13 +197,20 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 
 static void signals_catch(void)
 {
+	static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa = { .sa_handler = run_request_stop };
+	sigset_t set;
 
 	/* no SA_RESTART: a signal must wake the run's waits */
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) {
+		sigaction(caught[i], &sa, NULL);
+		sigaddset(&set, caught[i]);
+	}
+	/* started with them blocked (the mask is inherited): they must
+	 * still stop us, and one already pending does so now */
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -296,11 +298,13 @@ static int demos_run(struct opts *o, struct recorder *rec)
 
 	if (strcmp(o->demo, "all"))
 		first = last = model_demo_parse(o->demo);
-	for (d = first; d <= last && !rc; d++) {
+	for (d = first; d <= last && !rc && !run_output_gone(); d++) {
 		o->run.demo = d;
 		o->run.sg = sg;
 		rc = rec ? run_recorded(&o->run, &res[n], rec) :
 			   run_demo(&o->run, &res[n]);
+		if (run_stop_signal()) /* main() says so */
+			return 128 + run_stop_signal();
 		if (rc && rc != ZC_EXIT_FAIL)
 			break;
 		report_one(o, &o->run, &res[n], &m[n]);
@@ -323,25 +327,37 @@ static int demos_run(struct opts *o, struct recorder *rec)
 /* --replay without a terminal: the recorded runs' reports. */
 static int replay_print(struct opts *o)
 {
-	struct run_result res[ZC_NR_DEMOS];
-	struct model_result m[ZC_NR_DEMOS];
+	struct run_result *res = NULL;
+	struct model_result *m = NULL;
 	char why[512];
-	struct replay *p = replay_load(o->replay, why, sizeof(why));
-	int i, n = 0, status = 0;
+	struct replay *p;
+	int i, status = 0;
 
+	p = replay_load(o->replay, run_stop_signal, why, sizeof(why));
+	if (!p && run_stop_signal())
+		return 128 + run_stop_signal();
 	if (!p) {
 		fprintf(stderr, "zcviz: cannot replay: %s\n", why);
 		return ZC_EXIT_USAGE;
 	}
-	for (i = 0; i < p->n; i++) {
-		report_one(o, &p->runs[i].cfg, &p->runs[i].res, &m[n]);
+	res = calloc(p->n, sizeof(*res));
+	m = calloc(p->n, sizeof(*m));
+	if (!res || !m) {
+		fprintf(stderr, "zcviz: out of memory\n");
+		status = ZC_EXIT_ENV;
+		goto cleanup;
+	}
+	for (i = 0; i < p->n && !run_stop_signal() && !run_output_gone(); i++) {
+		report_one(o, &p->runs[i].cfg, &p->runs[i].res, &m[i]);
 		if (!p->runs[i].res.verified)
 			status = ZC_EXIT_FAIL;
-		if (n < ZC_NR_DEMOS)
-			res[n] = p->runs[i].res, n++;
+		res[i] = p->runs[i].res;
 	}
-	if (o->out != OUT_JSON && n > 1)
-		report_compare(stdout, res, m, n);
+	if (o->out != OUT_JSON && p->n > 1)
+		report_compare(stdout, res, m, p->n);
+cleanup:
+	free(res);
+	free(m);
 	replay_free(p);
 	return status;
 }
@@ -380,8 +396,7 @@ static int live(struct opts *o)
 	}
 	o->run.file = path;
 	rc = o->out == OUT_DASHBOARD ? dashboard(o) : demos_run(o, rec);
-	if (record_close(rec, why, sizeof(why)))
-		fprintf(stderr, "zcviz: %s\n", why);
+	rc = record_end(rec, rc);
 	trace_env_restore();
 	return rc;
 }
@@ -403,13 +418,10 @@ int main(int argc, char **argv)
 		rc = o.out == OUT_DASHBOARD ? dashboard(&o) : replay_print(&o);
 	else
 		rc = live(&o);
-	if (run_stop_signal()) {
-		fprintf(stderr, "zcviz: stopped by signal %d%s\n",
-			run_stop_signal(),
-			o.replay ?
-				"" :
-				"; the lab is down and the BPF programs are detached");
-		return 128 + run_stop_signal();
-	}
-	return rc;
+	/* the reader of our output has gone: nobody is left to tell */
+	if (run_stop_signal() && run_stop_signal() != SIGPIPE)
+		fprintf(stderr, "zcviz: stopped by signal %d%s%s\n",
+			run_stop_signal(), run_undone() ? "; " : "",
+			run_undone() ? run_undone() : "");
+	return run_stop_signal() ? 128 + run_stop_signal() : rc;
 }

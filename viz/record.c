@@ -6,16 +6,27 @@
 #include "record.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "../demos/common.h"
+#include "safefile.h"
+#include "text.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 struct recorder {
+	struct safefile sf; /* the trace takes its name when complete */
 	FILE *f;
+	int runs; /* recorded so far */
+	int err; /* errno of the first write that failed, or 0 */
 	/* a run's lines wait here until its header can be written */
 	FILE *body;
 	char *body_buf;
@@ -31,11 +42,19 @@ struct recorder *record_open(const char *path, char *why, size_t len)
 	struct recorder *r = calloc(1, sizeof(*r));
 	struct utsname un;
 
-	if (r)
-		r->f = fopen(path, "w");
-	if (!r || !r->f) {
+	if (!r) {
+		snprintf(why, len, "out of memory");
+		return NULL;
+	}
+	if (safefile_open(&r->sf, path, why, len)) {
+		free(r);
+		return NULL;
+	}
+	r->f = fdopen(r->sf.fd, "w");
+	if (!r->f) {
 		snprintf(why, len, "cannot write --record '%s': %s", path,
 			 strerror(errno));
+		safefile_abort(&r->sf);
 		free(r);
 		return NULL;
 	}
@@ -144,6 +163,10 @@ void record_run_end(struct recorder *r, const struct run_config *cfg,
 	line_write(r->f, "sender", res->sender_line);
 	line_write(r->f, "sink", res->sink_line);
 	fprintf(r->f, "end-run\n");
+	r->runs++;
+	/* a full disk is found out now, not at the end of the session */
+	if (fflush(r->f) && !r->err)
+		r->err = errno ? errno : EIO;
 }
 
 int record_close(struct recorder *r, char *why, size_t len)
@@ -156,22 +179,56 @@ int record_close(struct recorder *r, char *why, size_t len)
 		fclose(r->body);
 	free(r->body_buf);
 	fprintf(r->f, "end\n");
-	if (ferror(r->f) | fclose(r->f)) {
-		snprintf(why, len, "writing the trace failed: %s",
-			 strerror(errno));
+	if ((fflush(r->f) || ferror(r->f)) && !r->err)
+		r->err = errno ? errno : EIO;
+	if (fclose(r->f) && !r->err)
+		r->err = errno ? errno : EIO;
+	r->sf.fd = -1; /* the stream's, closed with it */
+	if (r->err) {
+		snprintf(why, len, "writing the trace '%s' failed: %s",
+			 r->sf.path, strerror(r->err));
 		rc = -1;
+	} else if (!r->runs) {
+		snprintf(why, len,
+			 "no run finished, so nothing was recorded in '%s'",
+			 r->sf.path);
+		rc = 1;
 	}
+	if (rc)
+		safefile_abort(&r->sf);
+	else if (safefile_commit(&r->sf, true, why, len))
+		rc = -1;
 	free(r);
 	return rc;
 }
 
+int record_end(struct recorder *r, int rc)
+{
+	char why[512];
+	int closed = record_close(r, why, sizeof(why));
+
+	if (closed)
+		fprintf(stderr, "zcviz: %s\n", why);
+	return closed < 0 && !rc ? ZC_EXIT_ENV : rc;
+}
+
 /* ---- reading ------------------------------------------------------------ */
+
+/*
+ * The reader trusts nothing and takes linear time: each line is split
+ * once, each number read by hand (sscanf() measures the rest of its input
+ * at every call, which made a long line quadratic), the runs and events
+ * are counted against documented limits, and every few thousand lines it
+ * asks whether a signal wants it to stop.
+ */
+#define STOP_EVERY_LINES 4096
 
 struct reader {
 	struct replay *p;
 	struct replay_run *run; /* the run being read, or NULL */
-	size_t cap; /* of run->items */
-	int line;
+	size_t runs_cap, items_cap, counts_cap; /* of p->runs, run->... */
+	size_t items; /* events and counters in every run so far */
+	size_t line;
 	char *why;
 	size_t len;
 	char recorded[96]; /* the trace's "# zcviz ..., kernel ..." line */
@@ -179,50 +236,127 @@ struct reader {
 
 static int bad(struct reader *rd, const char *what)
 {
-	snprintf(rd->why, rd->len, "line %d: %s", rd->line, what);
+	snprintf(rd->why, rd->len, "line %zu: %s", rd->line, what);
 	return -1;
 }
 
-static struct replay_item *item_new(struct reader *rd)
+/* Digits at *sp, at most UINT64_MAX; *sp moves past them. */
+static int digits(const char **sp, uint64_t *v)
 {
-	struct replay_run *run = rd->run;
-	struct replay_item *items;
+	const char *s = *sp;
+	uint64_t x = 0;
+	unsigned d;
 
-	if (run->n == rd->cap) {
-		rd->cap = rd->cap ? rd->cap * 2 : 256;
-		items = realloc(run->items, rd->cap * sizeof(*items));
-		if (!items)
-			return NULL;
-		run->items = items;
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		d = *s - '0';
+		if (x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
 	}
-	memset(&run->items[run->n], 0, sizeof(run->items[0]));
-	return &run->items[run->n++];
+	*sp = s;
+	*v = x;
+	return 0;
+}
+
+/* " N": one space, then a number that ends the field. */
+static int field_u64(const char **sp, uint64_t *v)
+{
+	const char *s = *sp + 1;
+
+	if (**sp != ' ' || digits(&s, v) || (*s && *s != ' '))
+		return -1;
+	*sp = s;
+	return 0;
+}
+
+static int field_i64(const char **sp, int64_t *v)
+{
+	const char *s = *sp + 1;
+	bool neg = **sp == ' ' && *s == '-';
+	uint64_t x;
+
+	s += neg;
+	if (**sp != ' ' || digits(&s, &x) || (*s && *s != ' ') ||
+	    x > (uint64_t)INT64_MAX + neg)
+		return -1;
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
+	*sp = s;
+	return 0;
+}
+
+/* A number no larger than max. */
+static int field_max(const char **sp, uint64_t max, uint64_t *v)
+{
+	return field_u64(sp, v) || *v > max ? -1 : 0;
+}
+
+/* " WORD": one space, then up to the next space; it must fit buf. */
+static int field_word(const char **sp, char *buf, size_t size)
+{
+	const char *s = *sp + 1;
+	size_t n = strcspn(s, " ");
+
+	if (**sp != ' ' || !n || n >= size)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	*sp = s + n;
+	return 0;
+}
+
+/* A line's text field: as much as fits, and safe to print. */
+static void text_copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src);
+	text_sanitize(dst);
+}
+
+static void *grow(void *arr, size_t *cap, size_t n, size_t each)
+{
+	size_t want = *cap ? *cap * 2 : 64;
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	p = realloc(arr, want * each);
+	if (p)
+		*cap = want;
+	return p;
 }
 
 static int read_run(struct reader *rd, const char *s)
 {
-	struct replay_run *runs;
-	struct replay_run *run;
+	struct replay *p = rd->p;
+	struct replay_run *run, *runs;
 	char demo[32], egress[32];
-	unsigned long long bytes, chunk;
-	int sg, cold, remote, tmpfs;
-	unsigned missing;
+	uint64_t bytes, chunk, sg, cold, remote, tmpfs, missing;
+	enum zc_demo d;
 
 	if (rd->run)
 		return bad(rd, "a run starts before the last one ended");
-	if (sscanf(s, "run %31s %llu %llu %d %d %d %d %u %31s", demo, &bytes,
-		   &chunk, &sg, &cold, &remote, &tmpfs, &missing,
-		   egress) != 9 ||
-	    model_demo_parse(demo) == ZC_NR_DEMOS)
+	s += 3;
+	if (field_word(&s, demo, sizeof(demo)) || field_u64(&s, &bytes) ||
+	    field_u64(&s, &chunk) || field_max(&s, 1, &sg) ||
+	    field_max(&s, 1, &cold) || field_max(&s, 1, &remote) ||
+	    field_max(&s, 1, &tmpfs) ||
+	    field_max(&s, (1u << TP_NR) - 1, &missing) ||
+	    field_word(&s, egress, sizeof(egress)) || *s ||
+	    (d = model_demo_parse(demo)) == ZC_NR_DEMOS)
 		return bad(rd, "malformed run line");
-	runs = realloc(rd->p->runs, (rd->p->n + 1) * sizeof(*runs));
+	if (p->n == RECORD_MAX_RUNS)
+		return bad(rd, "more runs than a trace may hold (" STR(
+				       RECORD_MAX_RUNS) ")");
+	runs = grow(p->runs, &rd->runs_cap, p->n, sizeof(*runs));
 	if (!runs)
 		return bad(rd, "out of memory");
-	rd->p->runs = runs;
-	run = rd->run = &runs[rd->p->n++];
+	p->runs = runs;
+	run = rd->run = &runs[p->n++];
 	memset(run, 0, sizeof(*run));
-	rd->cap = 0;
-	run->cfg.demo = run->res.in.demo = model_demo_parse(demo);
+	rd->items_cap = rd->counts_cap = 0;
+	run->cfg.demo = run->res.in.demo = d;
+	run->cfg.file = "(not recorded)"; /* until a file line says */
 	run->cfg.chunk = chunk;
 	run->cfg.sg = sg;
 	run->cfg.cold = cold;
@@ -231,145 +365,210 @@ static int read_run(struct reader *rd, const char *s)
 	run->res.in.missing = missing;
 	run->res.remote = remote;
 	run->res.tmpfs = tmpfs;
-	snprintf(run->res.recorded, sizeof(run->res.recorded), "%s",
-		 rd->recorded[0] ? rd->recorded : "zcviz");
-	snprintf(run->res.egress, sizeof(run->res.egress), "%s", egress);
+	text_copy(run->res.recorded, sizeof(run->res.recorded),
+		  rd->recorded[0] ? rd->recorded : "zcviz");
+	text_copy(run->res.egress, sizeof(run->res.egress), egress);
+	return 0;
+}
+
+static struct replay_item *item_new(struct reader *rd, char type)
+{
+	struct replay_run *run = rd->run;
+	struct replay_item *items;
+
+	if (rd->items == RECORD_MAX_ITEMS)
+		return NULL;
+	items = grow(run->items, &rd->items_cap, run->n, sizeof(*items));
+	if (!items)
+		return NULL;
+	run->items = items;
+	rd->items++;
+	memset(&items[run->n], 0, sizeof(items[0]));
+	items[run->n].type = type;
+	return &items[run->n++];
+}
+
+static int no_item(struct reader *rd)
+{
+	return bad(rd, rd->items == RECORD_MAX_ITEMS ?
+			       "more events than a trace may hold (" STR(
+				       RECORD_MAX_ITEMS) ")" :
+			       "out of memory");
+}
+
+static int read_cache_add(struct reader *rd, const char *s)
+{
+	struct replay_item *it;
+	uint64_t t;
+	int64_t bytes;
+
+	s++;
+	if (field_u64(&s, &t) || field_i64(&s, &bytes) || *s || bytes < 0)
+		return bad(rd, "malformed k line");
+	it = item_new(rd, 'k');
+	if (!it)
+		return no_item(rd);
+	it->t_us = t;
+	it->e.type = ZC_EV_CACHE_ADD;
+	it->e.ts_ns = t * 1000;
+	it->e.ret = bytes;
 	return 0;
 }
 
 static int read_event(struct reader *rd, const char *s)
 {
-	struct replay_item *it = item_new(rd);
-	unsigned long long t, a[6];
-	long long ret;
-	unsigned fk, sk;
-	int nr;
+	struct zc_event e = { .type = ZC_EV_SYSCALL };
+	struct replay_item *it;
+	uint64_t t, a, fk, sk;
+	int64_t nr, ret;
+	int i;
 
-	if (!it)
-		return bad(rd, "out of memory");
-	it->type = s[0];
-	if (s[0] == 'k') {
-		if (sscanf(s, "k %llu %lld", &t, &ret) != 2 || ret < 0)
-			return bad(rd, "malformed k line");
-		it->e.type = ZC_EV_CACHE_ADD;
-	} else if (sscanf(s,
-			  "e %llu %d %lld %llu %llu %llu %llu %llu %llu %u %u",
-			  &t, &nr, &ret, &a[0], &a[1], &a[2], &a[3], &a[4],
-			  &a[5], &fk, &sk) != 11 ||
-		   fk > ZC_FD_SOCKET || sk > ZC_SEND_REF) {
+	s++;
+	if (field_u64(&s, &t) || field_i64(&s, &nr) || nr < INT32_MIN ||
+	    nr > INT32_MAX || field_i64(&s, &ret))
 		return bad(rd, "malformed e line");
-	} else {
-		it->e.type = ZC_EV_SYSCALL;
-		it->e.nr = nr;
-		for (int i = 0; i < 6; i++)
-			it->e.args[i] = a[i];
-		it->e.fd_kind = fk;
-		it->e.send_kind = sk;
+	for (i = 0; i < 6; i++) {
+		if (field_u64(&s, &a))
+			return bad(rd, "malformed e line");
+		e.args[i] = a;
 	}
+	if (field_max(&s, ZC_FD_SOCKET, &fk) ||
+	    field_max(&s, ZC_SEND_REF, &sk) || *s)
+		return bad(rd, "malformed e line");
+	it = item_new(rd, 'e');
+	if (!it)
+		return no_item(rd);
+	e.ts_ns = t * 1000;
+	e.nr = nr;
+	e.ret = ret;
+	e.fd_kind = fk;
+	e.send_kind = sk;
 	it->t_us = t;
-	it->e.ret = ret;
-	it->e.ts_ns = t * 1000;
+	it->e = e;
 	return 0;
 }
 
 static int read_counts(struct reader *rd, const char *s)
 {
-	struct replay_item *it = item_new(rd);
-	unsigned long long t, v;
-	int n, used, i;
+	struct replay_run *run = rd->run;
+	uint64_t t, n, v, *c, (*counts)[ZC_NR_COUNTERS];
+	struct replay_item *it;
+	uint64_t i;
 
-	if (!it)
-		return bad(rd, "out of memory");
-	if (sscanf(s, "c %llu %d%n", &t, &n, &used) != 2 || n < 1 || n > 1000)
+	s++;
+	if (field_u64(&s, &t) || field_u64(&s, &n) || n < 1 || n > 1000)
 		return bad(rd, "malformed c line");
-	it->type = 'c';
-	it->t_us = t;
-	s += used;
+	counts = grow(run->counts, &rd->counts_cap, run->ncounts,
+		      sizeof(*counts));
+	if (!counts)
+		return bad(rd, "out of memory");
+	run->counts = counts;
+	c = counts[run->ncounts];
+	memset(c, 0, sizeof(counts[0]));
 	for (i = 0; i < n; i++) {
-		if (sscanf(s, " %llu%n", &v, &used) != 1)
+		if (field_u64(&s, &v))
 			return bad(rd, "malformed c line");
-		s += used;
 		if (i < ZC_NR_COUNTERS)
-			it->c[i] = v;
+			c[i] = v;
 	}
 	if (*s)
 		return bad(rd, "malformed c line");
+	it = item_new(rd, 'c');
+	if (!it)
+		return no_item(rd);
+	it->t_us = t;
+	it->counts = run->ncounts++;
 	/* the last counters are the run's result */
-	memcpy(rd->run->res.in.counts.c, it->c, sizeof(it->c));
+	memcpy(run->res.in.counts.c, c, sizeof(run->res.in.counts.c));
 	return 0;
 }
 
 static int read_syscalls(struct reader *rd, const char *s)
 {
-	unsigned long long count;
-	int nr, used;
+	uint64_t *calls = rd->run->res.in.counts.syscalls;
+	uint64_t nr, count;
 
-	for (s++; *s; s += used)
-		if (sscanf(s, " %d:%llu%n", &nr, &count, &used) != 2 ||
-		    nr < 0 || nr >= ZC_NR_SYSCALLS)
+	for (s++; *s; calls[nr] = count) {
+		s++;
+		if (s[-1] != ' ' || digits(&s, &nr) || nr >= ZC_NR_SYSCALLS ||
+		    *s++ != ':' || digits(&s, &count) || (*s && *s != ' '))
 			return bad(rd, "malformed s line");
-		else
-			rd->run->res.in.counts.syscalls[nr] = count;
+	}
 	return 0;
 }
 
 static int read_result(struct reader *rd, const char *s)
 {
 	struct run_result *res = &rd->run->res;
-	unsigned long long u, sy;
-	int verified, used = 0;
+	uint64_t verified, u, sy;
 
-	if (sscanf(s, "result %d %llu %llu%n", &verified, &u, &sy, &used) != 3)
+	s += 6;
+	if (field_max(&s, 1, &verified) || field_u64(&s, &u) ||
+	    field_u64(&s, &sy))
 		return bad(rd, "malformed result line");
 	res->verified = verified;
 	res->in.rusage_user_ns = u;
 	res->in.rusage_sys_ns = sy;
-	snprintf(res->why, sizeof(res->why), "%s", s[used] ? s + used + 1 : "");
+	text_copy(res->why, sizeof(res->why), *s ? s + 1 : "");
 	return 0;
 }
 
-static int read_in_run(struct reader *rd, char *s)
+/* "KEY TEXT" or "KEY": the text, or NULL when the line is not KEY's. */
+static const char *keyed(const char *s, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(s, key, n) || (s[n] && s[n] != ' '))
+		return NULL;
+	return s[n] ? s + n + 1 : s + n;
+}
+
+static int read_in_run(struct reader *rd, const char *s)
 {
 	struct replay_run *run = rd->run;
+	const char *text;
 
-	switch (s[0]) {
-	case 'e':
-		if (!strncmp(s, "end-run", 7) && !s[7]) {
-			rd->run = NULL;
-			return 0;
-		}
-		/* fall through */
-	case 'k':
-		return s[1] == ' ' ? read_event(rd, s) :
-				     bad(rd, "unknown line");
-	case 'c':
-		return read_counts(rd, s);
-	}
-	if (!strncmp(s, "s ", 2) || !strcmp(s, "s"))
-		return read_syscalls(rd, s);
-	if (!strncmp(s, "result ", 7))
-		return read_result(rd, s);
-	if (!strncmp(s, "file ", 5)) {
-		free(run->file);
-		run->file = strdup(s + 5);
-		run->cfg.file = run->file;
-		return run->file ? 0 : bad(rd, "out of memory");
-	}
-	if (!strncmp(s, "sender ", 7) || !strcmp(s, "sender")) {
-		snprintf(run->res.sender_line, sizeof(run->res.sender_line),
-			 "%s", s + (s[6] ? 7 : 6));
+	if (!strcmp(s, "end-run")) {
+		rd->run = NULL;
 		return 0;
 	}
-	if (!strncmp(s, "sink ", 5) || !strcmp(s, "sink")) {
-		snprintf(run->res.sink_line, sizeof(run->res.sink_line), "%s",
-			 s + (s[4] ? 5 : 4));
+	if (s[0] && (!s[1] || s[1] == ' ')) {
+		switch (s[0]) {
+		case 'e':
+			return read_event(rd, s);
+		case 'k':
+			return read_cache_add(rd, s);
+		case 'c':
+			return read_counts(rd, s);
+		case 's':
+			return read_syscalls(rd, s);
+		}
+	}
+	if (!strncmp(s, "result ", 7))
+		return read_result(rd, s);
+	if ((text = keyed(s, "file"))) {
+		free(run->file);
+		run->file = strdup(text);
+		if (!run->file)
+			return bad(rd, "out of memory");
+		text_sanitize(run->file);
+		run->cfg.file = run->file;
+		return 0;
+	}
+	if ((text = keyed(s, "sender"))) {
+		text_copy(run->res.sender_line, sizeof(run->res.sender_line),
+			  text);
+		return 0;
+	}
+	if ((text = keyed(s, "sink"))) {
+		text_copy(run->res.sink_line, sizeof(run->res.sink_line), text);
 		return 0;
 	}
 	return bad(rd, "unknown line");
 }
 
 /* Returns 1 at the end line, 0 to go on, -1 on an error. */
-static int read_line(struct reader *rd, char *s)
+static int read_line(struct reader *rd, const char *s)
 {
 	if (s[0] == '#' && !rd->recorded[0] && !strncmp(s, "# zcviz ", 8))
 		snprintf(rd->recorded, sizeof(rd->recorded), "%s", s + 2);
@@ -384,78 +583,52 @@ static int read_line(struct reader *rd, char *s)
 	return bad(rd, "unknown line outside a run");
 }
 
-/* The whole file, checked for size and for bytes a text trace never has. */
-static char *file_slurp(const char *path, char *why, size_t len)
+/* What a text trace never holds: control characters but tab and newline,
+ * and a last line without its newline. */
+static int content_check(const char *buf, size_t n, const char *name, char *why,
+			 size_t len)
 {
-	struct stat st;
-	char *buf;
-	FILE *f = fopen(path, "r");
-	size_t n, i;
+	size_t i;
 
-	if (!f || fstat(fileno(f), &st)) {
-		snprintf(why, len, "cannot read '%s': %s", path,
-			 strerror(errno));
-		if (f)
-			fclose(f);
-		return NULL;
+	if (!n) {
+		snprintf(why, len, "'%s' is empty: not a zcviz trace", name);
+		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > RECORD_MAX_BYTES ||
-	    !st.st_size) {
-		snprintf(
-			why, len,
-			!S_ISREG(st.st_mode) ?
-				"'%s' is not a regular file" :
-			st.st_size ?
-				"'%s' is too large for a trace (at most 64 MiB)" :
-				"'%s' is empty: not a zcviz trace",
-			path);
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc(st.st_size + 1);
-	n = buf ? fread(buf, 1, st.st_size, f) : 0;
-	fclose(f);
-	if (!buf || n != (size_t)st.st_size) {
-		snprintf(why, len, "cannot read '%s'", path);
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
 	for (i = 0; i < n; i++)
-		if ((unsigned char)buf[i] < 0x20 && buf[i] != '\n' &&
-		    buf[i] != '\t') {
+		if (((unsigned char)buf[i] < 0x20 && buf[i] != '\n' &&
+		     buf[i] != '\t') ||
+		    buf[i] == 0x7f) {
 			snprintf(why, len,
 				 "'%s' holds binary data: not a zcviz trace",
-				 path);
-			free(buf);
-			return NULL;
+				 name);
+			return -1;
 		}
-	if (buf[n - 1] != '\n') { /* every line of a trace ends */
+	if (buf[n - 1] != '\n') {
 		snprintf(why, len, "'%s' is truncated: its last line is cut",
-			 path);
-		free(buf);
-		return NULL;
+			 name);
+		return -1;
 	}
-	return buf;
+	return 0;
 }
 
-static int header_check(const char *first, const char *path, char *why,
+static int header_check(const char *first, const char *name, char *why,
 			size_t len)
 {
-	int version;
+	const char *s = first + strlen("zcviz-trace ");
+	uint64_t version;
 
-	if (sscanf(first, "zcviz-trace %d", &version) != 1) {
+	if (strncmp(first, "zcviz-trace ", 12) || digits(&s, &version) || *s) {
 		snprintf(
 			why, len,
 			"'%s' is not a zcviz trace (it does not start with 'zcviz-trace')",
-			path);
+			name);
 		return -1;
 	}
 	if (version != RECORD_VERSION) {
-		snprintf(
-			why, len,
-			"'%s' is a version %d trace; this zcviz reads version %d",
-			path, version, RECORD_VERSION);
+		snprintf(why, len,
+			 "'%s' is a version %" PRIu64
+			 " trace; this zcviz reads version %d",
+			 name, version, RECORD_VERSION);
 		return -1;
 	}
 	return 0;
@@ -467,36 +640,115 @@ void replay_free(struct replay *p)
 		return;
 	for (int i = 0; i < p->n; i++) {
 		free(p->runs[i].items);
+		free(p->runs[i].counts);
 		free(p->runs[i].file);
 	}
 	free(p->runs);
 	free(p);
 }
 
-struct replay *replay_load(const char *path, char *why, size_t len)
+/* The lines of buf (NUL-terminated, every line ends with '\n'). */
+static int lines_read(struct reader *rd, char *buf, int (*stopped)(void))
 {
-	struct reader rd = { .why = why, .len = len };
-	char *buf = file_slurp(path, why, len), *line, *save = NULL;
+	char *s = buf, *nl;
 	int rc = 0;
 
-	if (!buf)
+	for (rd->line = 1; !rc && *s; s = nl + 1, rd->line++) {
+		nl = strchr(s, '\n');
+		*nl = '\0';
+		if (rd->line == 1)
+			continue; /* the header, checked already */
+		if (stopped && !(rd->line % STOP_EVERY_LINES) && stopped())
+			return bad(rd, "interrupted");
+		rc = read_line(rd, s);
+	}
+	return rc;
+}
+
+struct replay *replay_parse(char *buf, size_t n, const char *name,
+			    int (*stopped)(void), char *why, size_t len)
+{
+	struct reader rd = { .why = why, .len = len };
+	int rc;
+
+	if (content_check(buf, n, name, why, len))
+		return NULL;
+	buf[strcspn(buf, "\n")] = '\0';
+	rc = header_check(buf, name, why, len);
+	buf[strlen(buf)] = '\n';
+	if (rc)
 		return NULL;
 	rd.p = calloc(1, sizeof(*rd.p));
-	line = strtok_r(buf, "\n", &save);
-	if (!rd.p || header_check(line, path, why, len))
-		rc = -1;
-	for (rd.line = 1; !rc && (line = strtok_r(NULL, "\n", &save));)
-		rc = (rd.line++, read_line(&rd, line));
-	free(buf);
+	if (!rd.p) {
+		snprintf(why, len, "out of memory");
+		return NULL;
+	}
+	rc = lines_read(&rd, buf, stopped);
 	if (!rc)
 		snprintf(
 			why, len,
 			"'%s' is truncated: it does not end with an 'end' line",
-			path);
+			name);
 	else if (rc > 0 && !rd.p->n)
-		snprintf(why, len, "'%s' holds no runs", path);
+		snprintf(why, len, "'%s' holds no runs", name);
 	else if (rc > 0)
 		return rd.p;
 	replay_free(rd.p);
 	return NULL;
+}
+
+/* The whole file, if it is a regular one of a trace's size. */
+static char *file_slurp(const char *path, size_t *n, char *why, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	char *buf = NULL;
+	ssize_t got = 0, r = 0;
+
+	if (fd < 0 || fstat(fd, &st)) {
+		snprintf(why, len, "cannot read '%s': %s", path,
+			 strerror(errno));
+		goto cleanup;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > RECORD_MAX_BYTES) {
+		snprintf(
+			why, len,
+			!S_ISREG(st.st_mode) ?
+				"'%s' is not a regular file" :
+				"'%s' is too large for a trace (at most 64 MiB)",
+			path);
+		goto cleanup;
+	}
+	buf = malloc(st.st_size + 1);
+	while (buf && got < st.st_size &&
+	       ((r = read(fd, buf + got, st.st_size - got)) > 0 ||
+		(r < 0 && errno == EINTR)))
+		got += r > 0 ? r : 0;
+	if (!buf || got != st.st_size) {
+		snprintf(why, len, "cannot read '%s'%s%s", path,
+			 r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
+		free(buf);
+		buf = NULL;
+		goto cleanup;
+	}
+	buf[got] = '\0';
+	*n = got;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+struct replay *replay_load(const char *path, int (*stopped)(void), char *why,
+			   size_t len)
+{
+	size_t n;
+	char *buf = file_slurp(path, &n, why, len);
+	struct replay *p;
+
+	if (!buf)
+		return NULL;
+	p = replay_parse(buf, n, path, stopped, why, len);
+	free(buf);
+	return p;
 }

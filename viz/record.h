@@ -27,7 +27,10 @@
 #include "run.h"
 
 #define RECORD_VERSION 1
+/* What a trace may hold, so that reading one takes bounded memory. */
 #define RECORD_MAX_BYTES (64 << 20)
+#define RECORD_MAX_RUNS 1000
+#define RECORD_MAX_ITEMS 1048576 /* events and counter lines, all runs */
 
 struct recorder;
 
@@ -44,15 +47,24 @@ void record_counts(struct recorder *r, const struct zc_counts *c,
 		   uint64_t now_ns);
 void record_run_end(struct recorder *r, const struct run_config *cfg,
 		    const struct run_result *res);
-/* Writes the end line; 0, or -1 when the file could not be written. */
+/*
+ * Writes the end line and gives the trace its name. 0; 1 when no run
+ * finished, so that there is nothing to keep (what was there stays); -1
+ * when the trace could not be written. why says which.
+ */
 int record_close(struct recorder *r, char *why, size_t len);
+/* record_close() for a program whose exit status is rc so far: says why
+ * on stderr, and makes a trace that could not be written exit 3. */
+int record_end(struct recorder *r, int rc);
 
 /* One item of a recorded run, in the order it happened. */
 struct replay_item {
 	char type; /* 'e' event, 'k' cache add, 'c' counters */
 	uint64_t t_us;
-	struct zc_event e;
-	uint64_t c[ZC_NR_COUNTERS];
+	union {
+		struct zc_event e; /* 'e' and 'k' */
+		size_t counts; /* 'c': its index in the run's counts */
+	};
 };
 
 struct replay_run {
@@ -61,6 +73,8 @@ struct replay_run {
 	struct run_result res; /* header, final counters and verdict */
 	struct replay_item *items;
 	size_t n;
+	uint64_t (*counts)[ZC_NR_COUNTERS]; /* of the 'c' items */
+	size_t ncounts;
 };
 
 struct replay {
@@ -68,8 +82,16 @@ struct replay {
 	int n;
 };
 
-/* Reads and checks a whole trace; NULL with a one-line reason. */
-struct replay *replay_load(const char *path, char *why, size_t len);
+/*
+ * Reads and checks a whole trace; NULL with a one-line reason. It stops
+ * ("interrupted") when stopped(), asked every few thousand lines, is
+ * true; stopped may be NULL. replay_parse() reads buf (n bytes and a NUL
+ * after them, changed while it is read) as the trace called name.
+ */
+struct replay *replay_load(const char *path, int (*stopped)(void), char *why,
+			   size_t len);
+struct replay *replay_parse(char *buf, size_t n, const char *name,
+			    int (*stopped)(void), char *why, size_t len);
 void replay_free(struct replay *p);
 
 #endif /* ZC_RECORD_H */

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/syscall.h>
 
+#include "text.h"
+
 static const struct {
 	const char *name;
 	long nr;
@@ -203,17 +205,27 @@ void report_text(FILE *f, const struct run_config *cfg,
 
 /* ---- JSON -------------------------------------------------------------- */
 
-/* A JSON string: quotes, backslashes and control characters escaped. */
+/*
+ * A JSON string that strict parsers accept: quotes, backslashes and
+ * control characters escaped, and each byte that is not valid UTF-8 (a
+ * file name may hold any) replaced by U+FFFD.
+ */
 static void json_string(FILE *f, const char *s)
 {
+	size_t n;
+
 	fputc('"', f);
-	for (; *s; s++) {
+	while (*s) {
+		n = text_utf8_len(s);
 		if (*s == '"' || *s == '\\')
 			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			fprintf(f, "\\u%04x", *s);
+		else if (!n)
+			fputs("\\ufffd", f);
 		else
-			fputc(*s, f);
+			fwrite(s, 1, n, f);
+		s += n ? n : 1;
 	}
 	fputc('"', f);
 }
@@ -298,12 +310,14 @@ void report_json(FILE *f, const struct run_config *cfg,
 		",\"sender_cpu_ns\":{\"user\":%" PRIu64 ",\"sys\":%" PRIu64
 		"},",
 		m->rx_copy, m->elapsed_ns, m->cpu_user_ns, m->cpu_sys_ns);
+	fprintf(f, "\"egress\":");
+	json_string(f, res->egress);
 	fprintf(f,
-		"\"egress\":\"%s\",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64
+		",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64
 		",\"events_lost\":%" PRIu64 ",\"unparsed_skbs\":%" PRIu64
 		",\"programs_missed\":%" PRIu64 ",\"programs_runs\":%" PRIu64
 		",\"programs_ns\":%" PRIu64 ",",
-		res->egress, res->remote ? "remote" : "lab", m->resent,
+		res->remote ? "remote" : "lab", m->resent,
 		c->c[ZC_C_EVENTS_LOST], c->c[ZC_C_NET_UNPARSED],
 		c->c[ZC_C_PROG_MISSES], c->c[ZC_C_PROG_RUNS],
 		c->c[ZC_C_PROG_NS]);

@@ -22,11 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -34,6 +36,7 @@
 #include <unistd.h>
 
 #include "../demos/common.h"
+#include "safefile.h"
 
 #define TMPFS_MAGIC 0x01021994
 #define SINK_WAIT_MS 10000
@@ -48,6 +51,15 @@ void run_request_stop(int sig)
 int run_stop_signal(void)
 {
 	return stop_signal;
+}
+
+bool run_output_gone(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO };
+
+	if (!stop_signal && poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+		stop_signal = SIGPIPE;
+	return stop_signal == SIGPIPE;
 }
 
 /* ---- where our programs are: next to zcviz, lab.sh in ../demos ------ */
@@ -78,6 +90,17 @@ struct child {
 	int gate; /* write end: one byte lets it exec(), -1 when ungated */
 };
 
+enum spawn_flag {
+	SPAWN_GATED = 1, /* wait for a byte on the gate before exec() */
+	SPAWN_SHARE_ERR = 2, /* its stderr is ours */
+	/* killed with us, even by SIGKILL: the sink and the demo, which
+	 * would otherwise go on inside the lab's namespaces */
+	SPAWN_DIE_WITH_US = 4,
+	/* its own process group: Ctrl-C at the terminal does not cut
+	 * lab.sh short; we decide when the lab goes */
+	SPAWN_OWN_GROUP = 8,
+};
+
 static void netns_enter(const char *ns)
 {
 	char path[PATH_MAX];
@@ -94,67 +117,107 @@ static void netns_enter(const char *ns)
 	close(fd);
 }
 
-/*
- * Starts argv in network namespace ns (NULL: ours) with its stdout, and
- * its stderr unless share_err, in pipes. gated: it waits for a byte on
- * the gate before exec().
- */
 #define STEP_FD 3 /* where the demo finds the step handshake */
 
 /*
  * In the child: stdin from /dev/null (the dashboard owns the terminal)
- * and nothing of ours past STEP_FD (the terminal curses opened, say), so
- * the demo's file and socket get the same numbers in every mode, and the
- * syscall log reads the same live and replayed.
+ * and nothing of ours from STEP_FD on (the terminal curses opened, our
+ * error log), so the demo's file and socket get the same numbers in
+ * every mode, and the syscall log reads the same live and replayed.
  */
-static void fds_tidy(void)
+static void fds_tidy(bool keep_step)
 {
 	int fd = open("/dev/null", O_RDONLY);
+	unsigned from = keep_step ? STEP_FD + 1 : STEP_FD;
 
 	if (fd >= 0 && fd != STDIN_FILENO) {
 		dup2(fd, STDIN_FILENO);
 		close(fd);
 	}
-	if (syscall(SYS_close_range, STEP_FD + 1, ~0U, 0))
-		for (fd = STEP_FD + 1; fd < 1024; fd++)
+	if (syscall(SYS_close_range, from, ~0U, 0))
+		for (fd = from; fd < 1024; fd++)
 			close(fd);
 }
 
-static int child_spawn(struct child *ch, const char *ns, bool gated,
-		       bool share_err, int step_rd, char *const argv[])
+/*
+ * In the child: what a program expects to start with, not what zcviz
+ * set up for itself: every signal at its default (we ignore SIGPIPE, and
+ * our handlers would survive until exec()), none blocked.
+ */
+static void signals_default(void)
 {
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, gate[2] = { -1, -1 };
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void gate_wait(int fd)
+{
+	ssize_t n;
 	char c;
 
-	if (pipe2(out, O_CLOEXEC) || (!share_err && pipe2(err, O_CLOEXEC)) ||
-	    (gated && pipe2(gate, O_CLOEXEC)))
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(127); /* zcviz went away: do not run */
+}
+
+static void child_exec(const char *ns, int flags, int step_rd, const int out[2],
+		       const int err[2], const int gate[2], pid_t parent,
+		       char *const argv[])
+{
+	signals_default();
+	if ((flags & SPAWN_DIE_WITH_US) &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent))
+		_exit(127); /* zcviz is gone already */
+	if (flags & SPAWN_OWN_GROUP)
+		setpgid(0, 0);
+	if (ns)
+		netns_enter(ns);
+	dup2(out[1], STDOUT_FILENO);
+	if (!(flags & SPAWN_SHARE_ERR))
+		dup2(err[1], STDERR_FILENO);
+	if (step_rd >= 0)
+		dup2(step_rd, STEP_FD);
+	if (flags & SPAWN_GATED)
+		gate_wait(gate[0]);
+	fds_tidy(step_rd >= 0);
+	execv(argv[0], argv);
+	fprintf(stderr, "zcviz: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/*
+ * Starts argv in network namespace ns (NULL: ours) with its stdout, and
+ * its stderr unless SPAWN_SHARE_ERR, in pipes; step_rd becomes its
+ * STEP_FD when it is not -1.
+ */
+static int child_spawn(struct child *ch, const char *ns, int flags, int step_rd,
+		       char *const argv[])
+{
+	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, gate[2] = { -1, -1 };
+	pid_t parent = getpid();
+
+	if (pipe2(out, O_CLOEXEC) ||
+	    (!(flags & SPAWN_SHARE_ERR) && pipe2(err, O_CLOEXEC)) ||
+	    ((flags & SPAWN_GATED) && pipe2(gate, O_CLOEXEC)))
 		goto fail;
 	ch->pid = fork();
 	if (ch->pid < 0)
 		goto fail;
-	if (ch->pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		if (ns)
-			netns_enter(ns);
-		dup2(out[1], STDOUT_FILENO);
-		if (!share_err)
-			dup2(err[1], STDERR_FILENO);
-		if (step_rd >= 0)
-			dup2(step_rd, STEP_FD);
-		if (gated && read(gate[0], &c, 1) != 1)
-			_exit(127); /* zcviz went away: do not run */
-		fds_tidy();
-		execv(argv[0], argv);
-		fprintf(stderr, "zcviz: cannot run %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
+	if (ch->pid == 0)
+		child_exec(ns, flags, step_rd, out, err, gate, parent, argv);
 	close(out[1]);
 	ch->out = out[0];
-	if (!share_err)
+	if (err[1] >= 0)
 		close(err[1]);
 	ch->err = err[0];
-	if (gated)
+	if (gate[0] >= 0)
 		close(gate[0]);
 	ch->gate = gate[1];
 	return 0;
@@ -171,15 +234,40 @@ fail:
 	return -1;
 }
 
-/* Reads what is left in fd (at most len - 1 bytes); waits up to ms. */
-static size_t fd_slurp(int fd, char *buf, size_t len, int ms)
+/*
+ * Waits up to ms (-1: no limit) for fd to be readable. A signal that
+ * does not stop the run (SIGWINCH, when the terminal is resized) only
+ * wakes it; so does a stop, unless the wait is one that must finish.
+ */
+static bool fd_wait(int fd, int ms, bool finish)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t until = zc_now_ns() + (uint64_t)ms * 1000000;
+	int64_t left;
+	int n;
+
+	for (;;) {
+		left = ms < 0 ? -1 : (int64_t)(until - zc_now_ns()) / 1000000;
+		if (ms >= 0 && left < 0)
+			left = 0;
+		n = poll(&p, 1, (int)left);
+		if (n >= 0)
+			return n > 0;
+		if (errno != EINTR || (stop_signal && !finish))
+			return false;
+	}
+}
+
+/* Reads what is left in fd (at most len - 1 bytes); waits up to ms. */
+static size_t fd_slurp(int fd, char *buf, size_t len, int ms, bool finish)
+{
 	size_t got = 0;
 	ssize_t n;
 
-	while (fd >= 0 && got < len - 1 && poll(&p, 1, ms) > 0) {
+	while (fd >= 0 && got < len - 1 && fd_wait(fd, ms, finish)) {
 		n = read(fd, buf + got, len - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			break;
 		got += n;
@@ -193,7 +281,8 @@ static void child_end(struct child *ch)
 {
 	if (ch->pid > 0) {
 		kill(ch->pid, SIGKILL);
-		waitpid(ch->pid, NULL, 0);
+		while (waitpid(ch->pid, NULL, 0) < 0 && errno == EINTR)
+			;
 	}
 	if (ch->out >= 0)
 		close(ch->out);
@@ -204,19 +293,28 @@ static void child_end(struct child *ch)
 	ch->pid = ch->out = ch->err = ch->gate = -1;
 }
 
-/* Runs argv to its end; its stdout in out. Returns its exit status. */
+/*
+ * Runs a short command (lab.sh) to its end, whatever signal comes: a lab
+ * half set up or half taken down is what must not happen. Its stdout is
+ * in out, and its stderr in err unless verbose. Returns its exit status.
+ */
 static int cmd_run(char *const argv[], char *out, size_t outlen, bool verbose,
 		   char *err, size_t errlen)
 {
 	struct child ch;
-	int status;
+	int status = 0;
 
-	if (child_spawn(&ch, NULL, false, verbose, -1, argv))
+	if (child_spawn(&ch, NULL,
+			SPAWN_OWN_GROUP | (verbose ? SPAWN_SHARE_ERR : 0), -1,
+			argv))
 		return -1;
-	fd_slurp(ch.out, out, outlen, -1);
+	/* stderr first: lab.sh writes little there, and it ends when the
+	 * command does, like stdout */
 	if (!verbose)
-		fd_slurp(ch.err, err, errlen, -1);
-	waitpid(ch.pid, &status, 0);
+		fd_slurp(ch.err, err, errlen, -1, true);
+	fd_slurp(ch.out, out, outlen, -1, true);
+	while (waitpid(ch.pid, &status, 0) < 0 && errno == EINTR)
+		;
 	ch.pid = -1;
 	child_end(&ch);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
@@ -228,8 +326,11 @@ struct lab {
 	char id[16];
 	char tx_ns[32], rx_ns[32], tx_dev[16];
 	char rx_ip[32];
-	bool up;
+	bool up; /* it may exist: lab_down() must take it down */
 };
+
+/* What this process set up and took down again, for the last message. */
+static bool ever_lab, ever_bpf;
 
 static void lab_value(const char *out, const char *key, char *val, size_t len)
 {
@@ -251,12 +352,12 @@ static int lab_cmd(const char *bindir, char *const args[], char *out,
 		   size_t outlen, bool verbose, char *why, size_t whylen)
 {
 	char script[PATH_MAX], err[2048] = "";
-	char *argv[8];
+	char *argv[10];
 	int i, rc;
 
 	snprintf(script, sizeof(script), "%s/../demos/lab.sh", bindir);
 	argv[0] = script;
-	for (i = 0; args[i] && i < 6; i++)
+	for (i = 0; args[i] && i < 8; i++)
 		argv[i + 1] = args[i];
 	argv[i + 1] = NULL;
 	rc = cmd_run(argv, out, outlen, verbose, err, sizeof(err));
@@ -273,35 +374,67 @@ static int lab_up(struct lab *lab, const char *bindir, bool sg, bool verbose,
 {
 	char out[1024], owner[16];
 	char *cleanup[] = { "cleanup", NULL };
-	char *up[] = { "up", "--sg", sg ? "on" : "off", "--owner", owner, NULL };
+	char *up[] = { "up",	  "--id", lab->id, "--sg", sg ? "on" : "off",
+		       "--owner", owner,  NULL };
 
 	snprintf(owner, sizeof(owner), "%d", (int)getpid());
 	/* labs of runs that were killed (SIGKILL) before they could clean up */
-	if (lab_cmd(bindir, cleanup, out, sizeof(out), verbose, why, whylen) ||
-	    lab_cmd(bindir, up, out, sizeof(out), verbose, why, whylen))
+	if (lab_cmd(bindir, cleanup, out, sizeof(out), verbose, why, whylen))
 		return ZC_EXIT_ENV;
-	lab_value(out, "ZCLAB_ID=", lab->id, sizeof(lab->id));
+	/*
+	 * The id is known before the lab exists, so that whatever happens
+	 * from here on (a signal, a failure half-way), lab_down() knows
+	 * what to take down.
+	 */
+	snprintf(lab->id, sizeof(lab->id), "%d", (int)getpid());
+	lab->up = ever_lab = true;
+	if (lab_cmd(bindir, up, out, sizeof(out), verbose, why, whylen))
+		return ZC_EXIT_ENV;
 	lab_value(out, "ZCLAB_TX_NS=", lab->tx_ns, sizeof(lab->tx_ns));
 	lab_value(out, "ZCLAB_RX_NS=", lab->rx_ns, sizeof(lab->rx_ns));
 	lab_value(out, "ZCLAB_TX_DEV=", lab->tx_dev, sizeof(lab->tx_dev));
 	lab_value(out, "ZCLAB_RX_IP=", lab->rx_ip, sizeof(lab->rx_ip));
-	lab->up = lab->id[0] != '\0';
-	if (!lab->up || !lab->tx_ns[0] || !lab->rx_ip[0]) {
+	if (!lab->tx_ns[0] || !lab->rx_ip[0]) {
 		snprintf(why, whylen, "lab.sh up printed no lab: %s", out);
 		return ZC_EXIT_ENV;
 	}
 	return 0;
 }
 
+/* A lab that lab.sh down could not remove, for the last message. */
+static char lab_stuck[16];
+
 static void lab_down(struct lab *lab, const char *bindir, bool verbose)
 {
 	char out[256], why[256];
 	char *down[] = { "down", lab->id, NULL };
 
-	if (lab->up)
-		lab_cmd(bindir, down, out, sizeof(out), verbose, why,
-			sizeof(why));
+	if (lab->up && lab_cmd(bindir, down, out, sizeof(out), verbose, why,
+			       sizeof(why))) {
+		fprintf(stderr, "zcviz: %s\n", why);
+		snprintf(lab_stuck, sizeof(lab_stuck), "%s", lab->id);
+	}
 	lab->up = false;
+}
+
+const char *run_undone(void)
+{
+	static char s[160];
+
+	if (lab_stuck[0])
+		snprintf(
+			s, sizeof(s),
+			"lab %s could not be removed (sudo demos/lab.sh cleanup removes it)%s",
+			lab_stuck,
+			ever_bpf ? "; the BPF programs are detached" : "");
+	else if (ever_lab || ever_bpf)
+		snprintf(s, sizeof(s), "%s%s%s",
+			 ever_lab ? "the lab is down" : "",
+			 ever_lab && ever_bpf ? " and " : "",
+			 ever_bpf ? "the BPF programs are detached" : "");
+	else
+		return NULL;
+	return s;
 }
 
 /* The index of dev inside network namespace ns (NULL: ours). */
@@ -373,26 +506,47 @@ static int remote_egress(const char *to, char *dev, size_t devlen, char *why,
 
 /* ---- the file --------------------------------------------------------- */
 
-static int file_random(const char *path, uint64_t size, char *why,
+/* Is there room for size more bytes where fd is? */
+static int space_check(int fd, const char *path, uint64_t size, char *why,
+		       size_t whylen)
+{
+	struct statvfs vfs;
+	uint64_t room;
+
+	if (fstatvfs(fd, &vfs))
+		return 0; /* cannot tell: the writes will say */
+	room = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (room >= size)
+		return 0;
+	snprintf(why, whylen,
+		 "no room for %s (%" PRIu64 " bytes): %" PRIu64
+		 " bytes are free there; give a smaller --size, or --file",
+		 path, size, room);
+	return -1;
+}
+
+/*
+ * SIZE random bytes at path, written whole or not at all. A file of that
+ * name that another run wrote meanwhile is as good: it stays (replace
+ * false); one of the wrong size goes (replace true).
+ */
+static int file_random(const char *path, uint64_t size, bool replace, char *why,
 		       size_t whylen)
 {
 	static char buf[1 << 20];
-	char tmp[PATH_MAX];
+	struct safefile sf;
 	uint64_t done = 0;
 	size_t n;
-	int fd, shown = 0;
+	int shown = 0, rc = ZC_EXIT_ENV;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		snprintf(why, whylen, "cannot create %s: %s", tmp,
-			 strerror(errno));
+	if (safefile_open(&sf, path, why, whylen))
 		return ZC_EXIT_ENV;
-	}
-	for (; done < size; done += n) {
+	if (space_check(sf.fd, path, size, why, whylen))
+		goto cleanup;
+	for (; done < size && !stop_signal; done += n) {
 		n = size - done < sizeof(buf) ? size - done : sizeof(buf);
 		if (getrandom(buf, n, 0) != (ssize_t)n ||
-		    write(fd, buf, n) != (ssize_t)n)
+		    write(sf.fd, buf, n) != (ssize_t)n)
 			break;
 		if (size >= (256 << 20) &&
 		    done * 10 / size != (done + n) * 10 / size)
@@ -401,13 +555,33 @@ static int file_random(const char *path, uint64_t size, char *why,
 	}
 	if (shown)
 		fputc('\n', stderr);
-	if (close(fd) || done < size || rename(tmp, path)) {
+	if (stop_signal) {
+		snprintf(why, whylen, "interrupted");
+		rc = 128 + stop_signal;
+	} else if (done < size) {
 		snprintf(why, whylen, "cannot write %s: %s", path,
 			 strerror(errno));
-		unlink(tmp);
-		return ZC_EXIT_ENV;
+	} else if (safefile_commit(&sf, replace, why, whylen) >= 0) {
+		return 0;
 	}
-	return 0;
+cleanup:
+	safefile_abort(&sf);
+	return rc;
+}
+
+/* A file whose size lies (/proc) would be sent as nothing, "verified". */
+static int file_honest(const char *file, uint64_t size, char *why,
+		       size_t whylen)
+{
+	int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	bool lies = fd >= 0 && zc_size_lies(fd, size);
+
+	if (fd >= 0)
+		close(fd);
+	if (!lies)
+		return 0; /* or unreadable: the demo says so */
+	snprintf(why, whylen, ZC_SIZE_LIES_FMT, file);
+	return ZC_EXIT_USAGE;
 }
 
 static void size_name(uint64_t size, char *out, size_t len)
@@ -427,6 +601,8 @@ int run_prepare_file(const char *file, uint64_t size, char *path,
 {
 	char dir[PATH_MAX], name[32];
 	struct stat st;
+	bool exists;
+	int rc;
 
 	if (file) {
 		snprintf(path, pathlen, "%s", file);
@@ -444,7 +620,7 @@ int run_prepare_file(const char *file, uint64_t size, char *path,
 				file);
 			return ZC_EXIT_USAGE;
 		}
-		return 0;
+		return file_honest(file, st.st_size, why, whylen);
 	}
 	if (bin_dir(dir, sizeof(dir))) {
 		snprintf(why, whylen, "cannot find where zcviz is installed");
@@ -452,10 +628,22 @@ int run_prepare_file(const char *file, uint64_t size, char *path,
 	}
 	size_name(size, name, sizeof(name));
 	snprintf(path, pathlen, "%s/sample-%s.bin", dir, name);
-	if (!stat(path, &st) && S_ISREG(st.st_mode) &&
-	    (uint64_t)st.st_size == size)
+	exists = !lstat(path, &st);
+	if (exists && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size)
 		return 0;
-	return file_random(path, size, why, whylen);
+	rc = file_random(path, size, exists, why, whylen);
+	if (rc)
+		return rc;
+	/* another run may have written it meanwhile: it must be the sample */
+	if (lstat(path, &st) || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size != size) {
+		snprintf(
+			why, whylen,
+			"%s changed while it was written; remove it and run again",
+			path);
+		return ZC_EXIT_ENV;
+	}
+	return 0;
 }
 
 /*
@@ -504,10 +692,9 @@ struct run {
 /* Reads one line from fd within ms; returns its length, 0 on timeout. */
 static size_t fd_line(int fd, char *buf, size_t len, int ms)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
 	size_t got = 0;
 
-	while (got < len - 1 && poll(&p, 1, ms) > 0 &&
+	while (got < len - 1 && fd_wait(fd, ms, false) &&
 	       read(fd, buf + got, 1) == 1 && buf[got] != '\n')
 		got++;
 	buf[got] = '\0';
@@ -517,12 +704,15 @@ static size_t fd_line(int fd, char *buf, size_t len, int ms)
 static int sink_start(struct run *r)
 {
 	char bin[PATH_MAX + 16], listen[64], line[256];
-	char *argv[] = { bin, "--listen", listen, "--once", NULL };
+	/* no idle limit: a lecture may hold a stepped run for as long as
+	 * it likes, and zcviz ends the sink itself */
+	char *argv[] = { bin, "--listen", listen, "--once", "--idle-timeout",
+			 "0", NULL };
 	const char *colon;
 
 	snprintf(bin, sizeof(bin), "%s/zc-sink", r->bindir);
 	snprintf(listen, sizeof(listen), "%s:0", r->lab.rx_ip);
-	if (child_spawn(&r->sink, r->rx_ns, false, false, -1, argv)) {
+	if (child_spawn(&r->sink, r->rx_ns, SPAWN_DIE_WITH_US, -1, argv)) {
 		snprintf(r->res->why, sizeof(r->res->why),
 			 "cannot start %s: %s", bin, strerror(errno));
 		return ZC_EXIT_ENV;
@@ -564,7 +754,8 @@ static int demo_start(struct run *r)
 	argv[n++] = (char *)cfg->file;
 	argv[n] = NULL;
 	rc = access(bin, X_OK) ||
-	     child_spawn(&r->demo, r->tx_ns, true, false, pipefd[0], argv);
+	     child_spawn(&r->demo, r->tx_ns, SPAWN_GATED | SPAWN_DIE_WITH_US,
+			 pipefd[0], argv);
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);
 	r->step = pipefd[1];
@@ -599,6 +790,7 @@ static int trace_begin(struct run *r)
 	tg.file_kdev = major(sb.st_dev) << 20 | minor(sb.st_dev);
 	tg.ifindex = netns_ifindex(r->tx_ns, res->egress);
 	tg.netns = netns_inode(r->tx_ns);
+	ever_bpf = true;
 	r->trace = trace_start(&tg, cfg->on_event, cfg->event_ctx, res->why,
 			       sizeof(res->why));
 	if (!r->trace)
@@ -664,11 +856,35 @@ static struct run *run_new(const struct run_config *cfg, struct run_result *res)
 	return r;
 }
 
+/* The file as the run found it: its size, from now on the file's. */
+static int file_size(struct run *r)
+{
+	struct stat sb;
+
+	if (stat(r->cfg->file, &sb)) {
+		snprintf(r->res->why, sizeof(r->res->why),
+			 "cannot use '%s': %s", r->cfg->file, strerror(errno));
+		return ZC_EXIT_USAGE;
+	}
+	r->res->in.file_bytes = sb.st_size;
+	return 0;
+}
+
+static int file_warm_or_cold(struct run *r)
+{
+	return file_cache(r->cfg->file, r->cfg->cold, r->res);
+}
+
 struct run *run_start(const struct run_config *cfg, struct run_result *res,
 		      int *rc)
 {
+	/* in order; a signal stops the next step from starting */
+	static int (*const steps[])(struct run *) = {
+		file_size,  path_up,	 file_warm_or_cold,
+		demo_start, trace_begin, gate_open,
+	};
 	struct run *r = run_new(cfg, res);
-	struct stat sb;
+	size_t i;
 
 	*rc = r ? 0 : ZC_EXIT_ENV;
 	if (r && bin_dir(r->bindir, sizeof(r->bindir))) {
@@ -676,23 +892,12 @@ struct run *run_start(const struct run_config *cfg, struct run_result *res,
 			 "cannot find where zcviz is installed");
 		*rc = ZC_EXIT_ENV;
 	}
-	if (!*rc && stat(cfg->file, &sb)) {
-		snprintf(res->why, sizeof(res->why), "cannot use '%s': %s",
-			 cfg->file, strerror(errno));
-		*rc = ZC_EXIT_USAGE;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]) && !*rc; i++)
+		*rc = stop_signal ? -1 : steps[i](r);
+	if (*rc && stop_signal) { /* whatever failed, a signal came first */
+		snprintf(res->why, sizeof(res->why), "interrupted");
+		*rc = 128 + stop_signal;
 	}
-	if (!*rc) {
-		res->in.file_bytes = sb.st_size;
-		*rc = path_up(r);
-	}
-	if (!*rc)
-		*rc = file_cache(cfg->file, cfg->cold, res);
-	if (!*rc)
-		*rc = demo_start(r);
-	if (!*rc)
-		*rc = trace_begin(r);
-	if (!*rc)
-		*rc = gate_open(r);
 	if (*rc) {
 		run_abort(r);
 		return NULL;
@@ -704,7 +909,7 @@ int run_tick(struct run *r, int ms)
 {
 	struct rusage ru;
 
-	if (stop_signal)
+	if (stop_signal || run_output_gone())
 		return -1;
 	if (r->demo.pid < 0)
 		return 1;
@@ -778,7 +983,7 @@ static int verdict(struct run *r)
 	char err[512] = "";
 
 	fd_line(r->demo.out, res->sender_line, sizeof(res->sender_line), 1000);
-	fd_slurp(r->demo.err, err, sizeof(err), 100);
+	fd_slurp(r->demo.err, err, sizeof(err), 100, false);
 	trace_poll(r->trace, 0);
 	trace_read(r->trace, &res->in.counts);
 	trace_read_programs(r->trace, &res->in.counts);

@@ -73,5 +73,17 @@ int run_prepare_file(const char *file, uint64_t size, char *path,
 void run_request_stop(int sig);
 /* The signal that stopped the run, or 0. */
 int run_stop_signal(void);
+/*
+ * Has the reader of our standard output gone (zcviz --json all | head)?
+ * Then nothing more we print would be read: it stops the run as SIGPIPE
+ * would have, once everything is cleaned up.
+ */
+bool run_output_gone(void);
+/*
+ * What this process set up and has taken down again, for its last
+ * message ("the lab is down and the BPF programs are detached"), or NULL
+ * when it never set up either.
+ */
+const char *run_undone(void);
 
 #endif /* ZC_RUN_H */

@@ -790,7 +790,11 @@ static void stderr_hold(struct ui *u)
 {
 	fflush(stderr);
 	u->errlog = tmpfile();
-	u->saved_stderr = u->errlog ? dup(STDERR_FILENO) : -1;
+	/* ours alone: the programs zcviz starts must not inherit it */
+	if (u->errlog)
+		fcntl(fileno(u->errlog), F_SETFD, FD_CLOEXEC);
+	u->saved_stderr = u->errlog ? fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0) :
+				      -1;
 	if (u->saved_stderr >= 0)
 		dup2(fileno(u->errlog), STDERR_FILENO);
 }
@@ -827,10 +831,15 @@ static bool terminal_addressable(void)
 
 	if (!term || !*term || !strcmp(term, "dumb"))
 		return false;
+	bool ok;
+
 	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
 		return false;
 	cup = tigetstr("cup");
-	return cup && cup != (char *)-1;
+	ok = cup && cup != (char *)-1;
+	/* only asked: newterm() sets up its own */
+	del_curterm(cur_term);
+	return ok;
 }
 
 static void colors_start(struct ui *u)
