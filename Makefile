@@ -7,10 +7,27 @@
 
 BUILD := build
 CFLAGS ?= -O2 -g
+# make SANITIZE=1 test: everything built with ASan, UBSan and LeakSanitizer
+# (in build/, which a plain make then rebuilds), and the suite fails on any
+# report they write.
+ifeq ($(SANITIZE),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+CFLAGS := -O1 -g $(SAN_FLAGS)
+LDFLAGS += $(SAN_FLAGS)
+endif
 # messages may be cut short on purpose: snprintf truncation is not a bug here
 ZC_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE \
 	-D_FILE_OFFSET_BITS=64 -MMD -MP
 BATS ?= bats
+
+# The flags the objects were built with: when they change (SANITIZE=1 and
+# back), everything is built again.
+FLAGS_STAMP := $(BUILD)/.flags
+FLAGS_NOW := $(ZC_CFLAGS) | $(LDFLAGS)
+ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
+$(shell mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' >$(FLAGS_STAMP))
+endif
 
 DEMOS := traditional mmap sendfile dma-gather
 BINS := $(DEMOS:%=$(BUILD)/zc-%) $(BUILD)/zc-sink $(BUILD)/zcviz
@@ -44,7 +61,11 @@ TEST_DEPS := tmux=tmux jq=jq iperf3=iperf3 bats=bats \
 	bats-assert=/usr/lib/bats/bats-assert/load.bash \
 	bats-support=/usr/lib/bats/bats-support/load.bash \
 	bats-file=/usr/lib/bats/bats-file/load.bash
-DEPS := $(BUILD_DEPS) $(TEST_DEPS)
+# libFuzzer's runtime, for make fuzz (a Recommends of clang's packages):
+# clang names the file when it has it, else only its name.
+FUZZ_RT = $(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)
+FUZZ_DEPS = libclang-rt-dev=$(or $(FUZZ_RT),libclang_rt.fuzzer)
+DEPS = $(BUILD_DEPS) $(TEST_DEPS) $(FUZZ_DEPS)
 
 # missing_pkgs DEPS: lists the packages whose probe is missing; bpftool lives in /usr/sbin.
 missing_pkgs = for d in $(1); do p=$${d%%=*}; f=$${d\#*=}; \
@@ -87,7 +108,7 @@ $(BUILD):
 .PHONY: all
 all: $(BINS)
 
-$(BUILD)/demos/%.o: demos/%.c $(BUILD)/.deps-ok
+$(BUILD)/demos/%.o: demos/%.c $(BUILD)/.deps-ok $(FLAGS_STAMP)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ZC_CFLAGS) -c $< -o $@
@@ -115,7 +136,7 @@ $(BUILD)/zc.skel.h: $(BUILD)/zc.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name zc_bpf >$@
 
-$(BUILD)/viz/%.o: viz/%.c $(BUILD)/zc.skel.h
+$(BUILD)/viz/%.o: viz/%.c $(BUILD)/zc.skel.h $(FLAGS_STAMP)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $(LIBBPF_CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
@@ -145,6 +166,7 @@ FUZZ_CORPUS := $(BUILD)/fuzz/corpus
 FUZZ_REGRESSIONS := tests/fuzz/regressions
 
 $(BUILD)/fuzz-trace: $(FUZZ_SRCS) $(wildcard viz/*.h) $(BUILD)/.deps-ok
+	$(Q)$(call get_deps,$(FUZZ_DEPS),needed by make fuzz)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unknown-warning-option \
 		-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -fno-sanitize-recover=undefined \
@@ -217,8 +239,27 @@ bench: test-deps all
 	$(Q)tests/bench/bench.sh
 
 .PHONY: test test-slow
-test: test-deps all $(BUILD)/test-model $(BUILD)/test-checksum $(SAMPLE)
+SAN_LOGS := $(abspath $(BUILD))/sanitizers
+SAN_ENV := ASAN_OPTIONS=log_path=$(SAN_LOGS)/asan:detect_leaks=1 \
+	UBSAN_OPTIONS=log_path=$(SAN_LOGS)/ubsan:print_stacktrace=1
+
+# make test replays the fuzzer's finds with its harness where libFuzzer is
+# installed (make deps installs it); tests/fuzz.bats says when it is not.
+.PHONY: fuzz-harness-if-possible
+fuzz-harness-if-possible: $(BUILD)/.deps-ok
+	$(Q)[ -z "$$($(call missing_pkgs,$(FUZZ_DEPS)))" ] || exit 0; \
+		$(MAKE) --no-print-directory $(BUILD)/fuzz-trace
+
+test: test-deps all $(BUILD)/test-model $(BUILD)/test-checksum fuzz-harness-if-possible $(SAMPLE)
+ifeq ($(SANITIZE),1)
+	$(Q)rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS) && chmod 1777 $(SAN_LOGS)
+	$(Q)$(SAN_ENV) $(BATS) $(BATS_FLAGS) tests; rc=$$?; \
+	if [ -n "$$(ls -A $(SAN_LOGS))" ]; then cat $(SAN_LOGS)/* >&2; \
+		echo "sanitizers: $$(ls $(SAN_LOGS) | wc -l) report(s), above and in $(SAN_LOGS)" >&2; exit 1; fi; \
+	echo "sanitizers: no reports"; exit $$rc
+else
 	$(Q)$(BATS) $(BATS_FLAGS) tests
+endif
 
 # adds the runs that take minutes: 64 MiB one byte per call, a 2 GiB file
 test-slow:
@@ -245,7 +286,9 @@ help:
 	@echo "  make lessons          list the lessons (English and Korean)"
 	@echo "  make traces           re-record the runs the lessons replay (root)"
 	@echo "  make test             run every test (bats; as root for the lab tests)"
-	@echo "  make test-slow        the same, plus the runs that take minutes"
+	@echo "  make test-slow        the same, plus the runs that take minutes (chaos, load)"
+	@echo "  make SANITIZE=1 test  the suite with ASan, UBSan and LeakSanitizer; fails on any report"
+	@echo "  make fuzz             fuzz the trace reader (FUZZ_SECONDS=60 or FUZZ_RUNS=N)"
 	@echo "  make bench            the classic table, iperf3, overhead (root; BENCH_QUICK=1)"
 	@echo "  make format           clang-format the C sources"
 	@echo "  make clean            remove $(BUILD)/"

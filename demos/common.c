@@ -513,8 +513,8 @@ static void usage(const struct zc_sender *d, FILE *out)
 		"  %s --to 127.0.0.1:5201 --chunk 64K build/sample-64M.bin\n"
 		"\nThe summary gives the bytes sent and their XXH64 checksum; zc-sink prints the\n"
 		"same two for what it received, so the two lines must agree.\n"
-		"Exit status: 0 sent, 1 the transfer failed or the receiver disagrees,\n"
-		"2 bad usage or input.\n",
+		"Exit status: 0 sent, 1 the transfer failed (no connection within the\n"
+		"timeout, the receiver gone) or the receiver disagrees, 2 bad usage or input.\n",
 		d->prog, d->what, d->prog);
 }
 

@@ -128,8 +128,7 @@ $screen"
 	tmx resize-window -t zc -x 80 -y 24
 	tmux_wait "zcviz  traditional"
 	tmux_wait "q quit"
-	run pgrep -f "zc-traditional --to"
-	assert_success
+	[ -n "$(ours_pids zc-traditional)" ] || fail "the demo is not running"
 	tmux_keys q
 	tmux_wait "EXIT=0"
 }
@@ -166,7 +165,7 @@ $screen"
 killed() {
 	tmux_start 80x24 "stty -a >before; $(ZCVIZ) --size 8M traditional; rc=\$?; stty -a >after; (exit \$rc)"
 	tmux_wait "syscalls [1-9]"
-	pkill -"$1" -x zcviz
+	kill -"$1" $(ours_pids zcviz)
 	tmux_wait "EXIT=$2"
 	run diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
 	assert_success
@@ -182,11 +181,10 @@ killed() {
 	tmux_wait "syscalls [1-9]"
 	tmx kill-session -t zc
 	for i in $(seq 50); do
-		pgrep -x zcviz >/dev/null || break
+		[ -n "$(ours_pids zcviz)" ] || break
 		sleep 0.1
 	done
-	run pgrep -x zcviz
-	assert_failure
+	assert_equal "$(ours_pids zcviz)" ""
 }
 
 @test "all: a title card before each demo, the comparison at the end" {
@@ -239,8 +237,8 @@ killed() {
 	local i sink demo ign
 	tmux_start 80x24 "$(ZCVIZ) --size 8M traditional"
 	tmux_wait "syscalls [1-9]"
-	sink=$(pgrep -f "zc-sink --listen 198.18.0.2:0 --once")
-	demo=$(pgrep -f "zc-traditional --to .*sample-8M.bin")
+	sink=$(ours_pids zc-sink)
+	demo=$(ours_pids zc-traditional)
 	# the dashboard's error log is a deleted temporary file; the sink
 	# has stdin, its two pipes and sockets; the demo also its handshake
 	# on 3, the file and the socket

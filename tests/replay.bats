@@ -238,3 +238,44 @@ runs_trace() {
 	iconv -f UTF-8 -t UTF-8 <<<"$output" >/dev/null || fail "not UTF-8: $output"
 	refute_output --regexp $'[\x01-\x08\x0b-\x1f\x7f]'
 }
+
+# counters_set TRACE INDEX VALUE...: the trace, its last counters line
+# with those counters set (and as many counters as that takes)
+counters_set() {
+	local f=$1
+	shift
+	awk -v sets="$*" '
+		/^c / { last = NR }
+		{ line[NR] = $0 }
+		END {
+			split(line[last], f, " ")
+			n = f[3]
+			for (i = 0; i < n; i++) v[i] = f[i + 4]
+			k = split(sets, kv, " ")
+			for (j = 1; j < k; j += 2) {
+				for (i = n; i <= kv[j]; i++) v[i] = 0
+				if (kv[j] >= n) n = kv[j] + 1
+				v[kv[j]] = kv[j + 1]
+			}
+			s = "c " f[2] " " n
+			for (i = 0; i < n; i++) s = s " " v[i]
+			line[last] = s
+			for (i = 1; i <= NR; i++) print line[i]
+		}' "$f"
+}
+
+@test "what the instrument missed at the device is said, never a silent shortfall" {
+	local f="$SHARE/missed.trace"
+	# 35: the kernel skipped our programs; 34: packets it could not read;
+	# 20: payload queued (paged) beyond what the device took
+	counters_set "$ROOT/lessons/traces/mmap.trace" 35 5 34 2 20 2098600 >"$f"
+	chmod 644 "$f"
+	run -0 as_user "$USER_ROOT/build/zcviz" --replay "$f" --report
+	assert_line "  note: the kernel skipped our programs 5 times (already running on that CPU);"
+	assert_line "  note: 2 packets on the device could not be read; the NIC figures miss them."
+	assert_line "  note: 1448 bytes were queued to the device and dropped before it"
+	run -0 as_user "$USER_ROOT/build/zcviz" --replay "$f" --json
+	assert_equal "$(jget "$output" .programs_missed)" 5
+	assert_equal "$(jget "$output" .unparsed_skbs)" 2
+	assert_equal "$(jget "$output" .dropped_bytes)" 1448
+}

@@ -70,7 +70,7 @@ interrupt() {
 	zcviz --report --rate 2 --size 16M traditional >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	VIZ_PID=$!
 	for i in $(seq 100); do
-		pgrep -f "zc-traditional --to .*sample-16M.bin" >/dev/null && break
+		[ -n "$(ours_pids zc-traditional)" ] && break
 		sleep 0.1
 	done
 	sleep 0.5
@@ -81,8 +81,7 @@ interrupt() {
 	assert_equal "$rc" "$2"
 	run cat "$BATS_TEST_TMPDIR/out"
 	assert_output --partial "zcviz: stopped by signal"
-	run pgrep -f "zc-traditional --to .*sample-16M.bin|zc-sink --listen 198.18.0.2:0 --once"
-	assert_failure
+	assert_equal "$(ours_running)" ""
 }
 
 @test "SIGINT (Ctrl-C) mid-run: no lab, no BPF program, no demo left" {
@@ -102,7 +101,7 @@ interrupt() {
 	VIZ_PID=$!
 	id=$VIZ_PID
 	for i in $(seq 100); do
-		pgrep -f "zc-traditional --to .*sample-16M.bin" >/dev/null && break
+		[ -n "$(ours_pids zc-traditional)" ] && break
 		sleep 0.1
 	done
 	kill -9 "$VIZ_PID"
@@ -161,10 +160,10 @@ signal_in_setup() {
 	zcviz --report --rate 0.5 --size 16M traditional >/dev/null 2>&1 3>&- &
 	VIZ_PID=$!
 	for i in $(seq 100); do
-		pgrep -f "zc-traditional --to .*sample-16M.bin" >/dev/null && break
+		[ -n "$(ours_pids zc-traditional)" ] && break
 		sleep 0.1
 	done
-	run -0 pgrep -f "zc-sink --listen 198.18.0.2:0 --once"
+	[ -n "$(ours_pids zc-sink)" ] || fail "the sink is not running"
 	kill -9 "$VIZ_PID"
 	wait "$VIZ_PID" 2>/dev/null || true
 	VIZ_PID=""

@@ -75,7 +75,7 @@ static void usage(FILE *f)
 		"\n"
 		"Needs root (BPF, network namespaces). Exit status: 0 success, 1 a transfer\n"
 		"or its verification failed, 2 bad usage or input, 3 something missing\n"
-		"(root, BTF, tracefs, a tool).\n");
+		"(root, BTF, tracefs, a tool, disk space), 128+N stopped by signal N.\n");
 }
 
 static int usage_error(const char *fmt, const char *arg)

@@ -109,12 +109,21 @@ static void edges_socket(const struct model_input *in, struct model_result *r)
 static void edge_nic(const struct model_input *in, struct model_result *r)
 {
 	const uint64_t *c = in->counts.c;
-	uint64_t q_linear = c[ZC_C_Q_LINEAR];
+	uint64_t q_linear = c[ZC_C_Q_LINEAR], q_total;
 
 	r->nic_paged = c[ZC_C_X_PAGED];
 	r->nic_linear = c[ZC_C_X_LINEAR];
 	r->seg_copy = r->nic_linear > q_linear ? r->nic_linear - q_linear : 0;
-	r->resent = c[ZC_C_Q_RESENT];
+	/*
+	 * Counted where the device's bytes are, after GSO. Payload queued
+	 * and never handed to the device was dropped on the way (a full
+	 * queue): TCP sends it again, and then it passes once.
+	 */
+	r->resent = c[ZC_C_X_RESENT];
+	q_total = c[ZC_C_Q_PAGED] + q_linear;
+	r->dropped = q_total > r->nic_paged + r->nic_linear ?
+			     q_total - r->nic_paged - r->nic_linear :
+			     0;
 	edge_set(r, E_SOCKET_NIC, K_DMA, r->nic_paged + r->nic_linear,
 		 !(in->missing & (1u << TP_NET)));
 }

@@ -54,6 +54,7 @@ struct model_result {
 	uint64_t nic_paged, nic_linear; /* payload at the device, after GSO */
 	uint64_t seg_copy; /* paged before GSO, linear after: copied */
 	uint64_t resent; /* retransmitted payload: counted above once more */
+	uint64_t dropped; /* queued to the device, never handed to it */
 	uint64_t cpu_copy_bytes;
 	double copies_per_byte;
 	double theory;

@@ -188,6 +188,12 @@ void report_text(FILE *f, const struct run_config *cfg,
 			" bytes again (retransmissions): the device and\n"
 			"        any copy at segmentation moved them once more.\n",
 			m->resent);
+	if (m->dropped)
+		fprintf(f,
+			"  note: %" PRIu64
+			" bytes were queued to the device and dropped before it\n"
+			"        took them (a full queue); TCP sent them again.\n",
+			m->dropped);
 	if (res->in.counts.c[ZC_C_NET_UNPARSED])
 		fprintf(f,
 			"  note: %" PRIu64
@@ -314,10 +320,10 @@ void report_json(FILE *f, const struct run_config *cfg,
 	json_string(f, res->egress);
 	fprintf(f,
 		",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64
-		",\"events_lost\":%" PRIu64 ",\"unparsed_skbs\":%" PRIu64
+		",\"dropped_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64 ",\"unparsed_skbs\":%" PRIu64
 		",\"programs_missed\":%" PRIu64 ",\"programs_runs\":%" PRIu64
 		",\"programs_ns\":%" PRIu64 ",",
-		res->remote ? "remote" : "lab", m->resent,
+		res->remote ? "remote" : "lab", m->resent, m->dropped,
 		c->c[ZC_C_EVENTS_LOST], c->c[ZC_C_NET_UNPARSED],
 		c->c[ZC_C_PROG_MISSES], c->c[ZC_C_PROG_RUNS],
 		c->c[ZC_C_PROG_NS]);

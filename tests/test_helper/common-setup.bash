@@ -155,6 +155,12 @@ no_lab_left() {
 	[ -z "$left" ] || { echo "left behind: the labs $(echo $left)" >&2; return 1; }
 }
 
+# ours_pids NAME: the processes running this build's NAME (zcviz,
+# zc-sink, ...), not anyone else's
+ours_pids() {
+	ours_running | awk -v n="$1" '{ m = split($2, p, "/") } p[m] == n { print $1 }'
+}
+
 # ours_running: programs of this build that are still running
 ours_running() {
 	find /proc -mindepth 2 -maxdepth 2 -name exe \( -lname "$ROOT/build/zc*" \
@@ -219,7 +225,7 @@ tmux_stop() {
 	local i
 	tmx kill-server 2>/dev/null || true
 	for i in $(seq 100); do
-		pgrep -x zcviz >/dev/null || return 0
+		[ -n "$(ours_pids zcviz)" ] || return 0
 		sleep 0.1
 	done
 }

@@ -222,18 +222,28 @@ static void test_retransmissions(void)
 	struct model_input in = traditional_run();
 	struct model_result r;
 
-	in.counts.c[ZC_C_Q_RESENT] = 1448;
+	in.counts.c[ZC_C_Q_RESENT] = in.counts.c[ZC_C_X_RESENT] = 1448;
 	in.counts.c[ZC_C_Q_PAGED] += 1448;
 	in.counts.c[ZC_C_X_PAGED] += 1448;
 	model_compute(&in, &r);
 	CHECK(r.resent == 1448, "resent payload is reported");
 	CHECK(r.edge[E_SOCKET_NIC].bytes == 64 * MiB + 1448,
 	      "the device moved it again");
+	CHECK(!r.dropped, "nothing was dropped on the way");
+	/* queued, dropped before the device, queued again: it passed once */
+	in = traditional_run();
+	in.counts.c[ZC_C_Q_RESENT] = 1448;
+	in.counts.c[ZC_C_Q_PAGED] += 1448;
+	model_compute(&in, &r);
+	CHECK(!r.resent && r.dropped == 1448,
+	      "a drop before the device is a drop, not a retransmission");
+	CHECK(r.edge[E_SOCKET_NIC].bytes == 64 * MiB,
+	      "the device moved the file once");
 	in = input(ZC_SENDFILE, false, 64 * MiB);
 	in.counts.c[ZC_C_SEND_REF_BYTES] = 64 * MiB;
 	in.counts.c[ZC_C_Q_PAGED] = 64 * MiB + 1448;
 	in.counts.c[ZC_C_X_LINEAR] = 64 * MiB + 1448;
-	in.counts.c[ZC_C_Q_RESENT] = 1448;
+	in.counts.c[ZC_C_Q_RESENT] = in.counts.c[ZC_C_X_RESENT] = 1448;
 	model_compute(&in, &r);
 	CHECK(r.seg_copy == 64 * MiB + 1448,
 	      "GSO copied the resent bytes again");
