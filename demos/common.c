@@ -95,7 +95,8 @@ int zc_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-int zc_parse_rate(const char *s, double *mbps)
+/* A finite decimal number from lo to hi; inf, nan and 1e309 are not. */
+static int real_parse(const char *s, double lo, double hi, double *out)
 {
 	char *end;
 	double v;
@@ -104,26 +105,21 @@ int zc_parse_rate(const char *s, double *mbps)
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	/* inf, nan and 1e309 are not rates; nor is one too slow to pace */
-	if (*end || errno || !(v >= ZC_RATE_MIN && v <= ZC_RATE_MAX))
+	if (*end || errno || !(v >= lo && v <= hi))
 		return -1;
-	*mbps = v;
+	*out = v;
 	return 0;
+}
+
+int zc_parse_rate(const char *s, double *mbps)
+{
+	/* too slow a rate could not be paced: a sleep would overflow */
+	return real_parse(s, ZC_RATE_MIN, ZC_RATE_MAX, mbps);
 }
 
 int zc_parse_seconds(const char *s, double *sec)
 {
-	char *end;
-	double v;
-
-	if (!s || !*s)
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (*end || errno || !(v > 0 && v <= 86400))
-		return -1;
-	*sec = v;
-	return 0;
+	return real_parse(s, 0.001, 86400, sec);
 }
 
 /*
@@ -567,7 +563,7 @@ static int opts_parse(int argc, char **argv, const struct zc_sender *d,
 			if (zc_parse_seconds(optarg, &o->connect_s))
 				return bad_usage(
 					d->prog,
-					"--connect-timeout must be a number of seconds above 0, up to 86400, not '%s'",
+					"--connect-timeout must be a number of seconds from 0.001 to 86400, not '%s'",
 					optarg);
 			break;
 		case 'S':

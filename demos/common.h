@@ -87,7 +87,7 @@ int zc_parse_size(const char *s, uint64_t *out);
 #define ZC_RATE_USAGE \
 	"--rate must be a number of megabytes a second from 0.001 to 1000000, not '%s'"
 int zc_parse_rate(const char *s, double *mbps);
-/* A timeout: seconds above 0, at most a day. */
+/* A timeout: from 0.001 seconds to a day. */
 int zc_parse_seconds(const char *s, double *sec);
 #define ZC_CONNECT_TIMEOUT_S 5.0
 int zc_split_hostport(const char *prog, const char *arg, char *host,

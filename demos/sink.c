@@ -83,7 +83,7 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 			} else if (zc_parse_seconds(optarg, &o->idle_s)) {
 				fprintf(stderr,
 					PROG
-					": --idle-timeout must be 0 (never) or seconds up to 86400, not '%s'; see " PROG
+					": --idle-timeout must be 0 (never) or seconds from 0.001 to 86400, not '%s'; see " PROG
 					" --help\n",
 					optarg);
 				return -1;

@@ -219,7 +219,7 @@ if sys.argv[1]:
 	# and by default, within a few seconds, not the kernel's two minutes
 	run -1 timeout 30 ip netns exec "$ZCLAB_TX_NS" zc-sendfile --to 198.19.0.1:5201 "$F"
 	assert_output --partial "no answer within 5 s"
-	each_demo 2 "--connect-timeout must be a number of seconds above 0" --connect-timeout 0 --to 127.0.0.1:9 "$F"
+	each_demo 2 "--connect-timeout must be a number of seconds from 0.001 to 86400, not '0'" --connect-timeout 0 --to 127.0.0.1:9 "$F"
 }
 
 @test "an idle connection to zc-sink holds up no sender" {
@@ -233,15 +233,26 @@ if sys.argv[1]:
 	exec 5>&-
 }
 
-@test "a stray connection does not use up zc-sink --once" {
-	local out="$BATS_TEST_TMPDIR/once" i port
-	timeout 60 zc-sink --listen 127.0.0.1:0 --once >"$out" 2>"$out.err" 3>&- &
+# sink_bg OUT OPTIONS...: a zc-sink on loopback with those options, its
+# stdout in OUT and stderr in OUT.err, bounded to a minute (a regression
+# must fail, not hang); sets SINK_PID and SINK_PORT
+sink_bg() {
+	local out=$1 i
+	shift
+	timeout 60 zc-sink --listen 127.0.0.1:0 "$@" >"$out" 2>"$out.err" 3>&- &
 	SINK_PID=$!
 	for i in $(seq 100); do
-		port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$out.err")
-		[ -n "$port" ] && break
+		SINK_PORT=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$out.err")
+		[ -n "$SINK_PORT" ] && return 0
 		sleep 0.05
 	done
+	fail "zc-sink did not start: $(cat "$out.err")"
+}
+
+@test "a stray connection does not use up zc-sink --once" {
+	local out="$BATS_TEST_TMPDIR/once" port
+	sink_bg "$out" --once
+	port=$SINK_PORT
 	# a port scan: connect, send nothing, close
 	exec 5<>"/dev/tcp/127.0.0.1/$port"
 	exec 5>&-
@@ -259,16 +270,11 @@ if sys.argv[1]:
 }
 
 @test "a transfer that stalls is closed after --idle-timeout; with --once, exit 1" {
-	local out="$BATS_TEST_TMPDIR/idle" i port rc=0
+	local out="$BATS_TEST_TMPDIR/idle" port rc=0
 	run -2 zc-sink --listen 127.0.0.1:0 --idle-timeout never
-	assert_output "zc-sink: --idle-timeout must be 0 (never) or seconds up to 86400, not 'never'; see zc-sink --help"
-	timeout 60 zc-sink --listen 127.0.0.1:0 --once --idle-timeout 1 >"$out" 2>"$out.err" 3>&- &
-	SINK_PID=$!
-	for i in $(seq 100); do
-		port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$out.err")
-		[ -n "$port" ] && break
-		sleep 0.05
-	done
+	assert_output "zc-sink: --idle-timeout must be 0 (never) or seconds from 0.001 to 86400, not 'never'; see zc-sink --help"
+	sink_bg "$out" --once --idle-timeout 1
+	port=$SINK_PORT
 	# a sender that sends a little and then nothing
 	exec 5<>"/dev/tcp/127.0.0.1/$port"
 	printf 'hello' >&5
