@@ -3,6 +3,8 @@
 .DELETE_ON_ERROR:
 .SUFFIXES:
 .SECONDARY:
+comma := ,
+space := $(subst ,, )
 .DEFAULT_GOAL := all
 
 BUILD := build
@@ -29,9 +31,17 @@ ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
 $(shell mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' >$(FLAGS_STAMP))
 endif
 
-DEMOS := traditional mmap sendfile dma-gather
-BINS := $(DEMOS:%=$(BUILD)/zc-%) $(BUILD)/zc-sink $(BUILD)/zcviz
+# What the senders, zc-sink and zcviz share (demos/*.h say what each is),
+# the demo table among it; every other demos/NAME.c is a sender, zc-NAME.
+# The demos themselves are rows in demos/demos.c, and zcviz --list-demos
+# names them: nothing here spells them out.
+LIB := units net summary checksum demos
+LIB_OBJS := $(LIB:%=$(BUILD)/demos/%.o)
+SENDERS := $(subst _,-,$(filter-out $(LIB) common sink,$(patsubst demos/%.c,%,$(wildcard demos/*.c))))
+BINS := $(SENDERS:%=$(BUILD)/zc-%) $(BUILD)/zc-sink $(BUILD)/zcviz
 VIZ_OBJS := $(patsubst viz/%.c,$(BUILD)/viz/%.o,$(wildcard viz/*.c))
+# the demos' names, in the table's order, once zcviz is built
+demo_names = $(shell $(BUILD)/zcviz --list-demos 2>/dev/null | cut -f1)
 
 # the BPF side: clang for the program, bpftool for vmlinux.h and the skeleton
 CLANG ?= clang
@@ -111,11 +121,16 @@ all: $(BINS)
 $(BUILD)/demos/%.o: demos/%.c $(BUILD)/.deps-ok $(FLAGS_STAMP)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ZC_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ZC_CFLAGS) -DZC_PROG='"zc-$(subst _,-,$*)"' -c $< -o $@
 
-# zc-dma-gather is built from demos/dma_gather.c
+$(BUILD)/zc-sink: $(BUILD)/demos/sink.o $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@
+
+# a sender: its loop and the senders' framework; zc-dma-gather is built
+# from demos/dma_gather.c
 .SECONDEXPANSION:
-$(BUILD)/zc-%: $(BUILD)/demos/$$(subst -,_,$$*).o $(BUILD)/demos/common.o $(BUILD)/demos/checksum.o
+$(BUILD)/zc-%: $(BUILD)/demos/$$(subst -,_,$$*).o $(BUILD)/demos/common.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@
 
@@ -136,17 +151,21 @@ $(BUILD)/zc.skel.h: $(BUILD)/zc.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name zc_bpf >$@
 
-$(BUILD)/viz/%.o: viz/%.c $(BUILD)/zc.skel.h $(FLAGS_STAMP)
+# Only the loader needs the skeleton: the model, the reports and the rest
+# build without clang, bpftool or BTF.
+$(BUILD)/viz/trace.o: $(BUILD)/zc.skel.h
+$(BUILD)/viz/%.o: viz/%.c $(FLAGS_STAMP)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $(LIBBPF_CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
 
-$(BUILD)/zcviz: $(VIZ_OBJS) $(BUILD)/demos/common.o $(BUILD)/demos/checksum.o
+$(BUILD)/zcviz: $(VIZ_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(CURSES_LIBS) -lz -lm -o $@
 
 # the model's unit tests (tests/model.bats runs them)
-$(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o
+$(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o $(BUILD)/viz/syscalls.o \
+		$(BUILD)/demos/demos.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $^ -lm -o $@
 
@@ -159,7 +178,7 @@ $(BUILD)/test-checksum: tests/unit/test_checksum.c $(BUILD)/demos/checksum.o
 # The reader, the model, both reports and the dashboard's view under
 # libFuzzer with ASan and UBSan: none of them needs libbpf or curses.
 FUZZ_SRCS := tests/fuzz/fuzz_trace.c viz/record.c viz/model.c viz/report.c \
-	viz/view.c viz/text.c viz/safefile.c viz/probe.c
+	viz/view.c viz/text.c viz/safefile.c viz/probe.c viz/syscalls.c demos/demos.c
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= -1
 FUZZ_CORPUS := $(BUILD)/fuzz/corpus
@@ -196,23 +215,29 @@ $(SAMPLE): | $(BUILD)
 # ---- running ----------------------------------------------------------------
 
 # The demo under the dashboard; without root, the demo alone over loopback.
+# make demo-foo: one line naming the demos, exit 2, rather than make's "No
+# rule" (expanded once zcviz, which knows them, is built).
 ZCVIZ_FLAGS ?=
-.PHONY: $(DEMOS:%=demo-%) demo
-$(DEMOS:%=demo-%) demo: all $(SAMPLE)
+count_word = $(word $(1),one two three four five six seven eight nine)
+define demo_run
+	$(if $(filter demo $(demo_names:%=demo-%),$@),,$(error no demo '$*'; choose \
+		$(subst $(space)demo-,$(comma) demo-,$(demo_names:%=demo-%)) or demo \
+		(all $(call count_word,$(words $(demo_names))))))
 	$(Q)demo=$(patsubst demo-%,%,$(patsubst demo,demo-all,$@)); \
 	if [ "$$(id -u)" = 0 ]; then exec $(BUILD)/zcviz $(ZCVIZ_FLAGS) $$demo; fi; \
 	echo "zcviz needs root to load its BPF programs: sudo make $@. Without root, the demo alone, over loopback:" >&2; \
-	for d in $$( [ $$demo = all ] && echo $(DEMOS) || echo $$demo); do \
+	for d in $$( [ $$demo = all ] && echo $(demo_names) || echo $$demo); do \
 		demos/lab.sh run --loopback $$d $(SAMPLE) || exit; done
-
-# make demo-foo: one line naming the demos, exit 2, rather than make's "No rule"
-demo-%:
-	$(error no demo '$*'; choose demo-traditional, demo-mmap, demo-sendfile, demo-dma-gather or demo (all four))
+endef
+.PHONY: demo
+demo: all $(SAMPLE)
+	$(demo_run)
+demo-%: all $(SAMPLE)
+	$(demo_run)
 
 # ---- lessons --------------------------------------------------------------------
 
 LESSONS := $(sort $(wildcard lessons/en/*.md))
-TRACE_DEMOS := traditional mmap sendfile dma-gather
 
 .PHONY: lessons traces
 lessons:
@@ -223,7 +248,7 @@ lessons:
 
 # Re-records the traces the lessons replay (root: it runs the demos).
 traces: all
-	$(Q)for d in $(TRACE_DEMOS); do \
+	$(Q)for d in $(demo_names); do \
 		$(BUILD)/zcviz --report --size 2M --record lessons/traces/$$d.trace $$d >/dev/null || exit; \
 		echo "  TRACE    lessons/traces/$$d.trace"; done
 
@@ -278,11 +303,10 @@ help:
 	@echo "zerocopy-lab targets:"
 	@echo "  make                  build the demos into $(BUILD)/ (installs missing build packages first)"
 	@echo "  make deps             install every missing Debian/Ubuntu package (build and test), or name them"
-	@echo "  make demo-traditional read()+write() in the lab, under the dashboard (root)"
-	@echo "  make demo-mmap        mmap()+write()"
-	@echo "  make demo-sendfile    sendfile() to a device without scatter-gather"
-	@echo "  make demo-dma-gather  sendfile() to a device with scatter-gather"
-	@echo "  make demo             the four, one after the other (zcviz all)"
+	@echo "  make demo-NAME        a demo in the lab, under the dashboard (root)$$([ -x $(BUILD)/zcviz ] && echo : || echo '; once built, make help names them')"
+	@[ ! -x $(BUILD)/zcviz ] || $(BUILD)/zcviz --list-demos | \
+		awk -F'\t' '{ printf "    %-20s %s\n", "demo-" $$1, $$6 }'
+	@echo "  make demo             every demo, one after the other (zcviz all)"
 	@echo "  make lessons          list the lessons (English and Korean)"
 	@echo "  make traces           re-record the runs the lessons replay (root)"
 	@echo "  make test             run every test (bats; as root for the lab tests)"

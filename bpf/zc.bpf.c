@@ -16,7 +16,8 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define MSG_SPLICE_PAGES 0x8000000 /* a #define, so not in BTF */
+#define MSG_SPLICE_PAGES 0x8000000 /* #defines, so not in BTF */
+#define MSG_ZEROCOPY 0x4000000
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define USER_ADDR_END 0x00007ffffffff000UL /* x86-64 TASK_SIZE_MAX */
@@ -31,12 +32,11 @@ const volatile __u32 egress_netns; /* inode of the device's netns */
 const volatile __u16 flow_port; /* the receiver's TCP port */
 const volatile __s32 step_fd = -1; /* the demo's step handshake (--step-fd) */
 const volatile bool emit_events;
-/* syscall numbers differ by architecture: the loader fills them in */
-const volatile __s32 nr_read, nr_pread64, nr_readv, nr_preadv, nr_preadv2;
-const volatile __s32 nr_write, nr_writev, nr_pwrite64, nr_sendto, nr_sendmsg;
-const volatile __s32 nr_sendfile, nr_mmap;
-const volatile __s32 nr_close, nr_dup2, nr_dup3, nr_close_range, nr_execve,
-	nr_execveat;
+/*
+ * What each syscall moves, by number (numbers differ by architecture):
+ * the loader fills it in from the one syscall table, viz/syscalls.c.
+ */
+const volatile struct zc_sysinfo sysinfo[ZC_NR_SYSCALLS];
 
 /* Results, read by viz/trace.c through the skeleton's bss. */
 __u64 zc_counters[ZC_NR_COUNTERS];
@@ -63,6 +63,7 @@ struct {
  */
 struct call {
 	__s64 nr;
+	struct zc_sysinfo info; /* sysinfo[nr] */
 	__u64 args[6];
 	__u32 fd_kind;
 	__u32 send_kind;
@@ -106,9 +107,8 @@ static __always_inline bool is_sender(void)
 
 static __always_inline struct call *current_call(void)
 {
-	return cur_tid && cur_tid == (__u32)bpf_get_current_pid_tgid() ?
-		       &cur :
-		       NULL;
+	return cur_tid && cur_tid == (__u32)bpf_get_current_pid_tgid() ? &cur :
+									 NULL;
 }
 
 /* fd -> struct file -> inode, through the task's file table (CO-RE). */
@@ -163,30 +163,18 @@ static __always_inline __u32 fd_kind_cached(long fd)
 	return k;
 }
 
-static __always_inline void fd_forget(long nr, const __u64 *args)
+static __always_inline void fd_forget(const struct call *c)
 {
-	__u64 fd = nr == nr_close ? args[0] :
-		   nr == nr_dup2 || nr == nr_dup3 ? args[1] :
-						    FD_CACHE;
+	__u64 fd = c->info.forgets == ZC_FORGET_ARG0 ? c->args[0] :
+		   c->info.forgets == ZC_FORGET_ARG1 ? c->args[1] :
+						       FD_CACHE;
 	int i;
 
 	if (fd < FD_CACHE)
 		fd_known[fd] = ZC_FD_OTHER;
-	if (nr == nr_close_range || nr == nr_execve || nr == nr_execveat)
+	if (c->info.forgets == ZC_FORGET_ALL)
 		for (i = 0; i < FD_CACHE; i++)
 			fd_known[i] = ZC_FD_OTHER;
-}
-
-static __always_inline bool is_read(long nr)
-{
-	return nr == nr_read || nr == nr_pread64 || nr == nr_readv ||
-	       nr == nr_preadv || nr == nr_preadv2;
-}
-
-static __always_inline bool is_send(long nr)
-{
-	return nr == nr_write || nr == nr_writev || nr == nr_pwrite64 ||
-	       nr == nr_sendto || nr == nr_sendmsg;
 }
 
 /* ---- the transfer window ---------------------------------------------
@@ -231,10 +219,19 @@ static __always_inline void window_commit(void)
 
 static __always_inline bool is_data_call(const struct call *c)
 {
-	return (is_read(c->nr) && c->fd_kind == ZC_FD_FILE) ||
-	       (is_send(c->nr) && c->fd_kind == ZC_FD_SOCKET) ||
-	       c->nr == nr_sendfile ||
-	       (c->nr == nr_mmap && c->fd_kind == ZC_FD_FILE);
+	/* whatever the table says, the socket took bytes in this call */
+	if (c->send_kind != ZC_SEND_NONE)
+		return true;
+	switch (c->info.moves) {
+	case ZC_MOVES_READ:
+	case ZC_MOVES_MAP:
+		return c->fd_kind == ZC_FD_FILE;
+	case ZC_MOVES_SEND:
+		return c->fd_kind == ZC_FD_SOCKET;
+	case ZC_MOVES_SENDFILE:
+		return true;
+	}
+	return false;
 }
 
 /* ---- mode switches and what each syscall moved ---------------------- */
@@ -251,7 +248,10 @@ int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 
 	if (!is_sender())
 		return 0;
-	if (id == nr_read && step_fd >= 0 &&
+	c->info = id >= 0 && id < ZC_NR_SYSCALLS ?
+			  sysinfo[id] :
+			  (struct zc_sysinfo){ ZC_MOVES_NONE };
+	if (c->info.moves == ZC_MOVES_READ && step_fd >= 0 &&
 	    PT_REGS_PARM1_SYSCALL(regs) == step_fd) {
 		in_handshake = true;
 		return 0;
@@ -264,11 +264,10 @@ int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 	c->args[4] = PT_REGS_PARM5_SYSCALL(regs); /* the 6th is not needed */
 	c->fd_kind = ZC_FD_OTHER;
 	c->send_kind = ZC_SEND_NONE;
-	fd_forget(c->nr, c->args);
-	if (is_read(c->nr) || is_send(c->nr) || c->nr == nr_sendfile)
-		c->fd_kind = fd_kind_cached(c->args[0]); /* sendfile: socket */
-	else if (c->nr == nr_mmap)
-		c->fd_kind = fd_kind_cached(c->args[4]);
+	fd_forget(c);
+	if (c->info.moves != ZC_MOVES_NONE)
+		c->fd_kind = fd_kind_cached(
+			c->args[c->info.fd_arg < 6 ? c->info.fd_arg : 0]);
 	c->ts_ns = bpf_ktime_get_ns();
 	if (is_data_call(c) && !window_open) {
 		window_open = true;
@@ -292,25 +291,36 @@ static __always_inline void send_account(const struct call *c, long ret,
 		scount(ZC_C_SEND_COPY_BYTES, ret);
 	else if (c->send_kind == ZC_SEND_REF)
 		scount(ZC_C_SEND_REF_BYTES, ret);
+	else if (c->send_kind == ZC_SEND_UREF)
+		scount(ZC_C_SEND_UREF_BYTES, ret);
 	else
 		scount(unseen, ret);
 }
 
 static __always_inline void call_account(const struct call *c, long ret)
 {
-	if (is_read(c->nr)) {
+	switch (c->info.moves) {
+	case ZC_MOVES_READ:
 		scount(ZC_C_FILE_READ_BYTES, ret);
 		scount(ZC_C_FILE_READ_CALLS, 1);
-	} else if (is_send(c->nr)) {
+		break;
+	case ZC_MOVES_SEND:
 		scount(ZC_C_SOCK_SEND_BYTES, ret);
 		scount(ZC_C_SOCK_SEND_CALLS, 1);
 		send_account(c, ret, ZC_C_SEND_UNSEEN_WRITE);
-	} else if (c->nr == nr_sendfile) {
+		break;
+	case ZC_MOVES_SENDFILE:
 		scount(ZC_C_SENDFILE_BYTES, ret);
 		scount(ZC_C_SENDFILE_CALLS, 1);
 		send_account(c, ret, ZC_C_SEND_UNSEEN_SENDFILE);
-	} else {
+		break;
+	case ZC_MOVES_MAP:
 		scount(ZC_C_FILE_MAP_BYTES, c->args[1]);
+		break;
+	default:
+		/* the socket took data in a call the table does not know */
+		scount(ZC_C_SEND_UNKNOWN_BYTES, ret);
+		scount(ZC_C_SEND_UNKNOWN_CALLS, 1);
 	}
 }
 
@@ -379,10 +389,15 @@ int BPF_PROG(zc_tcp_sendmsg, const struct sock *sk, const struct msghdr *msg,
 	if (!is_sender())
 		return 0;
 	c = current_call();
-	if (c && c->send_kind == ZC_SEND_NONE)
-		c->send_kind = (msg->msg_flags & MSG_SPLICE_PAGES) ?
-				       ZC_SEND_REF :
-				       ZC_SEND_COPY;
+	if (!c || c->send_kind != ZC_SEND_NONE)
+		return 0;
+	if (msg->msg_flags & MSG_SPLICE_PAGES)
+		c->send_kind = ZC_SEND_REF;
+	else if ((msg->msg_flags & MSG_ZEROCOPY) ||
+		 (bpf_core_field_exists(msg->msg_ubuf) && msg->msg_ubuf))
+		c->send_kind = ZC_SEND_UREF;
+	else
+		c->send_kind = ZC_SEND_COPY;
 	return 0;
 }
 
@@ -507,6 +522,9 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 	if (!dev || dev->ifindex != egress_ifindex ||
 	    dev->nd_net.net->ns.inum != egress_netns)
 		return;
+	/* to hold against the device's own count (tx_packets) */
+	if (at == ZC_NET_XMIT)
+		zc_net.dev_packets += 1;
 	head = skb->head;
 	data = skb->data;
 	th = skb->transport_header;
@@ -530,6 +548,13 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 	seq = bpf_ntohl(tcp.seq);
 	end = seq + pay;
 	high = zc_net.seq_seen[at & 1] ? zc_net.seq_high[at & 1] : seq;
+	/*
+	 * New data begins where the last ended. Beyond it, the bytes between
+	 * passed this point without this program running for them: not
+	 * counted anywhere, so counted here, and said in the report.
+	 */
+	if ((__s32)(seq - high) > 0)
+		zc_net.hole[at & 1] += seq - high;
 	fresh = (__s32)(end - high) > 0 ?
 			end - ((__s32)(seq - high) > 0 ? seq : high) :
 			0;

@@ -65,15 +65,59 @@ enum zc_counter {
 	 * it (sysctl kernel.bpf_stats_enabled=1; make bench turns it on) */
 	ZC_C_PROG_RUNS,
 	ZC_C_PROG_NS,
+	/* user memory the socket took by reference, not by copy
+	 * (MSG_ZEROCOPY, or io_uring's registered buffers: msg_ubuf) */
+	ZC_C_SEND_UREF_BYTES,
+	/* bytes that entered the socket during a syscall the table of
+	 * syscalls does not know as a send: reported, not guessed */
+	ZC_C_SEND_UNKNOWN_BYTES,
+	ZC_C_SEND_UNKNOWN_CALLS,
+	/* the flow's payload the device sent without our programs seeing
+	 * it: a hole in its sequence numbers, at each point */
+	ZC_C_Q_HOLE_BYTES,
+	ZC_C_X_HOLE_BYTES,
+	/* every packet our program saw at the device's xmit, and what the
+	 * device itself counted (tx_packets, filled in by viz/run.c) */
+	ZC_C_X_DEV_PACKETS,
+	ZC_C_DEV_TX_PACKETS,
 	ZC_NR_COUNTERS
 };
 
 /* The device's counters (struct zc_net zc_net in zc.bpf.c), apart. */
 struct zc_net {
 	__u64 c[ZC_C_X_RESENT - ZC_C_Q_SKBS + 1]; /* ZC_C_Q_SKBS .. */
+	__u64 hole[2]; /* ZC_C_Q_HOLE_BYTES, ZC_C_X_HOLE_BYTES */
+	__u64 dev_packets; /* ZC_C_X_DEV_PACKETS */
 	__u32 seq_high[2]; /* highest sequence number seen at each point */
 	__u8 seq_seen[2];
 } __attribute__((aligned(128)));
+
+/*
+ * What a system call moves, from the one table of syscalls (viz/syscalls.c):
+ * the loader gives the BPF side one struct zc_sysinfo per syscall number.
+ */
+enum zc_moves {
+	ZC_MOVES_NONE, /* no data of the transfer */
+	ZC_MOVES_READ, /* a file's bytes into user memory: a CPU copy */
+	ZC_MOVES_SEND, /* user memory into a socket */
+	ZC_MOVES_SENDFILE, /* a file into a socket, inside the kernel */
+	ZC_MOVES_MAP, /* a file's pages mapped into user memory */
+};
+
+/* What a syscall does to the fd table: which cached fds it invalidates. */
+enum zc_forgets {
+	ZC_FORGET_NONE,
+	ZC_FORGET_ARG0, /* close(fd) */
+	ZC_FORGET_ARG1, /* dup2(old, fd), dup3(old, fd, flags) */
+	ZC_FORGET_ALL, /* close_range(), execve(), execveat() */
+};
+
+struct zc_sysinfo {
+	__u8 moves; /* enum zc_moves */
+	__u8 fd_arg; /* the argument that is the fd it moves through */
+	__u8 forgets; /* enum zc_forgets */
+	__u8 pad;
+};
 
 /* What a file descriptor argument refers to. */
 enum zc_fd_kind {
@@ -85,8 +129,9 @@ enum zc_fd_kind {
 /* How tcp_sendmsg_locked saw the data of one send call. */
 enum zc_send_kind {
 	ZC_SEND_NONE,
-	ZC_SEND_COPY,
-	ZC_SEND_REF,
+	ZC_SEND_COPY, /* user memory, copied */
+	ZC_SEND_REF, /* page-cache pages, referenced (MSG_SPLICE_PAGES) */
+	ZC_SEND_UREF, /* user memory, referenced (MSG_ZEROCOPY, msg_ubuf) */
 };
 
 enum zc_event_type {

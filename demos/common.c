@@ -3,6 +3,8 @@
  */
 #include "common.h"
 #include "checksum.h"
+#include "demos.h"
+#include "summary.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,136 +32,6 @@
 
 #define DEFAULT_CHUNK (128 * 1024)
 #define MAX_CHUNK (1ULL << 30)
-
-/* ---- small utilities -------------------------------------------------- */
-
-uint64_t zc_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-void zc_print_rate(char *out, size_t outlen, uint64_t bytes, uint64_t ns)
-{
-	if (ns)
-		snprintf(out, outlen, "%.1f ms (%.1f MB/s)", ns / 1e6,
-			 bytes * 1e3 / ns);
-	else
-		snprintf(out, outlen, "0.0 ms");
-}
-
-double zc_cpu_ms(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-}
-
-/* "4097", "64K", "1M", "2G": binary multiples, no sign, no overflow. */
-int zc_parse_size(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	unsigned shift = 0;
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -1;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		shift = 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		end++;
-		break;
-	}
-	if (*end || (shift && v > (ULLONG_MAX >> shift)))
-		return -1;
-	*out = v << shift;
-	return 0;
-}
-
-/* A finite decimal number from lo to hi; inf, nan and 1e309 are not. */
-static int real_parse(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	if (!s || !*s)
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (*end || errno || !(v >= lo && v <= hi))
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int zc_parse_rate(const char *s, double *mbps)
-{
-	/* too slow a rate could not be paced: a sleep would overflow */
-	return real_parse(s, ZC_RATE_MIN, ZC_RATE_MAX, mbps);
-}
-
-int zc_parse_seconds(const char *s, double *sec)
-{
-	return real_parse(s, 0.001, 86400, sec);
-}
-
-/*
- * Splits "host:port", "[v6addr]:port" or ":port" (empty host). Prints what
- * is wrong and returns -1 on a malformed argument.
- */
-int zc_split_hostport(const char *prog, const char *arg, char *host,
-		      size_t hostlen, char *port, size_t portlen)
-{
-	const char *colon = strrchr(arg, ':');
-	const char *h = arg;
-	size_t hl;
-	char *end;
-	long p;
-
-	if (!colon) {
-		fprintf(stderr,
-			"%s: '%s' has no port; write it as HOST:PORT, e.g. 127.0.0.1:5201\n",
-			prog, arg);
-		return -1;
-	}
-	hl = colon - arg;
-	if (hl >= 2 && arg[0] == '[' && arg[hl - 1] == ']') {
-		h++;
-		hl -= 2;
-	}
-	errno = 0;
-	p = strtol(colon + 1, &end, 10);
-	if (colon[1] < '0' || colon[1] > '9' || *end || errno || p < 0 ||
-	    p > 65535 || hl >= hostlen) {
-		fprintf(stderr,
-			"%s: bad port '%s' in '%s'; use HOST:PORT with a port from 1 to 65535\n",
-			prog, colon + 1, arg);
-		return -1;
-	}
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	snprintf(port, portlen, "%ld", p);
-	return 0;
-}
 
 /* ---- the step handshake and pacing ------------------------------------ */
 
@@ -285,14 +157,6 @@ static int file_open(const char *prog, const char *path, uint64_t *size)
 	fcntl(fd, F_SETFL, 0);
 	*size = st.st_size;
 	return fd;
-}
-
-bool zc_size_lies(int fd, uint64_t size)
-{
-	char c;
-
-	/* /proc and /sys files say 0 bytes, and read() returns their text */
-	return size == 0 && pread(fd, &c, 1, 0) == 1;
 }
 
 /*
@@ -424,61 +288,6 @@ static int sock_connect(const char *prog, const char *to, double timeout_s,
 	return fd;
 }
 
-static int sockaddr_same_ip(const struct sockaddr *a, const struct sockaddr *b)
-{
-	if (a->sa_family != b->sa_family)
-		return 0;
-	if (a->sa_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	if (a->sa_family == AF_INET6)
-		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-			       &((const struct sockaddr_in6 *)b)->sin6_addr,
-			       sizeof(struct in6_addr));
-	return 0;
-}
-
-int zc_dev_sg(const char *dev)
-{
-	struct ethtool_value ev = { .cmd = ETHTOOL_GSG };
-	struct ifreq ifr = { 0 };
-	int fd, rc;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
-	ifr.ifr_data = (void *)&ev;
-	rc = ioctl(fd, SIOCETHTOOL, &ifr);
-	close(fd);
-	return rc < 0 ? -1 : !!ev.data;
-}
-
-void zc_sock_egress(int sock, char *dev, size_t devlen)
-{
-	struct sockaddr_storage local, peer;
-	socklen_t ll = sizeof(local), pl = sizeof(peer);
-	struct ifaddrs *ifs, *i;
-	int peer_local = 0;
-
-	snprintf(dev, devlen, "?");
-	if (getsockname(sock, (struct sockaddr *)&local, &ll) ||
-	    getpeername(sock, (struct sockaddr *)&peer, &pl) ||
-	    getifaddrs(&ifs))
-		return;
-	for (i = ifs; i; i = i->ifa_next) {
-		if (!i->ifa_addr)
-			continue;
-		if (sockaddr_same_ip(i->ifa_addr, (struct sockaddr *)&peer))
-			peer_local = 1;
-		if (sockaddr_same_ip(i->ifa_addr, (struct sockaddr *)&local))
-			snprintf(dev, devlen, "%s", i->ifa_name);
-	}
-	freeifaddrs(ifs);
-	if (peer_local)
-		snprintf(dev, devlen, "lo");
-}
-
 /* ---- command line and main -------------------------------------------- */
 
 struct sender_opts {
@@ -490,7 +299,7 @@ struct sender_opts {
 	int step_fd;
 };
 
-static void usage(const struct zc_sender *d, FILE *out)
+static void usage(const struct zc_demo *d, FILE *out)
 {
 	fprintf(out,
 		"Usage: %s --to HOST:PORT [--chunk BYTES] [--rate MBPS] FILE\n"
@@ -511,7 +320,7 @@ static void usage(const struct zc_sender *d, FILE *out)
 		"same two for what it received, so the two lines must agree.\n"
 		"Exit status: 0 sent, 1 the transfer failed (no connection within the\n"
 		"timeout, the receiver gone) or the receiver disagrees, 2 bad usage or input.\n",
-		d->prog, d->what, d->prog);
+		d->program, d->what, d->program);
 }
 
 static int bad_usage(const char *prog, const char *fmt, const char *arg)
@@ -523,7 +332,7 @@ static int bad_usage(const char *prog, const char *fmt, const char *arg)
 }
 
 /* Returns 0 to go on, 1 when --help or --version was answered, -1 on error. */
-static int opts_parse(int argc, char **argv, const struct zc_sender *d,
+static int opts_parse(int argc, char **argv, const struct zc_demo *d,
 		      struct sender_opts *o)
 {
 	static const struct option longopts[] = {
@@ -550,19 +359,19 @@ static int opts_parse(int argc, char **argv, const struct zc_sender *d,
 			if (zc_parse_size(optarg, &o->chunk) || !o->chunk ||
 			    o->chunk > MAX_CHUNK)
 				return bad_usage(
-					d->prog,
+					d->program,
 					"--chunk must be a size from 1 to 1G, like 4096, 64K or 1M, not '%s'",
 					optarg);
 			break;
 		case 'r':
 			if (zc_parse_rate(optarg, &o->rate_mbps))
-				return bad_usage(d->prog, ZC_RATE_USAGE,
+				return bad_usage(d->program, ZC_RATE_USAGE,
 						 optarg);
 			break;
 		case 'T':
 			if (zc_parse_seconds(optarg, &o->connect_s))
 				return bad_usage(
-					d->prog,
+					d->program,
 					"--connect-timeout must be a number of seconds from 0.001 to 86400, not '%s'",
 					optarg);
 			break;
@@ -571,7 +380,7 @@ static int opts_parse(int argc, char **argv, const struct zc_sender *d,
 			if (*end || end == optarg || o->step_fd < 0 ||
 			    fcntl(o->step_fd, F_GETFD) < 0)
 				return bad_usage(
-					d->prog,
+					d->program,
 					"--step-fd needs an open file descriptor, not '%s'",
 					optarg);
 			break;
@@ -579,20 +388,21 @@ static int opts_parse(int argc, char **argv, const struct zc_sender *d,
 			usage(d, stdout);
 			return 1;
 		case 'V':
-			printf("%s %s\n", d->prog, ZC_VERSION);
+			printf("%s %s\n", d->program, ZC_VERSION);
 			return 1;
 		case ':':
-			return bad_usage(d->prog, "%s needs a value",
+			return bad_usage(d->program, "%s needs a value",
 					 argv[optind - 1]);
 		default:
-			return bad_usage(d->prog, "unknown option '%s'",
+			return bad_usage(d->program, "unknown option '%s'",
 					 argv[optind - 1]);
 		}
 	}
 	if (!o->to)
-		return bad_usage(d->prog, "%s", "--to HOST:PORT is required");
+		return bad_usage(d->program, "%s",
+				 "--to HOST:PORT is required");
 	if (optind != argc - 1)
-		return bad_usage(d->prog, "%s",
+		return bad_usage(d->program, "%s",
 				 optind == argc ?
 					 "give the FILE to send" :
 					 "give exactly one FILE to send");
@@ -607,8 +417,8 @@ static int opts_parse(int argc, char **argv, const struct zc_sender *d,
  */
 static int receiver_verdict(const struct zc_run *run, uint64_t sum)
 {
+	uint64_t bytes, rsum;
 	char buf[128];
-	unsigned long long bytes, rsum;
 	size_t got = 0;
 	ssize_t n;
 
@@ -621,29 +431,29 @@ static int receiver_verdict(const struct zc_run *run, uint64_t sum)
 		got += n;
 	}
 	buf[got] = '\0';
-	if (sscanf(buf, "received %llu bytes xxh64=%llx", &bytes, &rsum) != 2)
+	if (zc_summary_parse(buf, ZC_RECEIVED, &bytes, &rsum))
 		return 0;
 	if (bytes == run->sent && rsum == sum)
 		return 1;
 	fprintf(stderr,
-		"%s: the receiver got %llu bytes xxh64=%016llx, but we sent %" PRIu64
-		" bytes xxh64=%016" PRIx64 "\n",
+		"%s: the receiver got %" PRIu64 " bytes xxh64=%016" PRIx64
+		", but we sent %" PRIu64 " bytes xxh64=%016" PRIx64 "\n",
 		run->prog, bytes, rsum, run->sent, sum);
 	return -1;
 }
 
-static void summary_print(const struct zc_sender *d, const struct zc_run *run,
+static void summary_print(const struct zc_demo *d, const struct zc_run *run,
 			  uint64_t sum, uint64_t ns, int verdict,
 			  const char *dev)
 {
-	char rate[64];
+	char rate[64], said[96];
 	int sg = zc_dev_sg(dev);
 
 	zc_print_rate(rate, sizeof(rate), run->sent, ns);
-	printf("%s: sent %" PRIu64 " bytes xxh64=%016" PRIx64
-	       " in %s, cpu %.1f ms; %" PRIu64
+	zc_summary_format(said, sizeof(said), ZC_SENT, run->sent, sum);
+	printf("%s: %s in %s, cpu %.1f ms; %" PRIu64
 	       " %s calls, chunk %zu; egress %s, scatter-gather %s; %s\n",
-	       d->prog, run->sent, sum, rate, run->cpu_ms, run->calls, d->calls,
+	       d->program, said, rate, run->cpu_ms, run->calls, d->counted,
 	       run->chunk, dev,
 	       sg < 0 ? "unknown" :
 	       sg     ? "on" :
@@ -652,10 +462,11 @@ static void summary_print(const struct zc_sender *d, const struct zc_run *run,
 	if (d->wants_gather && sg == 0)
 		fprintf(stderr,
 			"%s: warning: %s cannot gather (scatter-gather off): the kernel must copy every byte when it cuts the segments, which is the sendfile demo, not DMA gather\n",
-			d->prog, dev);
+			d->program, dev);
 }
 
-static int transfer(const struct zc_sender *d, struct zc_run *run)
+static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
+		    struct zc_run *run)
 {
 	char dev[IF_NAMESIZE];
 	uint64_t ns;
@@ -665,7 +476,7 @@ static int transfer(const struct zc_sender *d, struct zc_run *run)
 	/* the egress device, asked while the connection is surely up */
 	zc_sock_egress(run->sock_fd, dev, sizeof(dev));
 	run->start_ns = zc_now_ns();
-	if (d->send(run))
+	if (send(run))
 		return ZC_EXIT_FAIL;
 	ns = zc_now_ns() - run->start_ns;
 	run->cpu_ms =
@@ -676,7 +487,7 @@ static int transfer(const struct zc_sender *d, struct zc_run *run)
 	shutdown(run->sock_fd, SHUT_WR);
 	if (file_checksum(run->file_fd, run->sent, &sum)) {
 		fprintf(stderr, "%s: cannot compute the checksum of '%s'\n",
-			d->prog, run->path);
+			d->program, run->path);
 		return ZC_EXIT_FAIL;
 	}
 	verdict = receiver_verdict(run, sum);
@@ -684,13 +495,22 @@ static int transfer(const struct zc_sender *d, struct zc_run *run)
 	return verdict < 0 ? ZC_EXIT_FAIL : ZC_EXIT_OK;
 }
 
-int zc_sender_main(int argc, char **argv, const struct zc_sender *d)
+int zc_sender_main(int argc, char **argv, const char *program,
+		   int (*send)(struct zc_run *run))
 {
+	const struct zc_demo *d = zc_demo_of_program(program);
 	struct sender_opts o = { .chunk = DEFAULT_CHUNK,
 				 .connect_s = ZC_CONNECT_TIMEOUT_S,
 				 .step_fd = -1 };
-	struct zc_run run = { .prog = d->prog, .file_fd = -1, .sock_fd = -1 };
+	struct zc_run run = { .prog = program, .file_fd = -1, .sock_fd = -1 };
 	int rc, code;
+
+	if (!d) {
+		fprintf(stderr,
+			"%s: no row in the demo table (demos/demos.c)\n",
+			program);
+		return ZC_EXIT_ENV;
+	}
 
 	rc = opts_parse(argc, argv, d, &o);
 	if (rc)
@@ -702,13 +522,13 @@ int zc_sender_main(int argc, char **argv, const struct zc_sender *d)
 	run.step_fd = o.step_fd;
 	run.rate = o.rate_mbps * 1e6;
 	code = ZC_EXIT_USAGE;
-	run.file_fd = file_open(d->prog, o.file, &run.size);
+	run.file_fd = file_open(d->program, o.file, &run.size);
 	if (run.file_fd < 0)
 		goto cleanup;
-	run.sock_fd = sock_connect(d->prog, o.to, o.connect_s, &code);
+	run.sock_fd = sock_connect(d->program, o.to, o.connect_s, &code);
 	if (run.sock_fd < 0)
 		goto cleanup;
-	code = transfer(d, &run);
+	code = transfer(d, send, &run);
 cleanup:
 	if (run.sock_fd >= 0)
 		close(run.sock_fd);

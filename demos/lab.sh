@@ -39,8 +39,8 @@ The network lab for the zerocopy-lab demos (needs root).
   cleanup  remove the labs whose owner has exited (e.g. after a SIGKILL)
   run      bring a lab up, run zc-sink in zclab-ID-rx and zc-DEMO in
            zclab-ID-tx, compare their bytes and checksums, tear it down.
-           DEMO is traditional, mmap, sendfile or dma-gather; scatter-gather
-           is off for sendfile and on for the others unless --sg says.
+           DEMO is a demo that build/zcviz --list-demos names; scatter-
+           gather is as the demo wants (off for sendfile) unless --sg says.
            --loopback runs over 127.0.0.1 instead (no lab, no root needed).
 
 Examples:
@@ -256,6 +256,18 @@ cmd_cleanup() {
 
 # ---- run: one demo, end to end ------------------------------------------
 
+# demo_row NAME: its program and scatter-gather, from the one table of
+# demos (zcviz --list-demos); an unknown name is exit 2
+demo_row() {
+	local name prog sg names=""
+	[ -x "$BUILD/zcviz" ] || die 3 "run: $BUILD/zcviz is missing; run make first"
+	while IFS=$'\t' read -r name prog sg _; do
+		[ "$name" = "$1" ] && { DEMO_PROG=$prog DEMO_SG=$sg; return 0; }
+		names+="${names:+, }$name"
+	done < <("$BUILD/zcviz" --list-demos)
+	die 2 "run: unknown demo '$1'; choose ${names%, *} or ${names##*, }"
+}
+
 sum_of() { # sum_of LINE: the xxh64=... field
 	sed -n 's/.*xxh64=\([0-9a-f]*\).*/\1/p' <<<"$1"
 }
@@ -304,12 +316,9 @@ cmd_run() {
 	[[ -z $sg || $sg = on || $sg = off ]] || die 2 "run: --sg takes on or off, not '$sg'"
 	demo=$1 file=$2
 	shift 2
-	case $demo in
-	traditional | mmap | sendfile | dma-gather) ;;
-	*) die 2 "run: unknown demo '$demo'; choose traditional, mmap, sendfile or dma-gather" ;;
-	esac
-	[ -n "$sg" ] || { [ "$demo" = sendfile ] && sg=off || sg=on; }
-	[ -x "$BUILD/zc-$demo" ] || die 3 "run: $BUILD/zc-$demo is missing; run make first"
+	demo_row "$demo"
+	[ -n "$sg" ] || sg=$DEMO_SG
+	[ -x "$BUILD/$DEMO_PROG" ] || die 3 "run: $BUILD/$DEMO_PROG is missing; run make first"
 	if [ -z "$loop" ] && [ "$(id -u)" != 0 ]; then
 		echo "$PROG: the lab needs root (network namespaces); running over loopback, whose scatter-gather is always on. For the lab: sudo $(quote "$(shown "$HERE/lab.sh")" run "${args[@]}")" >&2
 		loop=1
@@ -347,7 +356,7 @@ run_one() { # run_one RX-NETNS TX-NETNS ADDR:PORT DEMO FILE [DEMO-OPTIONS]; no N
 	"${sink[@]}" >"$RUN_TMP/sink.out" 2>"$RUN_TMP/sink.err" &
 	SINK_PID=$!
 	port=$(wait_listening "$RUN_TMP/sink.err" "$SINK_PID") || die 1 "run: zc-sink did not start"
-	say "${tx[@]}" "$(shown "$BUILD/zc-$demo")" --to "${listen%:*}:$port" "$@" "$file" >"$RUN_TMP/sender.out"
+	say "${tx[@]}" "$(shown "$BUILD/$DEMO_PROG")" --to "${listen%:*}:$port" "$@" "$file" >"$RUN_TMP/sender.out"
 	rc=$?
 	cat "$RUN_TMP/sender.out"
 	[ $rc -eq 0 ] || exit $rc

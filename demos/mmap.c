@@ -45,13 +45,5 @@ static int send_file(struct zc_run *run)
 
 int main(int argc, char **argv)
 {
-	static const struct zc_sender sender = {
-		.prog = "zc-mmap",
-		.what = "Send FILE over TCP with mmap() + write(): the file's pages are mapped into\n"
-			"this program instead of copied; write() copies them once into the socket.",
-		.calls = "write",
-		.send = send_file,
-	};
-
-	return zc_sender_main(argc, argv, &sender);
+	return zc_sender_main(argc, argv, ZC_PROG, send_file);
 }

@@ -42,13 +42,5 @@ static int send_file(struct zc_run *run)
 
 int main(int argc, char **argv)
 {
-	static const struct zc_sender sender = {
-		.prog = "zc-sendfile",
-		.what = "Send FILE over TCP with sendfile(): the kernel passes page-cache pages to the\n"
-			"socket. Run it on a device without scatter-gather to see the one copy left.",
-		.calls = "sendfile",
-		.send = send_file,
-	};
-
-	return zc_sender_main(argc, argv, &sender);
+	return zc_sender_main(argc, argv, ZC_PROG, send_file);
 }

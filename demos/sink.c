@@ -4,7 +4,9 @@
  * connection, so that it can be compared with the sender's summary.
  */
 #include "checksum.h"
-#include "common.h"
+#include "net.h"
+#include "summary.h"
+#include "units.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -220,13 +222,12 @@ static void conn_answer(struct sink *k, struct conn *c)
 	int n;
 
 	zc_print_rate(rate, sizeof(rate), c->bytes, zc_now_ns() - c->start_ns);
+	n = zc_summary_format(verdict, sizeof(verdict) - 1, ZC_RECEIVED,
+			      c->bytes, sum);
 	snprintf(c->line, sizeof(c->line),
-		 PROG ": received %" PRIu64 " bytes xxh64=%016" PRIx64
-		      " in %s, cpu %.1f ms, from %s\n",
-		 c->bytes, sum, rate, zc_cpu_ms() - c->cpu_ms, c->peer);
-	n = snprintf(verdict, sizeof(verdict),
-		     "received %" PRIu64 " bytes xxh64=%016" PRIx64 "\n",
-		     c->bytes, sum);
+		 PROG ": %s in %s, cpu %.1f ms, from %s\n", verdict, rate,
+		 zc_cpu_ms() - c->cpu_ms, c->peer);
+	verdict[n++] = '\n';
 	send(c->fd, verdict, n, MSG_NOSIGNAL);
 	if (c->bytes) {
 		fputs(c->line, stdout);

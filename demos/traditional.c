@@ -50,13 +50,5 @@ static int send_file(struct zc_run *run)
 
 int main(int argc, char **argv)
 {
-	static const struct zc_sender sender = {
-		.prog = "zc-traditional",
-		.what = "Send FILE over TCP with read() + write(): every byte is copied from the\n"
-			"page cache into this program's buffer, then from the buffer into the socket.",
-		.calls = "read+write",
-		.send = send_file,
-	};
-
-	return zc_sender_main(argc, argv, &sender);
+	return zc_sender_main(argc, argv, ZC_PROG, send_file);
 }

@@ -8,7 +8,9 @@
 # - every `<!-- lines: demos/X.c A-B -->` quote equals those lines;
 # - the shipped traces replay to the end as a user without root.
 
-LESSONS="00-setup 01-traditional 02-mmap 03-sendfile 04-dma-gather 05-beyond 06-lecture-plan"
+# the lessons, by their English files; the lecture plan is not a lesson
+LESSONS=$(cd "$BATS_TEST_DIRNAME/../lessons/en" && ls -- *.md | sed 's/\.md$//')
+TAUGHT=$(grep -v -- -lecture-plan <<<"$LESSONS")
 
 setup() {
 	load test_helper/common-setup
@@ -26,11 +28,15 @@ sh_blocks() {
 	awk '/^```sh$/ { n++; inb = 1; next } /^```/ { inb = 0 } inb { print n ": " $0 }' "$1"
 }
 
-@test "every lesson exists in English and in Korean" {
-	local l
+@test "every lesson exists in English and in Korean, and every demo has one and a trace" {
+	local l d
+	assert_equal "$(cd lessons/ko && ls -- *.md)" "$(cd lessons/en && ls -- *.md)"
 	for l in $LESSONS; do
-		assert_file_exists "lessons/en/$l.md"
 		assert_file_exists "lessons/ko/$l.md"
+	done
+	for d in $DEMOS; do
+		ls lessons/en/[0-9][0-9]-"$d".md >/dev/null 2>&1 || fail "the demo $d has no lesson"
+		assert_file_exists "lessons/traces/$d.trace"
 	done
 }
 
@@ -49,7 +55,7 @@ sh_blocks() {
 
 @test "lessons 00-05 have every part a lesson needs" {
 	local l s
-	for l in 00-setup 01-traditional 02-mmap 03-sendfile 04-dma-gather 05-beyond; do
+	for l in $TAUGHT; do
 		for s in learn picture code predict run observe explain questions exercise; do
 			grep -q "<!-- s: $s -->" "lessons/en/$l.md" || fail "$l has no '$s' section"
 		done
@@ -138,7 +144,7 @@ check_value() {
 @test "the shipped traces replay to the end without root, and agree with the lessons" {
 	local t spec args expr want got as=()
 	[ "$(id -u)" = 0 ] && as=(as_nobody)
-	for t in traditional mmap sendfile dma-gather; do
+	for t in $DEMOS; do
 		assert_file_exists "lessons/traces/$t.trace"
 		run -0 --separate-stderr "${as[@]}" "$USER_ROOT/build/zcviz" --replay "$USER_ROOT/lessons/traces/$t.trace" --json
 		assert_equal "$(jget "$output" .verified)" true

@@ -279,3 +279,30 @@ counters_set() {
 	assert_equal "$(jget "$output" .unparsed_skbs)" 2
 	assert_equal "$(jget "$output" .dropped_bytes)" 1448
 }
+
+@test "bytes the socket took in a syscall the table does not know are said, on no arrow" {
+	local f="$SHARE/unknown.trace"
+	# 39, 40: bytes and calls of syscalls viz/syscalls.c does not know
+	counters_set "$ROOT/lessons/traces/mmap.trace" 39 4096 40 2 >"$f"
+	chmod 644 "$f"
+	run -0 as_user "$USER_ROOT/build/zcviz" --replay "$f" --report
+	assert_line "  note: 4096 bytes went into the socket in 2 calls of syscalls zcviz's table"
+	run -0 as_user "$USER_ROOT/build/zcviz" --replay "$f" --json
+	assert_equal "$(jget "$output" .unknown_send_bytes)" 4096
+	assert_equal "$(jget "$output" .cpu_copy_bytes)" 2097152
+}
+
+@test "bytes the device sent while the kernel ran none of our programs are said, not guessed" {
+	local f="$SHARE/unseen.trace"
+	# 42: a hole in the flow's sequence numbers at the device's xmit;
+	# 43: packets the programs saw there; 44: the device's own count
+	counters_set "$ROOT/lessons/traces/sendfile.trace" 42 65160 43 1400 44 1445 >"$f"
+	chmod 644 "$f"
+	run -0 as_user "$USER_ROOT/build/zcviz" --replay "$f" --report
+	assert_line "  note: 65160 bytes of the flow left by the device while the kernel did"
+	assert_line --partial "device counted 1445 packets, the programs 1400)"
+	run -0 as_user "$USER_ROOT/build/zcviz" --replay "$f" --json
+	assert_equal "$(jget "$output" .unseen_bytes)" 65160
+	assert_equal "$(jget "$output" .device_tx_packets)" 1445
+	assert_equal "$(jget "$output" .seen_tx_packets)" 1400
+}

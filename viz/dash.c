@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../demos/common.h"
+#include "../demos/units.h"
 #include "record.h"
 #include "report.h"
 #include "ui.h"
@@ -39,16 +39,32 @@ struct dash {
 	int slot; /* the demo (live) or the recorded run (replay) shown */
 	bool sequence; /* play every slot in turn: `all`, or a trace of several */
 	/* the finished runs of this session, by demo, for the final table */
-	struct run_config done_cfg[ZC_NR_DEMOS];
-	struct run_result done[ZC_NR_DEMOS];
-	struct model_result done_m[ZC_NR_DEMOS];
-	bool have[ZC_NR_DEMOS];
+	struct run_config done_cfg[ZC_MAX_DEMOS];
+	struct run_result done[ZC_MAX_DEMOS];
+	struct model_result done_m[ZC_MAX_DEMOS];
+	bool have[ZC_MAX_DEMOS];
 	int last; /* the demo of the last finished run, or -1 */
+	char keys_table[VIEW_LINE]; /* the comparison table's key line */
 	double card_until; /* showing a title card until then */
 	double next_at; /* when to start the next slot of the sequence */
 	bool table; /* the sequence is over: show the comparison */
 	bool quit;
 };
+
+/* Keys 1 to 9 switch to a demo: the table's first nine. */
+static int demo_keys(void)
+{
+	return zc_ndemos < 9 ? zc_ndemos : 9;
+}
+
+static const char *count_word(int n)
+{
+	static const char *const words[] = { "none",  "one",  "two", "three",
+					     "four",  "five", "six", "seven",
+					     "eight", "nine" };
+
+	return n >= 0 && n < 10 ? words[n] : "of them";
+}
 
 static double now_s(void)
 {
@@ -66,49 +82,24 @@ static void on_event(void *ctx, const struct zc_event *e)
 	record_event(d->rec, e);
 }
 
-static const char *const card_text[ZC_NR_DEMOS] = {
-	[ZC_TRADITIONAL] =
-		"read() + write(): every chunk comes up from the page cache into the\n"
-		"program's buffer, and goes back down into the socket buffer.\n\n"
-		"Predict before it runs: how many CPU copies of the file? how many\n"
-		"syscalls and mode switches per chunk?\n\n"
-		"The textbook: 2 copies, 2 syscalls and 4 mode switches per chunk.",
-	[ZC_MMAP] =
-		"mmap() + write(): the file's pages are mapped into the program, not\n"
-		"copied; write() copies them once into the socket buffer.\n\n"
-		"Predict: copies of the file? syscalls per chunk? page faults?\n\n"
-		"The textbook: 1 copy, 1 syscall and 2 mode switches per chunk.",
-	[ZC_SENDFILE] =
-		"sendfile() to a device WITHOUT scatter-gather: no byte comes up to\n"
-		"user space, but the device cannot gather scattered pages.\n\n"
-		"Predict: copies of the file? where does the copy happen today?\n\n"
-		"The textbook: 1 copy (page cache -> socket buffer), 2 mode switches\n"
-		"per chunk.",
-	[ZC_DMA_GATHER] =
-		"sendfile() to a device WITH scatter-gather: the socket buffer holds\n"
-		"page references and the NIC gathers the pages itself.\n\n"
-		"Predict: copies of the file? what moves the bytes?\n\n"
-		"The textbook: 0 CPU copies; DMA from the page cache to the NIC.",
-};
-
-static void card_show(struct dash *d, enum zc_demo demo)
+static void card_show(struct dash *d, const struct zc_demo *demo)
 {
 	char title[96];
 
-	snprintf(title, sizeof(title), "%d / %d   %s", demo + 1, ZC_NR_DEMOS,
-		 model_demo_name(demo));
-	ui_card(d->ui, title, card_text[demo],
+	snprintf(title, sizeof(title), "%d / %d   %s", zc_demo_index(demo) + 1,
+		 zc_ndemos, demo->name);
+	ui_card(d->ui, title, demo->card,
 		"it starts in a few seconds; any key starts it now");
 }
 
 static int slot_count(const struct dash *d)
 {
-	return d->rp ? d->rp->n : ZC_NR_DEMOS;
+	return d->rp ? d->rp->n : zc_ndemos;
 }
 
-static enum zc_demo slot_demo(const struct dash *d, int slot)
+static const struct zc_demo *slot_demo(const struct dash *d, int slot)
 {
-	return d->rp ? d->rp->runs[slot].cfg.demo : (enum zc_demo)slot;
+	return d->rp ? d->rp->runs[slot].cfg.demo : &zc_demos[slot];
 }
 
 static void live_begin(struct dash *d, bool cold)
@@ -116,7 +107,7 @@ static void live_begin(struct dash *d, bool cold)
 	int rc;
 
 	d->cfg = d->o->run;
-	d->cfg.demo = d->slot;
+	d->cfg.demo = &zc_demos[d->slot];
 	d->cfg.cold = cold;
 	d->cfg.stepped = true;
 	d->cfg.on_event = on_event;
@@ -166,7 +157,7 @@ static void slot_begin(struct dash *d, bool cold)
 /* A run ended with res: keep it for the table, go on with the sequence. */
 static void slot_end(struct dash *d, const struct run_result *res, int rc)
 {
-	enum zc_demo demo = res->in.demo;
+	int demo = zc_demo_index(res->in.demo);
 
 	view_end(&d->v, res, rc != 0, now_s());
 	d->done_cfg[demo] = d->cfg;
@@ -213,10 +204,11 @@ static void slot_switch(struct dash *d, int slot, bool cold)
 }
 
 /* The slot that shows demo (live: itself; replay: its first run), or -1. */
-static int slot_of_demo(const struct dash *d, enum zc_demo demo, bool cold)
+static int slot_of_demo(const struct dash *d, const struct zc_demo *demo,
+			bool cold)
 {
 	if (!d->rp)
-		return demo;
+		return zc_demo_index(demo);
 	for (int i = 0; i < d->rp->n; i++)
 		if (d->rp->runs[i].cfg.demo == demo &&
 		    (!cold || d->rp->runs[i].cfg.cold))
@@ -286,9 +278,9 @@ static void key_handle(struct dash *d, int key)
 	} else if (d->card_until) {
 		d->card_until = 0; /* any key starts the demo */
 		slot_begin(d, d->cfg.cold);
-	} else if (key >= '1' && key <= '4') {
+	} else if (key >= '1' && key < '1' + demo_keys()) {
 		d->cfg.cold = false;
-		key_switch(d, slot_of_demo(d, key - '1', false));
+		key_switch(d, slot_of_demo(d, &zc_demos[key - '1'], false));
 	} else if (key == 'r') {
 		key_switch(d, d->slot);
 	} else if (key == 'c') {
@@ -306,14 +298,14 @@ static void key_handle(struct dash *d, int key)
 /* The comparison table of a sequence, as a card. */
 static void table_show(struct dash *d)
 {
-	struct run_result res[ZC_NR_DEMOS];
-	struct model_result m[ZC_NR_DEMOS];
-	char *text = NULL;
+	struct run_result res[ZC_MAX_DEMOS];
+	struct model_result m[ZC_MAX_DEMOS];
+	char *text = NULL, title[64];
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	int i, n = 0;
 
-	for (i = 0; i < ZC_NR_DEMOS; i++)
+	for (i = 0; i < zc_ndemos; i++)
 		if (d->have[i]) {
 			res[n] = d->done[i];
 			m[n++] = d->done_m[i];
@@ -322,8 +314,8 @@ static void table_show(struct dash *d)
 		return;
 	report_compare(f, res, m, n);
 	fclose(f);
-	ui_card(d->ui, "all four, measured", text,
-		"r again  1-4 one demo  q quit");
+	snprintf(title, sizeof(title), "all %s, measured", count_word(n));
+	ui_card(d->ui, title, text, d->keys_table);
 	free(text);
 }
 
@@ -444,7 +436,7 @@ static void quit_note(const struct dash *d, char *s, size_t len)
 		"zcviz: quit during the %s %s (%" PRIu64 " of %" PRIu64
 		" bytes sent);\n"
 		"       it did not finish, so it is neither verified nor reported.%s\n",
-		model_demo_name(d->v.cfg.demo), d->rp ? "replay" : "run",
+		d->v.cfg.demo->name, d->rp ? "replay" : "run",
 		m->edge[E_USER_SOCKET].bytes + m->edge[E_CACHE_SOCKET].bytes,
 		d->v.res.in.file_bytes,
 		d->last >= 0 ? "\nThe last run that finished:\n" : "");
@@ -454,15 +446,15 @@ static void quit_note(const struct dash *d, char *s, size_t len)
 static void report_after(struct dash *d, const char *note)
 {
 	int i, n = 0;
-	struct run_result res[ZC_NR_DEMOS];
-	struct model_result m[ZC_NR_DEMOS];
+	struct run_result res[ZC_MAX_DEMOS];
+	struct model_result m[ZC_MAX_DEMOS];
 
 	fputs(note, stdout);
 	if (d->last < 0)
 		return;
 	report_text(stdout, &d->done_cfg[d->last], &d->done[d->last],
 		    &d->done_m[d->last]);
-	for (i = 0; i < ZC_NR_DEMOS; i++)
+	for (i = 0; i < zc_ndemos; i++)
 		if (d->have[i]) {
 			res[n] = d->done[i];
 			m[n++] = d->done_m[i];
@@ -475,14 +467,19 @@ static void report_after(struct dash *d, const char *note)
 static void keys_set(struct dash *d)
 {
 	bool cold = false, several = d->rp && d->rp->n > 1;
+	char keys_demos[16]; /* "4 demo": 1-4 switch to a demo */
 
 	for (int i = 0; d->rp && i < d->rp->n; i++)
 		cold |= d->rp->runs[i].cfg.cold;
+	snprintf(keys_demos, sizeof(keys_demos), "%d demo", demo_keys());
 	snprintf(
 		d->v.keys, sizeof(d->v.keys),
-		" space step  p pause  +/- pace  f full speed%s  r again%s  q quit",
+		" space step  p pause  +/- pace  f full speed%s  r again%s%s  q quit",
 		!d->rp || cold ? "  c cold" : "",
-		!d->rp || several ? "  1-4 demo" : "");
+		!d->rp || several ? "  1-" : "",
+		!d->rp || several ? keys_demos : "");
+	snprintf(d->keys_table, sizeof(d->keys_table),
+		 "r again  1-%d one demo  q quit", demo_keys());
 }
 
 static int dash_setup(struct dash *d, struct dash_opts *o)
@@ -529,7 +526,7 @@ int dash_main(struct dash_opts *o)
 		keys_set(&d);
 		d.sequence = d.rp ? d.rp->n > 1 : o->all;
 		d.v.run_total = d.sequence ? slot_count(&d) : 1;
-		slot_switch(&d, d.rp || o->all ? 0 : (int)o->run.demo,
+		slot_switch(&d, d.rp || o->all ? 0 : zc_demo_index(o->run.demo),
 			    o->run.cold);
 		while (!d.quit && !rc)
 			rc = frame(&d);

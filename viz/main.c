@@ -6,13 +6,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../demos/common.h"
+#include "../demos/units.h"
 #include "dash.h"
 #include "model.h"
 #include "record.h"
@@ -35,6 +36,30 @@ struct opts {
 	const char *record, *replay;
 };
 
+/* The demos' names and "or all", from the table, for messages */
+static const char *demo_choices(void)
+{
+	static char s[512];
+	size_t n = 0;
+
+	for (int i = 0; i < zc_ndemos && n < sizeof(s); i++)
+		n += snprintf(s + n, sizeof(s) - n, "%s%s", i ? ", " : "",
+			      zc_demos[i].name);
+	snprintf(s + n, sizeof(s) - n, " or all");
+	return s;
+}
+
+/* --list-demos: one row a line, tab-separated, for scripts (usage says
+ * the columns) */
+static void demos_list(void)
+{
+	for (int i = 0; i < zc_ndemos; i++)
+		printf("%s\t%s\t%s\t%g\t%g\t%s\t%s\n", zc_demos[i].name,
+		       zc_demos[i].program, zc_demos[i].sg ? "on" : "off",
+		       zc_demos[i].copies[0], zc_demos[i].copies[1],
+		       zc_demos[i].title, zc_demos[i].brief);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -42,7 +67,10 @@ static void usage(FILE *f)
 		"\n"
 		"Send a file with DEMO through the network lab and measure, with eBPF\n"
 		"tracepoints, every copy the CPU makes and every switch it costs.\n"
-		"DEMO is traditional, mmap, sendfile, dma-gather, or all (the four in turn).\n"
+		"DEMO is one of these, or all (each in turn):\n");
+	for (int i = 0; i < zc_ndemos; i++)
+		fprintf(f, "  %-14s %s\n", zc_demos[i].name, zc_demos[i].title);
+	fprintf(f,
 		"\n"
 		"Options:\n"
 		"      --file PATH     the file to send (default: a generated 64M file in build/)\n"
@@ -60,11 +88,15 @@ static void usage(FILE *f)
 		"      --record FILE   also write what the run showed to FILE (a trace)\n"
 		"      --replay FILE   play a recorded trace back: no root, no BPF needed\n"
 		"  -v, --verbose       show the lab's commands and libbpf's messages\n"
+		"      --list-demos    list the demos for scripts, one a line, tab-separated:\n"
+		"                      name, program, scatter-gather in the lab, CPU copies\n"
+		"                      per byte without and with scatter-gather, title, and\n"
+		"                      the title in brief\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"
 		"Dashboard keys: space step one syscall, p pause/resume, + and - pace,\n"
-		"f full speed, c run again cold, r run again, 1-4 switch demo, q quit.\n"
+		"f full speed, c run again cold, r run again, 1-9 switch demo, q quit.\n"
 		"\n"
 		"Examples:\n"
 		"  sudo build/zcviz sendfile\n"
@@ -78,11 +110,18 @@ static void usage(FILE *f)
 		"(root, BTF, tracefs, a tool, disk space), 128+N stopped by signal N.\n");
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
+	va_start(ap, fmt);
 	fprintf(stderr, "zcviz: ");
-	fprintf(stderr, fmt, arg);
+	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "; see zcviz --help\n");
+	va_end(ap);
 	return -1;
 }
 
@@ -145,6 +184,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		{ "record", required_argument, NULL, 'w' },
 		{ "replay", required_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "list-demos", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -167,6 +207,8 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 			return usage(stdout), 1;
 		else if (c == 'V')
 			return printf("zcviz %s\n", ZC_VERSION), 1;
+		else if (c == 'L')
+			return demos_list(), 1;
 		else if (c == ':')
 			return usage_error("%s needs a value",
 					   argv[optind - 1]);
@@ -180,16 +222,13 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 	if (o->replay && optind == argc)
 		return 0; /* the demos are in the trace */
 	if (optind != argc - 1)
-		return usage_error(
-			"%s",
-			optind == argc ?
-				"give a DEMO: traditional, mmap, sendfile, dma-gather or all" :
-				"give exactly one DEMO");
+		return optind == argc ?
+			       usage_error("give a DEMO: %s", demo_choices()) :
+			       usage_error("give exactly one DEMO");
 	o->demo = argv[optind];
-	if (strcmp(o->demo, "all") && model_demo_parse(o->demo) == ZC_NR_DEMOS)
-		return usage_error(
-			"unknown demo '%s'; choose traditional, mmap, sendfile, dma-gather or all",
-			o->demo);
+	if (strcmp(o->demo, "all") && !zc_demo_find(o->demo))
+		return usage_error("unknown demo '%s'; choose %s", o->demo,
+				   demo_choices());
 	if (o->file && o->size)
 		return usage_error("%s", "give --file or --size, not both");
 	return 0;
@@ -291,15 +330,15 @@ static int run_recorded(struct run_config *cfg, struct run_result *res,
 /* Runs the demos asked for; prints as it goes. Returns the exit status. */
 static int demos_run(struct opts *o, struct recorder *rec)
 {
-	struct run_result res[ZC_NR_DEMOS];
-	struct model_result m[ZC_NR_DEMOS];
-	int first = 0, last = ZC_NR_DEMOS - 1, d, n = 0, rc = 0, status = 0;
+	struct run_result res[ZC_MAX_DEMOS];
+	struct model_result m[ZC_MAX_DEMOS];
+	int first = 0, last = zc_ndemos - 1, d, n = 0, rc = 0, status = 0;
 	int sg = o->run.sg;
 
 	if (strcmp(o->demo, "all"))
-		first = last = model_demo_parse(o->demo);
+		first = last = zc_demo_index(zc_demo_find(o->demo));
 	for (d = first; d <= last && !rc && !run_output_gone(); d++) {
-		o->run.demo = d;
+		o->run.demo = &zc_demos[d];
 		o->run.sg = sg;
 		rc = rec ? run_recorded(&o->run, &res[n], rec) :
 			   run_demo(&o->run, &res[n]);
@@ -371,7 +410,7 @@ static int dashboard(struct opts *o)
 
 	d.all = o->demo && !strcmp(o->demo, "all");
 	if (o->demo && !d.all)
-		d.run.demo = model_demo_parse(o->demo);
+		d.run.demo = zc_demo_find(o->demo);
 	return dash_main(&d);
 }
 

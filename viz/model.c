@@ -7,74 +7,81 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const demo_names[ZC_NR_DEMOS] = {
-	[ZC_TRADITIONAL] = "traditional",
-	[ZC_MMAP] = "mmap",
-	[ZC_SENDFILE] = "sendfile",
-	[ZC_DMA_GATHER] = "dma-gather",
-};
-
-const char *model_demo_name(enum zc_demo d)
-{
-	return d < ZC_NR_DEMOS ? demo_names[d] : "?";
-}
-
-enum zc_demo model_demo_parse(const char *name)
-{
-	int d;
-
-	for (d = 0; d < ZC_NR_DEMOS; d++)
-		if (!strcmp(name, demo_names[d]))
-			return d;
-	return ZC_NR_DEMOS;
-}
-
-bool model_default_sg(enum zc_demo d)
-{
-	return d != ZC_SENDFILE;
-}
+#include "syscalls.h"
 
 /*
  * The textbook counts the copies into and out of user space. A device
  * that cannot gather adds one: the kernel copies paged socket buffers
- * into linear segments when it cuts them (GSO), whatever the demo.
+ * into linear segments when it cuts them (GSO), whatever the demo. The
+ * demo's row says both.
  */
-double model_theory(enum zc_demo d, bool sg)
+double model_theory(const struct zc_demo *d, bool sg)
 {
-	static const double user_copies[ZC_NR_DEMOS] = {
-		[ZC_TRADITIONAL] = 2,
-		[ZC_MMAP] = 1,
-		[ZC_SENDFILE] = 0,
-		[ZC_DMA_GATHER] = 0,
-	};
-
-	return (d < ZC_NR_DEMOS ? user_copies[d] : 0) + (sg ? 0 : 1);
+	return d ? d->copies[sg] : 0;
 }
+
+const char *model_demo_call(const struct zc_demo *d, enum zc_moves how)
+{
+	const struct syscall_info *s;
+	const char *p, *end;
+	char name[32];
+	size_t n;
+
+	for (p = d ? d->syscalls : ""; *p; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, " ");
+		n = (size_t)(end - p) < sizeof(name) ? (size_t)(end - p) :
+						       sizeof(name) - 1;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		s = syscall_by_name(name);
+		if (s && s->moves == how)
+			return s->name;
+	}
+	return NULL;
+}
+
+/* Each arrow: its JSON key and its name in the report. */
+static const struct {
+	const char *key, *label;
+} edges[E_NR] = {
+	[E_DISK_CACHE] = { "disk_to_pagecache", "disk -> page cache" },
+	[E_CACHE_USER] = { "pagecache_to_user", "page cache -> user buffer" },
+	[E_CACHE_MAPPED] = { "pagecache_mapped",
+			     "page cache => user (mapped)" },
+	[E_USER_SOCKET] = { "user_to_socket", "user buffer -> socket buffer" },
+	[E_CACHE_SOCKET] = { "pagecache_to_socket",
+			     "page cache -> socket buffer" },
+	[E_SOCKET_NIC] = { "socket_to_nic", "socket buffer -> NIC" },
+};
+
+/* Each kind of arrow: its JSON key and its word (report, log, dashboard). */
+static const struct {
+	const char *key, *label;
+} kinds[] = {
+	[K_DMA] = { "dma", "DMA" },
+	[K_CPU_COPY] = { "cpu_copy", "CPU copy" },
+	[K_PAGE_REF] = { "page_ref", "page ref" },
+	[K_MAP] = { "map", "mapped" },
+};
 
 const char *model_edge_key(enum zc_edge e)
 {
-	static const char *const keys[E_NR] = {
-		[E_DISK_CACHE] = "disk_to_pagecache",
-		[E_CACHE_USER] = "pagecache_to_user",
-		[E_CACHE_MAPPED] = "pagecache_mapped",
-		[E_USER_SOCKET] = "user_to_socket",
-		[E_CACHE_SOCKET] = "pagecache_to_socket",
-		[E_SOCKET_NIC] = "socket_to_nic",
-	};
+	return e < E_NR ? edges[e].key : "?";
+}
 
-	return e < E_NR ? keys[e] : "?";
+const char *model_edge_label(enum zc_edge e)
+{
+	return e < E_NR ? edges[e].label : "?";
 }
 
 const char *model_kind_key(enum zc_kind k)
 {
-	static const char *const keys[] = {
-		[K_DMA] = "dma",
-		[K_CPU_COPY] = "cpu_copy",
-		[K_PAGE_REF] = "page_ref",
-		[K_MAP] = "map",
-	};
+	return k <= K_MAP ? kinds[k].key : "?";
+}
 
-	return k <= K_MAP ? keys[k] : "?";
+const char *model_kind_label(enum zc_kind k)
+{
+	return k <= K_MAP ? kinds[k].label : "?";
 }
 
 static void edge_set(struct model_result *r, enum zc_edge e, enum zc_kind k,
@@ -88,15 +95,19 @@ static void edge_set(struct model_result *r, enum zc_edge e, enum zc_kind k,
 /*
  * Bytes the socket took, split by how tcp_sendmsg_locked saw them. Where
  * it did not fire, the syscall tells: write() copies, sendfile() refers.
+ * From user memory, the arrow is what most of its bytes were: copied, or
+ * referenced (MSG_ZEROCOPY); only the copied ones are CPU copies.
  */
 static void edges_socket(const struct model_input *in, struct model_result *r)
 {
 	const uint64_t *c = in->counts.c;
 	bool seen = !(in->missing & (1u << TP_SENDMSG));
+	uint64_t copied = c[ZC_C_SEND_COPY_BYTES] + c[ZC_C_SEND_UNSEEN_WRITE];
+	uint64_t uref = c[ZC_C_SEND_UREF_BYTES];
 
-	edge_set(r, E_USER_SOCKET, K_CPU_COPY,
-		 c[ZC_C_SEND_COPY_BYTES] + c[ZC_C_SEND_UNSEEN_WRITE],
-		 seen && !c[ZC_C_SEND_UNSEEN_WRITE]);
+	r->user_copied = copied;
+	edge_set(r, E_USER_SOCKET, uref > copied ? K_PAGE_REF : K_CPU_COPY,
+		 copied + uref, seen && !c[ZC_C_SEND_UNSEEN_WRITE]);
 	edge_set(r, E_CACHE_SOCKET, K_PAGE_REF,
 		 c[ZC_C_SEND_REF_BYTES] + c[ZC_C_SEND_UNSEEN_SENDFILE],
 		 seen && !c[ZC_C_SEND_UNSEEN_SENDFILE]);
@@ -120,6 +131,9 @@ static void edge_nic(const struct model_input *in, struct model_result *r)
 	 * queue): TCP sends it again, and then it passes once.
 	 */
 	r->resent = c[ZC_C_X_RESENT];
+	r->unseen = c[ZC_C_X_HOLE_BYTES];
+	r->dev_tx = c[ZC_C_DEV_TX_PACKETS];
+	r->seen_tx = c[ZC_C_X_DEV_PACKETS];
 	q_total = c[ZC_C_Q_PAGED] + q_linear;
 	r->dropped = q_total > r->nic_paged + r->nic_linear ?
 			     q_total - r->nic_paged - r->nic_linear :
@@ -172,8 +186,9 @@ void model_compute(const struct model_input *in, struct model_result *r)
 	edge_set(r, E_CACHE_MAPPED, K_MAP, c[ZC_C_FILE_MAP_BYTES], true);
 	edges_socket(in, r);
 	edge_nic(in, r);
-	r->cpu_copy_bytes = r->edge[E_CACHE_USER].bytes +
-			    r->edge[E_USER_SOCKET].bytes + r->seg_copy;
+	r->cpu_copy_bytes =
+		r->edge[E_CACHE_USER].bytes + r->user_copied + r->seg_copy;
+	r->unknown_send = c[ZC_C_SEND_UNKNOWN_BYTES];
 	r->copies_per_byte =
 		in->file_bytes ? (double)r->cpu_copy_bytes / in->file_bytes : 0;
 	r->theory = model_theory(in->demo, in->sg);
@@ -185,19 +200,34 @@ void model_compute(const struct model_input *in, struct model_result *r)
 	figures(in, r);
 }
 
+/* Does the socket take page references here? What the run measured, or
+ * before anything was measured, what the demo will do. */
+static bool refs_into_socket(const struct model_input *in)
+{
+	const uint64_t *c = in->counts.c;
+	uint64_t refs = c[ZC_C_SEND_REF_BYTES] + c[ZC_C_SEND_UNSEEN_SENDFILE];
+	uint64_t copies = c[ZC_C_SEND_COPY_BYTES] + c[ZC_C_SEND_UNSEEN_WRITE];
+
+	if (refs || copies)
+		return refs > copies;
+	return model_demo_call(in->demo, ZC_MOVES_SENDFILE) != NULL;
+}
+
 /* One line (short enough for 80 columns) on where today's kernel is not
  * the textbook. It only claims what was measured. */
 const char *model_note(const struct model_input *in)
 {
-	enum zc_demo d = in->demo;
+	bool refs = refs_into_socket(in);
 
+	if (in->counts.c[ZC_C_X_HOLE_BYTES])
+		return "some packets left while the kernel ran none of our programs: see the report";
 	if (!in->sg && (in->missing & (1u << TP_NET)))
 		return "no net_dev tracepoints here: the copy when GSO cuts segments is not shown";
-	if (!in->sg && (d == ZC_SENDFILE || d == ZC_DMA_GATHER))
+	if (!in->sg && refs)
 		return "page refs into the socket; this device cannot gather: copied at GSO";
 	if (!in->sg)
 		return "this device cannot gather: one more copy when GSO cuts segments";
-	if (d == ZC_DMA_GATHER || d == ZC_SENDFILE)
+	if (refs)
 		return "the socket holds page references; the NIC gathers them: no copy";
 	return "write() copies into paged socket buffers; the NIC gathers them";
 }

@@ -10,15 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "trace.h"
-
-enum zc_demo {
-	ZC_TRADITIONAL,
-	ZC_MMAP,
-	ZC_SENDFILE,
-	ZC_DMA_GATHER,
-	ZC_NR_DEMOS
-};
+#include "../demos/demos.h"
+#include "counts.h"
+#include "probe.h"
 
 /* The arrows, in the order of the JSON contract. */
 enum zc_edge {
@@ -34,7 +28,7 @@ enum zc_edge {
 enum zc_kind { K_DMA, K_CPU_COPY, K_PAGE_REF, K_MAP };
 
 struct model_input {
-	enum zc_demo demo;
+	const struct zc_demo *demo; /* its row in the demo table */
 	bool sg; /* can the egress device gather? */
 	uint64_t file_bytes;
 	unsigned missing; /* trace_missing() */
@@ -55,6 +49,14 @@ struct model_result {
 	uint64_t seg_copy; /* paged before GSO, linear after: copied */
 	uint64_t resent; /* retransmitted payload: counted above once more */
 	uint64_t dropped; /* queued to the device, never handed to it */
+	/* the flow's payload the device sent while our programs did not
+	 * run (a hole in its sequence numbers): on no figure above */
+	uint64_t unseen;
+	uint64_t dev_tx, seen_tx; /* packets: the device's count, and ours */
+	uint64_t user_copied; /* of user -> socket, the bytes copied */
+	/* bytes the socket took in syscalls the table does not know: on no
+	 * arrow, and said so */
+	uint64_t unknown_send;
 	uint64_t cpu_copy_bytes;
 	double copies_per_byte;
 	double theory;
@@ -66,15 +68,16 @@ struct model_result {
 	uint64_t elapsed_ns, cpu_user_ns, cpu_sys_ns;
 };
 
-const char *model_demo_name(enum zc_demo d);
-/* ZC_NR_DEMOS for an unknown name */
-enum zc_demo model_demo_parse(const char *name);
-/* Scatter-gather in the lab: off for sendfile, on for the rest. */
-bool model_default_sg(enum zc_demo d);
 /* CPU copies of every byte that the demo costs on such a device. */
-double model_theory(enum zc_demo d, bool sg);
+double model_theory(const struct zc_demo *d, bool sg);
+/* The name of the demo's syscall that moves the file that way ("read"
+ * for ZC_MOVES_READ), from its row and the syscall table; or NULL. */
+const char *model_demo_call(const struct zc_demo *d, enum zc_moves how);
+/* The one table of arrows and of their kinds: JSON key, and label */
 const char *model_edge_key(enum zc_edge e);
+const char *model_edge_label(enum zc_edge e);
 const char *model_kind_key(enum zc_kind k);
+const char *model_kind_label(enum zc_kind k);
 
 void model_compute(const struct model_input *in, struct model_result *out);
 /* One line on where today's kernel differs from the textbook. */

@@ -15,7 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "../demos/common.h"
+#include "../demos/units.h"
 #include "safefile.h"
 #include "text.h"
 
@@ -125,8 +125,8 @@ static void run_header(struct recorder *r, const struct run_config *cfg,
 {
 	fprintf(r->f,
 		"run %s %" PRIu64 " %" PRIu64 " %d %d %d %d %u %s\nfile %s\n",
-		model_demo_name(cfg->demo), res->in.file_bytes, cfg->chunk,
-		res->in.sg, cfg->cold, res->remote, res->tmpfs, res->in.missing,
+		cfg->demo->name, res->in.file_bytes, cfg->chunk, res->in.sg,
+		cfg->cold, res->remote, res->tmpfs, res->in.missing,
 		res->egress[0] ? res->egress : "?", cfg->file);
 }
 
@@ -332,7 +332,7 @@ static int read_run(struct reader *rd, const char *s)
 	struct replay_run *run, *runs;
 	char demo[32], egress[32];
 	uint64_t bytes, chunk, sg, cold, remote, tmpfs, missing;
-	enum zc_demo d;
+	const struct zc_demo *d;
 
 	if (rd->run)
 		return bad(rd, "a run starts before the last one ended");
@@ -343,7 +343,7 @@ static int read_run(struct reader *rd, const char *s)
 	    field_max(&s, 1, &tmpfs) ||
 	    field_max(&s, (1u << TP_NR) - 1, &missing) ||
 	    field_word(&s, egress, sizeof(egress)) || *s ||
-	    (d = model_demo_parse(demo)) == ZC_NR_DEMOS)
+	    !(d = zc_demo_find(demo)))
 		return bad(rd, "malformed run line");
 	if (p->n == RECORD_MAX_RUNS)
 		return bad(rd, "more runs than a trace may hold (" STR(
@@ -433,7 +433,7 @@ static int read_event(struct reader *rd, const char *s)
 		e.args[i] = a;
 	}
 	if (field_max(&s, ZC_FD_SOCKET, &fk) ||
-	    field_max(&s, ZC_SEND_REF, &sk) || *s)
+	    field_max(&s, ZC_SEND_UREF, &sk) || *s)
 		return bad(rd, "malformed e line");
 	it = item_new(rd, 'e');
 	if (!it)

@@ -7,62 +7,32 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 
+#include "syscalls.h"
 #include "text.h"
 
-static const struct {
-	const char *name;
-	long nr;
-} syscall_names[] = {
-	{ "read", SYS_read },
-	{ "pread64", SYS_pread64 },
-	{ "readv", SYS_readv },
-	{ "write", SYS_write },
-	{ "writev", SYS_writev },
-	{ "sendto", SYS_sendto },
-	{ "sendmsg", SYS_sendmsg },
-	{ "sendfile", SYS_sendfile },
-	{ "mmap", SYS_mmap },
-	{ "munmap", SYS_munmap },
-	{ "shutdown", SYS_shutdown },
-	{ "clock_nanosleep", SYS_clock_nanosleep },
-};
-
-#define NSYSCALL_NAMES (sizeof(syscall_names) / sizeof(syscall_names[0]))
-
-/* Calls of the named syscalls; *other gets the rest. */
+/* Calls of the syscalls the table names; *other gets the rest. */
 static uint64_t syscalls_named(const struct zc_counts *c, uint64_t *other)
 {
+	const struct syscall_info *s;
 	uint64_t named = 0;
-	size_t i;
 
-	for (i = 0; i < NSYSCALL_NAMES; i++)
-		named += c->syscalls[syscall_names[i].nr];
+	for (size_t i = 0; (s = syscall_at(i)); i++)
+		if (s->nr >= 0 && s->nr < ZC_NR_SYSCALLS)
+			named += c->syscalls[s->nr];
 	*other = c->c[ZC_C_SYS_ENTER] - named;
 	return named;
 }
 
-static const char *kind_label(enum zc_kind k)
+/* Each named syscall that was called, as fmt (its name, its count). */
+static void syscalls_each(FILE *f, const struct zc_counts *c, const char *fmt)
 {
-	static const char *const labels[] = {
-		[K_DMA] = "DMA",
-		[K_CPU_COPY] = "CPU copy",
-		[K_PAGE_REF] = "page ref",
-		[K_MAP] = "mapped",
-	};
+	const struct syscall_info *s;
 
-	return labels[k];
+	for (size_t i = 0; (s = syscall_at(i)); i++)
+		if (s->nr >= 0 && s->nr < ZC_NR_SYSCALLS && c->syscalls[s->nr])
+			fprintf(f, fmt, s->name, c->syscalls[s->nr]);
 }
-
-static const char *const edge_labels[E_NR] = {
-	[E_DISK_CACHE] = "disk -> page cache",
-	[E_CACHE_USER] = "page cache -> user buffer",
-	[E_CACHE_MAPPED] = "page cache => user (mapped)",
-	[E_USER_SOCKET] = "user buffer -> socket buffer",
-	[E_CACHE_SOCKET] = "page cache -> socket buffer",
-	[E_SOCKET_NIC] = "socket buffer -> NIC",
-};
 
 static double times_file(uint64_t bytes, uint64_t file)
 {
@@ -79,7 +49,7 @@ static void text_edges(FILE *f, const struct run_result *res,
 		"x file");
 	for (e = 0; e < E_NR; e++)
 		fprintf(f, "  %-30s %-9s %14" PRIu64 "  %5.2f%s\n",
-			edge_labels[e], kind_label(m->edge[e].kind),
+			model_edge_label(e), model_kind_label(m->edge[e].kind),
 			m->edge[e].bytes, times_file(m->edge[e].bytes, file),
 			m->edge[e].measured ? "" : "  (inferred)");
 	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n", "paged: the NIC gathers",
@@ -96,14 +66,10 @@ static void text_figures(FILE *f, const struct run_result *res,
 {
 	const struct zc_counts *c = &res->in.counts;
 	uint64_t other;
-	size_t i;
 
 	syscalls_named(c, &other);
 	fprintf(f, "  %-24s %" PRIu64 " (", "syscalls", m->syscalls);
-	for (i = 0; i < NSYSCALL_NAMES; i++)
-		if (c->syscalls[syscall_names[i].nr])
-			fprintf(f, "%s %" PRIu64 ", ", syscall_names[i].name,
-				c->syscalls[syscall_names[i].nr]);
+	syscalls_each(f, c, "%s %" PRIu64 ", ");
 	fprintf(f, "other %" PRIu64 ")\n", other);
 	fprintf(f,
 		"  %-24s %" PRIu64
@@ -162,7 +128,7 @@ void report_text(FILE *f, const struct run_config *cfg,
 		 const struct run_result *res, const struct model_result *m)
 {
 	fprintf(f, "%s: %" PRIu64 " bytes, chunk %" PRIu64 ", %s cache\n",
-		model_demo_name(res->in.demo), res->in.file_bytes, cfg->chunk,
+		res->in.demo->name, res->in.file_bytes, cfg->chunk,
 		cfg->cold ? "cold" : "warm");
 	if (res->recorded[0])
 		fprintf(f, "  replay of a run recorded by %s\n", res->recorded);
@@ -188,6 +154,24 @@ void report_text(FILE *f, const struct run_config *cfg,
 			" bytes again (retransmissions): the device and\n"
 			"        any copy at segmentation moved them once more.\n",
 			m->resent);
+	if (m->unknown_send)
+		fprintf(f,
+			"  note: %" PRIu64
+			" bytes went into the socket in %" PRIu64
+			" calls of syscalls zcviz's table\n"
+			"        (viz/syscalls.c) does not know: they are on no arrow.\n",
+			m->unknown_send,
+			res->in.counts.c[ZC_C_SEND_UNKNOWN_CALLS]);
+	if (m->unseen)
+		fprintf(f,
+			"  note: %" PRIu64
+			" bytes of the flow left by the device while the kernel did\n"
+			"        not run zcviz's programs (a hole in its sequence numbers; the\n"
+			"        device counted %" PRIu64
+			" packets, the programs %" PRIu64 "). The kernel\n"
+			"        counted no skipped run, so why is not known; the NIC figures\n"
+			"        above miss these bytes.\n",
+			m->unseen, m->dev_tx, m->seen_tx);
 	if (m->dropped)
 		fprintf(f,
 			"  note: %" PRIu64
@@ -254,14 +238,10 @@ static void json_edge(FILE *f, const struct model_result *m, enum zc_edge e)
 static void json_syscalls(FILE *f, const struct zc_counts *c)
 {
 	uint64_t other;
-	size_t i;
 
 	syscalls_named(c, &other);
 	fprintf(f, "\"syscalls\":{\"total\":%" PRIu64, c->c[ZC_C_SYS_ENTER]);
-	for (i = 0; i < NSYSCALL_NAMES; i++)
-		if (c->syscalls[syscall_names[i].nr])
-			fprintf(f, ",\"%s\":%" PRIu64, syscall_names[i].name,
-				c->syscalls[syscall_names[i].nr]);
+	syscalls_each(f, c, ",\"%s\":%" PRIu64);
 	fprintf(f, ",\"other\":%" PRIu64 "}", other);
 }
 
@@ -290,7 +270,7 @@ void report_json(FILE *f, const struct run_config *cfg,
 		"{\"demo\":\"%s\",\"file_bytes\":%" PRIu64
 		",\"chunk_bytes\":%" PRIu64
 		",\"sg\":%s,\"cold\":%s,\"verified\":%s,",
-		model_demo_name(res->in.demo), res->in.file_bytes, cfg->chunk,
+		res->in.demo->name, res->in.file_bytes, cfg->chunk,
 		res->in.sg ? "true" : "false", cfg->cold ? "true" : "false",
 		res->verified ? "true" : "false");
 	fprintf(f, "\"edges\":{");
@@ -320,10 +300,14 @@ void report_json(FILE *f, const struct run_config *cfg,
 	json_string(f, res->egress);
 	fprintf(f,
 		",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64
-		",\"dropped_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64 ",\"unparsed_skbs\":%" PRIu64
-		",\"programs_missed\":%" PRIu64 ",\"programs_runs\":%" PRIu64
-		",\"programs_ns\":%" PRIu64 ",",
+		",\"dropped_bytes\":%" PRIu64 ",\"unseen_bytes\":%" PRIu64
+		",\"device_tx_packets\":%" PRIu64
+		",\"seen_tx_packets\":%" PRIu64
+		",\"unknown_send_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64
+		",\"unparsed_skbs\":%" PRIu64 ",\"programs_missed\":%" PRIu64
+		",\"programs_runs\":%" PRIu64 ",\"programs_ns\":%" PRIu64 ",",
 		res->remote ? "remote" : "lab", m->resent, m->dropped,
+		m->unseen, m->dev_tx, m->seen_tx, m->unknown_send,
 		c->c[ZC_C_EVENTS_LOST], c->c[ZC_C_NET_UNPARSED],
 		c->c[ZC_C_PROG_MISSES], c->c[ZC_C_PROG_RUNS],
 		c->c[ZC_C_PROG_NS]);
@@ -358,10 +342,9 @@ void report_compare(FILE *f, const struct run_result res[],
 		fprintf(f,
 			"  %-11s %-3s %4.2f x %-4s %6g %8" PRIu64 " %7" PRIu64
 			" %6" PRIu64 " %6.1f ms %6.1f ms\n",
-			model_demo_name(res[i].in.demo),
-			res[i].in.sg ? "on" : "off", m[i].copies_per_byte,
-			m[i].pass ? "ok" : "!!", m[i].theory, m[i].syscalls,
-			m[i].mode_switches,
+			res[i].in.demo->name, res[i].in.sg ? "on" : "off",
+			m[i].copies_per_byte, m[i].pass ? "ok" : "!!",
+			m[i].theory, m[i].syscalls, m[i].mode_switches,
 			m[i].cs_voluntary + m[i].cs_involuntary,
 			m[i].elapsed_ns / 1e6,
 			(m[i].cpu_user_ns + m[i].cpu_sys_ns) / 1e6);

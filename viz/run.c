@@ -35,7 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../demos/common.h"
+#include "../demos/net.h"
+#include "../demos/summary.h"
+#include "../demos/units.h"
 #include "safefile.h"
 
 #define TMPFS_MAGIC 0x01021994
@@ -437,28 +439,57 @@ const char *run_undone(void)
 	return s;
 }
 
-/* The index of dev inside network namespace ns (NULL: ours). */
-static unsigned netns_ifindex(const char *ns, const char *dev)
+/* What fn returns about dev, asked inside network namespace ns (NULL:
+ * ours); 0 when the namespace cannot be entered. */
+static uint64_t in_netns(const char *ns, const char *dev,
+			 uint64_t (*fn)(const char *dev))
 {
 	char path[PATH_MAX];
-	unsigned idx;
+	uint64_t v;
 	int self, fd;
 
 	if (!ns)
-		return if_nametoindex(dev);
+		return fn(dev);
 	snprintf(path, sizeof(path), "/run/netns/%s", ns);
 	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	idx = self >= 0 && fd >= 0 && !setns(fd, CLONE_NEWNET) ?
-		      if_nametoindex(dev) :
-		      0;
+	v = self >= 0 && fd >= 0 && !setns(fd, CLONE_NEWNET) ? fn(dev) : 0;
 	if (self >= 0 && setns(self, CLONE_NEWNET))
-		idx = 0;
+		v = 0;
 	if (self >= 0)
 		close(self);
 	if (fd >= 0)
 		close(fd);
-	return idx;
+	return v;
+}
+
+static uint64_t ifindex_of(const char *dev)
+{
+	return if_nametoindex(dev);
+}
+
+/* The packets dev has sent, by its own count (this namespace's
+ * /proc/net/dev: the ninth number after "dev:"). */
+static uint64_t tx_packets_of(const char *dev)
+{
+	FILE *f = fopen("/proc/self/net/dev", "re");
+	unsigned long long v[10] = { 0 };
+	char line[512], *p;
+	size_t n = strlen(dev);
+
+	while (f && fgets(line, sizeof(line), f)) {
+		for (p = line; *p == ' '; p++)
+			;
+		if (strncmp(p, dev, n) || p[n] != ':')
+			continue;
+		sscanf(p + n + 1,
+		       "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+		       &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
+		       &v[8], &v[9]);
+	}
+	if (f)
+		fclose(f);
+	return v[9];
 }
 
 static uint32_t netns_inode(const char *ns)
@@ -686,6 +717,7 @@ struct run {
 	char dest[300]; /* HOST:PORT the demo sends to */
 	uint16_t port;
 	int step; /* write end of the step handshake, -1 when free */
+	uint64_t tx_packets; /* the device's own count when the demo began */
 	int status; /* the demo's exit status, once it exited */
 };
 
@@ -736,8 +768,7 @@ static int demo_start(struct run *r)
 	char *argv[12] = { bin, "--to", r->dest, "--chunk", chunk };
 	int n = 5, pipefd[2] = { -1, -1 }, rc;
 
-	snprintf(bin, sizeof(bin), "%s/zc-%s", r->bindir,
-		 model_demo_name(cfg->demo));
+	snprintf(bin, sizeof(bin), "%s/%s", r->bindir, cfg->demo->program);
 	snprintf(chunk, sizeof(chunk), "%" PRIu64, cfg->chunk);
 	if (cfg->rate > 0) {
 		snprintf(rate, sizeof(rate), "%g", cfg->rate);
@@ -788,7 +819,7 @@ static int trace_begin(struct run *r)
 	tg.file_ino = sb.st_ino;
 	/* the kernel's dev_t (MAJOR << 20 | MINOR), not stat's encoding */
 	tg.file_kdev = major(sb.st_dev) << 20 | minor(sb.st_dev);
-	tg.ifindex = netns_ifindex(r->tx_ns, res->egress);
+	tg.ifindex = in_netns(r->tx_ns, res->egress, ifindex_of);
 	tg.netns = netns_inode(r->tx_ns);
 	ever_bpf = true;
 	r->trace = trace_start(&tg, cfg->on_event, cfg->event_ctx, res->why,
@@ -802,7 +833,10 @@ static int trace_begin(struct run *r)
 /* Opens the gate: the demo exec()s, under the instrument from its start. */
 static int gate_open(struct run *r)
 {
-	int ok = write(r->demo.gate, "g", 1) == 1;
+	int ok;
+
+	r->tx_packets = in_netns(r->tx_ns, r->res->egress, tx_packets_of);
+	ok = write(r->demo.gate, "g", 1) == 1;
 
 	close(r->demo.gate);
 	r->demo.gate = -1;
@@ -852,7 +886,7 @@ static struct run *run_new(const struct run_config *cfg, struct run_result *res)
 	r->sink = r->demo = (struct child){ -1, -1, -1, -1 };
 	r->step = -1;
 	res->in.demo = cfg->demo;
-	res->in.sg = cfg->sg < 0 ? model_default_sg(cfg->demo) : cfg->sg;
+	res->in.sg = cfg->sg < 0 ? cfg->demo->sg : cfg->sg;
 	return r;
 }
 
@@ -968,13 +1002,11 @@ static int sink_wait(struct run *r)
 
 static bool lines_agree(const char *sender, const char *sink)
 {
-	unsigned long long sb, rb, sc, rc;
-	const char *s = strstr(sender, "sent "), *r = strstr(sink, "received ");
+	uint64_t sb, sc, rb, rc;
 
-	return s && r &&
-	       sscanf(s, "sent %llu bytes xxh64=%llx", &sb, &sc) == 2 &&
-	       sscanf(r, "received %llu bytes xxh64=%llx", &rb, &rc) == 2 &&
-	       sb == rb && sc == rc;
+	return !zc_summary_parse(sender, ZC_SENT, &sb, &sc) &&
+	       !zc_summary_parse(sink, ZC_RECEIVED, &rb, &rc) && sb == rb &&
+	       sc == rc;
 }
 
 static int verdict(struct run *r)
@@ -987,6 +1019,8 @@ static int verdict(struct run *r)
 	trace_poll(r->trace, 0);
 	trace_read(r->trace, &res->in.counts);
 	trace_read_programs(r->trace, &res->in.counts);
+	res->in.counts.c[ZC_C_DEV_TX_PACKETS] =
+		in_netns(r->tx_ns, res->egress, tx_packets_of) - r->tx_packets;
 	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status)) {
 		err[strcspn(err, "\n")] = '\0';
 		snprintf(res->why, sizeof(res->why), "%s",

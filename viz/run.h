@@ -14,7 +14,7 @@
 #include "trace.h"
 
 struct run_config {
-	enum zc_demo demo;
+	const struct zc_demo *demo; /* its row in the demo table */
 	const char *file;
 	uint64_t chunk;
 	bool cold; /* evict the file from the page cache first */

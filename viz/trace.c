@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "../demos/common.h"
+#include "../demos/units.h"
+#include "syscalls.h"
 #include "zc.skel.h"
 
 #define TRACEFS "/sys/kernel/tracing"
@@ -202,33 +202,8 @@ static void filters_set(struct zc_bpf *skel, const struct trace_target *tg)
 	r->flow_port = tg->port;
 	r->emit_events = tg->events;
 	r->step_fd = tg->step_fd;
-	/* -1 for the syscalls this architecture does not have */
-	r->nr_read = SYS_read;
-	r->nr_pread64 = SYS_pread64;
-	r->nr_readv = SYS_readv;
-	r->nr_preadv = SYS_preadv;
-	r->nr_preadv2 = SYS_preadv2;
-	r->nr_write = SYS_write;
-	r->nr_writev = SYS_writev;
-	r->nr_pwrite64 = SYS_pwrite64;
-	r->nr_sendto = SYS_sendto;
-	r->nr_sendmsg = SYS_sendmsg;
-	r->nr_sendfile = SYS_sendfile;
-	r->nr_mmap = SYS_mmap;
-	r->nr_close = SYS_close;
-	r->nr_dup3 = SYS_dup3;
-	r->nr_execve = SYS_execve;
-	r->nr_execveat = SYS_execveat;
-#ifdef SYS_dup2
-	r->nr_dup2 = SYS_dup2;
-#else
-	r->nr_dup2 = -1; /* arm64 has only dup3 */
-#endif
-#ifdef SYS_close_range
-	r->nr_close_range = SYS_close_range;
-#else
-	r->nr_close_range = -1;
-#endif
+	/* what each syscall moves, from the one table */
+	syscalls_fill((struct zc_sysinfo *)r->sysinfo);
 }
 
 static int event_deliver(void *ctx, void *data, size_t size)
@@ -354,6 +329,9 @@ void trace_read(const struct trace *t, struct zc_counts *out)
 	memcpy(out->c, t->skel->bss->zc_counters, sizeof(out->c));
 	memcpy(&out->c[ZC_C_Q_SKBS], t->skel->bss->zc_net.c,
 	       sizeof(t->skel->bss->zc_net.c));
+	out->c[ZC_C_Q_HOLE_BYTES] = t->skel->bss->zc_net.hole[ZC_NET_QUEUE];
+	out->c[ZC_C_X_HOLE_BYTES] = t->skel->bss->zc_net.hole[ZC_NET_XMIT];
+	out->c[ZC_C_X_DEV_PACKETS] = t->skel->bss->zc_net.dev_packets;
 	memcpy(out->syscalls, t->skel->bss->zc_syscalls, sizeof(out->syscalls));
 	out->c[ZC_C_RX_COPY_BYTES] = t->skel->bss->zc_rx.bytes;
 }

@@ -10,15 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <linux/types.h>
-#include "../bpf/zc.h"
+#include "counts.h"
 #include "probe.h"
-
-/* What one run counted: a copy of the BPF globals. */
-struct zc_counts {
-	uint64_t c[ZC_NR_COUNTERS];
-	uint64_t syscalls[ZC_NR_SYSCALLS];
-};
 
 struct trace_target {
 	pid_t sender; /* the demo */

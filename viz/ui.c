@@ -369,45 +369,76 @@ static void draw_blocks(struct ui *u, const struct layout *l,
 	}
 }
 
-/* "read(): CPU copy" and the bytes, for the two arrows through user space */
+/* Does the file go up by a mapping here (measured, or the demo's way)? */
+static bool maps_file(const struct view *v)
+{
+	return v->m.edge[E_CACHE_MAPPED].bytes ||
+	       model_demo_call(v->cfg.demo, ZC_MOVES_MAP);
+}
+
+/*
+ * "read(): CPU copy": the syscall that moves the file along arrow e (the
+ * demo's, or usual when it has none) and what the model measured it to be.
+ */
+static void edge_caption(char *s, size_t len, const struct view *v, int e,
+			 enum zc_moves how, const char *usual)
+{
+	const char *call = model_demo_call(v->cfg.demo, how);
+
+	snprintf(s, len, "%s(): %s", call ? call : usual,
+		 model_kind_label(v->m.edge[e].kind));
+}
+
+/* The captions and the bytes of the two arrows through user space. */
 static void draw_user_labels(struct ui *u, const struct layout *l,
 			     const struct view *v)
 {
-	bool mapped = v->m.edge[E_CACHE_MAPPED].bytes || v->cfg.demo == ZC_MMAP;
+	bool mapped = maps_file(v);
 	int up = mapped ? E_CACHE_MAPPED : E_CACHE_USER;
-	const char *what = mapped ? "mmap(): mapped" : "read(): CPU copy";
-	char b[32];
+	char what[48], b[32];
 
+	edge_caption(what, sizeof(what), v, up,
+		     mapped ? ZC_MOVES_MAP : ZC_MOVES_READ,
+		     mapped ? "mmap" : "read");
 	bytes_short(b, sizeof(b), v->m.edge[up].bytes);
 	cv_text(&u->cv, l->vx - 2 - (int)strlen(what), l->urow + 1,
 		kind_attr(v->m.edge[up].kind), what);
 	cv_text(&u->cv, l->vx - 2 - (int)strlen(b), l->urow + 2, AT_NONE, b);
+	edge_caption(what, sizeof(what), v, E_USER_SOCKET, ZC_MOVES_SEND,
+		     "write");
 	bytes_short(b, sizeof(b), v->m.edge[E_USER_SOCKET].bytes);
-	cv_text(&u->cv, l->dx + 2, l->urow + 1, AT_COPY, "write(): CPU copy");
+	cv_text(&u->cv, l->dx + 2, l->urow + 1,
+		kind_attr(v->m.edge[E_USER_SOCKET].kind), what);
 	cv_text(&u->cv, l->dx + 2, l->urow + 2, AT_NONE, b);
 }
 
 static void draw_kernel_labels(struct ui *u, const struct layout *l,
 			       const struct view *v)
 {
+	const char *sendfile = model_demo_call(v->cfg.demo, ZC_MOVES_SENDFILE);
+	const struct model_edge *ref = &v->m.edge[E_CACHE_SOCKET];
 	int row = l->krow + 3, x;
 	char b[32];
 
 	bytes_short(b, sizeof(b), v->m.edge[E_DISK_CACHE].bytes);
 	cv_printf(&u->cv, l->bx[B_DISK], row, AT_DMA, "%s %s",
-		  v->res.tmpfs ? "tmpfs: no disk" : "DMA", b);
-	bytes_short(b, sizeof(b), v->m.edge[E_CACHE_SOCKET].bytes);
+		  v->res.tmpfs ? "tmpfs: no disk" :
+				 model_kind_label(v->m.edge[E_DISK_CACHE].kind),
+		  b);
+	bytes_short(b, sizeof(b), ref->bytes);
 	x = l->bx[B_CACHE] + box_w[B_CACHE] + 1;
-	if (v->cfg.demo == ZC_SENDFILE || v->cfg.demo == ZC_DMA_GATHER)
-		cv_text(&u->cv, x, l->krow, AT_REF, "sendfile():");
-	cv_printf(&u->cv, x, l->krow + 2, AT_REF, "page ref %s", b);
+	if (sendfile)
+		cv_printf(&u->cv, x, l->krow, AT_REF, "%s():", sendfile);
+	cv_printf(&u->cv, x, l->krow + 2, kind_attr(ref->kind), "%s %s",
+		  model_kind_label(ref->kind), b);
 	bytes_short(b, sizeof(b), v->m.edge[E_SOCKET_NIC].bytes);
-	cv_printf(&u->cv, l->bx[B_SOCKET], row, AT_DMA, "%s %s",
-		  v->m.nic_paged ? "DMA gather" : "DMA", b);
+	cv_printf(&u->cv, l->bx[B_SOCKET], row, AT_DMA, "%s%s %s",
+		  model_kind_label(v->m.edge[E_SOCKET_NIC].kind),
+		  v->m.nic_paged ? " gather" : "", b);
 	if (v->m.seg_copy) {
 		bytes_short(b, sizeof(b), v->m.seg_copy);
 		cv_printf(&u->cv, l->bx[B_SOCKET], row + 1, AT_COPY,
-			  "CPU copy at GSO %s", b);
+			  "%s at GSO %s", model_kind_label(K_CPU_COPY), b);
 	}
 }
 
@@ -447,39 +478,13 @@ static void draw_diagram(struct ui *u, const struct view *v, double now)
 	for (e = 0; e < E_NR; e++)
 		if (e != E_CACHE_MAPPED && e != E_CACHE_USER)
 			draw_edge(u, &l, v, e);
-	draw_edge(u, &l, v,
-		  v->m.edge[E_CACHE_MAPPED].bytes || v->cfg.demo == ZC_MMAP ?
-			  E_CACHE_MAPPED :
-			  E_CACHE_USER);
+	draw_edge(u, &l, v, maps_file(v) ? E_CACHE_MAPPED : E_CACHE_USER);
 	draw_user_labels(u, &l, v);
 	draw_kernel_labels(u, &l, v);
 	draw_blocks(u, &l, v, now);
 }
 
 /* ---- header, figures, log, keys --------------------------------------- */
-
-/* What the demo calls; `brief` where the long form would not fit. */
-static const char *demo_what(enum zc_demo d, bool brief)
-{
-	static const char *const what[2][ZC_NR_DEMOS] = {
-		{
-			[ZC_TRADITIONAL] = "read() + write()",
-			[ZC_MMAP] = "mmap() + write()",
-			[ZC_SENDFILE] =
-				"sendfile() to a device without scatter-gather",
-			[ZC_DMA_GATHER] =
-				"sendfile() to a device that gathers (DMA)",
-		},
-		{
-			[ZC_TRADITIONAL] = "read() + write()",
-			[ZC_MMAP] = "mmap() + write()",
-			[ZC_SENDFILE] = "sendfile(), no scatter-gather",
-			[ZC_DMA_GATHER] = "sendfile(), the NIC gathers",
-		},
-	};
-
-	return d < ZC_NR_DEMOS ? what[brief][d] : "";
-}
 
 static void pace_text(const struct view *v, char *s, size_t len)
 {
@@ -520,8 +525,8 @@ static void draw_header(struct ui *u, const struct view *v)
 	pace_text(v, s, sizeof(s));
 	for (x = 0; x < 2; x++)
 		snprintf(x ? brief : full, sizeof(full), "zcviz%s  %s: %s",
-			 v->replay ? " (replay)" : "", model_demo_name(c->demo),
-			 demo_what(c->demo, x));
+			 v->replay ? " (replay)" : "", c->demo->name,
+			 x ? c->demo->brief : c->demo->title);
 	cv_text(&u->cv, 1, 0, AT_TITLE,
 		fitting(full, brief, w - 3 - (int)strlen(s)));
 	cv_text(&u->cv, w - 1 - (int)strlen(s), 0, AT_TITLE, s);

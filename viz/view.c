@@ -7,7 +7,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
+
+#include "syscalls.h"
 
 static const double pace_rates[] = {
 	0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512
@@ -55,6 +56,8 @@ void view_reset(struct view *v, const struct run_config *cfg, double now)
 	v->flash_until = keep.flash_until;
 	v->cfg = *cfg;
 	v->res.in.demo = cfg->demo;
+	/* the arrows' kinds before anything is counted: the log names them */
+	model_compute(&v->res.in, &v->m);
 	v->lit = -1;
 	v->t_start = now;
 	snprintf(v->status, sizeof(v->status), "running");
@@ -62,100 +65,31 @@ void view_reset(struct view *v, const struct run_config *cfg, double now)
 
 /* ---- the syscall log -------------------------------------------------- */
 
-static const char *syscall_name(long nr)
+/* The arrow's kind as the model measured it: "CPU copy", "page ref" */
+static const char *edge_word(const struct view *v, int edge)
 {
-	static const struct {
-		long nr;
-		const char *name;
-	} names[] = {
-		{ SYS_read, "read" },
-		{ SYS_write, "write" },
-		{ SYS_sendfile, "sendfile" },
-		{ SYS_mmap, "mmap" },
-		{ SYS_munmap, "munmap" },
-		{ SYS_pread64, "pread64" },
-		{ SYS_shutdown, "shutdown" },
-		{ SYS_close, "close" },
-		{ SYS_clock_nanosleep, "clock_nanosleep" },
-		{ SYS_newfstatat, "newfstatat" },
-		{ SYS_fstat, "fstat" },
-		{ SYS_openat, "openat" },
-		{ SYS_clone, "clone" },
-		{ SYS_wait4, "wait4" },
-		{ SYS_pipe2, "pipe2" },
-		{ SYS_exit_group, "exit_group" },
-		{ SYS_ioctl, "ioctl" },
-		{ SYS_socket, "socket" },
-		{ SYS_connect, "connect" },
-		{ SYS_getsockname, "getsockname" },
-		{ SYS_getpeername, "getpeername" },
-		{ SYS_sendto, "sendto" },
-		{ SYS_recvfrom, "recvfrom" },
-		{ SYS_recvmsg, "recvmsg" },
-		{ SYS_fcntl, "fcntl" },
-		{ SYS_rt_sigaction, "rt_sigaction" },
-		{ SYS_brk, "brk" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].nr == nr)
-			return names[i].name;
-	return NULL;
-}
-
-static const char *edge_word(int edge)
-{
-	switch (edge) {
-	case E_CACHE_USER:
-	case E_USER_SOCKET:
-		return "CPU copy";
-	case E_CACHE_SOCKET:
-		return "page ref";
-	case E_CACHE_MAPPED:
-		return "mapped";
-	case E_DISK_CACHE:
-		return "DMA";
-	}
-	return "";
+	return edge >= 0 && edge < E_NR ?
+		       model_kind_label(v->m.edge[edge].kind) :
+		       "";
 }
 
 static void log_syscall(struct view *v, const struct zc_event *e, int edge)
 {
 	char *line = v->log[v->log_n++ % VIEW_LOG];
-	const __u64 *a = e->args;
-	const char *name = syscall_name(e->nr);
-	int n;
+	const struct syscall_info *s = syscall_by_nr(e->nr);
+	int n = syscall_format(line, VIEW_LINE, e->nr, e->args);
 
-	if (e->nr == SYS_sendfile)
-		n = snprintf(line, VIEW_LINE,
-			     "sendfile(%d, %d, &off, %" PRIu64 ")", (int)a[0],
-			     (int)a[1], (uint64_t)a[3]);
-	else if (e->nr == SYS_mmap)
-		n = snprintf(line, VIEW_LINE,
-			     "mmap(NULL, %" PRIu64
-			     ", PROT_READ, MAP_SHARED, %d, 0)",
-			     (uint64_t)a[1], (int)a[4]);
-	else if (e->nr == SYS_read || e->nr == SYS_write)
-		n = snprintf(line, VIEW_LINE, "%s(%d, buf, %" PRIu64 ")", name,
-			     (int)a[0], (uint64_t)a[2]);
-	else if (name)
-		n = snprintf(line, VIEW_LINE,
-			     "%s(%#" PRIx64 ", %#" PRIx64 ", ...)", name,
-			     (uint64_t)a[0], (uint64_t)a[1]);
-	else
-		n = snprintf(line, VIEW_LINE, "syscall %d(%#" PRIx64 ", ...)",
-			     e->nr, (uint64_t)a[0]);
 	if (n < 0 || n >= VIEW_LINE)
 		return;
-	if (e->nr == SYS_mmap && e->ret > 0)
+	/* mmap() returns an address: in hex, as a program would print it */
+	if (s && s->moves == ZC_MOVES_MAP && e->ret > 0)
 		snprintf(line + n, VIEW_LINE - n, " = %#" PRIx64 "%s%s",
 			 (uint64_t)e->ret, edge >= 0 ? "   " : "",
-			 edge_word(edge));
+			 edge_word(v, edge));
 	else
 		snprintf(line + n, VIEW_LINE - n, " = %" PRId64 "%s%s",
 			 (int64_t)e->ret, edge >= 0 ? "   " : "",
-			 edge >= 0 ? edge_word(edge) : "");
+			 edge_word(v, edge));
 }
 
 const char *view_log_line(const struct view *v, int back)
@@ -191,33 +125,29 @@ static void anim_add(struct view *v, double now, int n, enum zc_edge a,
 /* Which arrow(s) a returning syscall moved data along, if any. */
 static int syscall_path(const struct zc_event *e, enum zc_edge path[2])
 {
+	const struct syscall_info *s = syscall_by_nr(e->nr);
+	enum zc_moves moves = s ? s->moves : ZC_MOVES_NONE;
+
 	if (e->ret <= 0)
 		return 0;
-	if (e->fd_kind == ZC_FD_FILE && e->nr == SYS_mmap) {
+	if (e->fd_kind == ZC_FD_FILE && moves == ZC_MOVES_MAP) {
 		path[0] = E_CACHE_MAPPED;
 		return 1;
 	}
-	if (e->fd_kind == ZC_FD_FILE && e->nr != SYS_mmap) {
+	if (e->fd_kind == ZC_FD_FILE && moves == ZC_MOVES_READ) {
 		path[0] = E_CACHE_USER;
 		return 1;
 	}
-	if (e->fd_kind == ZC_FD_SOCKET && e->nr == SYS_sendfile) {
+	if (e->fd_kind != ZC_FD_SOCKET)
+		return 0;
+	path[1] = E_SOCKET_NIC;
+	if (moves == ZC_MOVES_SENDFILE || e->send_kind == ZC_SEND_REF)
 		path[0] = E_CACHE_SOCKET;
-		path[1] = E_SOCKET_NIC;
-		return 2;
-	}
-	if (e->fd_kind == ZC_FD_SOCKET &&
-	    (e->send_kind == ZC_SEND_COPY || e->nr == SYS_write)) {
+	else if (moves == ZC_MOVES_SEND || e->send_kind == ZC_SEND_COPY)
 		path[0] = E_USER_SOCKET;
-		path[1] = E_SOCKET_NIC;
-		return 2;
-	}
-	if (e->fd_kind == ZC_FD_SOCKET && e->send_kind == ZC_SEND_REF) {
-		path[0] = E_CACHE_SOCKET;
-		path[1] = E_SOCKET_NIC;
-		return 2;
-	}
-	return 0;
+	else
+		return 0;
+	return 2;
 }
 
 bool view_moves_data(const struct zc_event *e)

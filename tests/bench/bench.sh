@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # make bench: the classic article's experiment, honestly, on today's kernel.
 #
-# 1. The table: file sizes from 7M to 1G, five methods (read+write with a
-#    4 KiB buffer like the article, and with 128 KiB; mmap; sendfile without
-#    scatter-gather; sendfile with it), warm and cold page cache, RUNS runs
+# 1. The table: file sizes from 7M to 1G, every demo (zcviz --list-demos,
+#    each on its lab's device) and read+write with a 4 KiB buffer like the
+#    article's, warm and cold page cache, RUNS runs
 #    each in rotation; median and spread of the elapsed time, sender and
 #    receiver CPU, syscalls, and CPU copies per byte measured by zcviz.
 # 2. Peers on the same path: iperf3 -F FILE against zc-traditional, and
@@ -34,7 +34,13 @@ else
 	PEER_SIZE=${BENCH_PEER_SIZE:-200M}
 	DASH_SECONDS=5
 fi
-METHODS="traditional-4k traditional mmap sendfile dma-gather"
+# The demos, from the one table (zcviz --list-demos: name, program,
+# scatter-gather, copies without and with it, title, brief); and the
+# article's own case, read()+write() with a 4 KiB buffer, before them.
+[ -x "$BUILD/zcviz" ] || die "$BUILD/zcviz is missing; run make first"
+LIST=$("$BUILD/zcviz" --list-demos)
+DEMOS=$(cut -f1 <<<"$LIST" | tr '\n' ' ')
+METHODS="traditional-4k $DEMOS"
 CACHES="warm cold"
 
 die() {
@@ -138,14 +144,19 @@ lab_start() {
 	sleep 0.3
 }
 
-method_lab() { # on for all but sendfile
-	[ "$1" = sendfile ] && echo off || echo on
+# row METHOD COLUMN: a column of the demo's row (traditional-4k is traditional's)
+row() {
+	awk -F'\t' -v d="${1%-4k}" -v c="$2" '$1 == d { print $c }' <<<"$LIST"
+}
+
+method_lab() { # the lab of the demo's scatter-gather: on or off
+	row "$1" 3
 }
 
 method_cmd() { # method_cmd METHOD: the sender and its chunk
 	case $1 in
-	traditional-4k) echo "zc-traditional --chunk 4K" ;;
-	*) echo "zc-$1 --chunk 128K" ;;
+	*-4k) echo "$(row "$1" 2) --chunk 4K" ;;
+	*) echo "$(row "$1" 2) --chunk 128K" ;;
 	esac
 }
 
@@ -176,7 +187,7 @@ transfer() {
 # moment spreads over all of them instead of spoiling one.
 table_runs() {
 	local run s c m total done=0 f r
-	total=$(($(wc -w <<<"$SIZES") * 2 * 5 * RUNS))
+	total=$(($(wc -w <<<"$SIZES") * 2 * $(wc -w <<<"$METHODS") * RUNS))
 	echo "run,size,method,cache,elapsed_ms,sender_cpu_ms,receiver_cpu_ms,syscalls" >"$OUT/raw.csv"
 	for run in $(seq "$RUNS"); do
 		for s in $SIZES; do
@@ -343,7 +354,7 @@ programs_share() {
 	f=$(sample "$PEER_SIZE")
 	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null) || return 0
 	sysctl -qw kernel.bpf_stats_enabled=1
-	for m in traditional mmap sendfile dma-gather; do
+	for m in $DEMOS; do
 		: >"$OUT/programs-$m.pct"
 		: >"$OUT/programs-$m.runs"
 		for i in $(seq "$RUNS"); do
@@ -365,7 +376,7 @@ overhead() {
 	local f m i without with
 	f=$(sample "$PEER_SIZE")
 	cat "$f" >/dev/null
-	for m in traditional mmap sendfile dma-gather; do
+	for m in $DEMOS; do
 		: >"$OUT/overhead-$m.txt"
 		for i in $(seq "$PAIRS"); do
 			progress "overhead: $m, pair $i/$PAIRS"
@@ -420,7 +431,9 @@ dashboard_cpu() {
 
 # ---- the results -----------------------------------------------------------
 
-LABELS="traditional-4k:read+write 4K|traditional:read+write 128K|mmap:mmap+write|sendfile:sendfile, no SG|dma-gather:sendfile + gather"
+# each method's name in the tables: the demo's title in brief
+LABELS="traditional-4k:$(row traditional 7), 4K"
+for m in $DEMOS; do LABELS+="|$m:$(row "$m" 7)"; done
 
 label() { # label METHOD
 	tr '|' '\n' <<<"$LABELS" | sed -n "s/^$1://p"
@@ -520,7 +533,7 @@ write_md() {
 		echo
 		echo "| demo | throughput with zcviz / without: median | min | max |"
 		echo "|---|---|---|---|"
-		for m in traditional mmap sendfile dma-gather; do
+		for m in $DEMOS; do
 			r=$(ratio_stats "$OUT/overhead-$m.txt")
 			echo "| $m | ${r// / | } |"
 		done
@@ -530,7 +543,7 @@ write_md() {
 		echo
 		echo "| demo | programs' CPU, % of the transfer: median | min | max | program runs (median) |"
 		echo "|---|---|---|---|---|"
-		for m in traditional mmap sendfile dma-gather; do
+		for m in $DEMOS; do
 			[ -s "$OUT/programs-$m.pct" ] || continue
 			r=$(ratio_stats "$OUT/programs-$m.pct")
 			runs=$(ratio_stats "$OUT/programs-$m.runs")
@@ -553,7 +566,7 @@ write_svg() {
 	function px(v) { return 70 + v / xmax * 560 }
 	function py(v) { return 370 - v / ymax * 320 }
 	END {
-		split("#d62728 #ff7f0e #9467bd #1f77b4 #2ca02c", color, " ")
+		split("#d62728 #ff7f0e #9467bd #1f77b4 #2ca02c #8c564b #e377c2 #7f7f7f #17becf", color, " ")
 		nl = split(labels, L, "|")
 		for (i = 1; i <= nl; i++) { split(L[i], kv, ":"); name[kv[1]] = kv[2] }
 		if (xmax <= 0) xmax = 1

@@ -7,9 +7,23 @@ _common_setup() {
 	bats_load_library bats-file
 	ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 	PATH="$ROOT/build:$ROOT/demos:$PATH"
-	DEMOS="traditional mmap sendfile dma-gather"
+	# the demos, as the one table has them
+	DEMOS=$(demos_list | cut -f1 | tr '\n' ' ')
 	# where a user without root finds the programs (setup_suite)
 	USER_ROOT=${USER_ROOT:-$ROOT}
+}
+
+# demos_list: zcviz --list-demos (name, program, scatter-gather, copies
+# without and with it, title, brief; tab-separated)
+demos_list() {
+	"$ROOT/build/zcviz" --list-demos || echo "build/zcviz --list-demos failed: run make" >&2
+}
+
+# demo_choices: the names, then "or all", as zcviz says them
+demo_choices() {
+	local names
+	names=$(demos_list | cut -f1 | paste -sd, | sed 's/,/, /g')
+	echo "$names or all"
 }
 
 # as_nobody CMD...: CMD as a user without root. Give it programs and files

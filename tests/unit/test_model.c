@@ -24,12 +24,12 @@ static int failures, checks;
 		}                                                              \
 	} while (0)
 
-static struct model_input input(enum zc_demo d, bool sg, uint64_t file)
+static struct model_input input(const char *demo, bool sg, uint64_t file)
 {
 	struct model_input in;
 
 	memset(&in, 0, sizeof(in));
-	in.demo = d;
+	in.demo = zc_demo_find(demo);
 	in.sg = sg;
 	in.file_bytes = file;
 	return in;
@@ -38,7 +38,7 @@ static struct model_input input(enum zc_demo d, bool sg, uint64_t file)
 /* What a 64 MiB traditional run counts on a device with scatter-gather. */
 static struct model_input traditional_run(void)
 {
-	struct model_input in = input(ZC_TRADITIONAL, true, 64 * MiB);
+	struct model_input in = input("traditional", true, 64 * MiB);
 	uint64_t *c = in.counts.c;
 
 	c[ZC_C_FILE_READ_BYTES] = 64 * MiB;
@@ -48,33 +48,43 @@ static struct model_input traditional_run(void)
 	return in;
 }
 
+#define D(name) zc_demo_find(name)
+
 static void test_theory(void)
 {
-	CHECK(model_theory(ZC_TRADITIONAL, true) == 2, "traditional: 2");
-	CHECK(model_theory(ZC_MMAP, true) == 1, "mmap: 1");
-	CHECK(model_theory(ZC_SENDFILE, false) == 1, "sendfile without SG: 1");
-	CHECK(model_theory(ZC_DMA_GATHER, true) == 0, "dma-gather: 0");
-	CHECK(model_theory(ZC_TRADITIONAL, false) == 3,
+	CHECK(model_theory(D("traditional"), true) == 2, "traditional: 2");
+	CHECK(model_theory(D("mmap"), true) == 1, "mmap: 1");
+	CHECK(model_theory(D("sendfile"), false) == 1,
+	      "sendfile without SG: 1");
+	CHECK(model_theory(D("dma-gather"), true) == 0, "dma-gather: 0");
+	CHECK(model_theory(D("traditional"), false) == 3,
 	      "traditional without SG: 3");
-	CHECK(model_theory(ZC_MMAP, false) == 2, "mmap without SG: 2");
-	CHECK(model_theory(ZC_SENDFILE, true) == 0, "sendfile with SG: 0");
-	CHECK(model_theory(ZC_DMA_GATHER, false) == 1,
+	CHECK(model_theory(D("mmap"), false) == 2, "mmap without SG: 2");
+	CHECK(model_theory(D("sendfile"), true) == 0, "sendfile with SG: 0");
+	CHECK(model_theory(D("dma-gather"), false) == 1,
 	      "dma-gather without SG: 1");
-	CHECK(!model_default_sg(ZC_SENDFILE) &&
-		      model_default_sg(ZC_TRADITIONAL) &&
-		      model_default_sg(ZC_MMAP) &&
-		      model_default_sg(ZC_DMA_GATHER),
+	CHECK(!D("sendfile")->sg && D("traditional")->sg && D("mmap")->sg &&
+		      D("dma-gather")->sg,
 	      "the lab turns SG off for sendfile only");
 }
 
 static void test_names(void)
 {
-	int d;
-
-	for (d = 0; d < ZC_NR_DEMOS; d++)
-		CHECK(model_demo_parse(model_demo_name(d)) == (enum zc_demo)d,
-		      "name %s round-trips", model_demo_name(d));
-	CHECK(model_demo_parse("scp") == ZC_NR_DEMOS, "unknown demo");
+	for (int d = 0; d < zc_ndemos; d++)
+		CHECK(zc_demo_find(zc_demos[d].name) == &zc_demos[d] &&
+			      zc_demo_of_program(zc_demos[d].program) ==
+				      &zc_demos[d] &&
+			      zc_demo_index(&zc_demos[d]) == d,
+		      "demo %s is found by name and program", zc_demos[d].name);
+	CHECK(!zc_demo_find("scp"), "unknown demo");
+	CHECK(!strcmp(model_demo_call(D("mmap"), ZC_MOVES_MAP), "mmap") &&
+		      !strcmp(model_demo_call(D("mmap"), ZC_MOVES_SEND),
+			      "write") &&
+		      !model_demo_call(D("mmap"), ZC_MOVES_READ),
+	      "mmap maps, then writes");
+	CHECK(!strcmp(model_demo_call(D("dma-gather"), ZC_MOVES_SENDFILE),
+		      "sendfile"),
+	      "dma-gather sends by sendfile");
 	CHECK(!strcmp(model_edge_key(E_SOCKET_NIC), "socket_to_nic"),
 	      "edge key");
 	CHECK(!strcmp(model_kind_key(K_PAGE_REF), "page_ref"), "kind key");
@@ -122,7 +132,7 @@ static void test_traditional(void)
 
 static void test_mmap(void)
 {
-	struct model_input in = input(ZC_MMAP, true, 64 * MiB);
+	struct model_input in = input("mmap", true, 64 * MiB);
 	uint64_t *c = in.counts.c;
 	struct model_result r;
 
@@ -143,7 +153,7 @@ static void test_mmap(void)
 
 static void test_sendfile_without_sg(void)
 {
-	struct model_input in = input(ZC_SENDFILE, false, 64 * MiB);
+	struct model_input in = input("sendfile", false, 64 * MiB);
 	uint64_t *c = in.counts.c;
 	struct model_result r;
 
@@ -166,7 +176,7 @@ static void test_sendfile_without_sg(void)
 
 static void test_dma_gather(void)
 {
-	struct model_input in = input(ZC_DMA_GATHER, true, 64 * MiB);
+	struct model_input in = input("dma-gather", true, 64 * MiB);
 	uint64_t *c = in.counts.c;
 	struct model_result r;
 
@@ -185,7 +195,7 @@ static void test_dma_gather(void)
 
 static void test_linear_before_gso_is_not_a_copy(void)
 {
-	struct model_input in = input(ZC_DMA_GATHER, true, 64 * MiB);
+	struct model_input in = input("dma-gather", true, 64 * MiB);
 	uint64_t *c = in.counts.c;
 	struct model_result r;
 
@@ -198,7 +208,7 @@ static void test_linear_before_gso_is_not_a_copy(void)
 
 static void test_inferred_without_tcp_sendmsg(void)
 {
-	struct model_input in = input(ZC_SENDFILE, true, 8 * MiB);
+	struct model_input in = input("sendfile", true, 8 * MiB);
 	uint64_t *c = in.counts.c;
 	struct model_result r;
 
@@ -209,7 +219,7 @@ static void test_inferred_without_tcp_sendmsg(void)
 	CHECK(r.edge[E_CACHE_SOCKET].bytes == 8 * MiB &&
 		      !r.edge[E_CACHE_SOCKET].measured,
 	      "sendfile: page references, inferred");
-	in = input(ZC_TRADITIONAL, true, 8 * MiB);
+	in = input("traditional", true, 8 * MiB);
 	in.counts.c[ZC_C_SEND_UNSEEN_WRITE] = 8 * MiB;
 	model_compute(&in, &r);
 	CHECK(r.edge[E_USER_SOCKET].bytes == 8 * MiB &&
@@ -239,7 +249,7 @@ static void test_retransmissions(void)
 	      "a drop before the device is a drop, not a retransmission");
 	CHECK(r.edge[E_SOCKET_NIC].bytes == 64 * MiB,
 	      "the device moved the file once");
-	in = input(ZC_SENDFILE, false, 64 * MiB);
+	in = input("sendfile", false, 64 * MiB);
 	in.counts.c[ZC_C_SEND_REF_BYTES] = 64 * MiB;
 	in.counts.c[ZC_C_Q_PAGED] = 64 * MiB + 1448;
 	in.counts.c[ZC_C_X_LINEAR] = 64 * MiB + 1448;
@@ -250,9 +260,34 @@ static void test_retransmissions(void)
 	CHECK(r.pass, "a little resending stays within the tolerance");
 }
 
+/* The arrow from user memory is what the socket did with its bytes. */
+static void test_user_refs(void)
+{
+	struct model_input in = input("traditional", true, 64 * MiB);
+	uint64_t *c = in.counts.c;
+	struct model_result r;
+
+	c[ZC_C_SEND_UREF_BYTES] = 64 * MiB;
+	c[ZC_C_X_PAGED] = 64 * MiB;
+	model_compute(&in, &r);
+	CHECK(r.edge[E_USER_SOCKET].kind == K_PAGE_REF &&
+		      r.edge[E_USER_SOCKET].bytes == 64 * MiB,
+	      "user pages referenced, not copied (MSG_ZEROCOPY)");
+	CHECK(r.cpu_copy_bytes == 0, "no CPU copy at the socket");
+	c[ZC_C_SEND_COPY_BYTES] = 1 * MiB;
+	model_compute(&in, &r);
+	CHECK(r.edge[E_USER_SOCKET].kind == K_PAGE_REF &&
+		      r.cpu_copy_bytes == 1 * MiB,
+	      "mostly referenced; only the copied bytes are copies");
+	c[ZC_C_SEND_UNKNOWN_BYTES] = 4096;
+	model_compute(&in, &r);
+	CHECK(r.unknown_send == 4096 && r.cpu_copy_bytes == 1 * MiB,
+	      "bytes of an unknown syscall are said, and counted nowhere");
+}
+
 static void test_empty_file(void)
 {
-	struct model_input in = input(ZC_TRADITIONAL, true, 0);
+	struct model_input in = input("traditional", true, 0);
 	struct model_result r;
 
 	model_compute(&in, &r);
@@ -296,16 +331,16 @@ static void test_figures(void)
 /* The one-line note claims a GSO copy only where the device was seen. */
 static void test_note(void)
 {
-	struct model_input in = input(ZC_SENDFILE, false, 64 * MiB);
+	struct model_input in = input("sendfile", false, 64 * MiB);
 
 	CHECK(strstr(model_note(&in), "copied at GSO"), "%s", model_note(&in));
 	in.missing = 1u << TP_NET;
 	CHECK(!strstr(model_note(&in), "copied at GSO") &&
 		      strstr(model_note(&in), "not shown"),
 	      "%s", model_note(&in));
-	in = input(ZC_DMA_GATHER, true, 64 * MiB);
+	in = input("dma-gather", true, 64 * MiB);
 	CHECK(strstr(model_note(&in), "no copy"), "%s", model_note(&in));
-	in = input(ZC_TRADITIONAL, false, 64 * MiB);
+	in = input("traditional", false, 64 * MiB);
 	CHECK(strstr(model_note(&in), "one more copy"), "%s", model_note(&in));
 }
 
@@ -321,6 +356,7 @@ int main(void)
 	test_linear_before_gso_is_not_a_copy();
 	test_inferred_without_tcp_sendmsg();
 	test_retransmissions();
+	test_user_refs();
 	test_empty_file();
 	test_figures();
 	test_note();

@@ -1,0 +1,103 @@
+/*
+ * The demos, one row each. See demos.h.
+ */
+#include "demos.h"
+
+#include <string.h>
+
+const struct zc_demo zc_demos[] = {
+	{
+		.name = "traditional",
+		.program = "zc-traditional",
+		.syscalls = "read write",
+		.counted = "read+write",
+		.sg = true,
+		.copies = { 3, 2 },
+		.title = "read() + write()",
+		.brief = "read() + write()",
+		.what = "Send FILE over TCP with read() + write(): every byte is copied from the\n"
+			"page cache into this program's buffer, then from the buffer into the socket.",
+		.card = "read() + write(): every chunk comes up from the page cache into the\n"
+			"program's buffer, and goes back down into the socket buffer.\n\n"
+			"Predict before it runs: how many CPU copies of the file? how many\n"
+			"syscalls and mode switches per chunk?\n\n"
+			"The textbook: 2 copies, 2 syscalls and 4 mode switches per chunk.",
+	},
+	{
+		.name = "mmap",
+		.program = "zc-mmap",
+		.syscalls = "mmap write",
+		.counted = "write",
+		.sg = true,
+		.copies = { 2, 1 },
+		.title = "mmap() + write()",
+		.brief = "mmap() + write()",
+		.what = "Send FILE over TCP with mmap() + write(): the file's pages are mapped into\n"
+			"this program instead of copied; write() copies them once into the socket.",
+		.card = "mmap() + write(): the file's pages are mapped into the program, not\n"
+			"copied; write() copies them once into the socket buffer.\n\n"
+			"Predict: copies of the file? syscalls per chunk? page faults?\n\n"
+			"The textbook: 1 copy, 1 syscall and 2 mode switches per chunk.",
+	},
+	{
+		.name = "sendfile",
+		.program = "zc-sendfile",
+		.syscalls = "sendfile",
+		.counted = "sendfile",
+		.sg = false,
+		.copies = { 1, 0 },
+		.title = "sendfile() to a device without scatter-gather",
+		.brief = "sendfile(), no scatter-gather",
+		.what = "Send FILE over TCP with sendfile(): the kernel passes page-cache pages to the\n"
+			"socket. Run it on a device without scatter-gather to see the one copy left.",
+		.card = "sendfile() to a device WITHOUT scatter-gather: no byte comes up to\n"
+			"user space, but the device cannot gather scattered pages.\n\n"
+			"Predict: copies of the file? where does the copy happen today?\n\n"
+			"The textbook: 1 copy (page cache -> socket buffer), 2 mode switches\n"
+			"per chunk.",
+	},
+	{
+		.name = "dma-gather",
+		.program = "zc-dma-gather",
+		.syscalls = "sendfile",
+		.counted = "sendfile",
+		.sg = true,
+		.wants_gather = true,
+		.copies = { 1, 0 },
+		.title = "sendfile() to a device that gathers (DMA)",
+		.brief = "sendfile(), the NIC gathers",
+		.what = "Send FILE over TCP with sendfile() to a device with scatter-gather: the NIC\n"
+			"gathers page-cache pages itself and the CPU copies nothing. The summary says\n"
+			"whether the egress device can gather.",
+		.card = "sendfile() to a device WITH scatter-gather: the socket buffer holds\n"
+			"page references and the NIC gathers the pages itself.\n\n"
+			"Predict: copies of the file? what moves the bytes?\n\n"
+			"The textbook: 0 CPU copies; DMA from the page cache to the NIC.",
+	},
+};
+
+const int zc_ndemos = sizeof(zc_demos) / sizeof(zc_demos[0]);
+_Static_assert(sizeof(zc_demos) / sizeof(zc_demos[0]) <= ZC_MAX_DEMOS,
+	       "more demos than ZC_MAX_DEMOS");
+
+const struct zc_demo *zc_demo_find(const char *name)
+{
+	for (int i = 0; i < zc_ndemos; i++)
+		if (!strcmp(zc_demos[i].name, name))
+			return &zc_demos[i];
+	return NULL;
+}
+
+const struct zc_demo *zc_demo_of_program(const char *program)
+{
+	for (int i = 0; i < zc_ndemos; i++)
+		if (!strcmp(zc_demos[i].program, program))
+			return &zc_demos[i];
+	return NULL;
+}
+
+int zc_demo_index(const struct zc_demo *d)
+{
+	return d >= zc_demos && d < zc_demos + zc_ndemos ? (int)(d - zc_demos) :
+							   -1;
+}

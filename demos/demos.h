@@ -1,0 +1,42 @@
+/*
+ * The one table of demos (DESIGN.md 3a): a demo is a row. Everything that
+ * lists, describes, draws, tests or benchmarks demos reads its row: the
+ * senders their help and summary, zcviz its model, dashboard, reports and
+ * replays, and the scripts through zcviz --list-demos. Adding a demo is
+ * its .c file with the loop, and its row in demos.c.
+ */
+#ifndef ZC_DEMOS_H
+#define ZC_DEMOS_H
+
+#include <stdbool.h>
+
+struct zc_demo {
+	const char *name; /* "sendfile": zcviz DEMO, make demo-NAME */
+	const char *program; /* "zc-sendfile", built from demos/sendfile.c */
+	/* the syscalls that move the file, as the table in viz/syscalls.c
+	 * names them; counted: those the sender counts in its summary */
+	const char *syscalls, *counted;
+	bool sg; /* scatter-gather on the lab's device, unless --sg says */
+	bool wants_gather; /* the sender warns when its device cannot gather */
+	/* the theory: CPU copies of every byte on a device without
+	 * scatter-gather ([0]) and with it ([1]) */
+	double copies[2];
+	const char *title; /* the dashboard's header: what it calls */
+	const char *brief; /* the same, where the title does not fit */
+	const char *what; /* the sender's --help: what it does */
+	const char *card; /* zcviz all's title card: predict, then the textbook */
+};
+
+#define ZC_MAX_DEMOS 16 /* rows the table may have (dashboard keys: 9) */
+
+extern const struct zc_demo zc_demos[];
+extern const int zc_ndemos;
+
+/* The row called name, or NULL. */
+const struct zc_demo *zc_demo_find(const char *name);
+/* The row of the program called program ("zc-sendfile"), or NULL. */
+const struct zc_demo *zc_demo_of_program(const char *program);
+/* Its place in the table: 0 for the first row (dashboard key 1). */
+int zc_demo_index(const struct zc_demo *d);
+
+#endif /* ZC_DEMOS_H */

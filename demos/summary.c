@@ -1,0 +1,33 @@
+/*
+ * The words of a transfer's summary. See summary.h.
+ */
+#include "summary.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+int zc_summary_format(char *buf, size_t len, const char *verb, uint64_t bytes,
+		      uint64_t sum)
+{
+	return snprintf(buf, len, "%s %" PRIu64 " bytes xxh64=%016" PRIx64,
+			verb, bytes, sum);
+}
+
+int zc_summary_parse(const char *line, const char *verb, uint64_t *bytes,
+		     uint64_t *sum)
+{
+	size_t n = strlen(verb);
+	unsigned long long b, s;
+	const char *p;
+
+	/* the verb as a word: at the start, or after a space */
+	for (p = line; (p = strstr(p, verb)); p += n)
+		if ((p == line || p[-1] == ' ') && p[n] == ' ')
+			break;
+	if (!p || sscanf(p + n, " %llu bytes xxh64=%llx", &b, &s) != 2)
+		return -1;
+	*bytes = b;
+	*sum = s;
+	return 0;
+}

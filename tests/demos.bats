@@ -1,0 +1,75 @@
+#!/usr/bin/env bats
+# Demos as data: one table (demos/demos.c) says what every demo is. The
+# program lists it (zcviz --list-demos), every script and test asks the
+# program instead of keeping a copy, and no other file spells out the
+# demos' names as a list or their descriptions.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	cd "$ROOT"
+}
+
+# the files that could hold a copy: code, scripts, tests
+sources() {
+	git ls-files -- Makefile demos viz bpf tests .ci | grep -v '^demos/demos\.c$' |
+		grep -v '^tests/fuzz/regressions/'
+}
+
+@test "zcviz --list-demos gives every demo's row, each one a program that is built" {
+	local name prog sg c0 c1 title brief n=0
+	while IFS=$'\t' read -r name prog sg c0 c1 title brief; do
+		n=$((n + 1))
+		[[ $name =~ ^[a-z][a-z0-9-]*$ ]] || fail "odd demo name '$name'"
+		assert_file_executable "build/$prog"
+		[[ $sg = on || $sg = off ]] || fail "$name: scatter-gather '$sg'"
+		awk -v a="$c0" -v b="$c1" 'BEGIN { exit !(a >= b && b >= 0) }' ||
+			fail "$name: copies $c0 without scatter-gather, $c1 with"
+		[ -n "$title" ] && [ -n "$brief" ] || fail "$name: no title"
+		run -0 "build/$prog" --help
+		assert_line --regexp "^Usage: $prog --to HOST:PORT"
+	done < <(build/zcviz --list-demos)
+	[ "$n" -ge 4 ] || fail "only $n demos"
+	assert_equal "$DEMOS" "$(build/zcviz --list-demos | cut -f1 | tr '\n' ' ')"
+}
+
+@test "no other file spells out the demos' names as a list" {
+	local names i a b hits
+	mapfile -t names < <(build/zcviz --list-demos | cut -f1)
+	for ((i = 0; i + 1 < ${#names[@]}; i++)); do
+		a=${names[i]} b=${names[i + 1]}
+		hits=$(sources | xargs grep -nE -- "$a[^a-z]{1,6}$b([^a-z]|$)" 2>/dev/null || true)
+		[ -z "$hits" ] || fail "'$a' then '$b', a copy of the list:
+$hits"
+	done
+}
+
+@test "no other file holds a demo's title as a string" {
+	local name title brief hits
+	while IFS=$'\t' read -r name _ _ _ _ title brief; do
+		hits=$(sources | xargs grep -nF -- "\"$title\"" 2>/dev/null || true)
+		[ -z "$hits" ] || fail "$name's title is written again: $hits"
+		hits=$(sources | xargs grep -nF -- "\"$brief\"" 2>/dev/null || true)
+		[ -z "$hits" ] || fail "$name's brief title is written again: $hits"
+	done < <(build/zcviz --list-demos)
+}
+
+@test "the scripts and the tests ask zcviz for the demos" {
+	local f
+	for f in Makefile demos/lab.sh tests/bench/bench.sh tests/test_helper/common-setup.bash; do
+		grep -q -- "--list-demos" "$f" || fail "$f does not ask zcviz --list-demos"
+	done
+	# and what they ask is what they use: lab.sh knows no demo of its own
+	run -2 demos/lab.sh run --loopback no-such-demo /etc/hostname
+	assert_output "lab.sh: run: unknown demo 'no-such-demo'; choose $(demo_choices | sed 's/ or all$//' | sed 's/, \([^,]*\)$/ or \1/')"
+	run -2 zcviz no-such-demo
+	assert_output "zcviz: unknown demo 'no-such-demo'; choose $(demo_choices); see zcviz --help"
+}
+
+@test "zcviz --help names every demo with its title" {
+	local name title
+	run -0 zcviz --help
+	while IFS=$'\t' read -r name _ _ _ _ title _; do
+		assert_line --regexp "^  $name +${title//[()+]/.}$"
+	done < <(build/zcviz --list-demos)
+}

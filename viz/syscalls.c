@@ -1,0 +1,142 @@
+/*
+ * The table of system calls. See syscalls.h.
+ */
+#include "syscalls.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+/* moves, fd_arg, forgets, args: the columns after the name and number */
+#define NONE ZC_MOVES_NONE, 0, ZC_FORGET_NONE
+#define CLOSES(which) ZC_MOVES_NONE, 0, ZC_FORGET_##which
+
+static const struct syscall_info table[] = {
+	/* what moves the file's data */
+	{ "read", SYS_read, ZC_MOVES_READ, 0, ZC_FORGET_NONE, "%d0, buf, %u2" },
+	{ "pread64", SYS_pread64, ZC_MOVES_READ, 0, ZC_FORGET_NONE, NULL },
+	{ "readv", SYS_readv, ZC_MOVES_READ, 0, ZC_FORGET_NONE, NULL },
+	{ "preadv", SYS_preadv, ZC_MOVES_READ, 0, ZC_FORGET_NONE, NULL },
+	{ "preadv2", SYS_preadv2, ZC_MOVES_READ, 0, ZC_FORGET_NONE, NULL },
+	{ "write", SYS_write, ZC_MOVES_SEND, 0, ZC_FORGET_NONE,
+	  "%d0, buf, %u2" },
+	{ "writev", SYS_writev, ZC_MOVES_SEND, 0, ZC_FORGET_NONE, NULL },
+	{ "pwrite64", SYS_pwrite64, ZC_MOVES_SEND, 0, ZC_FORGET_NONE, NULL },
+	{ "sendto", SYS_sendto, ZC_MOVES_SEND, 0, ZC_FORGET_NONE, NULL },
+	{ "sendmsg", SYS_sendmsg, ZC_MOVES_SEND, 0, ZC_FORGET_NONE, NULL },
+	{ "sendfile", SYS_sendfile, ZC_MOVES_SENDFILE, 0, ZC_FORGET_NONE,
+	  "%d0, %d1, &off, %u3" },
+	{ "mmap", SYS_mmap, ZC_MOVES_MAP, 4, ZC_FORGET_NONE,
+	  "NULL, %u1, PROT_READ, MAP_SHARED, %d4, 0" },
+	/* what changes the fd table */
+	{ "close", SYS_close, CLOSES(ARG0), NULL },
+	{ "dup3", SYS_dup3, CLOSES(ARG1), NULL },
+#ifdef SYS_dup2 /* arm64 has only dup3 */
+	{ "dup2", SYS_dup2, CLOSES(ARG1), NULL },
+#endif
+#ifdef SYS_close_range
+	{ "close_range", SYS_close_range, CLOSES(ALL), NULL },
+#endif
+	{ "execve", SYS_execve, CLOSES(ALL), NULL },
+	{ "execveat", SYS_execveat, CLOSES(ALL), NULL },
+	/* the rest a demo makes, named in the log */
+	{ "munmap", SYS_munmap, NONE, NULL },
+	{ "shutdown", SYS_shutdown, NONE, NULL },
+	{ "clock_nanosleep", SYS_clock_nanosleep, NONE, NULL },
+	{ "newfstatat", SYS_newfstatat, NONE, NULL },
+#ifdef SYS_fstat
+	{ "fstat", SYS_fstat, NONE, NULL },
+#endif
+	{ "openat", SYS_openat, NONE, NULL },
+	{ "clone", SYS_clone, NONE, NULL },
+	{ "wait4", SYS_wait4, NONE, NULL },
+	{ "pipe2", SYS_pipe2, NONE, NULL },
+	{ "exit_group", SYS_exit_group, NONE, NULL },
+	{ "ioctl", SYS_ioctl, NONE, NULL },
+	{ "socket", SYS_socket, NONE, NULL },
+	{ "connect", SYS_connect, NONE, NULL },
+	{ "getsockname", SYS_getsockname, NONE, NULL },
+	{ "getpeername", SYS_getpeername, NONE, NULL },
+	{ "recvfrom", SYS_recvfrom, NONE, NULL },
+	{ "recvmsg", SYS_recvmsg, NONE, NULL },
+	{ "fcntl", SYS_fcntl, NONE, NULL },
+	{ "rt_sigaction", SYS_rt_sigaction, NONE, NULL },
+	{ "brk", SYS_brk, NONE, NULL },
+};
+
+#define NTABLE (sizeof(table) / sizeof(table[0]))
+
+const struct syscall_info *syscall_at(size_t i)
+{
+	return i < NTABLE ? &table[i] : NULL;
+}
+
+const struct syscall_info *syscall_by_nr(long nr)
+{
+	for (size_t i = 0; i < NTABLE; i++)
+		if (table[i].nr == nr)
+			return &table[i];
+	return NULL;
+}
+
+const struct syscall_info *syscall_by_name(const char *name)
+{
+	for (size_t i = 0; i < NTABLE; i++)
+		if (!strcmp(table[i].name, name))
+			return &table[i];
+	return NULL;
+}
+
+void syscalls_fill(struct zc_sysinfo info[ZC_NR_SYSCALLS])
+{
+	memset(info, 0, sizeof(*info) * ZC_NR_SYSCALLS);
+	for (size_t i = 0; i < NTABLE; i++)
+		if (table[i].nr >= 0 && table[i].nr < ZC_NR_SYSCALLS)
+			info[table[i].nr] = (struct zc_sysinfo){
+				.moves = table[i].moves,
+				.fd_arg = table[i].fd_arg,
+				.forgets = table[i].forgets,
+			};
+}
+
+/* The arguments by the entry's template, after "name(". */
+static int args_format(char *buf, size_t len, const char *t, const __u64 a[6])
+{
+	size_t n = 0;
+	int w;
+
+	for (; *t && n < len; t++) {
+		if (t[0] == '%' && strchr("dux", t[1]) && t[1] && t[2] >= '0' &&
+		    t[2] <= '5') {
+			__u64 v = a[t[2] - '0'];
+
+			w = t[1] == 'd' ?
+				    snprintf(buf + n, len - n, "%d", (int)v) :
+			    t[1] == 'u' ? snprintf(buf + n, len - n, "%" PRIu64,
+						   (uint64_t)v) :
+					  snprintf(buf + n, len - n,
+						   "%#" PRIx64, (uint64_t)v);
+			n += w > 0 ? (size_t)w : 0;
+			t += 2;
+		} else {
+			buf[n++] = *t;
+		}
+	}
+	if (n >= len)
+		n = len - 1;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int syscall_format(char *buf, size_t len, long nr, const __u64 args[6])
+{
+	const struct syscall_info *s = syscall_by_nr(nr);
+	char a[80];
+
+	if (!s)
+		return snprintf(buf, len, "syscall %ld(%#" PRIx64 ", ...)", nr,
+				(uint64_t)args[0]);
+	args_format(a, sizeof(a), s->args ? s->args : "%x0, %x1, ...", args);
+	return snprintf(buf, len, "%s(%s)", s->name, a);
+}
