@@ -233,25 +233,9 @@ if sys.argv[1]:
 	exec 5>&-
 }
 
-# sink_bg OUT OPTIONS...: a zc-sink on loopback with those options, its
-# stdout in OUT and stderr in OUT.err, bounded to a minute (a regression
-# must fail, not hang); sets SINK_PID and SINK_PORT
-sink_bg() {
-	local out=$1 i
-	shift
-	timeout 60 zc-sink --listen 127.0.0.1:0 "$@" >"$out" 2>"$out.err" 3>&- &
-	SINK_PID=$!
-	for i in $(seq 100); do
-		SINK_PORT=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$out.err")
-		[ -n "$SINK_PORT" ] && return 0
-		sleep 0.05
-	done
-	fail "zc-sink did not start: $(cat "$out.err")"
-}
-
 @test "a stray connection does not use up zc-sink --once" {
-	local out="$BATS_TEST_TMPDIR/once" port
-	sink_bg "$out" --once
+	local port
+	SINK_BOUND=60 sink_start 127.0.0.1 "" --once
 	port=$SINK_PORT
 	# a port scan: connect, send nothing, close
 	exec 5<>"/dev/tcp/127.0.0.1/$port"
@@ -262,18 +246,18 @@ sink_bg() {
 	assert_output --regexp "; receiver agrees$"
 	wait "$SINK_PID"
 	SINK_PID=""
-	run cat "$out"
+	run cat "$SINK_OUT"
 	assert_output --regexp "^zc-sink: received 4097 bytes xxh64="
-	run cat "$out.err"
+	run cat "$SINK_OUT.err"
 	assert_line --regexp "^zc-sink: a connection from 127.0.0.1:[0-9]+ sent nothing and closed; it is not counted as a transfer$"
 	exec 6>&-
 }
 
 @test "a transfer that stalls is closed after --idle-timeout; with --once, exit 1" {
-	local out="$BATS_TEST_TMPDIR/idle" port rc=0
+	local port rc=0
 	run -2 zc-sink --listen 127.0.0.1:0 --idle-timeout never
 	assert_output "zc-sink: --idle-timeout must be 0 (never) or seconds from 0.001 to 86400, not 'never'; see zc-sink --help"
-	sink_bg "$out" --once --idle-timeout 1
+	SINK_BOUND=60 sink_start 127.0.0.1 "" --once --idle-timeout 1
 	port=$SINK_PORT
 	# a sender that sends a little and then nothing
 	exec 5<>"/dev/tcp/127.0.0.1/$port"
@@ -281,7 +265,7 @@ sink_bg() {
 	wait "$SINK_PID" || rc=$?
 	SINK_PID=""
 	assert_equal "$rc" 1
-	run cat "$out.err"
+	run cat "$SINK_OUT.err"
 	assert_line --regexp "^zc-sink: the connection from 127.0.0.1:[0-9]+ failed after 5 bytes: nothing came for 1 s \(zc-sink --idle-timeout waits longer\)$"
 	exec 5>&-
 }

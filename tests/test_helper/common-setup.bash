@@ -67,16 +67,17 @@ make_size_files() { # make_size_files DIR
 	done
 }
 
-# sink_start ADDR [NETNS]: a zc-sink serving connection after connection;
-# sets SINK_PID, SINK_PORT, SINK_OUT.
+# sink_start ADDR [NETNS [OPTIONS...]]: a zc-sink serving connection after
+# connection (or as OPTIONS say), its stdout in SINK_OUT and its stderr in
+# SINK_OUT.err; sets SINK_PID, SINK_PORT, SINK_OUT. SINK_BOUND=SECONDS
+# bounds its life, so that a sink that hangs fails the test instead.
 sink_start() {
-	local addr=$1 ns=${2:-} i
+	local addr=$1 ns=${2:-} i run=()
+	shift $(($# < 2 ? $# : 2))
 	SINK_OUT=$(mktemp "${BATS_TEST_TMPDIR:-/tmp}/sink.XXXX")
-	if [ -n "$ns" ]; then
-		ip netns exec "$ns" zc-sink --listen "$addr:0" >"$SINK_OUT" 2>"$SINK_OUT.err" 3>&- &
-	else
-		zc-sink --listen "$addr:0" >"$SINK_OUT" 2>"$SINK_OUT.err" 3>&- &
-	fi
+	[ -z "$ns" ] || run+=(ip netns exec "$ns")
+	[ -z "${SINK_BOUND:-}" ] || run+=(timeout "$SINK_BOUND")
+	"${run[@]}" zc-sink --listen "$addr:0" "$@" >"$SINK_OUT" 2>"$SINK_OUT.err" 3>&- &
 	SINK_PID=$!
 	for i in $(seq 100); do
 		SINK_PORT=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$SINK_OUT.err")
