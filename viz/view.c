@@ -171,6 +171,13 @@ void view_event(struct view *v, const struct zc_event *e, double now)
 	n = syscall_path(e, path);
 	/* the log starts with the transfer: start-up is not the lesson */
 	v->logging |= n > 0;
+	/*
+	 * After the last data-moving call comes the program's exit, which
+	 * view_end() cuts off again; keep at most half a log of it, so that
+	 * it cannot overwrite the data calls that the log ends with.
+	 */
+	if (!n && v->log_n - v->log_n_data >= VIEW_LOG / 2)
+		return;
 	if (v->logging)
 		log_syscall(v, e, n ? (int)path[0] : -1);
 	if (!n)
