@@ -96,7 +96,7 @@ static void usage(FILE *f)
 		"  -V, --version       show the version and exit\n"
 		"\n"
 		"Dashboard keys: space step one syscall, p pause/resume, + and - pace,\n"
-		"f full speed, c run again cold, r run again, 1-9 switch demo, q quit.\n"
+		"f full speed, c run again cold, r run again, 1-%d switch demo, q quit.\n"
 		"\n"
 		"Examples:\n"
 		"  sudo build/zcviz sendfile\n"
@@ -107,7 +107,8 @@ static void usage(FILE *f)
 		"\n"
 		"Needs root (BPF, network namespaces). Exit status: 0 success, 1 a transfer\n"
 		"or its verification failed, 2 bad usage or input, 3 something missing\n"
-		"(root, BTF, tracefs, a tool, disk space), 128+N stopped by signal N.\n");
+		"(root, BTF, tracefs, a tool, disk space), 128+N stopped by signal N.\n",
+		zc_ndemos < 9 ? zc_ndemos : 9);
 }
 
 static int usage_error(const char *fmt, ...)
