@@ -316,7 +316,9 @@ counters_set() {
 		for (i = 1; i <= 80; i++) printf "e %d 24 0 0 0 0 0 0 0 0 0\n", t + i }' \
 		"$ROOT/lessons/traces/sendfile.trace" >"$f"
 	chmod 644 "$f"
-	tmux_start 80x24 "runuser -u nobody -- $USER_ROOT/build/zcviz --replay $f"
+	local as=""
+	[ "$(id -u)" = 0 ] && as="runuser -u nobody --"
+	tmux_start 80x24 "$as $USER_ROOT/build/zcviz --replay $f"
 	tmux_wait "zcviz \(replay\)  sendfile"
 	tmux_keys f
 	tmux_wait "\[done\]"
