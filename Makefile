@@ -279,8 +279,12 @@ test: test-deps all $(BUILD)/test-model $(BUILD)/test-checksum fuzz-harness-if-p
 ifeq ($(SANITIZE),1)
 	$(Q)rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS) && chmod 1777 $(SAN_LOGS)
 	$(Q)$(SAN_ENV) $(BATS) $(BATS_FLAGS) tests; rc=$$?; \
-	if [ -n "$$(ls -A $(SAN_LOGS))" ]; then cat $(SAN_LOGS)/* >&2; \
-		echo "sanitizers: $$(ls $(SAN_LOGS) | wc -l) report(s), above and in $(SAN_LOGS)" >&2; exit 1; fi; \
+	found=$$(grep -lE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' $(SAN_LOGS)/* 2>/dev/null); \
+	other=$$(grep -LE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' $(SAN_LOGS)/* 2>/dev/null); \
+	[ -z "$$other" ] || { echo "sanitizers: the tools' own words, no finding (a process killed while LeakSanitizer checked it):"; \
+		cat $$other; }; \
+	if [ -n "$$found" ]; then cat $$found >&2; \
+		echo "sanitizers: $$(echo $$found | wc -w) report(s), above and in $(SAN_LOGS)" >&2; exit 1; fi; \
 	echo "sanitizers: no reports"; exit $$rc
 else
 	$(Q)$(BATS) $(BATS_FLAGS) tests
