@@ -196,8 +196,11 @@ within() {
 
 # ---- driving the dashboard in tmux (a server of our own: -L zctest) ----
 
+# SHELL: tmux runs the window's command with it, and without it with the
+# user's login shell, which for nobody is nologin (the window would close
+# at once: "no server running")
 tmx() {
-	tmux -u -L zctest "$@"
+	SHELL=/bin/bash tmux -u -L zctest -f /dev/null "$@"
 }
 
 # tmux_start WxH CMD...: a detached window running CMD; when CMD ends the
