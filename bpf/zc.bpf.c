@@ -20,6 +20,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define MSG_ZEROCOPY 0x4000000
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
+#define S_IFIFO 0010000
 #define USER_ADDR_END 0x00007ffffffff000UL /* x86-64 TASK_SIZE_MAX */
 
 /* Filters, set by viz/trace.c before load. */
@@ -66,6 +67,7 @@ struct call {
 	struct zc_sysinfo info; /* sysinfo[nr] */
 	__u64 args[6];
 	__u32 fd_kind;
+	__u32 out_kind; /* splice(): the kind of its fd out */
 	__u32 send_kind;
 	__u64 ts_ns;
 };
@@ -120,13 +122,17 @@ static __always_inline __u32 fd_kind(long fd)
 	struct file *f = NULL;
 	struct inode *inode;
 	struct socket *sock;
+	__u16 mode;
 
 	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
 		return ZC_FD_OTHER;
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
 		return ZC_FD_OTHER;
 	inode = BPF_CORE_READ(f, f_inode);
-	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFSOCK) {
+	mode = BPF_CORE_READ(inode, i_mode) & S_IFMT;
+	if (mode == S_IFIFO)
+		return ZC_FD_PIPE;
+	if (mode == S_IFSOCK) {
 		sock = BPF_CORE_READ(f, private_data);
 		/* TCP only: getifaddrs() talks netlink over a socket too */
 		return BPF_CORE_READ(sock, sk, sk_protocol) == IPPROTO_TCP ?
@@ -140,9 +146,9 @@ static __always_inline __u32 fd_kind(long fd)
 }
 
 /*
- * The fds already known to be the file or the socket: looking them up
- * walks five kernel structures on every read, write or sendfile. Only
- * those two kinds are kept, so an fd number can change what it refers to
+ * The fds already known to be the file, the socket or a pipe: looking
+ * them up walks five kernel structures on every read, write or sendfile.
+ * Only those kinds are kept, so an fd number can change what it refers to
  * only through a close (close, dup2/dup3 onto it, close_range, exec),
  * and those forget it.
  */
@@ -230,6 +236,11 @@ static __always_inline bool is_data_call(const struct call *c)
 		return c->fd_kind == ZC_FD_SOCKET;
 	case ZC_MOVES_SENDFILE:
 		return true;
+	case ZC_MOVES_SPLICE:
+		/* file -> pipe, or pipe -> socket */
+		return c->fd_kind == ZC_FD_FILE ||
+		       (c->fd_kind == ZC_FD_PIPE &&
+			c->out_kind == ZC_FD_SOCKET);
 	}
 	return false;
 }
@@ -263,11 +274,14 @@ int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 	c->args[3] = PT_REGS_PARM4_SYSCALL(regs);
 	c->args[4] = PT_REGS_PARM5_SYSCALL(regs); /* the 6th is not needed */
 	c->fd_kind = ZC_FD_OTHER;
+	c->out_kind = ZC_FD_OTHER;
 	c->send_kind = ZC_SEND_NONE;
 	fd_forget(c);
 	if (c->info.moves != ZC_MOVES_NONE)
 		c->fd_kind = fd_kind_cached(
 			c->args[c->info.fd_arg < 6 ? c->info.fd_arg : 0]);
+	if (c->info.moves == ZC_MOVES_SPLICE)
+		c->out_kind = fd_kind_cached(c->args[2]);
 	c->ts_ns = bpf_ktime_get_ns();
 	if (is_data_call(c) && !window_open) {
 		window_open = true;
@@ -297,6 +311,27 @@ static __always_inline void send_account(const struct call *c, long ret,
 		scount(unseen, ret);
 }
 
+/*
+ * splice() into the pipe takes references to the file's pages; out of it,
+ * the socket takes them as tcp_sendmsg_locked says: referenced, or (where
+ * some kernel copied) copied. Where it did not fire, neither is counted
+ * and the model says the kind was not measured.
+ */
+static __always_inline void splice_account(const struct call *c, long ret)
+{
+	if (c->fd_kind == ZC_FD_FILE) {
+		scount(ZC_C_PIPE_IN_BYTES, ret);
+		scount(ZC_C_PIPE_IN_CALLS, 1);
+		return;
+	}
+	scount(ZC_C_PIPE_OUT_BYTES, ret);
+	scount(ZC_C_PIPE_OUT_CALLS, 1);
+	if (c->send_kind == ZC_SEND_REF || c->send_kind == ZC_SEND_UREF)
+		scount(ZC_C_PIPE_OUT_REF_BYTES, ret);
+	else if (c->send_kind == ZC_SEND_COPY)
+		scount(ZC_C_PIPE_OUT_COPY_BYTES, ret);
+}
+
 static __always_inline void call_account(const struct call *c, long ret)
 {
 	switch (c->info.moves) {
@@ -316,6 +351,9 @@ static __always_inline void call_account(const struct call *c, long ret)
 		break;
 	case ZC_MOVES_MAP:
 		scount(ZC_C_FILE_MAP_BYTES, c->args[1]);
+		break;
+	case ZC_MOVES_SPLICE:
+		splice_account(c, ret);
 		break;
 	default:
 		/* the socket took data in a call the table does not know */

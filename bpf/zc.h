@@ -80,6 +80,14 @@ enum zc_counter {
 	 * device itself counted (tx_packets, filled in by viz/run.c) */
 	ZC_C_X_DEV_PACKETS,
 	ZC_C_DEV_TX_PACKETS,
+	/* splice(): the file's pages referenced into a pipe, and out of the
+	 * pipe into the socket, by how tcp_sendmsg_locked took them */
+	ZC_C_PIPE_IN_BYTES,
+	ZC_C_PIPE_IN_CALLS,
+	ZC_C_PIPE_OUT_BYTES,
+	ZC_C_PIPE_OUT_CALLS,
+	ZC_C_PIPE_OUT_REF_BYTES,
+	ZC_C_PIPE_OUT_COPY_BYTES,
 	ZC_NR_COUNTERS
 };
 
@@ -102,6 +110,9 @@ enum zc_moves {
 	ZC_MOVES_SEND, /* user memory into a socket */
 	ZC_MOVES_SENDFILE, /* a file into a socket, inside the kernel */
 	ZC_MOVES_MAP, /* a file's pages mapped into user memory */
+	/* between a pipe and a file or socket, inside the kernel: the fd
+	 * in is argument 0, the fd out argument 2 */
+	ZC_MOVES_SPLICE,
 };
 
 /* What a syscall does to the fd table: which cached fds it invalidates. */
@@ -124,6 +135,8 @@ enum zc_fd_kind {
 	ZC_FD_OTHER,
 	ZC_FD_FILE, /* the file being sent */
 	ZC_FD_SOCKET,
+	ZC_FD_PIPE,
+	ZC_FD_NR /* kinds there are: a trace's must be below */
 };
 
 /* How tcp_sendmsg_locked saw the data of one send call. */
@@ -132,6 +145,7 @@ enum zc_send_kind {
 	ZC_SEND_COPY, /* user memory, copied */
 	ZC_SEND_REF, /* page-cache pages, referenced (MSG_SPLICE_PAGES) */
 	ZC_SEND_UREF, /* user memory, referenced (MSG_ZEROCOPY, msg_ubuf) */
+	ZC_SEND_NR
 };
 
 enum zc_event_type {
@@ -148,7 +162,7 @@ struct zc_event {
 	__s32 nr; /* syscall number */
 	__s64 ret; /* syscall return; other events: bytes */
 	__u64 args[6]; /* syscall arguments */
-	__u32 fd_kind; /* enum zc_fd_kind of the fd argument */
+	__u32 fd_kind; /* enum zc_fd_kind of the fd argument (splice: in) */
 	__u32 send_kind; /* enum zc_send_kind */
 };
 

@@ -436,8 +436,7 @@ static void quit_note(const struct dash *d, char *s, size_t len)
 		"zcviz: quit during the %s %s (%" PRIu64 " of %" PRIu64
 		" bytes sent);\n"
 		"       it did not finish, so it is neither verified nor reported.%s\n",
-		d->v.cfg.demo->name, d->rp ? "replay" : "run",
-		m->edge[E_USER_SOCKET].bytes + m->edge[E_CACHE_SOCKET].bytes,
+		d->v.cfg.demo->name, d->rp ? "replay" : "run", m->socket_in,
 		d->v.res.in.file_bytes,
 		d->last >= 0 ? "\nThe last run that finished:\n" : "");
 }

@@ -40,18 +40,28 @@ const char *model_demo_call(const struct zc_demo *d, enum zc_moves how)
 	return NULL;
 }
 
-/* Each arrow: its JSON key and its name in the report. */
+/* Each arrow: its JSON key, its name in the report, and the syscall
+ * without which a demo has no such arrow (ZC_MOVES_NONE: every demo). */
 static const struct {
 	const char *key, *label;
+	enum zc_moves only;
 } edges[E_NR] = {
-	[E_DISK_CACHE] = { "disk_to_pagecache", "disk -> page cache" },
-	[E_CACHE_USER] = { "pagecache_to_user", "page cache -> user buffer" },
-	[E_CACHE_MAPPED] = { "pagecache_mapped",
-			     "page cache => user (mapped)" },
-	[E_USER_SOCKET] = { "user_to_socket", "user buffer -> socket buffer" },
+	[E_DISK_CACHE] = { "disk_to_pagecache", "disk -> page cache",
+			   ZC_MOVES_NONE },
+	[E_CACHE_USER] = { "pagecache_to_user", "page cache -> user buffer",
+			   ZC_MOVES_NONE },
+	[E_CACHE_MAPPED] = { "pagecache_mapped", "page cache => user (mapped)",
+			     ZC_MOVES_NONE },
+	[E_USER_SOCKET] = { "user_to_socket", "user buffer -> socket buffer",
+			    ZC_MOVES_NONE },
 	[E_CACHE_SOCKET] = { "pagecache_to_socket",
-			     "page cache -> socket buffer" },
-	[E_SOCKET_NIC] = { "socket_to_nic", "socket buffer -> NIC" },
+			     "page cache -> socket buffer", ZC_MOVES_NONE },
+	[E_SOCKET_NIC] = { "socket_to_nic", "socket buffer -> NIC",
+			   ZC_MOVES_NONE },
+	[E_CACHE_PIPE] = { "pagecache_to_pipe", "page cache -> pipe",
+			   ZC_MOVES_SPLICE },
+	[E_PIPE_SOCKET] = { "pipe_to_socket", "pipe -> socket buffer",
+			    ZC_MOVES_SPLICE },
 };
 
 /* Each kind of arrow: its JSON key and its word (report, log, dashboard). */
@@ -72,6 +82,15 @@ const char *model_edge_key(enum zc_edge e)
 const char *model_edge_label(enum zc_edge e)
 {
 	return e < E_NR ? edges[e].label : "?";
+}
+
+bool model_edge_shown(const struct model_input *in,
+		      const struct model_result *r, enum zc_edge e)
+{
+	if (e >= E_NR)
+		return false;
+	return edges[e].only == ZC_MOVES_NONE || r->edge[e].bytes ||
+	       model_demo_call(in->demo, edges[e].only);
 }
 
 const char *model_kind_key(enum zc_kind k)
@@ -111,6 +130,25 @@ static void edges_socket(const struct model_input *in, struct model_result *r)
 	edge_set(r, E_CACHE_SOCKET, K_PAGE_REF,
 		 c[ZC_C_SEND_REF_BYTES] + c[ZC_C_SEND_UNSEEN_SENDFILE],
 		 seen && !c[ZC_C_SEND_UNSEEN_SENDFILE]);
+}
+
+/*
+ * splice(): the pipe holds references to the file's pages, and the socket
+ * takes them as tcp_sendmsg_locked saw (where it did not fire: referenced,
+ * as splice does, and not measured).
+ */
+static void edges_pipe(const struct model_input *in, struct model_result *r)
+{
+	const uint64_t *c = in->counts.c;
+	bool seen = !(in->missing & (1u << TP_SENDMSG));
+	uint64_t ref = c[ZC_C_PIPE_OUT_REF_BYTES];
+
+	r->pipe_copied = c[ZC_C_PIPE_OUT_COPY_BYTES];
+	edge_set(r, E_CACHE_PIPE, K_PAGE_REF, c[ZC_C_PIPE_IN_BYTES], true);
+	edge_set(r, E_PIPE_SOCKET,
+		 r->pipe_copied > ref ? K_CPU_COPY : K_PAGE_REF,
+		 c[ZC_C_PIPE_OUT_BYTES],
+		 seen && ref + r->pipe_copied == c[ZC_C_PIPE_OUT_BYTES]);
 }
 
 /*
@@ -185,9 +223,13 @@ void model_compute(const struct model_input *in, struct model_result *r)
 	edge_set(r, E_CACHE_USER, K_CPU_COPY, c[ZC_C_FILE_READ_BYTES], true);
 	edge_set(r, E_CACHE_MAPPED, K_MAP, c[ZC_C_FILE_MAP_BYTES], true);
 	edges_socket(in, r);
+	edges_pipe(in, r);
 	edge_nic(in, r);
-	r->cpu_copy_bytes =
-		r->edge[E_CACHE_USER].bytes + r->user_copied + r->seg_copy;
+	r->socket_in = r->edge[E_USER_SOCKET].bytes +
+		       r->edge[E_CACHE_SOCKET].bytes +
+		       r->edge[E_PIPE_SOCKET].bytes;
+	r->cpu_copy_bytes = r->edge[E_CACHE_USER].bytes + r->user_copied +
+			    r->pipe_copied + r->seg_copy;
 	r->unknown_send = c[ZC_C_SEND_UNKNOWN_BYTES];
 	r->copies_per_byte =
 		in->file_bytes ? (double)r->cpu_copy_bytes / in->file_bytes : 0;
@@ -205,12 +247,14 @@ void model_compute(const struct model_input *in, struct model_result *r)
 static bool refs_into_socket(const struct model_input *in)
 {
 	const uint64_t *c = in->counts.c;
-	uint64_t refs = c[ZC_C_SEND_REF_BYTES] + c[ZC_C_SEND_UNSEEN_SENDFILE];
+	uint64_t refs = c[ZC_C_SEND_REF_BYTES] + c[ZC_C_SEND_UNSEEN_SENDFILE] +
+			c[ZC_C_PIPE_OUT_REF_BYTES];
 	uint64_t copies = c[ZC_C_SEND_COPY_BYTES] + c[ZC_C_SEND_UNSEEN_WRITE];
 
 	if (refs || copies)
 		return refs > copies;
-	return model_demo_call(in->demo, ZC_MOVES_SENDFILE) != NULL;
+	return model_demo_call(in->demo, ZC_MOVES_SENDFILE) ||
+	       model_demo_call(in->demo, ZC_MOVES_SPLICE);
 }
 
 /* One line (short enough for 80 columns) on where today's kernel is not

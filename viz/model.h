@@ -14,13 +14,15 @@
 #include "counts.h"
 #include "probe.h"
 
-/* The arrows, in the order of the JSON contract. */
+/* The arrows (the JSON's "edges"), in the order the data flows. */
 enum zc_edge {
 	E_DISK_CACHE, /* disk -> page cache */
 	E_CACHE_USER, /* page cache -> user buffer, by read() */
 	E_CACHE_MAPPED, /* page cache mapped into user space, by mmap() */
 	E_USER_SOCKET, /* user buffer -> socket buffer */
 	E_CACHE_SOCKET, /* page cache -> socket buffer */
+	E_CACHE_PIPE, /* page cache -> pipe, by splice() */
+	E_PIPE_SOCKET, /* pipe -> socket buffer, by splice() */
 	E_SOCKET_NIC, /* socket buffer -> NIC */
 	E_NR
 };
@@ -54,6 +56,8 @@ struct model_result {
 	uint64_t unseen;
 	uint64_t dev_tx, seen_tx; /* packets: the device's count, and ours */
 	uint64_t user_copied; /* of user -> socket, the bytes copied */
+	uint64_t pipe_copied; /* of pipe -> socket, the bytes copied */
+	uint64_t socket_in; /* every byte the socket took, on any arrow */
 	/* bytes the socket took in syscalls the table does not know: on no
 	 * arrow, and said so */
 	uint64_t unknown_send;
@@ -77,6 +81,10 @@ const char *model_demo_call(const struct zc_demo *d, enum zc_moves how);
 const char *model_edge_key(enum zc_edge e);
 const char *model_edge_label(enum zc_edge e);
 const char *model_kind_key(enum zc_kind k);
+/* Is arrow e on this run's picture: always, or (a pipe's) only when it
+ * carried bytes or the demo's syscalls move that way. */
+bool model_edge_shown(const struct model_input *in,
+		      const struct model_result *r, enum zc_edge e);
 const char *model_kind_label(enum zc_kind k);
 
 void model_compute(const struct model_input *in, struct model_result *out);

@@ -432,8 +432,8 @@ static int read_event(struct reader *rd, const char *s)
 			return bad(rd, "malformed e line");
 		e.args[i] = a;
 	}
-	if (field_max(&s, ZC_FD_SOCKET, &fk) ||
-	    field_max(&s, ZC_SEND_UREF, &sk) || *s)
+	if (field_max(&s, ZC_FD_NR - 1, &fk) ||
+	    field_max(&s, ZC_SEND_NR - 1, &sk) || *s)
 		return bad(rd, "malformed e line");
 	it = item_new(rd, 'e');
 	if (!it)

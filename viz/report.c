@@ -48,10 +48,13 @@ static void text_edges(FILE *f, const struct run_result *res,
 	fprintf(f, "  %-30s %-9s %14s  %s\n", "arrow", "kind", "bytes",
 		"x file");
 	for (e = 0; e < E_NR; e++)
-		fprintf(f, "  %-30s %-9s %14" PRIu64 "  %5.2f%s\n",
-			model_edge_label(e), model_kind_label(m->edge[e].kind),
-			m->edge[e].bytes, times_file(m->edge[e].bytes, file),
-			m->edge[e].measured ? "" : "  (inferred)");
+		if (model_edge_shown(&res->in, m, e))
+			fprintf(f, "  %-30s %-9s %14" PRIu64 "  %5.2f%s\n",
+				model_edge_label(e),
+				model_kind_label(m->edge[e].kind),
+				m->edge[e].bytes,
+				times_file(m->edge[e].bytes, file),
+				m->edge[e].measured ? "" : "  (inferred)");
 	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n", "paged: the NIC gathers",
 		"", m->nic_paged);
 	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n", "linear", "",
@@ -262,9 +265,7 @@ void report_json(FILE *f, const struct run_config *cfg,
 		 const struct run_result *res, const struct model_result *m)
 {
 	const struct zc_counts *c = &res->in.counts;
-	enum zc_edge order[] = { E_DISK_CACHE,	 E_CACHE_USER, E_USER_SOCKET,
-				 E_CACHE_SOCKET, E_SOCKET_NIC, E_CACHE_MAPPED };
-	size_t i;
+	int e;
 
 	fprintf(f,
 		"{\"demo\":\"%s\",\"file_bytes\":%" PRIu64
@@ -274,10 +275,10 @@ void report_json(FILE *f, const struct run_config *cfg,
 		res->in.sg ? "true" : "false", cfg->cold ? "true" : "false",
 		res->verified ? "true" : "false");
 	fprintf(f, "\"edges\":{");
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (i)
+	for (e = 0; e < E_NR; e++) {
+		if (e)
 			fputc(',', f);
-		json_edge(f, m, order[i]);
+		json_edge(f, m, e);
 	}
 	fprintf(f,
 		"},\"cpu_copy_bytes\":%" PRIu64

@@ -29,6 +29,8 @@ static const struct syscall_info table[] = {
 	  "%d0, %d1, &off, %u3" },
 	{ "mmap", SYS_mmap, ZC_MOVES_MAP, 4, ZC_FORGET_NONE,
 	  "NULL, %u1, PROT_READ, MAP_SHARED, %d4, 0" },
+	{ "splice", SYS_splice, ZC_MOVES_SPLICE, 0, ZC_FORGET_NONE,
+	  "%d0, %x1, %d2, %x3, %u4, ..." },
 	/* what changes the fd table */
 	{ "close", SYS_close, CLOSES(ARG0), NULL },
 	{ "dup3", SYS_dup3, CLOSES(ARG1), NULL },

@@ -196,13 +196,15 @@ static int cv_resize(struct canvas *cv, int w, int h)
 
 /* ---- the layout ------------------------------------------------------- */
 
-enum { B_DISK, B_CACHE, B_USER, B_SOCKET, B_NIC, B_NR };
+/* The pipe sits between the page cache and the socket, where sendfile's
+ * arrow runs: a run draws one or the other (pipe_shown()). */
+enum { B_DISK, B_CACHE, B_USER, B_SOCKET, B_NIC, B_PIPE, B_NR };
 
-static const char *const box_names[B_NR] = { "disk", "page cache",
+static const char *const box_names[B_NR] = { "disk",	    "page cache",
 					     "user buffer", "socket buffer",
-					     "NIC" };
-static const int box_w[B_NR] = { 8, 14, 15, 17, 7 };
-static const int box_x80[B_NR] = { 1, 14, 31, 49, 72 };
+					     "NIC",	    "pipe" };
+static const int box_w[B_NR] = { 8, 14, 15, 17, 7, 8 };
+static const int box_x80[B_NR] = { 1, 14, 31, 49, 72, 34 };
 
 #define PATH_MAX_CELLS 256
 
@@ -263,6 +265,10 @@ static void layout_make(struct layout *l, int w)
 	       l->bx[B_CACHE] - 1, mid);
 	path_h(&l->p[E_CACHE_SOCKET], l->bx[B_CACHE] + box_w[B_CACHE],
 	       l->bx[B_SOCKET] - 1, mid);
+	path_h(&l->p[E_CACHE_PIPE], l->bx[B_CACHE] + box_w[B_CACHE],
+	       l->bx[B_PIPE] - 1, mid);
+	path_h(&l->p[E_PIPE_SOCKET], l->bx[B_PIPE] + box_w[B_PIPE],
+	       l->bx[B_SOCKET] - 1, mid);
 	path_h(&l->p[E_SOCKET_NIC], l->bx[B_SOCKET] + box_w[B_SOCKET],
 	       l->bx[B_NIC] - 1, mid);
 	/* page cache up to the user buffer, and from it down to the socket */
@@ -275,6 +281,12 @@ static void layout_make(struct layout *l, int w)
 }
 
 /* ---- drawing the frame -------------------------------------------------- */
+
+/* The long form where it fits in room columns, else the brief one. */
+static const char *fitting(const char *longer, const char *brief, int room)
+{
+	return (int)strlen(longer) <= room ? longer : brief;
+}
 
 /* 64M, 1.5G, 128K, 4097: short enough for a label */
 static void bytes_short(char *out, size_t len, uint64_t b)
@@ -412,12 +424,60 @@ static void draw_user_labels(struct ui *u, const struct layout *l,
 	cv_text(&u->cv, l->dx + 2, l->urow + 2, AT_NONE, b);
 }
 
-static void draw_kernel_labels(struct ui *u, const struct layout *l,
-			       const struct view *v)
+/* Does the file go through a pipe here (measured, or the demo's way)? */
+static bool pipe_shown(const struct view *v)
+{
+	return model_edge_shown(&v->res.in, &v->m, E_CACHE_PIPE) ||
+	       model_edge_shown(&v->res.in, &v->m, E_PIPE_SOCKET);
+}
+
+/* Page cache straight into the socket: sendfile()'s arrow. */
+static void draw_cache_socket_label(struct ui *u, const struct layout *l,
+				    const struct view *v)
 {
 	const char *sendfile = model_demo_call(v->cfg.demo, ZC_MOVES_SENDFILE);
 	const struct model_edge *ref = &v->m.edge[E_CACHE_SOCKET];
-	int row = l->krow + 3, x;
+	int x = l->bx[B_CACHE] + box_w[B_CACHE] + 1;
+	char b[32];
+
+	bytes_short(b, sizeof(b), ref->bytes);
+	if (sendfile)
+		cv_printf(&u->cv, x, l->krow, AT_REF, "%s():", sendfile);
+	cv_printf(&u->cv, x, l->krow + 2, kind_attr(ref->kind), "%s %s",
+		  model_kind_label(ref->kind), b);
+}
+
+/*
+ * Into the pipe, above the boxes, and out of it, below them: "splice()
+ * in: page ref 64M". Each shortened where it would reach the next label.
+ */
+static void draw_pipe_labels(struct ui *u, const struct layout *l,
+			     const struct view *v)
+{
+	const char *call = model_demo_call(v->cfg.demo, ZC_MOVES_SPLICE);
+	static const int arrows[2] = { E_CACHE_PIPE, E_PIPE_SOCKET };
+	int x[2] = { l->vx + 2, l->bx[B_PIPE] - 12 };
+	int y[2] = { l->krow - 1, l->krow + 3 };
+	int end[2] = { l->dx - 1, l->bx[B_SOCKET] - 1 };
+	char b[32], full[64], brief[48];
+	const struct model_edge *e;
+
+	for (int i = 0; i < 2; i++) {
+		e = &v->m.edge[arrows[i]];
+		bytes_short(b, sizeof(b), e->bytes);
+		snprintf(brief, sizeof(brief), "%s: %s %s", i ? "out" : "in",
+			 model_kind_label(e->kind), b);
+		snprintf(full, sizeof(full), "%s() %s", call ? call : "splice",
+			 brief);
+		cv_text(&u->cv, x[i], y[i], kind_attr(e->kind),
+			fitting(full, brief, end[i] - x[i]));
+	}
+}
+
+static void draw_kernel_labels(struct ui *u, const struct layout *l,
+			       const struct view *v)
+{
+	int row = l->krow + 3;
 	char b[32];
 
 	bytes_short(b, sizeof(b), v->m.edge[E_DISK_CACHE].bytes);
@@ -425,12 +485,10 @@ static void draw_kernel_labels(struct ui *u, const struct layout *l,
 		  v->res.tmpfs ? "tmpfs: no disk" :
 				 model_kind_label(v->m.edge[E_DISK_CACHE].kind),
 		  b);
-	bytes_short(b, sizeof(b), ref->bytes);
-	x = l->bx[B_CACHE] + box_w[B_CACHE] + 1;
-	if (sendfile)
-		cv_printf(&u->cv, x, l->krow, AT_REF, "%s():", sendfile);
-	cv_printf(&u->cv, x, l->krow + 2, kind_attr(ref->kind), "%s %s",
-		  model_kind_label(ref->kind), b);
+	if (pipe_shown(v))
+		draw_pipe_labels(u, l, v);
+	else
+		draw_cache_socket_label(u, l, v);
 	bytes_short(b, sizeof(b), v->m.edge[E_SOCKET_NIC].bytes);
 	cv_printf(&u->cv, l->bx[B_SOCKET], row, AT_DMA, "%s%s %s",
 		  model_kind_label(v->m.edge[E_SOCKET_NIC].kind),
@@ -464,6 +522,7 @@ static void draw_band(struct ui *u, const struct layout *l,
 
 static void draw_diagram(struct ui *u, const struct view *v, double now)
 {
+	bool pipe = pipe_shown(v);
 	struct layout l;
 	int e;
 
@@ -472,11 +531,14 @@ static void draw_diagram(struct ui *u, const struct view *v, double now)
 	cv_box(&u->cv, u->g, l.bx[B_USER], l.urow, box_w[B_USER], AT_BOX,
 	       box_names[B_USER]);
 	for (int b = 0; b < B_NR; b++)
-		if (b != B_USER)
+		if (b != B_USER && (b != B_PIPE || pipe))
 			cv_box(&u->cv, u->g, l.bx[b], l.krow, box_w[b], AT_BOX,
 			       box_names[b]);
 	for (e = 0; e < E_NR; e++)
-		if (e != E_CACHE_MAPPED && e != E_CACHE_USER)
+		if (e != E_CACHE_MAPPED && e != E_CACHE_USER &&
+		    (e == E_CACHE_SOCKET ?
+			     !pipe :
+			     model_edge_shown(&v->res.in, &v->m, e)))
 			draw_edge(u, &l, v, e);
 	draw_edge(u, &l, v, maps_file(v) ? E_CACHE_MAPPED : E_CACHE_USER);
 	draw_user_labels(u, &l, v);
@@ -504,17 +566,10 @@ static void pace_text(const struct view *v, char *s, size_t len)
 			 view_pace_rate(v->pace_level) == 1 ? "" : "s");
 }
 
-/* The long form where it fits in room columns, else the brief one. */
-static const char *fitting(const char *longer, const char *brief, int room)
-{
-	return (int)strlen(longer) <= room ? longer : brief;
-}
-
 static void draw_header(struct ui *u, const struct view *v)
 {
 	const struct run_config *c = &v->cfg;
-	uint64_t sent = v->m.edge[E_USER_SOCKET].bytes +
-			v->m.edge[E_CACHE_SOCKET].bytes;
+	uint64_t sent = v->m.socket_in;
 	uint64_t file = v->res.in.file_bytes;
 	double pct = file ? 100.0 * sent / file : 100.0;
 	char s[64], b[32], ch[32], full[VIEW_LINE * 2], brief[VIEW_LINE * 2];
@@ -564,8 +619,7 @@ static void draw_figures(struct ui *u, const struct view *v, int row)
 {
 	const struct model_result *m = &v->m;
 	const struct zc_counts *c = &v->res.in.counts;
-	uint64_t sent =
-		m->edge[E_USER_SOCKET].bytes + m->edge[E_CACHE_SOCKET].bytes;
+	uint64_t sent = m->socket_in;
 	char b[32], b2[32];
 	int x;
 

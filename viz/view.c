@@ -138,6 +138,17 @@ static int syscall_path(const struct zc_event *e, enum zc_edge path[2])
 		path[0] = E_CACHE_USER;
 		return 1;
 	}
+	/* splice(): the fd in says the direction */
+	if (e->fd_kind == ZC_FD_FILE && moves == ZC_MOVES_SPLICE) {
+		path[0] = E_CACHE_PIPE;
+		return 1;
+	}
+	if (e->fd_kind == ZC_FD_PIPE && moves == ZC_MOVES_SPLICE &&
+	    e->send_kind != ZC_SEND_NONE) {
+		path[0] = E_PIPE_SOCKET;
+		path[1] = E_SOCKET_NIC;
+		return 2;
+	}
 	if (e->fd_kind != ZC_FD_SOCKET)
 		return 0;
 	path[1] = E_SOCKET_NIC;

@@ -285,6 +285,47 @@ static void test_user_refs(void)
 	      "bytes of an unknown syscall are said, and counted nowhere");
 }
 
+/*
+ * splice(): the file's pages into a pipe and out into the socket, both by
+ * reference, on whatever demo measured them; a copy out of the pipe, where
+ * tcp_sendmsg_locked says so, is a CPU copy.
+ */
+static void test_pipe(void)
+{
+	struct model_input in = input("dma-gather", true, 64 * MiB);
+	uint64_t *c = in.counts.c;
+	struct model_result r;
+
+	model_compute(&in, &r);
+	CHECK(!model_edge_shown(&in, &r, E_CACHE_PIPE) &&
+		      model_edge_shown(&in, &r, E_CACHE_SOCKET),
+	      "no pipe where nothing went through one");
+	c[ZC_C_PIPE_IN_BYTES] = c[ZC_C_PIPE_OUT_BYTES] = 64 * MiB;
+	c[ZC_C_PIPE_OUT_REF_BYTES] = 64 * MiB;
+	c[ZC_C_X_PAGED] = 64 * MiB;
+	model_compute(&in, &r);
+	CHECK(model_edge_shown(&in, &r, E_CACHE_PIPE) &&
+		      r.edge[E_CACHE_PIPE].kind == K_PAGE_REF &&
+		      r.edge[E_CACHE_PIPE].bytes == 64 * MiB,
+	      "page cache -> pipe: page references");
+	CHECK(r.edge[E_PIPE_SOCKET].kind == K_PAGE_REF &&
+		      r.edge[E_PIPE_SOCKET].measured && r.socket_in == 64 * MiB,
+	      "pipe -> socket: page references, measured");
+	CHECK(r.cpu_copy_bytes == 0 && r.pass, "no copy: %llu",
+	      (unsigned long long)r.cpu_copy_bytes);
+	c[ZC_C_PIPE_OUT_REF_BYTES] = 0;
+	c[ZC_C_PIPE_OUT_COPY_BYTES] = 64 * MiB;
+	model_compute(&in, &r);
+	CHECK(r.edge[E_PIPE_SOCKET].kind == K_CPU_COPY &&
+		      r.cpu_copy_bytes == 64 * MiB && !r.pass,
+	      "copied out of the pipe: one copy, and not the theory");
+	c[ZC_C_PIPE_OUT_COPY_BYTES] = 0;
+	model_compute(&in, &r);
+	CHECK(r.edge[E_PIPE_SOCKET].kind == K_PAGE_REF &&
+		      !r.edge[E_PIPE_SOCKET].measured,
+	      "tcp_sendmsg_locked did not say: referenced, not measured");
+}
+
 static void test_empty_file(void)
 {
 	struct model_input in = input("traditional", true, 0);
@@ -357,6 +398,7 @@ int main(void)
 	test_inferred_without_tcp_sendmsg();
 	test_retransmissions();
 	test_user_refs();
+	test_pipe();
 	test_empty_file();
 	test_figures();
 	test_note();
