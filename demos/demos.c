@@ -74,6 +74,24 @@ const struct zc_demo zc_demos[] = {
 			"Predict: copies of the file? what moves the bytes?\n\n"
 			"The textbook: 0 CPU copies; DMA from the page cache to the NIC.",
 	},
+	{
+		.name = "splice",
+		.program = "zc-splice",
+		.syscalls = "splice",
+		.counted = "splice",
+		.sg = true,
+		.copies = { 1, 0 },
+		.title = "splice(): file -> pipe -> socket",
+		.brief = "splice() through a pipe",
+		.what = "Send FILE over TCP with splice(), through a pipe: the file's pages go into the\n"
+			"pipe by reference and on into the socket by reference; no byte comes up to\n"
+			"user space, and on a device that gathers the CPU copies nothing.",
+		.card = "splice(): the file goes into a pipe and the pipe into the socket, two\n"
+			"syscalls per chunk, like read() + write(), but the pipe holds only\n"
+			"references to the page-cache pages.\n\n"
+			"Predict: copies of the file? syscalls and mode switches per chunk?\n\n"
+			"The textbook: 0 CPU copies, 2 syscalls and 4 mode switches per chunk.",
+	},
 };
 
 const int zc_ndemos = sizeof(zc_demos) / sizeof(zc_demos[0]);

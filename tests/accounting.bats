@@ -38,12 +38,19 @@ check_demo() {
 	modes=$(jget "$j" .mode_switches)
 	within "$modes" $((2 * syscalls)) $((syscalls / 50 + 1)) ||
 		fail "$demo: $modes mode switches for $syscalls syscalls"
-	# the demos that send by sendfile() hand the socket page references;
-	# the others copy from user memory
+	# the demos that send by sendfile() hand the socket page references,
+	# those that splice() through a pipe too, by way of the pipe; the
+	# others copy from user memory
 	if [ "$(jget "$j" '.syscalls.sendfile // 0')" -gt 0 ]; then
 		assert_equal "$(jget "$j" .edges.pagecache_to_socket.kind)" page_ref
 		assert_equal "$(jget "$j" .edges.pagecache_to_socket.bytes)" "$bytes"
 		assert_equal "$(jget "$j" .edges.user_to_socket.bytes)" 0
+	elif [ "$(jget "$j" '.syscalls.splice // 0')" -gt 0 ]; then
+		assert_equal "$(jget "$j" .edges.pagecache_to_pipe.kind)" page_ref
+		assert_equal "$(jget "$j" .edges.pagecache_to_pipe.bytes)" "$bytes"
+		assert_equal "$(jget "$j" .edges.pipe_to_socket.kind)" page_ref
+		assert_equal "$(jget "$j" .edges.pipe_to_socket.bytes)" "$bytes"
+		assert_equal "$(jget "$j" '.edges.user_to_socket.bytes + .edges.pagecache_to_socket.bytes')" 0
 	else
 		assert_equal "$(jget "$j" .edges.user_to_socket.kind)" cpu_copy
 		assert_equal "$(jget "$j" .edges.user_to_socket.bytes)" "$bytes"
@@ -97,7 +104,7 @@ all_demos() { # all_demos ARGS...: zcviz --json all, one line per demo
 	assert_equal "${#lines[@]}" "$(wc -w <<<"$DEMOS")"
 }
 
-# (the rows' theory is the textbook's: 2, 1, 1 and 0 for the first four
+# (the rows' theory is the textbook's: 2, 1, 1, 0 and 0 for the five
 # demos; tests/unit/test_model.c holds the table to that)
 @test "64 MiB warm, default chunk: every demo's CPU copies per byte are its theory" {
 	local j
@@ -134,6 +141,25 @@ all_demos() { # all_demos ARGS...: zcviz --json all, one line per demo
 	seen_as_device_says "$output"
 	# all of it gathered, but what TCP may have sent again in a linear skb
 	assert_equal "$(jget "$output" '.edges.socket_to_nic.linear_bytes <= .retransmitted_bytes')" true
+}
+
+@test "splice: two calls a chunk through a pipe, by reference; 0 copies, and 1 without scatter-gather" {
+	local file=52428803 chunks=$(((52428803 + 65536) / 65537))
+	run -0 --separate-stderr zcviz --json --file "$ODD" --chunk 65537 splice
+	assert_equal "$(jget "$output" .verified)" true
+	assert_equal "$(jget "$output" .sg)" true
+	assert_equal "$(jget "$output" .syscalls.splice)" $((2 * chunks))
+	assert_equal "$(jget "$output" .syscalls.total)" $((2 * chunks))
+	assert_equal "$(jget "$output" .edges.pagecache_to_pipe.bytes)" $file
+	assert_equal "$(jget "$output" .edges.pipe_to_socket.bytes)" $file
+	assert_equal "$(jget "$output" .cpu_copy_bytes)" 0
+	assert_equal "$(jget "$output" '.edges.socket_to_nic.paged_bytes - .retransmitted_bytes + .unseen_bytes')" $file
+	run -0 --separate-stderr zcviz --json --file "$ODD" --chunk 65537 --sg off splice
+	assert_equal "$(jget "$output" .verified)" true
+	assert_equal "$(jget "$output" .theory_cpu_copies_per_byte)" 1
+	# every byte once, when GSO cut the segments; what TCP sent twice, twice
+	assert_equal "$(jget "$output" '.cpu_copy_bytes - .retransmitted_bytes + .unseen_bytes')" $file
+	assert_equal "$(jget "$output" .edges.socket_to_nic.segmentation_copy_bytes)" "$(jget "$output" .cpu_copy_bytes)"
 }
 
 @test "--cold shows the disk's DMA into the page cache; warm shows none" {

@@ -40,7 +40,7 @@ teardown() {
 		grep -q ",$m,cold," "$out/results.csv" || fail "no cold row for $m"
 	done
 	# copies per byte from zcviz: the theory of each demo's row on its lab's
-	# device (2, 2, 1, 1, 0 for read+write 4K and the four first demos)
+	# device (2, 2, 1, 1, 0, 0 for read+write 4K and the five demos)
 	local theory
 	theory="2 $(demos_list | awk -F'\t' '{ printf "%s ", $3 == "on" ? $5 : $4 }')"
 	assert_equal "$(awk -F, '$1 == "2M" && $4 == "warm" { printf "%s ", $16 }' "$out/results.csv")" "$theory"
@@ -57,5 +57,6 @@ teardown() {
 
 	run cat "$out/results.svg"
 	assert_output --regexp "^<svg "
-	assert_equal "$(grep -c '<polyline' "$out/results.svg")" 5
+	# a line for each method
+	assert_equal "$(grep -c '<polyline' "$out/results.svg")" "$methods"
 }

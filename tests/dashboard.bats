@@ -107,7 +107,7 @@ $screen"
 	tmux_wait "\[step: space\]"
 }
 
-@test "1-4 switch the demo" {
+@test "1-5 switch the demo" {
 	tmux_start 80x24 "$(ZCVIZ) --size 1M traditional"
 	tmux_wait "zcviz  traditional: read\(\) \+ write\(\)"
 	tmux_keys 3
@@ -117,6 +117,8 @@ $screen"
 	tmux_wait "zcviz  mmap: mmap\(\) \+ write\(\)"
 	tmux_keys 4
 	tmux_wait "zcviz  dma-gather"
+	tmux_keys 5
+	tmux_wait "zcviz  splice: splice\(\)"
 	tmux_keys 1
 	tmux_wait "zcviz  traditional"
 }
@@ -202,25 +204,29 @@ killed() {
 
 @test "all: a title card before each demo, the comparison at the end" {
 	tmux_start 80x24 "$(ZCVIZ) --size 1M all"
-	tmux_wait "1 / 4   traditional"
+	tmux_wait "1 / 5   traditional"
 	tmux_keys Space
 	tmux_wait "zcviz  traditional"
 	tmux_keys f
-	tmux_wait "2 / 4   mmap" 30
+	tmux_wait "2 / 5   mmap" 30
 	tmux_keys f
 	tmux_keys f
-	tmux_wait "3 / 4   sendfile" 30
+	tmux_wait "3 / 5   sendfile" 30
 	tmux_keys f
 	tmux_keys f
-	tmux_wait "4 / 4   dma-gather" 30
+	tmux_wait "4 / 5   dma-gather" 30
 	tmux_keys f
 	tmux_keys f
-	tmux_wait "all four, measured" 30
+	tmux_wait "5 / 5   splice" 30
+	tmux_keys f
+	tmux_keys f
+	tmux_wait "all five, measured" 30
 	run tmux_screen
 	assert_line --regexp "^ +traditional +on +2\.00 x ok +2 +16 +32 "
 	assert_line --regexp "^ +mmap +on +1\.00 x ok +1 +9 +18 "
 	assert_line --regexp "^ +sendfile +off +1\.0[0-2] x ok +1 +8 +16 "
 	assert_line --regexp "^ +dma-gather +on +0\.00 x ok +0 +8 +16 "
+	assert_line --regexp "^ +splice +on +0\.00 x ok +0 +16 +32 "
 }
 
 @test "make demo-sendfile opens the dashboard; its counts are the run's --json" {

@@ -180,7 +180,7 @@ if sys.argv[1]:
 
 @test "make demo-foo names the demos in one line, exit 2" {
 	run -2 make -C "$ROOT" --no-print-directory demo-foo
-	assert_output --regexp "no demo 'foo'; choose demo-traditional, demo-mmap, demo-sendfile, demo-dma-gather or demo \(all four\)"
+	assert_output --regexp "no demo 'foo'; choose demo-traditional, demo-mmap, demo-sendfile, demo-dma-gather, demo-splice or demo \(all five\)"
 	one_line
 }
 

@@ -53,7 +53,7 @@ sh_blocks() {
 	done
 }
 
-@test "lessons 00-05 have every part a lesson needs" {
+@test "every lesson but the lecture plan has every part a lesson needs" {
 	local l s
 	for l in $TAUGHT; do
 		for s in learn picture code predict run observe explain questions exercise; do
@@ -160,5 +160,5 @@ check_value() {
 @test "make lessons lists them" {
 	run -0 make --no-print-directory lessons
 	assert_line --partial "lessons/en/00-setup.md"
-	assert_line --partial "lessons/ko/06-lecture-plan.md"
+	assert_line --partial "lessons/ko/$(cd lessons/ko && ls -- *.md | tail -n 1)"
 }
