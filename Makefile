@@ -165,7 +165,7 @@ $(BUILD)/zcviz: $(VIZ_OBJS) $(LIB_OBJS)
 
 # the model's unit tests (tests/model.bats runs them)
 $(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o $(BUILD)/viz/syscalls.o \
-		$(BUILD)/demos/demos.o
+		$(BUILD)/viz/counts.o $(BUILD)/demos/demos.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $^ -lm -o $@
 
@@ -178,7 +178,8 @@ $(BUILD)/test-checksum: tests/unit/test_checksum.c $(BUILD)/demos/checksum.o
 # The reader, the model, both reports and the dashboard's view under
 # libFuzzer with ASan and UBSan: none of them needs libbpf or curses.
 FUZZ_SRCS := tests/fuzz/fuzz_trace.c viz/record.c viz/model.c viz/report.c \
-	viz/view.c viz/text.c viz/safefile.c viz/probe.c viz/syscalls.c demos/demos.c
+	viz/view.c viz/text.c viz/safefile.c viz/probe.c viz/syscalls.c viz/counts.c \
+	demos/demos.c
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= -1
 FUZZ_CORPUS := $(BUILD)/fuzz/corpus

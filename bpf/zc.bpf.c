@@ -76,7 +76,7 @@ struct call {
  * The step handshake's read() is zcviz pacing the demo, not the demo's
  * work: it is not counted, and nor are the switches while it waits.
  */
-bool in_handshake;
+static bool in_handshake;
 
 static struct call cur;
 static __u32 cur_tid; /* the thread cur belongs to; 0: no call in flight */
@@ -194,10 +194,10 @@ static __always_inline void fd_forget(const struct call *c)
  */
 #define PENDING_MAX 32
 
-__u64 running[ZC_NR_COUNTERS];
-bool window_open;
-__u32 pending_nr[PENDING_MAX];
-__u32 pending_n;
+static __u64 running[ZC_NR_COUNTERS];
+static bool window_open;
+static __u32 pending_nr[PENDING_MAX];
+static __u32 pending_n;
 
 static __always_inline void wcount(int c)
 {

@@ -9,87 +9,96 @@
 #define ZC_DEV_LEN 16 /* IFNAMSIZ */
 
 /*
- * Counters: one __u64 each in the BPF global zc_counters[] (.bss). Add new
- * ones at the end only: recorded traces (viz/record.c) rely on the order.
+ * The counters, in one list. K: the kernel's, written by our programs
+ * (zc_counters[] in zc.bpf.c; the device's and the receiver's in lines of
+ * their own). U: user space's, which zcviz fills in after a run from what
+ * the kernel keeps elsewhere (viz/counts.h). Recorded traces name them
+ * (version 2); a version 1 trace holds them by their place in this list,
+ * so a new counter goes at its end.
  */
-enum zc_counter {
-	/* the sender's system calls (raw_syscalls:sys_enter/sys_exit) */
-	ZC_C_SYS_ENTER,
-	ZC_C_SYS_EXIT,
-	ZC_C_FILE_READ_BYTES, /* read()/pread64()/readv() of the file */
-	ZC_C_FILE_READ_CALLS,
-	ZC_C_FILE_MAP_BYTES, /* mmap() of the file: length mapped */
-	ZC_C_SOCK_SEND_BYTES, /* write()/sendto()/... returns on a socket */
-	ZC_C_SOCK_SEND_CALLS,
-	ZC_C_SENDFILE_BYTES, /* sendfile() returns */
-	ZC_C_SENDFILE_CALLS,
-	/* how the socket took those bytes (tcp:tcp_sendmsg_locked) */
-	ZC_C_SEND_COPY_BYTES, /* from a user-memory iterator: copied */
-	ZC_C_SEND_REF_BYTES, /* MSG_SPLICE_PAGES: page references */
-	ZC_C_SEND_UNSEEN_WRITE, /* tcp_sendmsg_locked did not fire: write() */
-	ZC_C_SEND_UNSEEN_SENDFILE, /* ... sendfile() */
-	/* the file's pages (filemap:mm_filemap_add_to_page_cache) */
-	ZC_C_CACHE_ADD_BYTES,
-	ZC_C_CACHE_ADD_EVENTS,
-	/* the sender's page faults (exceptions:page_fault_user/kernel) */
-	ZC_C_FAULTS_USER,
-	ZC_C_FAULTS_KERNEL, /* the kernel touching user memory (copy_from_user) */
-	/* scheduler context switches of the sender (sched:sched_switch) */
-	ZC_C_CS_VOLUNTARY,
-	ZC_C_CS_INVOLUNTARY,
-	/* the flow's payload on the egress device, every transmission
-	 * (net:net_dev_queue before GSO, net:net_dev_start_xmit after) */
-	ZC_C_Q_SKBS,
-	ZC_C_Q_PAGED,
-	ZC_C_Q_LINEAR,
-	ZC_C_Q_RESENT, /* payload seen again: retransmissions */
-	ZC_C_X_SKBS,
-	ZC_C_X_PAGED,
-	ZC_C_X_LINEAR,
-	ZC_C_X_RESENT,
-	/* the receiver's copy to user space (skb:skb_copy_datagram_iovec) */
-	ZC_C_RX_COPY_BYTES,
-	/* time: first and last transfer syscall of the sender */
-	ZC_C_FIRST_NS,
-	ZC_C_LAST_NS,
-	/* the sender's CPU time at exit (sched:sched_process_exit) */
-	ZC_C_CPU_USER_NS,
-	ZC_C_CPU_SYS_NS,
-	ZC_C_CPU_RUN_NS,
-	ZC_C_EVENTS_LOST, /* ring buffer full */
-	ZC_C_NET_UNPARSED, /* skbs on the egress device we could not read */
-	/* times the kernel skipped one of our programs because it was
-	 * already running on that CPU (filled in by viz/trace.c) */
-	ZC_C_PROG_MISSES,
-	/* what our programs cost: runs, and CPU time when the kernel keeps
-	 * it (sysctl kernel.bpf_stats_enabled=1; make bench turns it on) */
-	ZC_C_PROG_RUNS,
-	ZC_C_PROG_NS,
-	/* user memory the socket took by reference, not by copy
-	 * (MSG_ZEROCOPY, or io_uring's registered buffers: msg_ubuf) */
-	ZC_C_SEND_UREF_BYTES,
-	/* bytes that entered the socket during a syscall the table of
-	 * syscalls does not know as a send: reported, not guessed */
-	ZC_C_SEND_UNKNOWN_BYTES,
-	ZC_C_SEND_UNKNOWN_CALLS,
-	/* the flow's payload the device sent without our programs seeing
-	 * it: a hole in its sequence numbers, at each point */
-	ZC_C_Q_HOLE_BYTES,
-	ZC_C_X_HOLE_BYTES,
-	/* every packet our program saw at the device's xmit, and what the
-	 * device itself counted (tx_packets, filled in by viz/run.c) */
-	ZC_C_X_DEV_PACKETS,
-	ZC_C_DEV_TX_PACKETS,
-	/* splice(): the file's pages referenced into a pipe, and out of the
-	 * pipe into the socket, by how tcp_sendmsg_locked took them */
-	ZC_C_PIPE_IN_BYTES,
-	ZC_C_PIPE_IN_CALLS,
-	ZC_C_PIPE_OUT_BYTES,
-	ZC_C_PIPE_OUT_CALLS,
-	ZC_C_PIPE_OUT_REF_BYTES,
-	ZC_C_PIPE_OUT_COPY_BYTES,
-	ZC_NR_COUNTERS
-};
+#define ZC_COUNTERS(K, U)                                                      \
+	/* the sender's system calls (raw_syscalls:sys_enter/sys_exit) */      \
+	K(SYS_ENTER, sys_enter)                                                \
+	K(SYS_EXIT, sys_exit)                                                  \
+	K(FILE_READ_BYTES, file_read_bytes) /* read() of the file */           \
+	K(FILE_READ_CALLS, file_read_calls)                                    \
+	K(FILE_MAP_BYTES, file_map_bytes) /* mmap() of the file: its length */ \
+	K(SOCK_SEND_BYTES, sock_send_bytes) /* write()... on the socket */     \
+	K(SOCK_SEND_CALLS, sock_send_calls)                                    \
+	K(SENDFILE_BYTES, sendfile_bytes)                                      \
+	K(SENDFILE_CALLS, sendfile_calls)                                      \
+	/* how the socket took them (tcp:tcp_sendmsg_locked): copied, */       \
+	/* page references (MSG_SPLICE_PAGES), or not seen taking them */      \
+	K(SEND_COPY_BYTES, send_copy_bytes)                                    \
+	K(SEND_REF_BYTES, send_ref_bytes)                                      \
+	K(SEND_UNSEEN_WRITE, send_unseen_write)                                \
+	K(SEND_UNSEEN_SENDFILE, send_unseen_sendfile)                          \
+	/* the file's pages (filemap:mm_filemap_add_to_page_cache) */          \
+	K(CACHE_ADD_BYTES, cache_add_bytes)                                    \
+	K(CACHE_ADD_EVENTS, cache_add_events)                                  \
+	/* the sender's page faults (exceptions:page_fault_user/kernel); */    \
+	/* kernel: copy_from_user() touching user memory */                    \
+	K(FAULTS_USER, faults_user)                                            \
+	K(FAULTS_KERNEL, faults_kernel)                                        \
+	/* the sender's context switches (sched:sched_switch) */               \
+	K(CS_VOLUNTARY, cs_voluntary)                                          \
+	K(CS_INVOLUNTARY, cs_involuntary)                                      \
+	/* the flow's payload on the egress device, every transmission: */     \
+	/* net:net_dev_queue before GSO, net:net_dev_start_xmit after */       \
+	K(Q_SKBS, q_skbs)                                                      \
+	K(Q_PAGED, q_paged)                                                    \
+	K(Q_LINEAR, q_linear)                                                  \
+	K(Q_RESENT, q_resent) /* payload seen again: retransmissions */        \
+	K(X_SKBS, x_skbs)                                                      \
+	K(X_PAGED, x_paged)                                                    \
+	K(X_LINEAR, x_linear)                                                  \
+	K(X_RESENT, x_resent)                                                  \
+	/* the receiver's copy to user space (skb:skb_copy_datagram_iovec) */  \
+	K(RX_COPY_BYTES, rx_copy_bytes)                                        \
+	/* the first and last transfer syscall of the sender */                \
+	K(FIRST_NS, first_ns)                                                  \
+	K(LAST_NS, last_ns)                                                    \
+	/* the sender's CPU time at exit (sched:sched_process_exit) */         \
+	K(CPU_USER_NS, cpu_user_ns)                                            \
+	K(CPU_SYS_NS, cpu_sys_ns)                                              \
+	K(CPU_RUN_NS, cpu_run_ns)                                              \
+	K(EVENTS_LOST, events_lost) /* ring buffer full */                     \
+	K(NET_UNPARSED, net_unparsed) /* skbs we could not read */             \
+	/* the kernel's word on our programs: runs it skipped (one already */  \
+	/* running on that CPU), runs, and their CPU time when it keeps it */  \
+	/* (kernel.bpf_stats_enabled=1; make bench turns it on) */             \
+	U(PROG_MISSES, prog_misses)                                            \
+	U(PROG_RUNS, prog_runs)                                                \
+	U(PROG_NS, prog_ns)                                                    \
+	/* user memory the socket took by reference, not by copy */            \
+	/* (MSG_ZEROCOPY, or io_uring's registered buffers: msg_ubuf) */       \
+	K(SEND_UREF_BYTES, send_uref_bytes)                                    \
+	/* bytes that entered the socket during a syscall the table of */      \
+	/* syscalls does not know as a send: reported, not guessed */          \
+	K(SEND_UNKNOWN_BYTES, send_unknown_bytes)                              \
+	K(SEND_UNKNOWN_CALLS, send_unknown_calls)                              \
+	/* the flow's payload the device sent without our programs seeing */   \
+	/* it: a hole in its sequence numbers, at each point */                \
+	K(Q_HOLE_BYTES, q_hole_bytes)                                          \
+	K(X_HOLE_BYTES, x_hole_bytes)                                          \
+	/* the packets our program saw at the device's xmit, and what the */   \
+	/* device itself counted (tx_packets, read by viz/run.c) */            \
+	K(X_DEV_PACKETS, x_dev_packets)                                        \
+	U(DEV_TX_PACKETS, dev_tx_packets)                                      \
+	/* splice(): the file's pages into a pipe, and out of the pipe */      \
+	/* into the socket, by how tcp_sendmsg_locked took them */             \
+	K(PIPE_IN_BYTES, pipe_in_bytes)                                        \
+	K(PIPE_IN_CALLS, pipe_in_calls)                                        \
+	K(PIPE_OUT_BYTES, pipe_out_bytes)                                      \
+	K(PIPE_OUT_CALLS, pipe_out_calls)                                      \
+	K(PIPE_OUT_REF_BYTES, pipe_out_ref_bytes)                              \
+	K(PIPE_OUT_COPY_BYTES, pipe_out_copy_bytes)
+
+#define ZC_COUNTER_NONE(id, name)
+#define ZC_COUNTER_ID(id, name) ZC_C_##id,
+
+/* The kernel's counters: one __u64 each in zc_counters[] (.bss). */
+enum zc_counter { ZC_COUNTERS(ZC_COUNTER_ID, ZC_COUNTER_NONE) ZC_NR_COUNTERS };
 
 /* The device's counters (struct zc_net zc_net in zc.bpf.c), apart. */
 struct zc_net {

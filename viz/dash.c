@@ -325,8 +325,7 @@ static void replay_item_apply(struct dash *d, const struct replay_item *it,
 	struct zc_counts counts = d->v.res.in.counts;
 
 	if (it->type == 'c') {
-		memcpy(counts.c, d->rp->runs[d->slot].counts[it->counts],
-		       sizeof(counts.c));
+		counts_set(&counts, &d->rp->runs[d->slot].counts[it->counts]);
 		view_counts(&d->v, &counts);
 	} else {
 		view_event(&d->v, &it->e, now);
@@ -369,7 +368,7 @@ static void replay_tick(struct dash *d, double now)
 
 static int live_tick(struct dash *d, double now)
 {
-	struct zc_counts counts;
+	struct zc_counts counts = { 0 }; /* user space's counters: at the end */
 	int t;
 
 	run_grant(d->run, view_tokens(&d->v, now));

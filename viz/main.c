@@ -295,7 +295,7 @@ static int run_recorded(struct run_config *cfg, struct run_result *res,
 			struct recorder *rec)
 {
 	struct stepped s = { .rec = rec };
-	struct zc_counts c;
+	struct zc_counts c = { 0 }; /* user space's counters: at the end */
 	struct run *r;
 	double waited = 0;
 	int rc, t = 0;

@@ -170,7 +170,7 @@ static void edge_nic(const struct model_input *in, struct model_result *r)
 	 */
 	r->resent = c[ZC_C_X_RESENT];
 	r->unseen = c[ZC_C_X_HOLE_BYTES];
-	r->dev_tx = c[ZC_C_DEV_TX_PACKETS];
+	r->dev_tx = in->counts.u[ZC_U_DEV_TX_PACKETS];
 	r->seen_tx = c[ZC_C_X_DEV_PACKETS];
 	q_total = c[ZC_C_Q_PAGED] + q_linear;
 	r->dropped = q_total > r->nic_paged + r->nic_linear ?

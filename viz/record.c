@@ -32,7 +32,7 @@ struct recorder {
 	char *body_buf;
 	size_t body_len;
 	uint64_t t0_ns;
-	uint64_t last[ZC_NR_COUNTERS];
+	struct zc_values last;
 };
 
 /* ---- writing ------------------------------------------------------------ */
@@ -59,8 +59,11 @@ struct recorder *record_open(const char *path, char *why, size_t len)
 		return NULL;
 	}
 	uname(&un);
-	fprintf(r->f, "zcviz-trace %d\n# zcviz %s, kernel %s %s\n",
+	fprintf(r->f, "zcviz-trace %d\n# zcviz %s, kernel %s %s\ncounters",
 		RECORD_VERSION, ZC_VERSION, un.release, un.machine);
+	for (int i = 0; i < ZC_NR_SLOTS; i++)
+		fprintf(r->f, " %s", counts_slot_name(i));
+	fputc('\n', r->f);
 	return r;
 }
 
@@ -77,7 +80,7 @@ void record_run_begin(struct recorder *r, uint64_t t0_ns)
 	if (!r)
 		return;
 	r->t0_ns = t0_ns;
-	memset(r->last, 0, sizeof(r->last));
+	memset(&r->last, 0, sizeof(r->last));
 	if (r->body)
 		fclose(r->body);
 	free(r->body_buf);
@@ -109,13 +112,18 @@ void record_event(struct recorder *r, const struct zc_event *e)
 void record_counts(struct recorder *r, const struct zc_counts *c,
 		   uint64_t now_ns)
 {
-	if (!r || !r->body || !memcmp(r->last, c->c, sizeof(r->last)))
+	struct zc_values v;
+
+	if (!r || !r->body)
 		return;
-	memcpy(r->last, c->c, sizeof(r->last));
-	fprintf(r->body, "c %" PRIu64 " %d", since_us(r, now_ns),
-		ZC_NR_COUNTERS);
-	for (int i = 0; i < ZC_NR_COUNTERS; i++)
-		fprintf(r->body, " %" PRIu64, c->c[i]);
+	counts_get(c, &v);
+	if (!memcmp(&r->last, &v, sizeof(v)))
+		return;
+	r->last = v;
+	/* in the order of the trace's counters line */
+	fprintf(r->body, "c %" PRIu64 " %d", since_us(r, now_ns), ZC_NR_SLOTS);
+	for (int i = 0; i < ZC_NR_SLOTS; i++)
+		fprintf(r->body, " %" PRIu64, *counts_slot(&v, i));
 	fputc('\n', r->body);
 }
 
@@ -232,6 +240,11 @@ struct reader {
 	char *why;
 	size_t len;
 	char recorded[96]; /* the trace's "# zcviz ..., kernel ..." line */
+	uint64_t version;
+	/* each of a c line's values: its counter's slot, or -1 (unknown to
+	 * this zcviz); n_named: how many a version 2 trace names */
+	short slot[RECORD_MAX_COUNTERS];
+	int n_named;
 };
 
 static int bad(struct reader *rd, const char *what)
@@ -451,25 +464,30 @@ static int read_event(struct reader *rd, const char *s)
 static int read_counts(struct reader *rd, const char *s)
 {
 	struct replay_run *run = rd->run;
-	uint64_t t, n, v, *c, (*counts)[ZC_NR_COUNTERS];
+	struct zc_values *counts, *v;
 	struct replay_item *it;
-	uint64_t i;
+	uint64_t t, n, x, i;
+	int slot;
 
 	s++;
-	if (field_u64(&s, &t) || field_u64(&s, &n) || n < 1 || n > 1000)
+	if (field_u64(&s, &t) || field_u64(&s, &n) || n < 1 ||
+	    n > RECORD_MAX_COUNTERS ||
+	    (rd->version > 1 && n != (uint64_t)rd->n_named))
 		return bad(rd, "malformed c line");
 	counts = grow(run->counts, &rd->counts_cap, run->ncounts,
 		      sizeof(*counts));
 	if (!counts)
 		return bad(rd, "out of memory");
 	run->counts = counts;
-	c = counts[run->ncounts];
-	memset(c, 0, sizeof(counts[0]));
+	v = &counts[run->ncounts];
+	memset(v, 0, sizeof(*v));
 	for (i = 0; i < n; i++) {
-		if (field_u64(&s, &v))
+		if (field_u64(&s, &x))
 			return bad(rd, "malformed c line");
-		if (i < ZC_NR_COUNTERS)
-			c[i] = v;
+		/* version 1: by place; 2: as its counters line names them */
+		slot = rd->version > 1 ? rd->slot[i] : counts_v1_slot(i);
+		if (slot >= 0)
+			*counts_slot(v, slot) = x;
 	}
 	if (*s)
 		return bad(rd, "malformed c line");
@@ -479,8 +497,31 @@ static int read_counts(struct reader *rd, const char *s)
 	it->t_us = t;
 	it->counts = run->ncounts++;
 	/* the last counters are the run's result */
-	memcpy(run->res.in.counts.c, c, sizeof(run->res.in.counts.c));
+	counts_set(&run->res.in.counts, v);
 	return 0;
+}
+
+/*
+ * "counters NAME...": what a version 2 trace's c lines hold, in order.
+ * A name this zcviz does not know (a newer one's counter) is skipped.
+ */
+static int read_counter_names(struct reader *rd, const char *s)
+{
+	char name[48];
+	int slot, i;
+
+	if (rd->version < 2 || rd->n_named || rd->p->n)
+		return bad(rd, "a counters line where none belongs");
+	for (s += strlen("counters"); *s; rd->slot[rd->n_named++] = slot) {
+		if (rd->n_named == RECORD_MAX_COUNTERS ||
+		    field_word(&s, name, sizeof(name)))
+			return bad(rd, "malformed counters line");
+		slot = counts_slot_by_name(name);
+		for (i = 0; slot >= 0 && i < rd->n_named; i++)
+			if (rd->slot[i] == slot)
+				return bad(rd, "a counter named twice");
+	}
+	return rd->n_named ? 0 : bad(rd, "malformed counters line");
 }
 
 static int read_syscalls(struct reader *rd, const char *s)
@@ -580,6 +621,8 @@ static int read_line(struct reader *rd, const char *s)
 		return 1;
 	if (!strncmp(s, "run ", 4))
 		return read_run(rd, s);
+	if (keyed(s, "counters"))
+		return read_counter_names(rd, s);
 	return bad(rd, "unknown line outside a run");
 }
 
@@ -611,8 +654,9 @@ static int content_check(const char *buf, size_t n, const char *name, char *why,
 	return 0;
 }
 
-static int header_check(const char *first, const char *name, char *why,
-			size_t len)
+/* The first line: "zcviz-trace VERSION", of a version this one reads. */
+static int header_check(const char *first, const char *name, uint64_t *vp,
+			char *why, size_t len)
 {
 	const char *s = first + strlen("zcviz-trace ");
 	uint64_t version;
@@ -624,13 +668,14 @@ static int header_check(const char *first, const char *name, char *why,
 			name);
 		return -1;
 	}
-	if (version != RECORD_VERSION) {
+	if (version < 1 || version > RECORD_VERSION) {
 		snprintf(why, len,
 			 "'%s' is a version %" PRIu64
-			 " trace; this zcviz reads version %d",
+			 " trace; this zcviz reads versions 1 to %d",
 			 name, version, RECORD_VERSION);
 		return -1;
 	}
+	*vp = version;
 	return 0;
 }
 
@@ -674,7 +719,7 @@ struct replay *replay_parse(char *buf, size_t n, const char *name,
 	if (content_check(buf, n, name, why, len))
 		return NULL;
 	buf[strcspn(buf, "\n")] = '\0';
-	rc = header_check(buf, name, why, len);
+	rc = header_check(buf, name, &rd.version, why, len);
 	buf[strlen(buf)] = '\n';
 	if (rc)
 		return NULL;

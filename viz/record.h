@@ -1,14 +1,15 @@
 /*
  * --record and --replay: a versioned, line-oriented trace of everything
  * the dashboard needs, so that a run can be watched again without root
- * or BPF. The format, version 1:
+ * or BPF. The format, version 2:
  *
- *   zcviz-trace 1
+ *   zcviz-trace 2
+ *   counters NAME...                                  what c lines hold
  *   run DEMO FILE_BYTES CHUNK SG COLD REMOTE TMPFS MISSING EGRESS
  *   file PATH
  *   e T NR RET A0 A1 A2 A3 A4 A5 FD_KIND SEND_KIND   a syscall returned
  *   k T BYTES                                         pages into the cache
- *   c T N V0 ... V(N-1)                               the counters
+ *   c T N V0 ... V(N-1)                               the counters, N named
  *   s NR:COUNT ...                                    calls by syscall number
  *   result VERIFIED RUSAGE_USER_NS RUSAGE_SYS_NS WHY...
  *   sender LINE / sink LINE                           the two summaries
@@ -16,7 +17,10 @@
  *   ... more runs ...
  *   end
  *
- * T is microseconds since the run began; "#" starts a comment line.
+ * T is microseconds since the run began; "#" starts a comment line. The
+ * counters' names are bpf/zc.h's (ZC_COUNTERS); a name this zcviz does not
+ * know is skipped, a counter a trace does not name is 0. Version 1 had no
+ * counters line: its c lines hold the counters in the order of that list.
  */
 #ifndef ZC_RECORD_H
 #define ZC_RECORD_H
@@ -26,11 +30,12 @@
 
 #include "run.h"
 
-#define RECORD_VERSION 1
+#define RECORD_VERSION 2
 /* What a trace may hold, so that reading one takes bounded memory. */
 #define RECORD_MAX_BYTES (64 << 20)
 #define RECORD_MAX_RUNS 1000
 #define RECORD_MAX_ITEMS 1048576 /* events and counter lines, all runs */
+#define RECORD_MAX_COUNTERS 1000 /* values on a c line */
 
 struct recorder;
 
@@ -73,7 +78,7 @@ struct replay_run {
 	struct run_result res; /* header, final counters and verdict */
 	struct replay_item *items;
 	size_t n;
-	uint64_t (*counts)[ZC_NR_COUNTERS]; /* of the 'c' items */
+	struct zc_values *counts; /* of the 'c' items */
 	size_t ncounts;
 };
 

@@ -186,12 +186,12 @@ void report_text(FILE *f, const struct run_config *cfg,
 			"  note: %" PRIu64
 			" packets on the device could not be read; the NIC figures miss them.\n",
 			res->in.counts.c[ZC_C_NET_UNPARSED]);
-	if (res->in.counts.c[ZC_C_PROG_MISSES])
+	if (res->in.counts.u[ZC_U_PROG_MISSES])
 		fprintf(f,
 			"  note: the kernel skipped our programs %" PRIu64
 			" times (already running on that CPU);\n"
 			"        the counts above miss those events.\n",
-			res->in.counts.c[ZC_C_PROG_MISSES]);
+			res->in.counts.u[ZC_U_PROG_MISSES]);
 	text_unmeasured(f, res->in.missing);
 	fputc('\n', f);
 }
@@ -261,6 +261,19 @@ static void json_unmeasured(FILE *f, unsigned missing)
 	fputc(']', f);
 }
 
+/* Every counter by its name, for whoever debugs the instrument. */
+static void json_counters(FILE *f, const struct zc_counts *c)
+{
+	struct zc_values v;
+
+	counts_get(c, &v);
+	fprintf(f, ",\"counters\":{");
+	for (int i = 0; i < ZC_NR_SLOTS; i++)
+		fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "",
+			counts_slot_name(i), *counts_slot(&v, i));
+	fputc('}', f);
+}
+
 void report_json(FILE *f, const struct run_config *cfg,
 		 const struct run_result *res, const struct model_result *m)
 {
@@ -310,8 +323,8 @@ void report_json(FILE *f, const struct run_config *cfg,
 		res->remote ? "remote" : "lab", m->resent, m->dropped,
 		m->unseen, m->dev_tx, m->seen_tx, m->unknown_send,
 		c->c[ZC_C_EVENTS_LOST], c->c[ZC_C_NET_UNPARSED],
-		c->c[ZC_C_PROG_MISSES], c->c[ZC_C_PROG_RUNS],
-		c->c[ZC_C_PROG_NS]);
+		c->u[ZC_U_PROG_MISSES], c->u[ZC_U_PROG_RUNS],
+		c->u[ZC_U_PROG_NS]);
 	json_unmeasured(f, res->in.missing);
 	fprintf(f, ",\"sender\":");
 	json_string(f, res->sender_line);
@@ -322,8 +335,7 @@ void report_json(FILE *f, const struct run_config *cfg,
 		json_string(f, res->recorded);
 	}
 	if (getenv("ZCVIZ_DEBUG"))
-		for (int i = 0; i < ZC_NR_COUNTERS; i++)
-			fprintf(f, ",\"c%d\":%" PRIu64, i, c->c[i]);
+		json_counters(f, c);
 	fprintf(f, "}\n");
 	fflush(f);
 }

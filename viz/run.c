@@ -1019,7 +1019,7 @@ static int verdict(struct run *r)
 	trace_poll(r->trace, 0);
 	trace_read(r->trace, &res->in.counts);
 	trace_read_programs(r->trace, &res->in.counts);
-	res->in.counts.c[ZC_C_DEV_TX_PACKETS] =
+	res->in.counts.u[ZC_U_DEV_TX_PACKETS] =
 		in_netns(r->tx_ns, res->egress, tx_packets_of) - r->tx_packets;
 	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status)) {
 		err[strcspn(err, "\n")] = '\0';

@@ -305,22 +305,22 @@ int trace_poll(struct trace *t, int timeout_ms)
  */
 void trace_read_programs(const struct trace *t, struct zc_counts *out)
 {
-	uint64_t *c = out->c;
+	uint64_t *u = out->u;
 	struct bpf_prog_info info;
 	struct bpf_program *prog;
 	__u32 len;
 	int fd;
 
-	c[ZC_C_PROG_MISSES] = c[ZC_C_PROG_RUNS] = c[ZC_C_PROG_NS] = 0;
+	u[ZC_U_PROG_MISSES] = u[ZC_U_PROG_RUNS] = u[ZC_U_PROG_NS] = 0;
 	bpf_object__for_each_program(prog, t->skel->obj) {
 		fd = bpf_program__fd(prog);
 		memset(&info, 0, sizeof(info));
 		len = sizeof(info);
 		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
 			continue;
-		c[ZC_C_PROG_MISSES] += info.recursion_misses;
-		c[ZC_C_PROG_RUNS] += info.run_cnt;
-		c[ZC_C_PROG_NS] += info.run_time_ns;
+		u[ZC_U_PROG_MISSES] += info.recursion_misses;
+		u[ZC_U_PROG_RUNS] += info.run_cnt;
+		u[ZC_U_PROG_NS] += info.run_time_ns;
 	}
 }
 

@@ -185,8 +185,7 @@ static void run_view(const struct replay_run *run)
 		const struct replay_item *it = &run->items[i];
 
 		if (it->type == 'c') {
-			memcpy(counts.c, run->counts[it->counts],
-			       sizeof(counts.c));
+			counts_set(&counts, &run->counts[it->counts]);
 			view_counts(&v, &counts);
 		} else {
 			view_moves_data(&it->e);
