@@ -366,18 +366,31 @@ static void replay_tick(struct dash *d, double now)
 	}
 }
 
-static int live_tick(struct dash *d, double now)
+/* The dashboard's pace: the view's tokens (its pace, or the space key's
+ * grant), and the counters into the view and the recording. */
+static int live_grant(void *ctx)
 {
-	struct zc_counts counts = { 0 }; /* user space's counters: at the end */
-	int t;
+	struct dash *d = ctx;
 
-	run_grant(d->run, view_tokens(&d->v, now));
-	t = run_tick(d->run, FRAME_MS);
+	return view_tokens(&d->v, now_s());
+}
+
+static void live_counts(void *ctx, const struct zc_counts *c)
+{
+	struct dash *d = ctx;
+
+	view_counts(&d->v, c);
+	record_counts(d->rec, c, (uint64_t)(now_s() * 1e9));
+}
+
+static int live_tick(struct dash *d)
+{
+	const struct run_pace pace = { live_grant, live_counts, NULL, d,
+				       FRAME_MS };
+	int t = run_step(d->run, &pace);
+
 	if (t < 0)
 		return -1;
-	run_read(d->run, &counts);
-	view_counts(&d->v, &counts);
-	record_counts(d->rec, &counts, (uint64_t)(now_s() * 1e9));
 	if (t > 0)
 		live_end(d);
 	return 0;
@@ -409,7 +422,7 @@ static int frame(struct dash *d)
 			table_show(d);
 		frame_sleep();
 	} else {
-		if (d->run && live_tick(d, now))
+		if (d->run && live_tick(d))
 			return -1;
 		if (d->playing)
 			replay_tick(d, now);

@@ -277,9 +277,13 @@ static double now_ns(void)
  * syscall at a time, as fast as it goes, and the counters are kept after
  * each, so that a replay shows them grow syscall by syscall.
  */
+#define STEPPED_MS 5
+
 struct stepped {
 	struct recorder *rec;
+	const struct run_config *cfg;
 	bool moved; /* a data-moving syscall returned since the last grant */
+	int waited; /* ms since then */
 };
 
 static void event_record(void *ctx, const struct zc_event *e)
@@ -291,41 +295,44 @@ static void event_record(void *ctx, const struct zc_event *e)
 		s->moved = true;
 }
 
+/* The next step once this one has moved data (or seems stuck: 200 ms). */
+static int stepped_grant(void *ctx)
+{
+	struct stepped *s = ctx;
+
+	if (!s->moved && (s->waited += STEPPED_MS) < 200)
+		return 0;
+	s->moved = false;
+	s->waited = 0;
+	return 1;
+}
+
+static void stepped_counts(void *ctx, const struct zc_counts *c)
+{
+	struct stepped *s = ctx;
+
+	record_counts(s->rec, c, (uint64_t)now_ns());
+}
+
+static void stepped_end(void *ctx, const struct run_result *res)
+{
+	struct stepped *s = ctx;
+
+	record_run_end(s->rec, s->cfg, res);
+}
+
 static int run_recorded(struct run_config *cfg, struct run_result *res,
 			struct recorder *rec)
 {
-	struct stepped s = { .rec = rec };
-	struct zc_counts c = { 0 }; /* user space's counters: at the end */
-	struct run *r;
-	double waited = 0;
-	int rc, t = 0;
+	struct stepped s = { .rec = rec, .cfg = cfg, .moved = true };
+	struct run_pace pace = { stepped_grant, stepped_counts, stepped_end, &s,
+				 STEPPED_MS };
 
 	cfg->stepped = true;
 	cfg->on_event = event_record;
 	cfg->event_ctx = &s;
 	record_run_begin(rec, (uint64_t)now_ns());
-	r = run_start(cfg, res, &rc);
-	if (!r)
-		return rc;
-	run_grant(r, 1);
-	while (!t) {
-		t = run_tick(r, 5);
-		run_read(r, &c);
-		record_counts(rec, &c, (uint64_t)now_ns());
-		/* the next step once this one is done (or seems stuck) */
-		if (s.moved || (waited += 5) >= 200) {
-			s.moved = false;
-			waited = 0;
-			run_grant(r, 1);
-		}
-	}
-	if (t < 0) {
-		run_abort(r);
-		return 128 + run_stop_signal();
-	}
-	rc = run_finish(r);
-	record_run_end(rec, cfg, res);
-	return rc;
+	return run_demo(cfg, res, &pace);
 }
 
 /* Runs the demos asked for; prints as it goes. Returns the exit status. */
@@ -342,7 +349,7 @@ static int demos_run(struct opts *o, struct recorder *rec)
 		o->run.demo = &zc_demos[d];
 		o->run.sg = sg;
 		rc = rec ? run_recorded(&o->run, &res[n], rec) :
-			   run_demo(&o->run, &res[n]);
+			   run_demo(&o->run, &res[n], NULL);
 		if (run_stop_signal()) /* main() says so */
 			return 128 + run_stop_signal();
 		if (rc && rc != ZC_EXIT_FAIL)

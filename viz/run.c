@@ -939,7 +939,7 @@ struct run *run_start(const struct run_config *cfg, struct run_result *res,
 	return r;
 }
 
-int run_tick(struct run *r, int ms)
+static int run_tick(struct run *r, int ms)
 {
 	struct rusage ru;
 
@@ -956,11 +956,6 @@ int run_tick(struct run *r, int ms)
 	r->res->in.rusage_sys_ns = ru.ru_stime.tv_sec * 1000000000ULL +
 				   ru.ru_stime.tv_usec * 1000ULL;
 	return 1;
-}
-
-void run_read(struct run *r, struct zc_counts *out)
-{
-	trace_read(r->trace, out);
 }
 
 void run_grant(struct run *r, int n)
@@ -1063,20 +1058,42 @@ int run_finish(struct run *r)
 	return rc;
 }
 
-int run_demo(const struct run_config *cfg, struct run_result *res)
+int run_step(struct run *r, const struct run_pace *p)
 {
+	struct zc_counts c = { 0 }; /* user space's counters: at the end */
+	int t;
+
+	if (p->grant)
+		run_grant(r, p->grant(p->ctx));
+	t = run_tick(r, p->ms);
+	if (t >= 0 && p->counts) {
+		trace_read(r->trace, &c);
+		p->counts(p->ctx, &c);
+	}
+	return t;
+}
+
+int run_demo(const struct run_config *cfg, struct run_result *res,
+	     const struct run_pace *p)
+{
+	static const struct run_pace report = { .ms = 50 };
 	struct run *r;
 	int rc, t;
 
+	if (!p)
+		p = &report;
 	r = run_start(cfg, res, &rc);
 	if (!r)
 		return rc;
-	while (!(t = run_tick(r, 50)))
+	while (!(t = run_step(r, p)))
 		;
 	if (t < 0) {
 		snprintf(res->why, sizeof(res->why), "interrupted");
 		run_abort(r);
 		return 128 + stop_signal;
 	}
-	return run_finish(r);
+	rc = run_finish(r);
+	if (p->end)
+		p->end(p->ctx, res);
+	return rc;
 }

@@ -39,23 +39,41 @@ struct run_result {
 	char recorded[96]; /* a replay: "zcviz 0.1.0, kernel ..."; else "" */
 };
 
-/* One whole run: 0, or a ZC_EXIT_* status with res->why set. */
-int run_demo(const struct run_config *cfg, struct run_result *res);
+/*
+ * What drives a run, the one thing the report, the recording and the
+ * dashboard do differently: before each step, how many more syscalls a
+ * stepped demo may make (grant; NULL: none); after it, what sees the
+ * counters (counts; NULL: nobody); and once a run came to its verdict,
+ * what sees the result (end; NULL: nobody). ms: how long a step waits
+ * for events.
+ */
+struct run_pace {
+	int (*grant)(void *ctx);
+	void (*counts)(void *ctx, const struct zc_counts *c);
+	void (*end)(void *ctx, const struct run_result *res);
+	void *ctx;
+	int ms;
+};
+
+/* One whole run, paced by p (NULL: a report's, free and unseen): 0, or a
+ * ZC_EXIT_* status (128 + N on signal N) with res->why set. */
+int run_demo(const struct run_config *cfg, struct run_result *res,
+	     const struct run_pace *p);
 
 /*
- * The same in steps, for the dashboard. run_start() sets everything up
- * and lets the demo start (NULL, *rc and res->why on failure); cfg and
- * res must outlive the run. run_tick() delivers events for up to ms and
- * returns 1 once the demo has exited, -1 on a stop signal, else 0.
- * run_finish() collects the verdict and tears down; run_abort() only
- * tears down.
+ * The same in steps, for the dashboard's frames. run_start() sets
+ * everything up and lets the demo start (NULL, *rc and res->why on
+ * failure); cfg and res must outlive the run. run_step() grants, delivers
+ * events for up to p->ms and hands the counters on; it returns 1 once the
+ * demo has exited, -1 on a stop signal, else 0. run_finish() collects the
+ * verdict and tears down; run_abort() only tears down.
  */
 struct run;
 struct run *run_start(const struct run_config *cfg, struct run_result *res,
 		      int *rc);
-int run_tick(struct run *r, int ms);
-void run_read(struct run *r, struct zc_counts *out);
-/* With cfg->stepped: let the demo make n more syscalls ... */
+int run_step(struct run *r, const struct run_pace *p);
+/* With cfg->stepped: let the demo make n more syscalls (the dashboard's
+ * space key) ... */
 void run_grant(struct run *r, int n);
 /* ... or all the rest, at full speed. */
 void run_unleash(struct run *r);
