@@ -542,6 +542,30 @@ static __always_inline bool is_tcp(const struct sk_buff *skb,
  * GSO copied them again); payload below the highest sequence number seen
  * so far is also counted as resent, so that the report can say so.
  */
+/*
+ * Of pay bytes from sequence number seq at point at, those not seen there
+ * before (the rest were sent again). New data begins where the last
+ * ended; beyond it, the bytes between passed this point without this
+ * program running for them: not counted anywhere, so counted here as a
+ * hole, and said in the report.
+ */
+static __always_inline __u32 seq_fresh(int at, __u32 seq, __u32 pay)
+{
+	__u32 end = seq + pay, fresh;
+	__u32 high = zc_net.seq_seen[at & 1] ? zc_net.seq_high[at & 1] : seq;
+
+	if ((__s32)(seq - high) > 0)
+		zc_net.hole[at & 1] += seq - high;
+	fresh = (__s32)(end - high) > 0 ?
+			end - ((__s32)(seq - high) > 0 ? seq : high) :
+			0;
+	if (fresh) {
+		zc_net.seq_high[at & 1] = end;
+		zc_net.seq_seen[at & 1] = true;
+	}
+	return fresh;
+}
+
 static __always_inline void skb_account(const struct sk_buff *skb,
 					const struct net_device *dev, int at)
 {
@@ -552,7 +576,7 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 	 * and leave at once for any other device.
 	 */
 	unsigned char *head, *data;
-	__u32 len, paged, hdr, linear, pay, seq, end, fresh, high;
+	__u32 len, paged, hdr, linear, pay, fresh;
 	__u16 th;
 	struct tcphdr tcp;
 	int base = at == ZC_NET_QUEUE ? ZC_C_Q_SKBS : ZC_C_X_SKBS;
@@ -583,23 +607,7 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 	pay = linear + paged;
 	if (!pay)
 		return; /* a pure ACK, SYN or FIN */
-	seq = bpf_ntohl(tcp.seq);
-	end = seq + pay;
-	high = zc_net.seq_seen[at & 1] ? zc_net.seq_high[at & 1] : seq;
-	/*
-	 * New data begins where the last ended. Beyond it, the bytes between
-	 * passed this point without this program running for them: not
-	 * counted anywhere, so counted here, and said in the report.
-	 */
-	if ((__s32)(seq - high) > 0)
-		zc_net.hole[at & 1] += seq - high;
-	fresh = (__s32)(end - high) > 0 ?
-			end - ((__s32)(seq - high) > 0 ? seq : high) :
-			0;
-	if (fresh) {
-		zc_net.seq_high[at & 1] = end;
-		zc_net.seq_seen[at & 1] = true;
-	}
+	fresh = seq_fresh(at, bpf_ntohl(tcp.seq), pay);
 	/* ZC_C_*_PAGED, _LINEAR and _RESENT follow _SKBS */
 	base -= ZC_C_Q_SKBS;
 	zc_net.c[base & 7] += 1;

@@ -331,59 +331,67 @@ static int bad_usage(const char *prog, const char *fmt, const char *arg)
 	return -1;
 }
 
+static const struct option longopts[] = {
+	{ "to", required_argument, NULL, 't' },
+	{ "chunk", required_argument, NULL, 'c' },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "connect-timeout", required_argument, NULL, 'T' },
+	{ "step-fd", required_argument, NULL, 'S' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 }
+};
+
+/* An option with a value (c, optarg): 0, or -1 after saying what is wrong. */
+static int opt_value(const struct zc_demo *d, int c, struct sender_opts *o)
+{
+	char *end;
+
+	switch (c) {
+	case 't':
+		o->to = optarg;
+		return 0;
+	case 'c':
+		if (zc_parse_size(optarg, &o->chunk) || !o->chunk ||
+		    o->chunk > MAX_CHUNK)
+			return bad_usage(
+				d->program,
+				"--chunk must be a size from 1 to 1G, like 4096, 64K or 1M, not '%s'",
+				optarg);
+		return 0;
+	case 'r':
+		if (zc_parse_rate(optarg, &o->rate_mbps))
+			return bad_usage(d->program, ZC_RATE_USAGE, optarg);
+		return 0;
+	case 'T':
+		if (zc_parse_seconds(optarg, &o->connect_s))
+			return bad_usage(
+				d->program,
+				"--connect-timeout must be a number of seconds from 0.001 to 86400, not '%s'",
+				optarg);
+		return 0;
+	}
+	/* 'S' */
+	o->step_fd = strtol(optarg, &end, 10);
+	if (*end || end == optarg || o->step_fd < 0 ||
+	    fcntl(o->step_fd, F_GETFD) < 0)
+		return bad_usage(
+			d->program,
+			"--step-fd needs an open file descriptor, not '%s'",
+			optarg);
+	return 0;
+}
+
 /* Returns 0 to go on, 1 when --help or --version was answered, -1 on error. */
 static int opts_parse(int argc, char **argv, const struct zc_demo *d,
 		      struct sender_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "to", required_argument, NULL, 't' },
-		{ "chunk", required_argument, NULL, 'c' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "connect-timeout", required_argument, NULL, 'T' },
-		{ "step-fd", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 }
-	};
-	char *end;
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":t:c:r:hV", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
-		case 't':
-			o->to = optarg;
-			break;
-		case 'c':
-			if (zc_parse_size(optarg, &o->chunk) || !o->chunk ||
-			    o->chunk > MAX_CHUNK)
-				return bad_usage(
-					d->program,
-					"--chunk must be a size from 1 to 1G, like 4096, 64K or 1M, not '%s'",
-					optarg);
-			break;
-		case 'r':
-			if (zc_parse_rate(optarg, &o->rate_mbps))
-				return bad_usage(d->program, ZC_RATE_USAGE,
-						 optarg);
-			break;
-		case 'T':
-			if (zc_parse_seconds(optarg, &o->connect_s))
-				return bad_usage(
-					d->program,
-					"--connect-timeout must be a number of seconds from 0.001 to 86400, not '%s'",
-					optarg);
-			break;
-		case 'S':
-			o->step_fd = strtol(optarg, &end, 10);
-			if (*end || end == optarg || o->step_fd < 0 ||
-			    fcntl(o->step_fd, F_GETFD) < 0)
-				return bad_usage(
-					d->program,
-					"--step-fd needs an open file descriptor, not '%s'",
-					optarg);
-			break;
 		case 'h':
 			usage(d, stdout);
 			return 1;
@@ -393,6 +401,14 @@ static int opts_parse(int argc, char **argv, const struct zc_demo *d,
 		case ':':
 			return bad_usage(d->program, "%s needs a value",
 					 argv[optind - 1]);
+		case 't':
+		case 'c':
+		case 'r':
+		case 'T':
+		case 'S':
+			if (opt_value(d, c, o))
+				return -1;
+			break;
 		default:
 			return bad_usage(d->program, "unknown option '%s'",
 					 argv[optind - 1]);

@@ -269,3 +269,21 @@ if sys.argv[1]:
 	assert_line --regexp "^zc-sink: the connection from 127.0.0.1:[0-9]+ failed after 5 bytes: nothing came for 1 s \(zc-sink --idle-timeout waits longer\)$"
 	exec 5>&-
 }
+
+@test "zc-splice: a chunk larger than a pipe may hold without root says how to fix it, exit 1" {
+	local dir chunk
+	chunk=$((2 * $(cat /proc/sys/fs/pipe-max-size)))
+	dir=$(mktemp -d /tmp/zc-pipe.XXXX)
+	chmod 755 "$dir"
+	make_file "$dir/file" 4097
+	chmod 644 "$dir/file"
+	sink_start 127.0.0.1
+	if [ "$(id -u)" = 0 ]; then
+		run -1 as_nobody "$USER_ROOT/build/zc-splice" --chunk "$chunk" --to "127.0.0.1:$SINK_PORT" "$dir/file"
+	else
+		run -1 zc-splice --chunk "$chunk" --to "127.0.0.1:$SINK_PORT" "$dir/file"
+	fi
+	assert_line --regexp "^zc-splice: a pipe of [0-9]+ bytes for --chunk $chunk: Operation not permitted; without root, a pipe holds at most$"
+	assert_line "  /proc/sys/fs/pipe-max-size bytes: use a smaller --chunk"
+	rm -rf "$dir"
+}

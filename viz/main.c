@@ -169,27 +169,28 @@ static int opt_value(int c, const char *arg, struct opts *o)
 }
 
 /* 0 go on, 1 answered --help/--version, -1 bad usage */
+static const struct option longopts[] = {
+	{ "file", required_argument, NULL, 'f' },
+	{ "size", required_argument, NULL, 's' },
+	{ "chunk", required_argument, NULL, 'c' },
+	{ "cold", no_argument, NULL, 'C' },
+	{ "sg", required_argument, NULL, 'g' },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "report", no_argument, NULL, 'R' },
+	{ "step", no_argument, NULL, 'S' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "to", required_argument, NULL, 't' },
+	{ "record", required_argument, NULL, 'w' },
+	{ "replay", required_argument, NULL, 'p' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "list-demos", no_argument, NULL, 'L' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 }
+};
+
 static int opts_parse(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{ "file", required_argument, NULL, 'f' },
-		{ "size", required_argument, NULL, 's' },
-		{ "chunk", required_argument, NULL, 'c' },
-		{ "cold", no_argument, NULL, 'C' },
-		{ "sg", required_argument, NULL, 'g' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "report", no_argument, NULL, 'R' },
-		{ "step", no_argument, NULL, 'S' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "to", required_argument, NULL, 't' },
-		{ "record", required_argument, NULL, 'w' },
-		{ "replay", required_argument, NULL, 'p' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "list-demos", no_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 }
-	};
 	int c;
 
 	opterr = 0;

@@ -127,25 +127,11 @@ static void text_note_print(FILE *f, const char *text)
 	fprintf(f, "%s\n", p);
 }
 
-void report_text(FILE *f, const struct run_config *cfg,
-		 const struct run_result *res, const struct model_result *m)
+/* Where the run is not the plain story: each its own note. */
+static void text_notes(FILE *f, const struct run_config *cfg,
+		       const struct run_result *res,
+		       const struct model_result *m)
 {
-	fprintf(f, "%s: %" PRIu64 " bytes, chunk %" PRIu64 ", %s cache\n",
-		res->in.demo->name, res->in.file_bytes, cfg->chunk,
-		cfg->cold ? "cold" : "warm");
-	if (res->recorded[0])
-		fprintf(f, "  replay of a run recorded by %s\n", res->recorded);
-	fprintf(f, "  file   %s\n", cfg->file);
-	fprintf(f, "  device %s (%s), scatter-gather %s\n\n", res->egress,
-		cfg->to ? cfg->to : "the lab", res->in.sg ? "on" : "off");
-	text_edges(f, res, m);
-	fprintf(f, "\n  %-24s %.2f x file size   theory %g   %s\n",
-		"CPU copies of the file", m->copies_per_byte, m->theory,
-		m->pass ? "[ok]" : "[differs]");
-	text_figures(f, res, m);
-	fprintf(f, "  %-24s %s\n", "checksum",
-		res->verified ? "verified: the receiver got every byte intact" :
-				"NOT verified");
 	text_note_print(f, model_note(&res->in));
 	if (cfg->cold && res->tmpfs)
 		text_note_print(
@@ -192,6 +178,28 @@ void report_text(FILE *f, const struct run_config *cfg,
 			" times (already running on that CPU);\n"
 			"        the counts above miss those events.\n",
 			res->in.counts.u[ZC_U_PROG_MISSES]);
+}
+
+void report_text(FILE *f, const struct run_config *cfg,
+		 const struct run_result *res, const struct model_result *m)
+{
+	fprintf(f, "%s: %" PRIu64 " bytes, chunk %" PRIu64 ", %s cache\n",
+		res->in.demo->name, res->in.file_bytes, cfg->chunk,
+		cfg->cold ? "cold" : "warm");
+	if (res->recorded[0])
+		fprintf(f, "  replay of a run recorded by %s\n", res->recorded);
+	fprintf(f, "  file   %s\n", cfg->file);
+	fprintf(f, "  device %s (%s), scatter-gather %s\n\n", res->egress,
+		cfg->to ? cfg->to : "the lab", res->in.sg ? "on" : "off");
+	text_edges(f, res, m);
+	fprintf(f, "\n  %-24s %.2f x file size   theory %g   %s\n",
+		"CPU copies of the file", m->copies_per_byte, m->theory,
+		m->pass ? "[ok]" : "[differs]");
+	text_figures(f, res, m);
+	fprintf(f, "  %-24s %s\n", "checksum",
+		res->verified ? "verified: the receiver got every byte intact" :
+				"NOT verified");
+	text_notes(f, cfg, res, m);
 	text_unmeasured(f, res->in.missing);
 	fputc('\n', f);
 }
@@ -274,6 +282,30 @@ static void json_counters(FILE *f, const struct zc_counts *c)
 	fputc('}', f);
 }
 
+/* Where the flow left, what the device did with it, and what the
+ * instrument may have missed there. */
+static void json_device(FILE *f, const struct run_result *res,
+			const struct model_result *m)
+{
+	const struct zc_counts *c = &res->in.counts;
+
+	fprintf(f, "\"egress\":");
+	json_string(f, res->egress);
+	fprintf(f,
+		",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64
+		",\"dropped_bytes\":%" PRIu64 ",\"unseen_bytes\":%" PRIu64
+		",\"device_tx_packets\":%" PRIu64
+		",\"seen_tx_packets\":%" PRIu64
+		",\"unknown_send_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64
+		",\"unparsed_skbs\":%" PRIu64 ",\"programs_missed\":%" PRIu64
+		",\"programs_runs\":%" PRIu64 ",\"programs_ns\":%" PRIu64 ",",
+		res->remote ? "remote" : "lab", m->resent, m->dropped,
+		m->unseen, m->dev_tx, m->seen_tx, m->unknown_send,
+		c->c[ZC_C_EVENTS_LOST], c->c[ZC_C_NET_UNPARSED],
+		c->u[ZC_U_PROG_MISSES], c->u[ZC_U_PROG_RUNS],
+		c->u[ZC_U_PROG_NS]);
+}
+
 void report_json(FILE *f, const struct run_config *cfg,
 		 const struct run_result *res, const struct model_result *m)
 {
@@ -310,21 +342,7 @@ void report_json(FILE *f, const struct run_config *cfg,
 		",\"sender_cpu_ns\":{\"user\":%" PRIu64 ",\"sys\":%" PRIu64
 		"},",
 		m->rx_copy, m->elapsed_ns, m->cpu_user_ns, m->cpu_sys_ns);
-	fprintf(f, "\"egress\":");
-	json_string(f, res->egress);
-	fprintf(f,
-		",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64
-		",\"dropped_bytes\":%" PRIu64 ",\"unseen_bytes\":%" PRIu64
-		",\"device_tx_packets\":%" PRIu64
-		",\"seen_tx_packets\":%" PRIu64
-		",\"unknown_send_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64
-		",\"unparsed_skbs\":%" PRIu64 ",\"programs_missed\":%" PRIu64
-		",\"programs_runs\":%" PRIu64 ",\"programs_ns\":%" PRIu64 ",",
-		res->remote ? "remote" : "lab", m->resent, m->dropped,
-		m->unseen, m->dev_tx, m->seen_tx, m->unknown_send,
-		c->c[ZC_C_EVENTS_LOST], c->c[ZC_C_NET_UNPARSED],
-		c->u[ZC_U_PROG_MISSES], c->u[ZC_U_PROG_RUNS],
-		c->u[ZC_U_PROG_NS]);
+	json_device(f, res, m);
 	json_unmeasured(f, res->in.missing);
 	fprintf(f, ",\"sender\":");
 	json_string(f, res->sender_line);
