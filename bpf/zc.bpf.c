@@ -57,11 +57,7 @@ struct {
 	__uint(max_entries, 4 << 20);
 } events SEC(".maps");
 
-/*
- * The system call of the sender between its entry and its exit. The
- * demos are single-threaded, so one is enough: a global costs a load
- * where a map keyed by thread costs a hash lookup on every syscall.
- */
+/* A system call of one of the sender's threads, from entry to exit. */
 struct call {
 	__s64 nr;
 	struct zc_sysinfo info; /* sysinfo[nr] */
@@ -70,16 +66,41 @@ struct call {
 	__u32 out_kind; /* splice(): the kind of its fd out */
 	__u32 send_kind;
 	__u64 ts_ns;
+	bool active; /* entered, not yet returned */
+	/* the step handshake's read(): zcviz pacing the demo, not the
+	 * demo's work; neither it nor the switches while it waits count */
+	bool handshake;
 };
 
 /*
- * The step handshake's read() is zcviz pacing the demo, not the demo's
- * work: it is not counted, and nor are the switches while it waits.
+ * Each thread has its call in flight. The process's first thread, the
+ * only one of the C demos, keeps it in a global: a plain load. Any other
+ * (a JVM's, a server's workers) in its task's local storage: one helper
+ * call, and no table to fill up or to clean.
  */
-static bool in_handshake;
+static struct call main_call;
 
-static struct call cur;
-static __u32 cur_tid; /* the thread cur belongs to; 0: no call in flight */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct call);
+} calls SEC(".maps");
+
+/* The call of task t (current: NULL); flags: create it if need be. */
+static __always_inline struct call *call_of(struct task_struct *t, __u64 flags)
+{
+	if (!t) {
+		__u64 id = bpf_get_current_pid_tgid();
+
+		if ((__u32)id == (__u32)(id >> 32))
+			return &main_call;
+		t = bpf_get_current_task_btf();
+	} else if (t->pid == t->tgid) {
+		return &main_call;
+	}
+	return bpf_task_storage_get(&calls, t, NULL, flags);
+}
 
 /* For counters any CPU may bump (page-cache adds, lost events). */
 static __always_inline void count(int c, __u64 v)
@@ -88,9 +109,10 @@ static __always_inline void count(int c, __u64 v)
 }
 
 /*
- * For the sender's own counters: only its one thread, in its own syscalls,
- * faults and switches, ever touches them, one after the other, so a plain
- * add does and costs no locked instruction.
+ * For the sender's own counters: a demo's one thread, in its own syscalls,
+ * faults and switches, touches them one after the other, so a plain add
+ * does and costs no locked instruction. (A sender of many threads needs
+ * locked adds here: that comes with watching any program.)
  */
 static __always_inline void scount(int c, __u64 v)
 {
@@ -107,10 +129,12 @@ static __always_inline bool is_sender(void)
 	return (bpf_get_current_pid_tgid() >> 32) == sender_tgid;
 }
 
+/* The current thread's call in flight, or NULL. */
 static __always_inline struct call *current_call(void)
 {
-	return cur_tid && cur_tid == (__u32)bpf_get_current_pid_tgid() ? &cur :
-									 NULL;
+	struct call *c = call_of(NULL, 0);
+
+	return c && c->active ? c : NULL;
 }
 
 /* fd -> struct file -> inode, through the task's file table (CO-RE). */
@@ -254,17 +278,20 @@ static __always_inline bool is_data_call(const struct call *c)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 {
-	struct call *c = &cur;
+	struct call *c;
 	__u32 n;
 
 	if (!is_sender())
 		return 0;
+	c = call_of(NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c)
+		return 0; /* no memory for this thread's: its call is not seen */
 	c->info = id >= 0 && id < ZC_NR_SYSCALLS ?
 			  sysinfo[id] :
 			  (struct zc_sysinfo){ ZC_MOVES_NONE };
 	if (c->info.moves == ZC_MOVES_READ && step_fd >= 0 &&
 	    PT_REGS_PARM1_SYSCALL(regs) == step_fd) {
-		in_handshake = true;
+		c->handshake = true;
 		return 0;
 	}
 	c->nr = id;
@@ -293,7 +320,7 @@ int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 		pending_nr[n] = (__u32)c->nr;
 		pending_n = n + 1;
 	}
-	cur_tid = (__u32)bpf_get_current_pid_tgid();
+	c->active = true;
 	return 0;
 }
 
@@ -390,12 +417,12 @@ int BPF_PROG(zc_sys_exit, struct pt_regs *regs, long ret)
 
 	if (!is_sender())
 		return 0;
-	c = current_call();
-	if (in_handshake) {
-		in_handshake = false;
+	c = call_of(NULL, 0);
+	if (c && c->handshake) {
+		c->handshake = false;
 		return 0;
 	}
-	if (!c) /* entered before we attached */
+	if (!c || !c->active) /* entered before we attached */
 		return 0;
 	wcount(ZC_C_SYS_EXIT);
 	/* errors are negative; mmap()'s user addresses are not */
@@ -406,7 +433,7 @@ int BPF_PROG(zc_sys_exit, struct pt_regs *regs, long ret)
 		window_commit();
 	}
 	call_emit(c, ret);
-	cur_tid = 0;
+	c->active = false;
 	return 0;
 }
 
@@ -491,7 +518,12 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(zc_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next, unsigned int prev_state)
 {
-	if (prev->tgid != sender_tgid || in_handshake)
+	struct call *c;
+
+	if (prev->tgid != sender_tgid)
+		return 0;
+	c = call_of(prev, 0);
+	if (c && c->handshake)
 		return 0;
 	/* it gave up the CPU to wait (voluntary), or was preempted */
 	if (prev_state != 0 && !preempt)
