@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +35,8 @@ struct opts {
 	enum output out;
 	bool step;
 	const char *record, *replay;
+	char **command; /* zcviz -- CMD ARGS... */
+	double theory; /* --theory, or NAN: unknown */
 };
 
 /* The demos' names and "or all", from the table, for messages */
@@ -64,6 +67,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: zcviz [options] DEMO\n"
+		"       zcviz [options] -- CMD ARGS...\n"
 		"\n"
 		"Send a file with DEMO through the network lab and measure, with eBPF\n"
 		"tracepoints, every copy the CPU makes and every switch it costs.\n"
@@ -88,12 +92,18 @@ static void usage(FILE *f)
 		"      --record FILE   also write what the run showed to FILE (a trace)\n"
 		"      --replay FILE   play a recorded trace back: no root, no BPF needed\n"
 		"  -v, --verbose       show the lab's commands and libbpf's messages\n"
+		"      --theory N      a command's CPU copies per byte in theory (default:\n"
+		"                      unknown)\n"
 		"      --list-demos    list the demos for scripts, one a line, tab-separated:\n"
 		"                      name, program, scatter-gather in the lab, CPU copies\n"
 		"                      per byte without and with scatter-gather, title, and\n"
 		"                      the title in brief\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
+		"\n"
+		"A command (after --) sends in the lab like a demo: {sink} in its arguments\n"
+		"is the receiver's HOST:PORT and {file} the file (also $ZC_SINK, $ZC_FILE);\n"
+		"the receiver's bytes are checked against the file. It gets a report.\n"
 		"\n"
 		"Dashboard keys: space step one syscall, p pause/resume, + and - pace,\n"
 		"f full speed, c run again cold, r run again, 1-%d switch demo, q quit.\n"
@@ -104,6 +114,7 @@ static void usage(FILE *f)
 		"  sudo build/zcviz --json --cold traditional\n"
 		"  sudo build/zcviz --sg off traditional     # 3 copies: why?\n"
 		"  sudo build/zcviz all\n"
+		"  sudo build/zcviz --json -- build/zc-traditional --to {sink} {file}\n"
 		"\n"
 		"Needs root (BPF, network namespaces). Exit status: 0 success, 1 a transfer\n"
 		"or its verification failed, 2 bad usage or input, 3 something missing\n"
@@ -128,6 +139,8 @@ static int usage_error(const char *fmt, ...)
 
 static int opt_value(int c, const char *arg, struct opts *o)
 {
+	char *end;
+
 	switch (c) {
 	case 'f':
 		o->file = arg;
@@ -164,8 +177,86 @@ static int opt_value(int c, const char *arg, struct opts *o)
 	case 'p':
 		o->replay = arg;
 		return 0;
+	case 'y':
+		o->theory = strtod(arg, &end);
+		if (end == arg || *end || !(o->theory >= 0 && o->theory <= 100))
+			return usage_error(
+				"--theory must be CPU copies per byte from 0 to 100, like 2 or 0.5, not '%s'",
+				arg);
+		return 0;
 	}
 	return usage_error("unknown option '%s'", arg);
+}
+
+/*
+ * zcviz -- CMD ARGS...: CMD sends in the lab like a demo, to {sink} with
+ * {file}; it is a row of its own, named after the program, whose theory
+ * is --theory's or unknown.
+ */
+static struct zc_demo command_row;
+static char command_line[256];
+
+/* The program cmd names, as a path (PATH searched, as a shell would), or
+ * NULL: the run execs it itself. */
+static const char *command_path(const char *cmd)
+{
+	static char path[4096];
+	const char *p, *end;
+
+	if (strchr(cmd, '/'))
+		return access(cmd, X_OK) ? NULL : cmd;
+	for (p = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"; *p;
+	     p = *end ? end + 1 : end) {
+		end = p + strcspn(p, ":");
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(end - p), p, cmd);
+		if (!access(path, X_OK))
+			return path;
+	}
+	return NULL;
+}
+
+static int command_parse(int argc, char **argv, struct opts *o)
+{
+	const char *name, *path;
+	size_t n = 0;
+	int i;
+
+	if (optind == argc)
+		return usage_error("%s", "give a command after --");
+	if (o->replay || o->record || o->run.to)
+		return usage_error("a command (after --) takes no %s",
+				   o->replay ? "--replay" :
+				   o->record ? "--record" :
+					       "--to");
+	if (o->file && o->size)
+		return usage_error("%s", "give --file or --size, not both");
+	path = command_path(argv[optind]);
+	if (!path)
+		return usage_error(
+			"cannot run '%s': no such program (give its path, or put it in PATH)",
+			argv[optind]);
+	for (i = optind; i < argc && n < sizeof(command_line); i++)
+		n += snprintf(command_line + n, sizeof(command_line) - n,
+			      "%s%s", i > optind ? " " : "", argv[i]);
+	name = strrchr(argv[optind], '/') ? strrchr(argv[optind], '/') + 1 :
+					    argv[optind];
+	command_row = (struct zc_demo){
+		.name = name,
+		.program = argv[optind],
+		.syscalls = "",
+		.counted = "",
+		.sg = true,
+		.copies = { o->theory, o->theory },
+		.title = command_line,
+		.brief = name,
+		.what = "",
+		.card = "",
+	};
+	argv[optind] = (char *)path;
+	o->command = &argv[optind];
+	o->run.command = o->command;
+	o->run.demo = &command_row;
+	return 0;
 }
 
 /* 0 go on, 1 answered --help/--version, -1 bad usage */
@@ -184,6 +275,7 @@ static const struct option longopts[] = {
 	{ "replay", required_argument, NULL, 'p' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "list-demos", no_argument, NULL, 'L' },
+	{ "theory", required_argument, NULL, 'y' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 }
@@ -221,6 +313,12 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->replay && o->record)
 		return usage_error("%s", "give --record or --replay, not both");
+	if (optind > 1 && !strcmp(argv[optind - 1], "--"))
+		return command_parse(argc, argv, o);
+	if (!isnan(o->theory))
+		return usage_error(
+			"%s",
+			"--theory is for a command: zcviz [options] -- CMD ARGS...");
 	if (o->replay && optind == argc)
 		return 0; /* the demos are in the trace */
 	if (optind != argc - 1)
@@ -341,13 +439,20 @@ static int demos_run(struct opts *o, struct recorder *rec)
 {
 	struct run_result res[ZC_MAX_DEMOS];
 	struct model_result m[ZC_MAX_DEMOS];
-	int first = 0, last = zc_ndemos - 1, d, n = 0, rc = 0, status = 0;
+	const struct zc_demo *rows[ZC_MAX_DEMOS];
+	int nrows = 0, d, n = 0, rc = 0, status = 0;
 	int sg = o->run.sg;
 
-	if (strcmp(o->demo, "all"))
-		first = last = zc_demo_index(zc_demo_find(o->demo));
-	for (d = first; d <= last && !rc && !run_output_gone(); d++) {
-		o->run.demo = &zc_demos[d];
+	/* a command's row, one demo's, or all of the table */
+	if (o->command)
+		rows[nrows++] = o->run.demo;
+	else if (strcmp(o->demo, "all"))
+		rows[nrows++] = zc_demo_find(o->demo);
+	else
+		for (; nrows < zc_ndemos; nrows++)
+			rows[nrows] = &zc_demos[nrows];
+	for (d = 0; d < nrows && !rc && !run_output_gone(); d++) {
+		o->run.demo = rows[d];
 		o->run.sg = sg;
 		rc = rec ? run_recorded(&o->run, &res[n], rec) :
 			   run_demo(&o->run, &res[n], NULL);
@@ -357,7 +462,8 @@ static int demos_run(struct opts *o, struct recorder *rec)
 			break;
 		report_one(o, &o->run, &res[n], &m[n]);
 		if (rc) {
-			fprintf(stderr, "zcviz: %s: %s\n", o->demo, res[n].why);
+			fprintf(stderr, "zcviz: %s: %s\n", rows[d]->name,
+				res[n].why);
 			status = rc;
 			rc = 0;
 		}
@@ -451,7 +557,8 @@ static int live(struct opts *o)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .run = { .chunk = DEFAULT_CHUNK, .sg = -1 } };
+	struct opts o = { .run = { .chunk = DEFAULT_CHUNK, .sg = -1 },
+			  .theory = NAN };
 	int rc;
 
 	rc = opts_parse(argc, argv, &o);
@@ -459,8 +566,9 @@ int main(int argc, char **argv)
 		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_USAGE;
 	trace_set_verbose(o.run.verbose);
 	signals_catch();
-	/* without a terminal, the dashboard is a report */
-	if (o.out == OUT_DASHBOARD && !isatty(STDOUT_FILENO))
+	/* without a terminal, the dashboard is a report; a command's, for
+	 * now, too (its keys are the table's demos') */
+	if (o.out == OUT_DASHBOARD && (!isatty(STDOUT_FILENO) || o.command))
 		o.out = OUT_REPORT;
 	if (o.replay)
 		rc = o.out == OUT_DASHBOARD ? dashboard(&o) : replay_print(&o);

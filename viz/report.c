@@ -5,6 +5,7 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,9 +193,13 @@ void report_text(FILE *f, const struct run_config *cfg,
 	fprintf(f, "  device %s (%s), scatter-gather %s\n\n", res->egress,
 		cfg->to ? cfg->to : "the lab", res->in.sg ? "on" : "off");
 	text_edges(f, res, m);
-	fprintf(f, "\n  %-24s %.2f x file size   theory %g   %s\n",
-		"CPU copies of the file", m->copies_per_byte, m->theory,
-		m->pass ? "[ok]" : "[differs]");
+	if (isnan(m->theory))
+		fprintf(f, "\n  %-24s %.2f x file size   theory unknown\n",
+			"CPU copies of the file", m->copies_per_byte);
+	else
+		fprintf(f, "\n  %-24s %.2f x file size   theory %g   %s\n",
+			"CPU copies of the file", m->copies_per_byte, m->theory,
+			m->pass ? "[ok]" : "[differs]");
 	text_figures(f, res, m);
 	fprintf(f, "  %-24s %s\n", "checksum",
 		res->verified ? "verified: the receiver got every byte intact" :
@@ -327,9 +332,15 @@ void report_json(FILE *f, const struct run_config *cfg,
 	}
 	fprintf(f,
 		"},\"cpu_copy_bytes\":%" PRIu64
-		",\"cpu_copies_per_byte\":%.4f,\"theory_cpu_copies_per_byte\":%g,\"pass\":%s,",
-		m->cpu_copy_bytes, m->copies_per_byte, m->theory,
-		m->pass ? "true" : "false");
+		",\"cpu_copies_per_byte\":%.4f,",
+		m->cpu_copy_bytes, m->copies_per_byte);
+	/* a command's theory is unknown unless --theory gives it */
+	if (isnan(m->theory))
+		fprintf(f,
+			"\"theory_cpu_copies_per_byte\":null,\"pass\":null,");
+	else
+		fprintf(f, "\"theory_cpu_copies_per_byte\":%g,\"pass\":%s,",
+			m->theory, m->pass ? "true" : "false");
 	json_syscalls(f, c);
 	fprintf(f,
 		",\"mode_switches\":%" PRIu64
@@ -351,6 +362,10 @@ void report_json(FILE *f, const struct run_config *cfg,
 	if (res->recorded[0]) {
 		fprintf(f, ",\"replay_of\":");
 		json_string(f, res->recorded);
+	}
+	if (cfg->command) {
+		fprintf(f, ",\"command\":");
+		json_string(f, res->in.demo->title);
 	}
 	if (getenv("ZCVIZ_DEBUG"))
 		json_counters(f, c);

@@ -19,6 +19,7 @@
 #include <curses.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
@@ -626,7 +627,10 @@ static void draw_figures(struct ui *u, const struct view *v, int row)
 	x = cv_printf(&u->cv, 1, row, AT_NONE, "CPU copies of the file ");
 	x = cv_printf(&u->cv, x, row, m->copies_per_byte > 0 ? AT_COPY : AT_OK,
 		      "%.2f x file size", m->copies_per_byte);
-	x = cv_printf(&u->cv, x, row, AT_NONE, "   theory %g ", m->theory);
+	x = isnan(m->theory) ?
+		    cv_printf(&u->cv, x, row, AT_NONE, "   theory unknown ") :
+		    cv_printf(&u->cv, x, row, AT_NONE, "   theory %g ",
+			      m->theory);
 	if (v->state != VS_RUNNING)
 		x = cv_text(&u->cv, x, row, m->pass ? AT_OK : AT_BAD,
 			    m->pass ? "[ok]" : "[differs]");

@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# zcviz -- CMD: any sending program in the lab, measured like a built-in
+# demo: {sink} and {file} in its arguments (and $ZC_SINK, $ZC_FILE), the
+# receiver's bytes checked against the file, the theory unknown unless
+# --theory gives it. Needs root and BTF.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	require_bpf
+}
+
+teardown() {
+	no_bpf_left
+	no_lab_left
+}
+
+# same_as_demo DEMO: the demo's program as a command counts what the demo does
+same_as_demo() {
+	local d=$1 sg demo cmd key
+	sg=$(demos_list | awk -F'\t' -v d="$d" '$1 == d { print $3 }')
+	run -0 --separate-stderr zcviz --json "$d"
+	demo=$output
+	run -0 --separate-stderr zcviz --json --sg "$sg" -- "$ROOT/build/zc-$d" --to {sink} {file}
+	cmd=$output
+	assert_equal "$(jget "$cmd" .demo)" "zc-$d"
+	assert_equal "$(jget "$cmd" .verified)" true
+	for key in .file_bytes .chunk_bytes .sg .syscalls .mode_switches .cpu_copies_per_byte \
+		.edges.pagecache_to_user.bytes .edges.pagecache_mapped.bytes .edges.user_to_socket \
+		.edges.pagecache_to_socket .edges.pagecache_to_pipe .edges.pipe_to_socket \
+		'.edges.socket_to_nic.bytes - .retransmitted_bytes + .unseen_bytes'; do
+		# what TCP sent twice differs from run to run: said, never the file's bytes
+		if [ "$key" = .cpu_copies_per_byte ]; then
+			within "$(jget "$cmd" "$key")" "$(jget "$demo" "$key")" 0.02 ||
+				fail "$d: $key $(jget "$cmd" "$key") as a command, $(jget "$demo" "$key") as the demo"
+		else
+			assert_equal "$d $key: $(jget "$cmd" "$key")" "$d $key: $(jget "$demo" "$key")"
+		fi
+	done
+	assert_equal "$(jget "$cmd" .theory_cpu_copies_per_byte)" null
+	assert_equal "$(jget "$cmd" .pass)" null
+}
+
+@test "each demo's program, run as a command, counts what the demo counts" {
+	local d
+	for d in $DEMOS; do
+		same_as_demo "$d"
+	done
+}
+
+@test "a command finds the sink and the file in its environment too, and --theory is its theory" {
+	run -0 --separate-stderr zcviz --json --theory 2 -- sh -c 'exec "$0" --to "$ZC_SINK" "$ZC_FILE"' "$ROOT/build/zc-traditional"
+	assert_equal "$(jget "$output" .verified)" true
+	assert_equal "$(jget "$output" .cpu_copies_per_byte)" 2
+	assert_equal "$(jget "$output" .theory_cpu_copies_per_byte)" 2
+	assert_equal "$(jget "$output" .pass)" true
+	run -0 --separate-stderr zcviz --report -- "$ROOT/build/zc-mmap" --to {sink} {file}
+	assert_line --regexp "^  CPU copies of the file +1\.00 x file size +theory unknown$"
+}
+
+@test "a command that is not there is a usage error; one that sends nothing fails, and nothing is left" {
+	run -2 zcviz --json -- no-such-command-here --to {sink} {file}
+	assert_output "zcviz: cannot run 'no-such-command-here': no such program (give its path, or put it in PATH); see zcviz --help"
+	run -2 zcviz --json --
+	assert_output "zcviz: give a command after --; see zcviz --help"
+	run -2 zcviz --theory 1 traditional
+	assert_output --partial "--theory is for a command"
+	run -1 --separate-stderr zcviz --json -- true
+	assert_equal "$stderr" "zcviz: true: the receiver got nothing: does the command send {file} to {sink}?"
+	assert_equal "$(jget "$output" .verified)" false
+	# a command that sends other bytes than the file's
+	run -1 --separate-stderr zcviz --json --size 1M -- "$ROOT/build/zc-traditional" --to {sink} /etc/os-release
+	assert_output --partial '"verified":false'
+	assert_equal "${stderr%%:*}" "zcviz"
+	assert_equal "$(ours_running)" ""
+}
