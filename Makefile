@@ -76,6 +76,9 @@ TEST_DEPS := tmux=tmux jq=jq iperf3=iperf3 bats=bats \
 FUZZ_RT = $(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)
 FUZZ_DEPS = libclang-rt-dev=$(or $(FUZZ_RT),libclang_rt.fuzzer)
 DEPS = $(BUILD_DEPS) $(TEST_DEPS) $(FUZZ_DEPS)
+# Optional extras: the Java demos need a JDK. Without one they are left out
+# and say what to install; make deps installs it, but does not fail for it.
+EXTRA_DEPS := openjdk-17-jdk-headless=javac
 
 # missing_pkgs DEPS: lists the packages whose probe is missing; bpftool lives in /usr/sbin.
 missing_pkgs = for d in $(1); do p=$${d%%=*}; f=$${d\#*=}; \
@@ -101,8 +104,10 @@ get_deps = missing=$$($(call missing_pkgs,$(1)) | tr '\n' ' '); missing=$${missi
 # make deps: everything, for building and for testing (CI runs it first).
 .PHONY: deps
 deps:
-	$(Q)[ -n "$$($(call missing_pkgs,$(DEPS)))" ] || { echo "deps: everything is installed"; exit 0; }; \
+	$(Q)[ -n "$$($(call missing_pkgs,$(DEPS) $(EXTRA_DEPS)))" ] || { echo "deps: everything is installed"; exit 0; }; \
 	$(call get_deps,$(DEPS),needed to build and test)
+	$(Q)( $(call get_deps,$(EXTRA_DEPS),optional: the Java demos) ) || \
+		echo "deps: the optional packages are not installed: the demos that need them are left out, and say why"
 
 # The stamp says the build's packages were there; the first build installs
 # them (root) or says how. The test tools are checked by test and bench.
@@ -133,6 +138,34 @@ $(BUILD)/zc-sink: $(BUILD)/demos/sink.o $(LIB_OBJS)
 $(BUILD)/zc-%: $(BUILD)/demos/$$(subst -,_,$$*).o $(BUILD)/demos/common.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@
+
+# ---- the Java demos -----------------------------------------------------------
+
+# A Java demo is a row with a class in demos/java/; its program is a link to
+# zc-java (demos/java.c) under the row's program name, and zc-java
+# --programs names them. Without javac the classes are not built, and the
+# Java demos say what to install when they are run.
+JAVAC ?= $(shell command -v javac 2>/dev/null)
+JAVA_SRCS := $(wildcard demos/java/*.java)
+JAVA_CLASSES := $(BUILD)/java/.built
+JAVA_LINKS := $(BUILD)/.java-links
+
+$(JAVA_CLASSES): $(JAVA_SRCS) | $(BUILD)
+	$(call msg,JAVAC,$(@D))
+	$(Q)mkdir -p $(@D)
+	$(Q)$(JAVAC) --release 11 -Xlint:all -Werror -d $(@D) $^
+	$(Q)touch $@
+
+$(JAVA_LINKS): $(BUILD)/zc-java
+	$(call msg,LN,$(BUILD)/zc-java-*)
+	$(Q)for p in $$($< --programs); do ln -sfn zc-java $(BUILD)/$$p || exit; done
+	$(Q)touch $@
+
+.PHONY: java-skipped
+java-skipped:
+	@echo "  SKIP     the Java demos: no javac here; sudo make deps installs openjdk-17-jdk-headless"
+
+all: $(JAVA_LINKS) $(if $(JAVAC),$(JAVA_CLASSES),java-skipped)
 
 # ---- the instrument -----------------------------------------------------------
 

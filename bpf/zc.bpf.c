@@ -57,6 +57,22 @@ struct {
 	__uint(max_entries, 4 << 20);
 } events SEC(".maps");
 
+/*
+ * Syscalls, mode switches, faults and context switches count only inside
+ * the transfer window (see below), thread by thread: these are the
+ * counters a thread keeps of its own until it commits them.
+ */
+enum {
+	W_SYS_ENTER,
+	W_SYS_EXIT,
+	W_FAULTS_USER,
+	W_FAULTS_KERNEL,
+	W_CS_VOLUNTARY,
+	W_CS_INVOLUNTARY,
+	W_NR
+};
+#define PENDING_MAX 32
+
 /* A system call of one of the sender's threads, from entry to exit. */
 struct call {
 	__s64 nr;
@@ -70,6 +86,12 @@ struct call {
 	/* the step handshake's read(): zcviz pacing the demo, not the
 	 * demo's work; neither it nor the switches while it waits count */
 	bool handshake;
+	/* this thread's window: open from its first data call on; what it
+	 * counted since its last data call waits here until the next */
+	bool in_window;
+	__u32 pending_n;
+	__u32 pending_nr[PENDING_MAX]; /* syscall numbers */
+	__u64 uncommitted[W_NR];
 };
 
 /*
@@ -109,14 +131,24 @@ static __always_inline void count(int c, __u64 v)
 }
 
 /*
- * For the sender's own counters: a demo's one thread, in its own syscalls,
- * faults and switches, touches them one after the other, so a plain add
- * does and costs no locked instruction. (A sender of many threads needs
- * locked adds here: that comes with watching any program.)
+ * For the sender's own counters. A C demo's one thread touches them one
+ * syscall after the other, so a plain add does and costs no locked
+ * instruction; a program of many threads (a JVM, any command) may touch
+ * them from two CPUs at once, and the loader says so before load.
  */
+const volatile bool many_threads;
+
+static __always_inline void sadd(__u64 *p, __u64 v)
+{
+	if (many_threads)
+		__sync_fetch_and_add(p, v);
+	else
+		*p += v;
+}
+
 static __always_inline void scount(int c, __u64 v)
 {
-	zc_counters[c] += v;
+	sadd(&zc_counters[c], v);
 }
 
 /* The receiver copies on the other CPU: its counter has its own line. */
@@ -210,41 +242,38 @@ static __always_inline void fd_forget(const struct call *c)
 /* ---- the transfer window ---------------------------------------------
  *
  * Syscalls, mode switches, faults and context switches count from the
- * entry of the first data-moving call (read of the file, send on the TCP
- * socket, sendfile, mmap of the file) to the exit of the last one: the
- * program's start-up and its checksum afterwards are not the lesson.
- * Counts run in `running` and are committed at each data call's exit;
- * the per-syscall counts of the calls in between wait in `pending`.
+ * entry of a thread's first data-moving call (read of the file, send on
+ * the TCP socket, sendfile, mmap of the file) to the exit of its last one:
+ * the program's start-up and its checksum afterwards are not the lesson,
+ * nor are the threads that never move data (a JVM's compiler and
+ * collector). Each thread keeps its counts in its call, and commits them
+ * at each data call's exit; the syscalls in between wait in pending_nr.
  */
-#define PENDING_MAX 32
-
-static __u64 running[ZC_NR_COUNTERS];
-static bool window_open;
-static __u32 pending_nr[PENDING_MAX];
-static __u32 pending_n;
-
-static __always_inline void wcount(int c)
+static __always_inline void wcount(struct call *c, int w)
 {
-	if (window_open)
-		running[c] += 1; /* the sender's own, like scount() */
+	if (c && c->in_window)
+		c->uncommitted[w] += 1; /* its own: a plain add */
 }
 
-static __always_inline void window_commit(void)
+static __always_inline void window_commit(struct call *c)
 {
-	static const int windowed[] = {
+	static const int windowed[W_NR] = {
 		ZC_C_SYS_ENTER,	    ZC_C_SYS_EXIT,     ZC_C_FAULTS_USER,
 		ZC_C_FAULTS_KERNEL, ZC_C_CS_VOLUNTARY, ZC_C_CS_INVOLUNTARY,
 	};
 	__u32 i, nr;
 
-	for (i = 0; i < sizeof(windowed) / sizeof(windowed[0]); i++)
-		zc_counters[windowed[i]] = running[windowed[i]];
-	for (i = 0; i < PENDING_MAX && i < pending_n; i++) {
-		nr = pending_nr[i];
-		if (nr < ZC_NR_SYSCALLS)
-			zc_syscalls[nr] += 1;
+	for (i = 0; i < W_NR; i++) {
+		if (c->uncommitted[i])
+			scount(windowed[i], c->uncommitted[i]);
+		c->uncommitted[i] = 0;
 	}
-	pending_n = 0;
+	for (i = 0; i < PENDING_MAX && i < c->pending_n; i++) {
+		nr = c->pending_nr[i];
+		if (nr < ZC_NR_SYSCALLS)
+			sadd(&zc_syscalls[nr], 1);
+	}
+	c->pending_n = 0;
 }
 
 static __always_inline bool is_data_call(const struct call *c)
@@ -310,15 +339,16 @@ int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 	if (c->info.moves == ZC_MOVES_SPLICE)
 		c->out_kind = fd_kind_cached(c->args[2]);
 	c->ts_ns = bpf_ktime_get_ns();
-	if (is_data_call(c) && !window_open) {
-		window_open = true;
-		zc_counters[ZC_C_FIRST_NS] = c->ts_ns;
+	if (is_data_call(c) && !c->in_window) {
+		c->in_window = true;
+		if (!zc_counters[ZC_C_FIRST_NS]) /* the first thread's */
+			zc_counters[ZC_C_FIRST_NS] = c->ts_ns;
 	}
-	wcount(ZC_C_SYS_ENTER);
-	n = pending_n;
-	if (window_open && n < PENDING_MAX) {
-		pending_nr[n] = (__u32)c->nr;
-		pending_n = n + 1;
+	wcount(c, W_SYS_ENTER);
+	n = c->pending_n;
+	if (c->in_window && n < PENDING_MAX) {
+		c->pending_nr[n] = (__u32)c->nr;
+		c->pending_n = n + 1;
 	}
 	c->active = true;
 	return 0;
@@ -424,13 +454,13 @@ int BPF_PROG(zc_sys_exit, struct pt_regs *regs, long ret)
 	}
 	if (!c || !c->active) /* entered before we attached */
 		return 0;
-	wcount(ZC_C_SYS_EXIT);
+	wcount(c, W_SYS_EXIT);
 	/* errors are negative; mmap()'s user addresses are not */
 	if (is_data_call(c) && ret >= 0) {
 		if (ret > 0)
 			call_account(c, ret);
 		zc_counters[ZC_C_LAST_NS] = bpf_ktime_get_ns();
-		window_commit();
+		window_commit(c);
 	}
 	call_emit(c, ret);
 	c->active = false;
@@ -500,7 +530,7 @@ int BPF_PROG(zc_fault_user, unsigned long address, struct pt_regs *regs,
 	     unsigned long error_code)
 {
 	if (is_sender())
-		wcount(ZC_C_FAULTS_USER);
+		wcount(call_of(NULL, 0), W_FAULTS_USER);
 	return 0;
 }
 
@@ -510,7 +540,7 @@ int BPF_PROG(zc_fault_kernel, unsigned long address, struct pt_regs *regs,
 	     unsigned long error_code)
 {
 	if (is_sender() && address < USER_ADDR_END)
-		wcount(ZC_C_FAULTS_KERNEL);
+		wcount(call_of(NULL, 0), W_FAULTS_KERNEL);
 	return 0;
 }
 
@@ -527,20 +557,21 @@ int BPF_PROG(zc_sched_switch, bool preempt, struct task_struct *prev,
 		return 0;
 	/* it gave up the CPU to wait (voluntary), or was preempted */
 	if (prev_state != 0 && !preempt)
-		wcount(ZC_C_CS_VOLUNTARY);
+		wcount(c, W_CS_VOLUNTARY);
 	else
-		wcount(ZC_C_CS_INVOLUNTARY);
+		wcount(c, W_CS_INVOLUNTARY);
 	return 0;
 }
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(zc_process_exit, struct task_struct *p)
 {
-	if (p->pid != sender_tgid)
+	/* each thread as it exits: the sum is the whole process's */
+	if (p->tgid != sender_tgid)
 		return 0;
-	zc_counters[ZC_C_CPU_USER_NS] = p->utime;
-	zc_counters[ZC_C_CPU_SYS_NS] = p->stime;
-	zc_counters[ZC_C_CPU_RUN_NS] = p->se.sum_exec_runtime;
+	count(ZC_C_CPU_USER_NS, p->utime);
+	count(ZC_C_CPU_SYS_NS, p->stime);
+	count(ZC_C_CPU_RUN_NS, p->se.sum_exec_runtime);
 	return 0;
 }
 

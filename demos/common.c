@@ -122,8 +122,7 @@ int zc_write_all(struct zc_run *run, const char *buf, size_t len)
 
 /* ---- the file ---------------------------------------------------------- */
 
-/* Opens a regular, readable file; prints why not and returns -1. */
-static int file_open(const char *prog, const char *path, uint64_t *size)
+int zc_file_open(const char *prog, const char *path, uint64_t *size)
 {
 	struct stat st = { 0 };
 	int fd;
@@ -238,18 +237,14 @@ static int connect_within(int fd, const struct sockaddr *sa, socklen_t len,
 	return fcntl(fd, F_SETFL, 0);
 }
 
-/* Connects to HOST:PORT; returns the socket, or -1 with *exit_code set. */
-static int sock_connect(const char *prog, const char *to, double timeout_s,
-			int *exit_code)
+int zc_dest_resolve(const char *prog, const char *to, char *host, size_t hlen,
+		    char *port, size_t plen, struct addrinfo **res)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_NUMERICSERV };
-	struct addrinfo *res, *ai;
-	char host[256], port[8];
-	int fd = -1, err = 0, rc;
+	int rc;
 
-	*exit_code = ZC_EXIT_USAGE;
-	if (zc_split_hostport(prog, to, host, sizeof(host), port, sizeof(port)))
+	if (zc_split_hostport(prog, to, host, hlen, port, plen))
 		return -1;
 	if (!*host || !strcmp(port, "0")) {
 		fprintf(stderr,
@@ -257,13 +252,26 @@ static int sock_connect(const char *prog, const char *to, double timeout_s,
 			prog, to);
 		return -1;
 	}
-	rc = getaddrinfo(host, port, &hints, &res);
-	if (rc) {
+	rc = getaddrinfo(host, port, &hints, res);
+	if (rc)
 		fprintf(stderr,
 			"%s: cannot resolve host '%s': %s; check the name or use an IP address\n",
 			prog, host, gai_strerror(rc));
+	return rc ? -1 : 0;
+}
+
+/* Connects to HOST:PORT; returns the socket, or -1 with *exit_code set. */
+static int sock_connect(const char *prog, const char *to, double timeout_s,
+			int *exit_code)
+{
+	struct addrinfo *res, *ai;
+	char host[256], port[8];
+	int fd = -1, err = 0;
+
+	*exit_code = ZC_EXIT_USAGE;
+	if (zc_dest_resolve(prog, to, host, sizeof(host), port, sizeof(port),
+			    &res))
 		return -1;
-	}
 	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
 		fd = socket(ai->ai_family,
 			    ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -289,15 +297,6 @@ static int sock_connect(const char *prog, const char *to, double timeout_s,
 }
 
 /* ---- command line and main -------------------------------------------- */
-
-struct sender_opts {
-	const char *to;
-	const char *file;
-	uint64_t chunk;
-	double rate_mbps;
-	double connect_s; /* --connect-timeout */
-	int step_fd;
-};
 
 static void usage(const struct zc_demo *d, FILE *out)
 {
@@ -343,7 +342,7 @@ static const struct option longopts[] = {
 };
 
 /* An option with a value (c, optarg): 0, or -1 after saying what is wrong. */
-static int opt_value(const struct zc_demo *d, int c, struct sender_opts *o)
+static int opt_value(const struct zc_demo *d, int c, struct zc_sender_opts *o)
 {
 	char *end;
 
@@ -382,12 +381,14 @@ static int opt_value(const struct zc_demo *d, int c, struct sender_opts *o)
 	return 0;
 }
 
-/* Returns 0 to go on, 1 when --help or --version was answered, -1 on error. */
-static int opts_parse(int argc, char **argv, const struct zc_demo *d,
-		      struct sender_opts *o)
+int zc_sender_opts_parse(int argc, char **argv, const struct zc_demo *d,
+			 struct zc_sender_opts *o)
 {
 	int c;
 
+	*o = (struct zc_sender_opts){ .chunk = DEFAULT_CHUNK,
+				      .connect_s = ZC_CONNECT_TIMEOUT_S,
+				      .step_fd = -1 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":t:c:r:hV", longopts, NULL)) !=
 	       -1) {
@@ -428,26 +429,32 @@ static int opts_parse(int argc, char **argv, const struct zc_demo *d,
 
 /*
  * After our shutdown(SHUT_WR), zc-sink answers with one line, "received N
- * bytes xxh64=X". Returns 1 when it matches what we sent, 0 when the
- * receiver said nothing (not a zc-sink), -1 when it disagrees.
+ * bytes xxh64=X"; reply gets what the receiver said (maybe nothing).
  */
-static int receiver_verdict(const struct zc_run *run, uint64_t sum)
+static void receiver_reply(const struct zc_run *run, char *reply, size_t len)
 {
-	uint64_t bytes, rsum;
-	char buf[128];
 	size_t got = 0;
 	ssize_t n;
 
-	while (got < sizeof(buf) - 1) {
-		n = read(run->sock_fd, buf + got, sizeof(buf) - 1 - got);
+	while (got < len - 1) {
+		n = read(run->sock_fd, reply + got, len - 1 - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += n;
 	}
-	buf[got] = '\0';
-	if (zc_summary_parse(buf, ZC_RECEIVED, &bytes, &rsum))
+	reply[got] = '\0';
+}
+
+/* 1 when the reply matches what we sent, 0 when the receiver said
+ * nothing (not a zc-sink), -1 when it disagrees. */
+static int receiver_verdict(const struct zc_run *run, const char *reply,
+			    uint64_t sum)
+{
+	uint64_t bytes, rsum;
+
+	if (zc_summary_parse(reply, ZC_RECEIVED, &bytes, &rsum))
 		return 0;
 	if (bytes == run->sent && rsum == sum)
 		return 1;
@@ -481,13 +488,27 @@ static void summary_print(const struct zc_demo *d, const struct zc_run *run,
 			d->program, dev);
 }
 
+int zc_sender_summary(const struct zc_demo *d, struct zc_run *run, uint64_t ns,
+		      const char *reply, const char *dev)
+{
+	uint64_t sum;
+	int verdict;
+
+	if (file_checksum(run->file_fd, run->sent, &sum)) {
+		fprintf(stderr, "%s: cannot compute the checksum of '%s'\n",
+			d->program, run->path);
+		return ZC_EXIT_FAIL;
+	}
+	verdict = receiver_verdict(run, reply, sum);
+	summary_print(d, run, sum, ns, verdict, dev);
+	return verdict < 0 ? ZC_EXIT_FAIL : ZC_EXIT_OK;
+}
+
 static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 		    struct zc_run *run)
 {
-	char dev[IF_NAMESIZE];
+	char dev[IF_NAMESIZE], reply[128];
 	uint64_t ns;
-	uint64_t sum;
-	int verdict;
 
 	/* the egress device, asked while the connection is surely up */
 	zc_sock_egress(run->sock_fd, dev, sizeof(dev));
@@ -501,23 +522,15 @@ static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 		return zc_fail_shrunk(run), ZC_EXIT_FAIL;
 	/* end of file: the receiver sees EOF and answers with its verdict */
 	shutdown(run->sock_fd, SHUT_WR);
-	if (file_checksum(run->file_fd, run->sent, &sum)) {
-		fprintf(stderr, "%s: cannot compute the checksum of '%s'\n",
-			d->program, run->path);
-		return ZC_EXIT_FAIL;
-	}
-	verdict = receiver_verdict(run, sum);
-	summary_print(d, run, sum, ns, verdict, dev);
-	return verdict < 0 ? ZC_EXIT_FAIL : ZC_EXIT_OK;
+	receiver_reply(run, reply, sizeof(reply));
+	return zc_sender_summary(d, run, ns, reply, dev);
 }
 
 int zc_sender_main(int argc, char **argv, const char *program,
 		   int (*send)(struct zc_run *run))
 {
 	const struct zc_demo *d = zc_demo_of_program(program);
-	struct sender_opts o = { .chunk = DEFAULT_CHUNK,
-				 .connect_s = ZC_CONNECT_TIMEOUT_S,
-				 .step_fd = -1 };
+	struct zc_sender_opts o;
 	struct zc_run run = { .prog = program, .file_fd = -1, .sock_fd = -1 };
 	int rc, code;
 
@@ -528,7 +541,7 @@ int zc_sender_main(int argc, char **argv, const char *program,
 		return ZC_EXIT_ENV;
 	}
 
-	rc = opts_parse(argc, argv, d, &o);
+	rc = zc_sender_opts_parse(argc, argv, d, &o);
 	if (rc)
 		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_USAGE;
 	/* a receiver that goes away must be an error message, not a signal */
@@ -538,7 +551,7 @@ int zc_sender_main(int argc, char **argv, const char *program,
 	run.step_fd = o.step_fd;
 	run.rate = o.rate_mbps * 1e6;
 	code = ZC_EXIT_USAGE;
-	run.file_fd = file_open(d->program, o.file, &run.size);
+	run.file_fd = zc_file_open(d->program, o.file, &run.size);
 	if (run.file_fd < 0)
 		goto cleanup;
 	run.sock_fd = sock_connect(d->program, o.to, o.connect_s, &code);

@@ -61,4 +61,41 @@ int zc_fail(struct zc_run *run, const char *call);
 /* Reports that the file got shorter while it was being sent; returns -1. */
 int zc_fail_shrunk(struct zc_run *run);
 
+/*
+ * For a sender whose loop runs in another program (the Java demos:
+ * demos/java.c starts a JVM): the same options, checked the same way, the
+ * same checks of the file, and at the end the same summary.
+ */
+struct zc_demo;
+struct zc_sender_opts {
+	const char *to;
+	const char *file;
+	uint64_t chunk;
+	double rate_mbps;
+	double connect_s; /* --connect-timeout */
+	int step_fd;
+};
+
+/* 0 to go on, 1 when --help or --version was answered, -1 after saying
+ * what is wrong. */
+int zc_sender_opts_parse(int argc, char **argv, const struct zc_demo *d,
+			 struct zc_sender_opts *o);
+
+/* --to HOST:PORT, split, checked and resolved (freeaddrinfo(*res) after):
+ * 0, or -1 after saying what is wrong. */
+struct addrinfo;
+int zc_dest_resolve(const char *prog, const char *to, char *host, size_t hlen,
+		    char *port, size_t plen, struct addrinfo **res);
+
+/* Opens a regular, readable file: its fd, or -1 after saying why not. */
+int zc_file_open(const char *prog, const char *path, uint64_t *size);
+
+/*
+ * The end of a transfer: the checksum of what run sent of its file (open
+ * as run->file_fd), computed in a child; the receiver's reply judged
+ * against it; the summary printed, through dev in ns. The exit status.
+ */
+int zc_sender_summary(const struct zc_demo *d, struct zc_run *run,
+		      uint64_t ns, const char *reply, const char *dev);
+
 #endif /* ZC_COMMON_H */

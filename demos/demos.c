@@ -92,6 +92,60 @@ const struct zc_demo zc_demos[] = {
 			"Predict: copies of the file? syscalls and mode switches per chunk?\n\n"
 			"The textbook: 0 CPU copies, 2 syscalls and 4 mode switches per chunk.",
 	},
+	{
+		.name = "java-stream",
+		.program = "zc-java-stream",
+		.java_class = "JavaStream",
+		.syscalls = "read write",
+		.counted = "read+write",
+		.sg = true,
+		.copies = { 3, 2 },
+		.title = "Java: FileInputStream.read() + OutputStream.write()",
+		.brief = "Java streams, byte[]",
+		.what = "Send FILE over TCP from Java the article's traditional way: FileInputStream.read()\n"
+			"into a byte[], OutputStream.write() of it to the socket (demos/java/JavaStream.java).",
+		.card = "The article's own traditional code, in Java: read() into a byte[]\n"
+			"and write() it to the socket's OutputStream.\n\n"
+			"Predict: copies of the file the kernel sees? does the JVM's heap add\n"
+			"any the tracepoints can see?\n\n"
+			"The textbook: 2 copies, 2 syscalls and 4 mode switches per chunk.",
+	},
+	{
+		.name = "java-transferto",
+		.program = "zc-java-transferto",
+		.java_class = "JavaTransferTo",
+		.syscalls = "sendfile",
+		.counted = "transferTo",
+		.sg = true,
+		.wants_gather = true,
+		.copies = { 1, 0 },
+		.title = "Java: FileChannel.transferTo(SocketChannel)",
+		.brief = "Java transferTo()",
+		.what = "Send FILE over TCP from Java with FileChannel.transferTo() to a SocketChannel,\n"
+			"the article's zero copy: the JVM calls sendfile() (demos/java/JavaTransferTo.java).",
+		.card = "The article's zero copy, in Java: FileChannel.transferTo() into a\n"
+			"SocketChannel.\n\n"
+			"Predict: which syscall does the JVM make? copies of the file?\n\n"
+			"The textbook: sendfile(); 0 CPU copies on a device that gathers.",
+	},
+	{
+		.name = "java-transferto-stream",
+		.program = "zc-java-transferto-stream",
+		.java_class = "JavaTransferToStream",
+		.syscalls = "pread64 write",
+		.counted = "transferTo",
+		.sg = true,
+		.copies = { 3, 2 },
+		.title = "Java: transferTo(Channels.newChannel(OutputStream))",
+		.brief = "Java transferTo(), a stream",
+		.what = "Send FILE over TCP from Java with FileChannel.transferTo() into a channel made\n"
+			"from the socket's OutputStream: the JVM cannot sendfile() there, and falls back\n"
+			"to pread() + write() (demos/java/JavaTransferToStream.java).",
+		.card = "transferTo() again, the same call, but into Channels.newChannel() of\n"
+			"the socket's OutputStream, as code that is handed a stream does.\n\n"
+			"Predict: still zero copy? which syscalls?\n\n"
+			"The textbook says nothing: transferTo() is zero copy, it says.",
+	},
 };
 
 const int zc_ndemos = sizeof(zc_demos) / sizeof(zc_demos[0]);

@@ -13,6 +13,9 @@
 struct zc_demo {
 	const char *name; /* "sendfile": zcviz DEMO, make demo-NAME */
 	const char *program; /* "zc-sendfile", built from demos/sendfile.c */
+	/* a Java demo: its class, demos/java/CLASS.java; its program is then
+	 * zc-java under the row's name, which runs it in a JVM */
+	const char *java_class;
 	/* the syscalls that move the file, as the table in viz/syscalls.c
 	 * names them; counted: those the sender counts in its summary */
 	const char *syscalls, *counted;

@@ -8,6 +8,7 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,27 +82,52 @@ int zc_dev_sg(const char *dev)
 	return rc < 0 ? -1 : !!ev.data;
 }
 
-void zc_sock_egress(int sock, char *dev, size_t devlen)
+/* The device holding local, or lo when peer is an address of ours too. */
+static void egress_of(const struct sockaddr *local, const struct sockaddr *peer,
+		      char *dev, size_t devlen)
 {
-	struct sockaddr_storage local, peer;
-	socklen_t ll = sizeof(local), pl = sizeof(peer);
 	struct ifaddrs *ifs, *i;
 	int peer_local = 0;
 
-	snprintf(dev, devlen, "?");
-	if (getsockname(sock, (struct sockaddr *)&local, &ll) ||
-	    getpeername(sock, (struct sockaddr *)&peer, &pl) ||
-	    getifaddrs(&ifs))
+	if (getifaddrs(&ifs))
 		return;
 	for (i = ifs; i; i = i->ifa_next) {
 		if (!i->ifa_addr)
 			continue;
-		if (sockaddr_same_ip(i->ifa_addr, (struct sockaddr *)&peer))
+		if (sockaddr_same_ip(i->ifa_addr, peer))
 			peer_local = 1;
-		if (sockaddr_same_ip(i->ifa_addr, (struct sockaddr *)&local))
+		if (sockaddr_same_ip(i->ifa_addr, local))
 			snprintf(dev, devlen, "%s", i->ifa_name);
 	}
 	freeifaddrs(ifs);
 	if (peer_local)
 		snprintf(dev, devlen, "lo");
+}
+
+void zc_sock_egress(int sock, char *dev, size_t devlen)
+{
+	struct sockaddr_storage local, peer;
+	socklen_t ll = sizeof(local), pl = sizeof(peer);
+
+	snprintf(dev, devlen, "?");
+	if (!getsockname(sock, (struct sockaddr *)&local, &ll) &&
+	    !getpeername(sock, (struct sockaddr *)&peer, &pl))
+		egress_of((struct sockaddr *)&local, (struct sockaddr *)&peer,
+			  dev, devlen);
+}
+
+void zc_addr_egress(const char *local, const char *peer, char *dev,
+		    size_t devlen)
+{
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST };
+	struct addrinfo *l = NULL, *p = NULL;
+
+	snprintf(dev, devlen, "?");
+	if (!getaddrinfo(local, NULL, &hints, &l) &&
+	    !getaddrinfo(peer, NULL, &hints, &p))
+		egress_of(l->ai_addr, p->ai_addr, dev, devlen);
+	if (l)
+		freeaddrinfo(l);
+	if (p)
+		freeaddrinfo(p);
 }

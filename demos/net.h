@@ -18,6 +18,10 @@ int zc_split_hostport(const char *prog, const char *arg, char *host,
  * address, or lo when the peer is an address of this machine too.
  */
 void zc_sock_egress(int sock, char *dev, size_t devlen);
+/* The same for the numeric addresses of a connection made elsewhere (a
+ * JVM's): "198.18.0.1", "::1". */
+void zc_addr_egress(const char *local, const char *peer, char *dev,
+		    size_t devlen);
 /* Is scatter-gather on for this device? 1 yes, 0 no, -1 unknown. */
 int zc_dev_sg(const char *dev);
 

@@ -28,7 +28,12 @@ same_as_demo() {
 	# copies per byte with what the device sent unseen (a hole in the
 	# flow's sequence numbers, copied at GSO when the device cannot gather)
 	local copies='(.cpu_copy_bytes + (if .sg then 0 else .unseen_bytes end)) / .file_bytes'
-	for key in .file_bytes .chunk_bytes .sg .syscalls .mode_switches "$copies" \
+	# a JVM's own syscalls around each call vary from run to run (its
+	# reads of its jars too); the calls into the socket do not
+	local calls='.syscalls' moved='.syscalls | with_entries(select(.key | IN("write", "sendfile", "splice")))'
+	[ "$(lang_of "$d")" = c ] || calls=$moved
+	assert_equal "$(jget "$cmd" .mode_switches)" $((2 * $(jget "$cmd" .syscalls.total)))
+	for key in .file_bytes .chunk_bytes .sg "$calls" "$copies" \
 		.edges.pagecache_to_user.bytes .edges.pagecache_mapped.bytes .edges.user_to_socket \
 		.edges.pagecache_to_socket .edges.pagecache_to_pipe .edges.pipe_to_socket \
 		'.edges.socket_to_nic.bytes - .retransmitted_bytes + .unseen_bytes'; do

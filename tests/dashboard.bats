@@ -203,24 +203,19 @@ killed() {
 }
 
 @test "all: a title card before each demo, the comparison at the end" {
+	local names n i=0 d count=(zero one two three four five six seven eight nine)
+	names=$(demos_list | cut -f1)
+	n=$(wc -l <<<"$names")
 	tmux_start 80x24 "$(ZCVIZ) --size 1M all"
-	tmux_wait "1 / 5   traditional"
-	tmux_keys Space
-	tmux_wait "zcviz  traditional"
-	tmux_keys f
-	tmux_wait "2 / 5   mmap" 30
-	tmux_keys f
-	tmux_keys f
-	tmux_wait "3 / 5   sendfile" 30
-	tmux_keys f
-	tmux_keys f
-	tmux_wait "4 / 5   dma-gather" 30
-	tmux_keys f
-	tmux_keys f
-	tmux_wait "5 / 5   splice" 30
-	tmux_keys f
-	tmux_keys f
-	tmux_wait "all five, measured" 30
+	for d in $names; do
+		i=$((i + 1))
+		tmux_wait "$i / $n   $d" 30
+		tmux_keys Space
+		tmux_wait "zcviz  $d" 30
+		tmux_keys f
+		tmux_keys f
+	done
+	tmux_wait "all ${count[n]}, measured" 30
 	run tmux_screen
 	assert_line --regexp "^ +traditional +on +2\.00 x ok +2 +16 +32 "
 	assert_line --regexp "^ +mmap +on +1\.00 x ok +1 +9 +18 "

@@ -22,7 +22,7 @@ sources() {
 
 @test "zcviz --list-demos gives every demo's row, each one a program that is built" {
 	local name prog sg c0 c1 title brief n=0
-	while IFS=$'\t' read -r name prog sg c0 c1 title brief; do
+	while IFS=$'\t' read -r name prog sg c0 c1 title brief lang; do
 		n=$((n + 1))
 		[[ $name =~ ^[a-z][a-z0-9-]*$ ]] || fail "odd demo name '$name'"
 		assert_file_executable "build/$prog"
@@ -30,6 +30,7 @@ sources() {
 		awk -v a="$c0" -v b="$c1" 'BEGIN { exit !(a >= b && b >= 0) }' ||
 			fail "$name: copies $c0 without scatter-gather, $c1 with"
 		[ -n "$title" ] && [ -n "$brief" ] || fail "$name: no title"
+		[[ $lang = c || $lang = java ]] || fail "$name: written in '$lang'"
 		run -0 "build/$prog" --help
 		assert_line --regexp "^Usage: $prog --to HOST:PORT"
 	done < <(build/zcviz --list-demos)
@@ -50,7 +51,7 @@ $hits"
 
 @test "no other file holds a demo's title as a string" {
 	local name title brief hits
-	while IFS=$'\t' read -r name _ _ _ _ title brief; do
+	while IFS=$'\t' read -r name _ _ _ _ title brief _; do
 		hits=$(sources | xargs grep -nF -- "\"$title\"" 2>/dev/null || true)
 		[ -z "$hits" ] || fail "$name's title is written again: $hits"
 		hits=$(sources | xargs grep -nF -- "\"$brief\"" 2>/dev/null || true)

@@ -57,10 +57,11 @@ static const char *demo_choices(void)
 static void demos_list(void)
 {
 	for (int i = 0; i < zc_ndemos; i++)
-		printf("%s\t%s\t%s\t%g\t%g\t%s\t%s\n", zc_demos[i].name,
+		printf("%s\t%s\t%s\t%g\t%g\t%s\t%s\t%s\n", zc_demos[i].name,
 		       zc_demos[i].program, zc_demos[i].sg ? "on" : "off",
 		       zc_demos[i].copies[0], zc_demos[i].copies[1],
-		       zc_demos[i].title, zc_demos[i].brief);
+		       zc_demos[i].title, zc_demos[i].brief,
+		       zc_demos[i].java_class ? "java" : "c");
 }
 
 static void usage(FILE *f)
@@ -96,8 +97,8 @@ static void usage(FILE *f)
 		"                      unknown)\n"
 		"      --list-demos    list the demos for scripts, one a line, tab-separated:\n"
 		"                      name, program, scatter-gather in the lab, CPU copies\n"
-		"                      per byte without and with scatter-gather, title, and\n"
-		"                      the title in brief\n"
+		"                      per byte without and with scatter-gather, title, the\n"
+		"                      title in brief, and what it is written in (c, java)\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"
@@ -458,6 +459,12 @@ static int demos_run(struct opts *o, struct recorder *rec)
 			   run_demo(&o->run, &res[n], NULL);
 		if (run_stop_signal()) /* main() says so */
 			return 128 + run_stop_signal();
+		/* all: a Java demo without a JVM is left out, and says why */
+		if (rc == ZC_EXIT_ENV && nrows > 1 && rows[d]->java_class) {
+			fprintf(stderr, "zcviz: skipped %s\n", res[n].why);
+			rc = 0;
+			continue;
+		}
 		if (rc && rc != ZC_EXIT_FAIL)
 			break;
 		report_one(o, &o->run, &res[n], &m[n]);

@@ -384,16 +384,24 @@ void report_compare(FILE *f, const struct run_result res[],
 	fprintf(f, "  %-11s %-3s %-11s %6s %8s %7s %6s %9s %9s\n", "demo", "sg",
 		"CPU copies", "theory", "syscalls", "mode sw", "ctx sw",
 		"elapsed", "CPU");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		const char *name = res[i].in.demo->name;
+
+		/* 80 columns: a longer name has a line of its own */
+		if (strlen(name) > 11) {
+			fprintf(f, "  %s\n", name);
+			name = "";
+		}
 		fprintf(f,
 			"  %-11s %-3s %4.2f x %-4s %6g %8" PRIu64 " %7" PRIu64
 			" %6" PRIu64 " %6.1f ms %6.1f ms\n",
-			res[i].in.demo->name, res[i].in.sg ? "on" : "off",
-			m[i].copies_per_byte, m[i].pass ? "ok" : "!!",
-			m[i].theory, m[i].syscalls, m[i].mode_switches,
+			name, res[i].in.sg ? "on" : "off", m[i].copies_per_byte,
+			m[i].pass ? "ok" : "!!", m[i].theory, m[i].syscalls,
+			m[i].mode_switches,
 			m[i].cs_voluntary + m[i].cs_involuntary,
 			m[i].elapsed_ns / 1e6,
 			(m[i].cpu_user_ns + m[i].cpu_sys_ns) / 1e6);
+	}
 	fprintf(f,
 		"\n  A mode switch is a syscall entering or leaving the kernel (the classic\n"
 		"  article's \"context switch\"); a context switch here is the scheduler\n"

@@ -886,6 +886,9 @@ static int trace_begin(struct run *r)
 		.port = r->port,
 		.events = cfg->on_event != NULL,
 		.step_fd = cfg->stepped ? STEP_FD : -1,
+		/* a JVM moves data from a thread of its own; a command, who
+		 * knows: only the C demos are known to have one thread */
+		.many_threads = cfg->command || cfg->demo->java_class,
 	};
 	struct stat sb;
 
@@ -982,6 +985,32 @@ static int file_size(struct run *r)
 	return 0;
 }
 
+/*
+ * A demo that needs more than this machine may have (a Java demo: a JVM
+ * and its classes) is asked first, before a lab goes up for nothing: its
+ * program's --check says in one line what to install.
+ */
+static int demo_ready(struct run *r)
+{
+	const struct zc_demo *d = r->cfg->demo;
+	char bin[PATH_MAX + 32], out[64], err[512];
+	char *argv[] = { bin, "--check", NULL };
+	const char *why = err;
+	size_t plen = strlen(d->program);
+
+	if (r->cfg->command || !d->java_class)
+		return 0;
+	snprintf(bin, sizeof(bin), "%s/%s", r->bindir, d->program);
+	if (!cmd_run(argv, out, sizeof(out), false, err, sizeof(err)))
+		return 0;
+	err[strcspn(err, "\n")] = '\0';
+	if (!strncmp(err, d->program, plen) && !strncmp(err + plen, ": ", 2))
+		why += plen + 2;
+	snprintf(r->res->why, sizeof(r->res->why), "%s: %s", d->name,
+		 *why ? why : "cannot run its program: run make first");
+	return ZC_EXIT_ENV;
+}
+
 static int file_warm_or_cold(struct run *r)
 {
 	return file_cache(r->cfg->file, r->cfg->cold, r->res);
@@ -992,7 +1021,7 @@ struct run *run_start(const struct run_config *cfg, struct run_result *res,
 {
 	/* in order; a signal stops the next step from starting */
 	static int (*const steps[])(struct run *) = {
-		file_size,  path_up,	 file_warm_or_cold,
+		file_size,  demo_ready,	 path_up,   file_warm_or_cold,
 		demo_start, trace_begin, gate_open,
 	};
 	struct run *r = run_new(cfg, res);

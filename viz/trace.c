@@ -202,6 +202,7 @@ static void filters_set(struct zc_bpf *skel, const struct trace_target *tg)
 	r->flow_port = tg->port;
 	r->emit_events = tg->events;
 	r->step_fd = tg->step_fd;
+	r->many_threads = tg->many_threads;
 	/* what each syscall moves, from the one table */
 	syscalls_fill((struct zc_sysinfo *)r->sysinfo);
 }

@@ -23,6 +23,7 @@ struct trace_target {
 	uint16_t port; /* the receiver's TCP port */
 	bool events; /* send individual events through the ring buffer */
 	int step_fd; /* the demo's step handshake, not counted; -1: none */
+	bool many_threads; /* more than one thread may move data at once */
 };
 
 struct trace;

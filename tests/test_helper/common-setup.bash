@@ -19,6 +19,17 @@ demos_list() {
 	"$ROOT/build/zcviz" --list-demos || echo "build/zcviz --list-demos failed: run make" >&2
 }
 
+# lang_of DEMO: what its row says it is written in (c, java)
+lang_of() {
+	demos_list | awk -F'\t' -v d="$1" '$1 == d { print $8 }'
+}
+
+# c_demos: the demos written in C, whose syscalls are the textbook's own
+# (a JVM makes more of its own, around each call)
+c_demos() {
+	demos_list | awk -F'\t' '$8 == "c" { print $1 }' | tr '\n' ' '
+}
+
 # demo_choices: the names, then "or all", as zcviz says them
 demo_choices() {
 	local names
@@ -45,6 +56,7 @@ user_root_make() {
 	USER_ROOT=$(mktemp -d /tmp/zc-user.XXXXXX)
 	mkdir -p "$USER_ROOT/build"
 	cp -a "$ROOT"/build/zc-* "$ROOT/build/zcviz" "$USER_ROOT/build/"
+	[ ! -d "$ROOT/build/java" ] || cp -a "$ROOT/build/java" "$USER_ROOT/build/"
 	cp -a "$ROOT/demos" "$ROOT/lessons" "$USER_ROOT/"
 	chmod -R a+rX "$USER_ROOT"
 	ZC_USER_COPY=$USER_ROOT
