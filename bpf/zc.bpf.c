@@ -462,7 +462,11 @@ int BPF_PROG(zc_sys_exit, struct pt_regs *regs, long ret)
 		zc_counters[ZC_C_LAST_NS] = bpf_ktime_get_ns();
 		window_commit(c);
 	}
-	call_emit(c, ret);
+	/* the log shows the process's first thread from its start, as a C
+	 * demo runs; any other from its first data call: a JVM's start-up
+	 * is thousands of calls of threads that never move the file */
+	if (c == &main_call || c->in_window)
+		call_emit(c, ret);
 	c->active = false;
 	return 0;
 }

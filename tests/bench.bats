@@ -31,18 +31,22 @@ teardown() {
 
 	run head -n 1 "$out/results.csv"
 	assert_output "size,bytes,method,cache,runs,elapsed_ms_median,elapsed_ms_min,elapsed_ms_max,sender_cpu_ms_median,sender_cpu_ms_min,sender_cpu_ms_max,receiver_cpu_ms_median,receiver_cpu_ms_min,receiver_cpu_ms_max,syscalls,cpu_copies_per_byte,time_vs_traditional_4k"
-	# 2 sizes x (read+write 4K and every demo) x warm and cold, over 3 runs each
-	local methods=$((1 + $(wc -w <<<"$DEMOS")))
+	# 2 sizes x (read+write 4K, in Java too, and every demo) x warm and
+	# cold, over 3 runs each
+	# (without a JVM, the C ones only)
+	local java=1 four_k="traditional-4k java-stream-4k" demos=$DEMOS lang=.
+	zc-java-stream --check 2>/dev/null || { java=0 four_k=traditional-4k demos=$(c_demos) lang=c; }
+	local methods=$(wc -w <<<"$four_k $demos")
 	assert_equal "$(tail -n +2 "$out/results.csv" | wc -l)" $((2 * methods * 2))
 	assert_equal "$(cut -d, -f5 "$out/results.csv" | tail -n +2 | sort -u)" 3
-	for m in traditional-4k $DEMOS; do
+	for m in $four_k $demos; do
 		grep -q ",$m,warm," "$out/results.csv" || fail "no warm row for $m"
 		grep -q ",$m,cold," "$out/results.csv" || fail "no cold row for $m"
 	done
 	# copies per byte from zcviz: the theory of each demo's row on its lab's
-	# device (2, 2, 1, 1, 0, 0 for read+write 4K and the five demos)
+	# device (2 for read+write 4K, in C and Java, then the demos')
 	local theory
-	theory="2 $(demos_list | awk -F'\t' '{ printf "%s ", $3 == "on" ? $5 : $4 }')"
+	theory="$(for m in $four_k; do printf '2 '; done)$(demos_list | awk -F'\t' -v l="$lang" '$8 ~ l { printf "%s ", $3 == "on" ? $5 : $4 }')"
 	assert_equal "$(awk -F, '$1 == "2M" && $4 == "warm" { printf "%s ", $16 }' "$out/results.csv")" "$theory"
 
 	run cat "$out/results.md"
@@ -53,10 +57,21 @@ teardown() {
 		assert_output --partial "$what"
 	done
 	assert_line --regexp "^\| 2M \| [0-9.]+ \([0-9.]+-[0-9.]+\) \|"
+	# the article's comparison, in C and in its own Java
+	[ "$java" = 0 ] || assert_line --regexp "^\| file size \|.* sendfile \+ gather vs read\+write 4K \| Java: transferTo vs stream 4K \|$"
+	[ "$java" = 0 ] || assert_line --regexp "^\| 2M \|.* % less time \| -?[0-9]+ % less time \|$"
 	assert_line --regexp "^\| sendfile \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \|$"
 
 	run cat "$out/results.svg"
 	assert_output --regexp "^<svg "
 	# a line for each method
 	assert_equal "$(grep -c '<polyline' "$out/results.svg")" "$methods"
+}
+
+@test "make bench without a JVM says it leaves the Java rows out, and why" {
+	# (make's own status for a recipe that failed: 2; the script's was 3)
+	run -2 env ZC_JAVA=/nonexistent/java BENCH_QUICK=1 BENCH_SIZES=100000G \
+		make -C "$ROOT" --no-print-directory bench
+	assert_line --regexp "^bench: skipping the Java rows \(java-[a-z -]+\): no Java here \(/nonexistent/java: No such file or directory\); install a JDK"
+	assert_output --partial "no size fits this machine"
 }

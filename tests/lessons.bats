@@ -34,8 +34,11 @@ sh_blocks() {
 	for l in $LESSONS; do
 		assert_file_exists "lessons/ko/$l.md"
 	done
+	# a demo's lesson is named after it, or after its family (06-java
+	# teaches every java-* demo)
 	for d in $DEMOS; do
-		ls lessons/en/[0-9][0-9]-"$d".md >/dev/null 2>&1 || fail "the demo $d has no lesson"
+		compgen -G "lessons/en/[0-9][0-9]-$d.md" >/dev/null ||
+			compgen -G "lessons/en/[0-9][0-9]-${d%%-*}.md" >/dev/null || fail "the demo $d has no lesson"
 		assert_file_exists "lessons/traces/$d.trace"
 	done
 }
@@ -75,7 +78,7 @@ sh_blocks() {
 			want=$(sed -n "${a},${b}p" "$file")
 			# the ```c block right after the marker
 			got=$(awk -v m="$spec" 'index($0, m) { f = 1; next }
-				f && /^```c$/ { q = 1; next } q && /^```$/ { exit } q { print }' "$f")
+				f && /^```[a-z]+$/ { q = 1; next } q && /^```$/ { exit } q { print }' "$f")
 			[ "$got" = "$want" ] || fail "$f: the quote of $file $range differs from the file:
 --- quoted
 $got

@@ -3,7 +3,8 @@
 #
 # 1. The table: file sizes from 7M to 1G, every demo (zcviz --list-demos,
 #    each on its lab's device) and read+write with a 4 KiB buffer like the
-#    article's, warm and cold page cache, RUNS runs
+#    article's (and, with a JDK, the article's own Java stream code with
+#    that buffer, against its transferTo()), warm and cold page cache, RUNS runs
 #    each in rotation; median and spread of the elapsed time, sender and
 #    receiver CPU, syscalls, and CPU copies per byte measured by zcviz.
 # 2. Peers on the same path: iperf3 -F FILE against zc-traditional, and
@@ -39,8 +40,6 @@ fi
 # article's own case, read()+write() with a 4 KiB buffer, before them.
 [ -x "$BUILD/zcviz" ] || die "$BUILD/zcviz is missing; run make first"
 LIST=$("$BUILD/zcviz" --list-demos)
-DEMOS=$(cut -f1 <<<"$LIST" | tr '\n' ' ')
-METHODS="traditional-4k $DEMOS"
 CACHES="warm cold"
 
 die() {
@@ -144,6 +143,27 @@ lab_start() {
 	sleep 0.3
 }
 
+# The demos that can run here: a Java demo without a JVM is left out, and
+# the reason said once. The methods: each demo, and before them the
+# article's 4 KiB buffer, in C and (with a JDK) in Java.
+methods_pick() {
+	local d why skipped=""
+	DEMOS=""
+	for d in $(cut -f1 <<<"$LIST"); do
+		if [ "$(row "$d" 8)" = java ] && ! why=$("$BUILD/$(row "$d" 2)" --check 2>&1); then
+			skipped="$skipped $d"
+			continue
+		fi
+		DEMOS="$DEMOS $d"
+	done
+	DEMOS=${DEMOS# }
+	[ -z "$skipped" ] || echo "$PROG: skipping the Java rows ($(echo $skipped)): ${why#*: }" >&2
+	METHODS="traditional-4k $DEMOS"
+	case " $DEMOS " in
+	*" java-stream "*) METHODS="traditional-4k java-stream-4k $DEMOS" ;;
+	esac
+}
+
 # row METHOD COLUMN: a column of the demo's row (traditional-4k is traditional's)
 row() {
 	awk -F'\t' -v d="${1%-4k}" -v c="$2" '$1 == d { print $c }' <<<"$LIST"
@@ -213,7 +233,10 @@ table_copies() {
 		for m in $METHODS; do
 			progress "zcviz: $s $m"
 			args="--size $s"
-			[ "$m" = traditional-4k ] && args="$args --chunk 4K ${m%-4k}" || args="$args $m"
+			case $m in
+			*-4k) args="$args --chunk 4K ${m%-4k}" ;;
+			*) args="$args $m" ;;
+			esac
 			j=$("$BUILD/zcviz" --json $args 2>/dev/null) || die "zcviz --json $args failed"
 			echo "$s,$m,$(jq -r .cpu_copies_per_byte <<<"$j"),$(jq -r .syscalls.total <<<"$j")" >>"$OUT/copies.csv"
 		done
@@ -432,8 +455,17 @@ dashboard_cpu() {
 # ---- the results -----------------------------------------------------------
 
 # each method's name in the tables: the demo's title in brief
-LABELS="traditional-4k:$(row traditional 7), 4K"
-for m in $DEMOS; do LABELS+="|$m:$(row "$m" 7)"; done
+labels_make() {
+	local m
+	LABELS=""
+	for m in $METHODS; do
+		case $m in
+		*-4k) LABELS+="|$m:$(row "$m" 7), 4K" ;;
+		*) LABELS+="|$m:$(row "$m" 7)" ;;
+		esac
+	done
+	LABELS=${LABELS#|}
+}
 
 label() { # label METHOD
 	tr '|' '\n' <<<"$LABELS" | sed -n "s/^$1://p"
@@ -448,10 +480,13 @@ md_header() {
 	echo "|---|$(sed 's/[^|]*|/---|/g' <<<"$cols")"
 }
 
-# md_table CACHE: one row per size, median ms (min-max) per method
+# md_table CACHE: one row per size, median ms (min-max) per method; the
+# article's comparison last, in C and, with a JDK, in Java
 md_table() {
-	md_header " (ms)" "sendfile + gather vs read+write 4K"
-	awk -F, -v cache="$1" -v methods="$METHODS" '
+	local java=""
+	case " $METHODS " in *" java-stream-4k "*" java-transferto "*) java=1 ;; esac
+	md_header " (ms)" "sendfile + gather vs read+write 4K${java:+ | Java: transferTo vs stream 4K}"
+	awk -F, -v cache="$1" -v methods="$METHODS" -v java="$java" '
 	NR > 1 && $4 == cache {
 		if (!($1 in seen)) { order[++n] = $1; seen[$1] = 1 }
 		cell[$1, $3] = sprintf("%.1f (%.1f-%.1f)", $6, $7, $8)
@@ -462,7 +497,10 @@ md_table() {
 		for (i = 1; i <= n; i++) {
 			printf "| %s |", order[i]
 			for (j = 1; j <= nm; j++) printf " %s |", cell[order[i], M[j]]
-			printf " %.0f %% less time |\n", 100 * (1 - rel[order[i], "dma-gather"])
+			printf " %.0f %% less time |", 100 * (1 - rel[order[i], "dma-gather"])
+			if (java)
+				printf " %.0f %% less time |", 100 * (1 - rel[order[i], "java-transferto"] / rel[order[i], "java-stream-4k"])
+			printf "\n"
 		}
 	}' "$OUT/results.csv"
 }
@@ -514,6 +552,10 @@ write_md() {
 		echo
 		echo "## Sender CPU time, warm (user + system, median ms)"
 		echo
+		case " $METHODS " in
+		*" java-"*) echo "A Java row's sender CPU is the whole JVM's, its start-up and compiler included."
+			echo ;;
+		esac
 		md_cpu warm
 		echo
 		echo "## CPU copies, as zcviz measured them"
@@ -603,11 +645,16 @@ main() {
 	if [ -n "${BENCH_REPORT_ONLY:-}" ]; then
 		read -r DASH_ANIMATING DASH_PAUSED <"$OUT/dashboard.txt"
 		SIZES=$(cut -d, -f1 "$OUT/results.csv" | tail -n +2 | uniq | tr '\n' ' ')
+		METHODS=$(awk -F, 'NR > 1 && !seen[$3]++ { printf "%s ", $3 }' "$OUT/results.csv")
+		DEMOS=$(tr ' ' '\n' <<<"$METHODS" | grep -v -- '-4k$' | tr '\n' ' ')
+		labels_make
 		write_md
 		write_svg
 		return
 	fi
 	[ "$(id -u)" = 0 ] || die "the benchmark needs root (the lab and zcviz): sudo make bench"
+	methods_pick
+	labels_make
 	for s in iperf3 jq tmux; do
 		command -v "$s" >/dev/null || die "$s is missing: sudo make deps"
 	done
