@@ -118,7 +118,7 @@ exact() {
 	assert_output "zc-java-stream: cannot connect to 127.0.0.1:1: Connection refused; is zc-sink --listen 127.0.0.1:1 running?"
 	local f="$BATS_TEST_TMPDIR/f" d
 	make_file "$f" 300001
-	for d in java-stream java-transferto java-transferto-stream; do
+	for d in $(demos_list | awk -F'\t' '$8 == "java" { print $1 }'); do
 		sink_start 127.0.0.1 "" --once
 		run -0 "zc-$d" --to "127.0.0.1:$SINK_PORT" --chunk 4097 "$f"
 		assert_output --regexp "^zc-$d: sent 300001 bytes xxh64=[0-9a-f]{16} .*; egress lo, scatter-gather on; receiver agrees$"
