@@ -202,6 +202,11 @@ $(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o $(BUILD)/viz/s
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $^ -lm -o $@
 
+# the many-threaded sender tests/watch.bats watches
+$(BUILD)/test-two-senders: tests/unit/two_senders.c $(FLAGS_STAMP)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ZC_CFLAGS) -pthread $< -o $@
+
 $(BUILD)/test-checksum: tests/unit/test_checksum.c $(BUILD)/demos/checksum.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ZC_CFLAGS) $^ -o $@
@@ -309,7 +314,7 @@ fuzz-harness-if-possible: $(BUILD)/.deps-ok
 	$(Q)[ -z "$$($(call missing_pkgs,$(FUZZ_DEPS)))" ] || exit 0; \
 		$(MAKE) --no-print-directory $(BUILD)/fuzz-trace
 
-test: test-deps all $(BUILD)/test-model $(BUILD)/test-checksum fuzz-harness-if-possible $(SAMPLE)
+test: test-deps all $(BUILD)/test-model $(BUILD)/test-checksum $(BUILD)/test-two-senders fuzz-harness-if-possible $(SAMPLE)
 ifeq ($(SANITIZE),1)
 	$(Q)rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS) && chmod 1777 $(SAN_LOGS)
 	$(Q)$(SAN_ENV) $(BATS) $(BATS_FLAGS) tests; rc=$$?; \

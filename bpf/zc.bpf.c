@@ -21,6 +21,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define S_IFIFO 0010000
+#define S_IFREG 0100000
 #define USER_ADDR_END 0x00007ffffffff000UL /* x86-64 TASK_SIZE_MAX */
 
 /* Filters, set by viz/trace.c before load. */
@@ -32,6 +33,13 @@ const volatile __u32 egress_ifindex;
 const volatile __u32 egress_netns; /* inode of the device's netns */
 const volatile __u16 flow_port; /* the receiver's TCP port */
 const volatile __s32 step_fd = -1; /* the demo's step handshake (--step-fd) */
+/*
+ * zcviz -p: a program of anyone's, on any device. Its files are every
+ * regular file it moves data from (not the one file of a demo), and its
+ * payload on a device is that of the sockets it sends on, by skb->sk (not
+ * one receiver's port on one device).
+ */
+const volatile bool watch_any;
 const volatile bool emit_events;
 /*
  * What each syscall moves, by number (numbers differ by architecture):
@@ -51,6 +59,10 @@ __u64 zc_syscalls[ZC_NR_SYSCALLS];
  * do; viz/trace.c copies them to ZC_C_Q_SKBS .. ZC_C_X_RESENT.
  */
 struct zc_net zc_net;
+
+/* The sender's flows and files, one by one (zc.h). */
+struct zc_flow zc_flows[ZC_MAX_FLOWS];
+struct zc_file zc_files[ZC_MAX_FILES];
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -81,6 +93,8 @@ struct call {
 	__u32 fd_kind;
 	__u32 out_kind; /* splice(): the kind of its fd out */
 	__u32 send_kind;
+	__s32 file_slot; /* in zc_files[], or -1 */
+	__s32 flow_slot; /* in zc_flows[], or -1 */
 	__u64 ts_ns;
 	bool active; /* entered, not yet returned */
 	/* the step handshake's read(): zcviz pacing the demo, not the
@@ -169,6 +183,35 @@ static __always_inline struct call *current_call(void)
 	return c && c->active ? c : NULL;
 }
 
+/* The slot of a file in zc_files[], taken if need be; -1 when all are. */
+static __always_inline int file_slot(__u64 ino, __u32 dev, struct file *file)
+{
+	__u64 key = ino * 0x9E3779B97F4A7C15ULL ^ dev ^ 1;
+	int i;
+
+	for (i = 0; i < ZC_MAX_FILES; i++) {
+		if (zc_files[i].key == key)
+			return i;
+		if (!zc_files[i].key &&
+		    !__sync_val_compare_and_swap(&zc_files[i].key, 0, key)) {
+			zc_files[i].ino = ino;
+			zc_files[i].dev = dev;
+			bpf_probe_read_kernel_str(
+				zc_files[i].name, sizeof(zc_files[i].name),
+				BPF_CORE_READ(file, f_path.dentry,
+					      d_name.name));
+			return i;
+		}
+	}
+	count(ZC_C_FILES_OVER, 1);
+	return -1;
+}
+
+/* A kind and a file's slot in one small number, as the fd cache keeps it. */
+#define FD_PACK(kind, slot) ((kind) | ((slot) + 1) << 3)
+#define FD_KIND(packed) ((packed)&7)
+#define FD_SLOT(packed) ((int)((packed) >> 3) - 1)
+
 /* fd -> struct file -> inode, through the task's file table (CO-RE). */
 static __always_inline __u32 fd_kind(long fd)
 {
@@ -178,6 +221,8 @@ static __always_inline __u32 fd_kind(long fd)
 	struct file *f = NULL;
 	struct inode *inode;
 	struct socket *sock;
+	__u64 ino;
+	__u32 dev;
 	__u16 mode;
 
 	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
@@ -195,21 +240,22 @@ static __always_inline __u32 fd_kind(long fd)
 			       ZC_FD_SOCKET :
 			       ZC_FD_OTHER;
 	}
-	if (BPF_CORE_READ(inode, i_ino) == file_ino &&
-	    BPF_CORE_READ(inode, i_sb, s_dev) == file_kdev)
-		return ZC_FD_FILE;
+	ino = BPF_CORE_READ(inode, i_ino);
+	dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	if (watch_any ? mode == S_IFREG : ino == file_ino && dev == file_kdev)
+		return FD_PACK(ZC_FD_FILE, file_slot(ino, dev, f));
 	return ZC_FD_OTHER;
 }
 
 /*
- * The fds already known to be the file, the socket or a pipe: looking
+ * The fds already known to be a file, the socket or a pipe: looking
  * them up walks five kernel structures on every read, write or sendfile.
  * Only those kinds are kept, so an fd number can change what it refers to
  * only through a close (close, dup2/dup3 onto it, close_range, exec),
  * and those forget it.
  */
 #define FD_CACHE 64
-static __u8 fd_known[FD_CACHE]; /* enum zc_fd_kind, ZC_FD_OTHER: look it up */
+static __u8 fd_known[FD_CACHE]; /* FD_PACK()ed; ZC_FD_OTHER: look it up */
 
 static __always_inline __u32 fd_kind_cached(long fd)
 {
@@ -298,6 +344,28 @@ static __always_inline bool is_data_call(const struct call *c)
 	return false;
 }
 
+/*
+ * What the call's fds are: the one it moves data through, splice()'s fd
+ * out, and the file a sendfile() reads (its fd in).
+ */
+static __always_inline void call_classify(struct call *c)
+{
+	__u32 k = ZC_FD_OTHER;
+
+	c->out_kind = ZC_FD_OTHER;
+	c->send_kind = ZC_SEND_NONE;
+	c->flow_slot = -1;
+	if (c->info.moves != ZC_MOVES_NONE)
+		k = fd_kind_cached(
+			c->args[c->info.fd_arg < 6 ? c->info.fd_arg : 0]);
+	c->fd_kind = FD_KIND(k);
+	c->file_slot = FD_SLOT(k);
+	if (c->info.moves == ZC_MOVES_SPLICE)
+		c->out_kind = FD_KIND(fd_kind_cached(c->args[2]));
+	if (c->info.moves == ZC_MOVES_SENDFILE)
+		c->file_slot = FD_SLOT(fd_kind_cached(c->args[1]));
+}
+
 /* ---- mode switches and what each syscall moved ---------------------- */
 
 /*
@@ -329,15 +397,8 @@ int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 	c->args[2] = PT_REGS_PARM3_SYSCALL(regs);
 	c->args[3] = PT_REGS_PARM4_SYSCALL(regs);
 	c->args[4] = PT_REGS_PARM5_SYSCALL(regs); /* the 6th is not needed */
-	c->fd_kind = ZC_FD_OTHER;
-	c->out_kind = ZC_FD_OTHER;
-	c->send_kind = ZC_SEND_NONE;
 	fd_forget(c);
-	if (c->info.moves != ZC_MOVES_NONE)
-		c->fd_kind = fd_kind_cached(
-			c->args[c->info.fd_arg < 6 ? c->info.fd_arg : 0]);
-	if (c->info.moves == ZC_MOVES_SPLICE)
-		c->out_kind = fd_kind_cached(c->args[2]);
+	call_classify(c);
 	c->ts_ns = bpf_ktime_get_ns();
 	if (is_data_call(c) && !c->in_window) {
 		c->in_window = true;
@@ -389,8 +450,39 @@ static __always_inline void splice_account(const struct call *c, long ret)
 		scount(ZC_C_PIPE_OUT_COPY_BYTES, ret);
 }
 
+/* The same bytes, for the file and the flow they belong to. */
+static __always_inline void slots_account(const struct call *c, long ret)
+{
+	/* unsigned: -1, no slot, is out of range too */
+	__u32 fs = c->file_slot, s = c->flow_slot;
+	struct zc_file *f =
+		fs < ZC_MAX_FILES ? &zc_files[fs & (ZC_MAX_FILES - 1)] : NULL;
+
+	if (f && c->info.moves == ZC_MOVES_READ) {
+		sadd(&f->read_bytes, ret);
+		sadd(&f->read_calls, 1);
+	} else if (f && c->info.moves == ZC_MOVES_SENDFILE) {
+		sadd(&f->sendfile_bytes, ret);
+		sadd(&f->sendfile_calls, 1);
+	} else if (f && c->info.moves == ZC_MOVES_MAP) {
+		sadd(&f->map_bytes, c->args[1]);
+	} else if (f && c->info.moves == ZC_MOVES_SPLICE) {
+		sadd(&f->pipe_in_bytes, ret);
+	}
+	if (s >= ZC_MAX_FLOWS)
+		return;
+	s &= ZC_MAX_FLOWS - 1; /* for the verifier, which cannot see it */
+	if (c->send_kind == ZC_SEND_COPY)
+		sadd(&zc_flows[s].taken[ZC_TAKEN_COPY], ret);
+	else if (c->send_kind == ZC_SEND_REF)
+		sadd(&zc_flows[s].taken[ZC_TAKEN_REF], ret);
+	else if (c->send_kind == ZC_SEND_UREF)
+		sadd(&zc_flows[s].taken[ZC_TAKEN_UREF], ret);
+}
+
 static __always_inline void call_account(const struct call *c, long ret)
 {
+	slots_account(c, ret);
 	switch (c->info.moves) {
 	case ZC_MOVES_READ:
 		scount(ZC_C_FILE_READ_BYTES, ret);
@@ -473,6 +565,41 @@ int BPF_PROG(zc_sys_exit, struct pt_regs *regs, long ret)
 
 /* ---- how the socket takes the data: copy or page references --------- */
 
+/* The slot of a socket in zc_flows[], taken if need be; -1 when all are. */
+static __always_inline int flow_slot(const struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct zc_flow *f;
+	int i;
+
+	for (i = 0; i < ZC_MAX_FLOWS; i++) {
+		f = &zc_flows[i];
+		if (f->sk == key)
+			return i;
+		if (f->sk || __sync_val_compare_and_swap(&f->sk, 0, key))
+			continue;
+		f->family = sk->__sk_common.skc_family;
+		f->saddr = sk->__sk_common.skc_rcv_saddr;
+		f->daddr = sk->__sk_common.skc_daddr;
+		f->sport = sk->__sk_common.skc_num;
+		f->dport = bpf_ntohs(sk->__sk_common.skc_dport);
+		return i;
+	}
+	count(ZC_C_FLOWS_OVER, 1);
+	return -1;
+}
+
+/* The flow of a packet's socket, or -1: not one of the sender's. */
+static __always_inline int flow_of(const struct sock *sk)
+{
+	int i;
+
+	for (i = 0; i < ZC_MAX_FLOWS && sk; i++)
+		if (zc_flows[i].sk == (__u64)sk)
+			return i;
+	return -1;
+}
+
 /*
  * Fires once per socket-buffer fill inside tcp_sendmsg_locked(). write()
  * arrives with a user-memory iterator and is copied; sendfile() arrives
@@ -490,6 +617,7 @@ int BPF_PROG(zc_tcp_sendmsg, const struct sock *sk, const struct msghdr *msg,
 	c = current_call();
 	if (!c || c->send_kind != ZC_SEND_NONE)
 		return 0;
+	c->flow_slot = flow_slot(sk);
 	if (msg->msg_flags & MSG_SPLICE_PAGES)
 		c->send_kind = ZC_SEND_REF;
 	else if ((msg->msg_flags & MSG_ZEROCOPY) ||
@@ -616,21 +744,60 @@ static __always_inline bool is_tcp(const struct sk_buff *skb,
  * program running for them: not counted anywhere, so counted here as a
  * hole, and said in the report.
  */
-static __always_inline __u32 seq_fresh(int at, __u32 seq, __u32 pay)
+static __always_inline __u32 seq_fresh(struct zc_net *n, int at, __u32 seq,
+				       __u32 pay, __u32 *hole)
 {
 	__u32 end = seq + pay, fresh;
-	__u32 high = zc_net.seq_seen[at & 1] ? zc_net.seq_high[at & 1] : seq;
+	__u32 high = n->seq_seen[at & 1] ? n->seq_high[at & 1] : seq;
 
-	if ((__s32)(seq - high) > 0)
-		zc_net.hole[at & 1] += seq - high;
+	*hole = (__s32)(seq - high) > 0 ? seq - high : 0;
 	fresh = (__s32)(end - high) > 0 ?
 			end - ((__s32)(seq - high) > 0 ? seq : high) :
 			0;
 	if (fresh) {
-		zc_net.seq_high[at & 1] = end;
-		zc_net.seq_seen[at & 1] = true;
+		n->seq_high[at & 1] = end;
+		n->seq_seen[at & 1] = true;
 	}
 	return fresh;
+}
+
+/* ZC_C_*_SKBS, then _PAGED, _LINEAR and _RESENT, at base (0: queue, 4: xmit) */
+static __always_inline void net_add(struct zc_net *n, int base, __u32 paged,
+				    __u32 linear, __u32 resent, int at,
+				    __u32 hole)
+{
+	sadd(&n->c[base & 7], 1);
+	sadd(&n->c[(base + 1) & 7], paged);
+	sadd(&n->c[(base + 2) & 7], linear);
+	sadd(&n->c[(base + 3) & 7], resent);
+	if (hole)
+		sadd(&n->hole[at & 1], hole);
+}
+
+/*
+ * Which flow a packet on a device is, by what we were told to watch: the
+ * sender's sockets on any device (-p), or the receiver's port on the
+ * egress device (a demo, a command). NULL: none of ours.
+ */
+static __always_inline struct zc_net *flow_net(const struct sk_buff *skb,
+					       const struct net_device *dev)
+{
+	__u32 slot;
+
+	if (!dev)
+		return NULL;
+	if (watch_any) {
+		slot = flow_of(skb->sk);
+		if (slot >= ZC_MAX_FLOWS) /* -1: none */
+			return NULL;
+		slot &= ZC_MAX_FLOWS - 1;
+		zc_flows[slot].ifindex = dev->ifindex;
+		return &zc_flows[slot].net;
+	}
+	if (dev->ifindex != egress_ifindex ||
+	    dev->nd_net.net->ns.inum != egress_netns)
+		return NULL;
+	return &zc_net;
 }
 
 static __always_inline void skb_account(const struct sk_buff *skb,
@@ -642,17 +809,17 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 	 * the device (every segment without scatter-gather): keep it cheap,
 	 * and leave at once for any other device.
 	 */
+	struct zc_net *flow = flow_net(skb, dev);
 	unsigned char *head, *data;
-	__u32 len, paged, hdr, linear, pay, fresh;
+	__u32 len, paged, hdr, linear, pay, fresh, hole;
 	__u16 th;
 	struct tcphdr tcp;
-	int base = at == ZC_NET_QUEUE ? ZC_C_Q_SKBS : ZC_C_X_SKBS;
+	int base = at == ZC_NET_QUEUE ? 0 : ZC_C_X_SKBS - ZC_C_Q_SKBS;
 
-	if (!dev || dev->ifindex != egress_ifindex ||
-	    dev->nd_net.net->ns.inum != egress_netns)
+	if (!flow)
 		return;
 	/* to hold against the device's own count (tx_packets) */
-	if (at == ZC_NET_XMIT)
+	if (at == ZC_NET_XMIT && flow == &zc_net)
 		zc_net.dev_packets += 1;
 	head = skb->head;
 	data = skb->data;
@@ -667,20 +834,18 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 		      1); /* said in the report, not guessed */
 		return;
 	}
-	if (bpf_ntohs(tcp.dest) != flow_port)
+	if (flow == &zc_net && bpf_ntohs(tcp.dest) != flow_port)
 		return;
 	hdr = th + tcp.doff * 4 - (__u32)(data - head);
 	linear = len - paged > hdr ? len - paged - hdr : 0;
 	pay = linear + paged;
 	if (!pay)
 		return; /* a pure ACK, SYN or FIN */
-	fresh = seq_fresh(at, bpf_ntohl(tcp.seq), pay);
-	/* ZC_C_*_PAGED, _LINEAR and _RESENT follow _SKBS */
-	base -= ZC_C_Q_SKBS;
-	zc_net.c[base & 7] += 1;
-	zc_net.c[(base + 1) & 7] += paged;
-	zc_net.c[(base + 2) & 7] += linear;
-	zc_net.c[(base + 3) & 7] += pay - fresh;
+	fresh = seq_fresh(flow, at, bpf_ntohl(tcp.seq), pay, &hole);
+	net_add(flow, base, paged, linear, pay - fresh, at, hole);
+	/* a flow of a watched program's: the totals too */
+	if (flow != &zc_net)
+		net_add(&zc_net, base, paged, linear, pay - fresh, at, hole);
 }
 
 SEC("tp_btf/net_dev_queue")

@@ -92,7 +92,11 @@
 	K(PIPE_OUT_BYTES, pipe_out_bytes)                                      \
 	K(PIPE_OUT_CALLS, pipe_out_calls)                                      \
 	K(PIPE_OUT_REF_BYTES, pipe_out_ref_bytes)                              \
-	K(PIPE_OUT_COPY_BYTES, pipe_out_copy_bytes)
+	K(PIPE_OUT_COPY_BYTES, pipe_out_copy_bytes)                            \
+	/* watching a program: the sockets and the files beyond the */         \
+	/* ZC_MAX_FLOWS and ZC_MAX_FILES kept one by one (not counted) */        \
+	K(FLOWS_OVER, flows_over)                                              \
+	K(FILES_OVER, files_over)
 
 #define ZC_COUNTER_NONE(id, name)
 #define ZC_COUNTER_ID(id, name) ZC_C_##id,
@@ -108,6 +112,38 @@ struct zc_net {
 	__u32 seq_high[2]; /* highest sequence number seen at each point */
 	__u8 seq_seen[2];
 } __attribute__((aligned(128)));
+
+/*
+ * Watching a program (zcviz -p), and any sender: its flows, one per socket
+ * it sends on (its struct sock, seen at tcp_sendmsg_locked and matched as
+ * skb->sk at the device), and its files, one per inode it moves data from.
+ */
+#define ZC_MAX_FLOWS 8 /* powers of 2: the BPF side masks with them */
+#define ZC_MAX_FILES 8
+
+/* How the socket took a send call's bytes (enum zc_send_kind - 1). */
+enum { ZC_TAKEN_COPY, ZC_TAKEN_REF, ZC_TAKEN_UREF, ZC_TAKEN_NR };
+
+struct zc_flow {
+	__u64 sk; /* the socket, a kernel address; 0: a free slot */
+	__u64 taken[ZC_TAKEN_NR]; /* bytes its sendmsg took, by kind */
+	struct zc_net net; /* its payload on the device */
+	__u32 ifindex; /* the device it was last seen on */
+	__u32 saddr, daddr; /* IPv4, network order; 0 for IPv6 */
+	__u16 family, sport, dport; /* ports in host order */
+} __attribute__((aligned(128)));
+
+struct zc_file {
+	__u64 key; /* of its inode and device; 0: a free slot */
+	__u64 ino;
+	__u32 dev; /* the kernel's dev_t */
+	__u32 pad;
+	__u64 read_bytes, read_calls; /* read() and pread() */
+	__u64 sendfile_bytes, sendfile_calls;
+	__u64 map_bytes; /* mmap()'s length */
+	__u64 pipe_in_bytes; /* splice() into a pipe */
+	char name[32]; /* its name in its directory (the dentry's) */
+} __attribute__((aligned(64)));
 
 /*
  * What a system call moves, from the one table of syscalls (viz/syscalls.c):

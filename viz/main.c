@@ -21,6 +21,7 @@
 #include "report.h"
 #include "run.h"
 #include "trace.h"
+#include "watch.h"
 
 #define DEFAULT_SIZE (64ULL << 20)
 #define DEFAULT_CHUNK (128 * 1024)
@@ -69,6 +70,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: zcviz [options] DEMO\n"
 		"       zcviz [options] -- CMD ARGS...\n"
+		"       zcviz [--report|--json] -p PID\n"
 		"\n"
 		"Send a file with DEMO through the network lab and measure, with eBPF\n"
 		"tracepoints, every copy the CPU makes and every switch it costs.\n"
@@ -93,6 +95,8 @@ static void usage(FILE *f)
 		"      --record FILE   also write what the run showed to FILE (a trace)\n"
 		"      --replay FILE   play a recorded trace back: no root, no BPF needed\n"
 		"  -v, --verbose       show the lab's commands and libbpf's messages\n"
+		"  -p, --pid PID       watch a running program instead, anywhere, on any device,\n"
+		"                      until it exits or Ctrl-C; nothing it sends is verified\n"
 		"      --theory N      a command's CPU copies per byte in theory (default:\n"
 		"                      unknown)\n"
 		"      --list-demos    list the demos for scripts, one a line, tab-separated:\n"
@@ -116,6 +120,7 @@ static void usage(FILE *f)
 		"  sudo build/zcviz --sg off traditional     # 3 copies: why?\n"
 		"  sudo build/zcviz all\n"
 		"  sudo build/zcviz --json -- build/zc-traditional --to {sink} {file}\n"
+		"  sudo build/zcviz -p \"$(pgrep -n nginx)\"     # does nginx copy?\n"
 		"\n"
 		"Needs root (BPF, network namespaces). Exit status: 0 success, 1 a transfer\n"
 		"or its verification failed, 2 bad usage or input, 3 something missing\n"
@@ -136,6 +141,57 @@ static int usage_error(const char *fmt, ...)
 	fprintf(stderr, "; see zcviz --help\n");
 	va_end(ap);
 	return -1;
+}
+
+/*
+ * zcviz -p PID: a program already running, watched where it is; a row of
+ * its own too, named after the PID until the program's name is known.
+ */
+static struct zc_demo watch_row;
+static char watch_name[32];
+
+static int watch_pid_parse(const char *arg, struct opts *o)
+{
+	char *end;
+	long pid = strtol(arg, &end, 10);
+
+	if (end == arg || *end || pid <= 0 || pid > 0x3fffffff)
+		return usage_error(
+			"-p takes the PID of a running program, like 1234, not '%s'",
+			arg);
+	if (o->run.watch_pid)
+		return usage_error("%s", "give one -p PID");
+	o->run.watch_pid = (pid_t)pid;
+	snprintf(watch_name, sizeof(watch_name), "pid %ld", pid);
+	watch_row = (struct zc_demo){ .name = watch_name,
+				      .program = watch_name,
+				      .syscalls = "",
+				      .counted = "",
+				      .sg = true,
+				      .copies = { NAN, NAN },
+				      .title = watch_name,
+				      .brief = watch_name,
+				      .what = "",
+				      .card = "" };
+	o->run.demo = &watch_row;
+	return 0;
+}
+
+/* -p watches what the program does: what a demo's run is made of does
+ * not apply. */
+static int watch_opts_check(const struct opts *o, int argc, int optind)
+{
+	if (optind != argc)
+		return usage_error(
+			"%s",
+			"-p PID watches a running program: give no DEMO or command");
+	if (o->file || o->size || o->run.cold || o->run.sg >= 0 ||
+	    o->run.rate > 0 || o->step || o->run.to || o->record || o->replay ||
+	    !isnan(o->theory) || o->run.chunk != DEFAULT_CHUNK)
+		return usage_error(
+			"%s",
+			"-p PID watches what the program does: --file, --size, --chunk, --cold, --sg, --rate, --step, --to, --record, --replay and --theory do not apply");
+	return 0;
 }
 
 static int opt_value(int c, const char *arg, struct opts *o)
@@ -175,9 +231,11 @@ static int opt_value(int c, const char *arg, struct opts *o)
 	case 'w':
 		o->record = arg;
 		return 0;
-	case 'p':
+	case 'z':
 		o->replay = arg;
 		return 0;
+	case 'p':
+		return watch_pid_parse(arg, o);
 	case 'y':
 		o->theory = strtod(arg, &end);
 		if (end == arg || *end || !(o->theory >= 0 && o->theory <= 100))
@@ -273,7 +331,8 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "to", required_argument, NULL, 't' },
 	{ "record", required_argument, NULL, 'w' },
-	{ "replay", required_argument, NULL, 'p' },
+	{ "replay", required_argument, NULL, 'z' },
+	{ "pid", required_argument, NULL, 'p' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "list-demos", no_argument, NULL, 'L' },
 	{ "theory", required_argument, NULL, 'y' },
@@ -287,7 +346,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":vhVp:", longopts, NULL)) != -1) {
 		if (c == 'C')
 			o->run.cold = true;
 		else if (c == 'S')
@@ -314,6 +373,8 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->replay && o->record)
 		return usage_error("%s", "give --record or --replay, not both");
+	if (o->run.watch_pid)
+		return watch_opts_check(o, argc, optind);
 	if (optind > 1 && !strcmp(argv[optind - 1], "--"))
 		return command_parse(argc, argv, o);
 	if (!isnan(o->theory))
@@ -537,6 +598,28 @@ static int dashboard(struct opts *o)
 }
 
 /* Live runs: root, BTF and tracefs, the file, the recorder. */
+/* zcviz -p PID: watch it, then report (a terminal gets the report too,
+ * for now). */
+static int watched(struct opts *o)
+{
+	struct run_result res;
+	struct model_result m;
+	char why[512];
+	int rc = trace_check_env(why, sizeof(why));
+
+	if (rc) {
+		fprintf(stderr, "zcviz: %s\n", why);
+		return rc;
+	}
+	rc = run_watch(&o->run, &res);
+	trace_env_restore();
+	if (rc && !run_stop_signal())
+		fprintf(stderr, "zcviz: %s\n", res.why);
+	if (!rc)
+		report_one(o, &o->run, &res, &m);
+	return rc;
+}
+
 static int live(struct opts *o)
 {
 	char path[4096], why[512];
@@ -575,12 +658,13 @@ int main(int argc, char **argv)
 	signals_catch();
 	/* without a terminal, the dashboard is a report; a command's, for
 	 * now, too (its keys are the table's demos') */
-	if (o.out == OUT_DASHBOARD && (!isatty(STDOUT_FILENO) || o.command))
+	if (o.out == OUT_DASHBOARD &&
+	    (!isatty(STDOUT_FILENO) || o.command || o.run.watch_pid))
 		o.out = OUT_REPORT;
 	if (o.replay)
 		rc = o.out == OUT_DASHBOARD ? dashboard(&o) : replay_print(&o);
 	else
-		rc = live(&o);
+		rc = o.run.watch_pid ? watched(&o) : live(&o);
 	/* the reader of our output has gone: nobody is left to tell */
 	if (run_stop_signal() && run_stop_signal() != SIGPIPE)
 		fprintf(stderr, "zcviz: stopped by signal %d%s%s\n",

@@ -47,7 +47,7 @@ static void text_edges(FILE *f, const struct run_result *res,
 	int e;
 
 	fprintf(f, "  %-30s %-9s %14s  %s\n", "arrow", "kind", "bytes",
-		"x file");
+		res->pid ? "x sent" : "x file");
 	for (e = 0; e < E_NR; e++)
 		if (model_edge_shown(&res->in, m, e))
 			fprintf(f, "  %-30s %-9s %14" PRIu64 "  %5.2f%s\n",
@@ -84,10 +84,10 @@ static void text_figures(FILE *f, const struct run_result *res,
 		" involuntary (scheduler)\n",
 		"context switches", m->cs_voluntary, m->cs_involuntary);
 	fprintf(f, "  %-24s %" PRIu64 "\n", "page faults", m->page_faults);
-	if (res->remote)
-		fprintf(f,
-			"  %-24s not measured: the receiver is on another machine\n",
-			"receiver copy");
+	if (res->remote || res->pid)
+		fprintf(f, "  %-24s not measured: %s\n", "receiver copy",
+			res->pid ? "the receivers are not zcviz's" :
+				   "the receiver is on another machine");
 	else
 		fprintf(f,
 			"  %-24s %" PRIu64 " bytes (into zc-sink's buffer)\n",
@@ -96,8 +96,9 @@ static void text_figures(FILE *f, const struct run_result *res,
 	if (m->elapsed_ns)
 		fprintf(f, " (%.1f MB/s)",
 			res->in.file_bytes * 1e3 / (double)m->elapsed_ns);
-	fprintf(f, "\n  %-24s user %.1f ms, sys %.1f ms (whole process)\n",
-		"sender CPU", m->cpu_user_ns / 1e6, m->cpu_sys_ns / 1e6);
+	fprintf(f, "\n  %-24s user %.1f ms, sys %.1f ms (%s)\n", "sender CPU",
+		m->cpu_user_ns / 1e6, m->cpu_sys_ns / 1e6,
+		res->cpu_watched ? "while watched" : "whole process");
 }
 
 static void text_unmeasured(FILE *f, unsigned missing)
@@ -181,9 +182,89 @@ static void text_notes(FILE *f, const struct run_config *cfg,
 			res->in.counts.u[ZC_U_PROG_MISSES]);
 }
 
-void report_text(FILE *f, const struct run_config *cfg,
-		 const struct run_result *res, const struct model_result *m)
+/* IPv4 "a.b.c.d:port", or "[IPv6]:port" unknown, into buf. */
+static const char *flow_end(char *buf, size_t len, const struct zc_flow *fl,
+			    __u32 addr, __u16 port)
 {
+	const unsigned char *a = (const unsigned char *)&addr;
+
+	if (fl->family != 2) /* AF_INET */
+		snprintf(buf, len, "[IPv6]:%u", port);
+	else
+		snprintf(buf, len, "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3],
+			 port);
+	return buf;
+}
+
+/* A flow's device counter c (ZC_C_Q_SKBS .. ZC_C_X_RESENT). */
+static uint64_t flow_device(const struct zc_flow *fl, int c)
+{
+	return fl->net.c[c - ZC_C_Q_SKBS];
+}
+
+static uint64_t flow_taken(const struct zc_flow *fl)
+{
+	return fl->taken[ZC_TAKEN_COPY] + fl->taken[ZC_TAKEN_REF] +
+	       fl->taken[ZC_TAKEN_UREF];
+}
+
+/* zcviz -p: each file and each flow of the program's, on its own. */
+static void text_slots(FILE *f, const struct run_result *res)
+{
+	const struct zc_file *fi;
+	const struct zc_flow *fl;
+	char l[64], r[64];
+
+	for (int i = 0; i < ZC_MAX_FILES; i++) {
+		fi = &res->files[i];
+		/* a file it only wrote to (its log, its stdout) moved no data */
+		if (fi->read_bytes || fi->sendfile_bytes || fi->map_bytes ||
+		    fi->pipe_in_bytes)
+			fprintf(f,
+				"  file %s: read %llu (%llu calls), sendfile %llu (%llu calls), mapped %llu, spliced %llu\n",
+				fi->name, (unsigned long long)fi->read_bytes,
+				(unsigned long long)fi->read_calls,
+				(unsigned long long)fi->sendfile_bytes,
+				(unsigned long long)fi->sendfile_calls,
+				(unsigned long long)fi->map_bytes,
+				(unsigned long long)fi->pipe_in_bytes);
+	}
+	for (int i = 0; i < ZC_MAX_FLOWS; i++) {
+		fl = &res->flows[i];
+		if (fl->sk)
+			fprintf(f,
+				"  flow %s -> %s: took %llu (copied %llu, by reference %llu); the device sent %llu, paged %llu, again %llu\n",
+				flow_end(l, sizeof(l), fl, fl->saddr,
+					 fl->sport),
+				flow_end(r, sizeof(r), fl, fl->daddr,
+					 fl->dport),
+				(unsigned long long)flow_taken(fl),
+				(unsigned long long)fl->taken[ZC_TAKEN_COPY],
+				(unsigned long long)(fl->taken[ZC_TAKEN_REF] +
+						     fl->taken[ZC_TAKEN_UREF]),
+				(unsigned long long)flow_device(fl,
+								ZC_C_X_PAGED) +
+					flow_device(fl, ZC_C_X_LINEAR),
+				(unsigned long long)flow_device(fl,
+								ZC_C_X_PAGED),
+				(unsigned long long)flow_device(fl,
+								ZC_C_X_RESENT));
+	}
+}
+
+static void text_header(FILE *f, const struct run_config *cfg,
+			const struct run_result *res)
+{
+	if (res->pid) {
+		fprintf(f,
+			"%s (pid %d): watched %.1f s; its sockets took %" PRIu64
+			" bytes\n",
+			res->comm, (int)res->pid, res->watched_ns / 1e9,
+			res->in.file_bytes);
+		fprintf(f,
+			"  every regular file and every TCP socket of its, on every device\n\n");
+		return;
+	}
 	fprintf(f, "%s: %" PRIu64 " bytes, chunk %" PRIu64 ", %s cache\n",
 		res->in.demo->name, res->in.file_bytes, cfg->chunk,
 		cfg->cold ? "cold" : "warm");
@@ -192,8 +273,17 @@ void report_text(FILE *f, const struct run_config *cfg,
 	fprintf(f, "  file   %s\n", cfg->file);
 	fprintf(f, "  device %s (%s), scatter-gather %s\n\n", res->egress,
 		cfg->to ? cfg->to : "the lab", res->in.sg ? "on" : "off");
+}
+
+void report_text(FILE *f, const struct run_config *cfg,
+		 const struct run_result *res, const struct model_result *m)
+{
+	text_header(f, cfg, res);
 	text_edges(f, res, m);
-	if (isnan(m->theory))
+	if (res->pid)
+		fprintf(f, "\n  %-24s %.2f x the bytes sent\n",
+			"CPU copies per byte", m->copies_per_byte);
+	else if (isnan(m->theory))
 		fprintf(f, "\n  %-24s %.2f x file size   theory unknown\n",
 			"CPU copies of the file", m->copies_per_byte);
 	else
@@ -203,7 +293,10 @@ void report_text(FILE *f, const struct run_config *cfg,
 	text_figures(f, res, m);
 	fprintf(f, "  %-24s %s\n", "checksum",
 		res->verified ? "verified: the receiver got every byte intact" :
+		res->pid      ? "not verified: the receivers are not zcviz's" :
 				"NOT verified");
+	if (res->pid)
+		text_slots(f, res);
 	text_notes(f, cfg, res, m);
 	text_unmeasured(f, res->in.missing);
 	fputc('\n', f);
@@ -304,11 +397,67 @@ static void json_device(FILE *f, const struct run_result *res,
 		",\"unknown_send_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64
 		",\"unparsed_skbs\":%" PRIu64 ",\"programs_missed\":%" PRIu64
 		",\"programs_runs\":%" PRIu64 ",\"programs_ns\":%" PRIu64 ",",
-		res->remote ? "remote" : "lab", m->resent, m->dropped,
-		m->unseen, m->dev_tx, m->seen_tx, m->unknown_send,
-		c->c[ZC_C_EVENTS_LOST], c->c[ZC_C_NET_UNPARSED],
-		c->u[ZC_U_PROG_MISSES], c->u[ZC_U_PROG_RUNS],
-		c->u[ZC_U_PROG_NS]);
+		res->pid    ? "none" :
+		res->remote ? "remote" :
+			      "lab",
+		m->resent, m->dropped, m->unseen, m->dev_tx, m->seen_tx,
+		m->unknown_send, c->c[ZC_C_EVENTS_LOST],
+		c->c[ZC_C_NET_UNPARSED], c->u[ZC_U_PROG_MISSES],
+		c->u[ZC_U_PROG_RUNS], c->u[ZC_U_PROG_NS]);
+}
+
+/* zcviz -p: the process, and each of its files and flows. */
+static void json_watch(FILE *f, const struct run_result *res)
+{
+	const struct zc_file *fi;
+	const struct zc_flow *fl;
+	const char *sep = "";
+	char l[64], r[64];
+
+	fprintf(f, ",\"watched\":{\"pid\":%d,\"comm\":", (int)res->pid);
+	json_string(f, res->comm);
+	fprintf(f, ",\"ns\":%" PRIu64 "},\"files\":[", res->watched_ns);
+	for (int i = 0; i < ZC_MAX_FILES; i++) {
+		fi = &res->files[i];
+		if (!fi->key)
+			continue;
+		fprintf(f, "%s{\"name\":", sep);
+		json_string(f, fi->name);
+		fprintf(f,
+			",\"ino\":%llu,\"dev\":\"%u:%u\",\"read_bytes\":%llu,\"read_calls\":%llu,\"sendfile_bytes\":%llu,\"sendfile_calls\":%llu,\"map_bytes\":%llu,\"pipe_in_bytes\":%llu}",
+			(unsigned long long)fi->ino, fi->dev >> 20,
+			fi->dev & 0xfffff, (unsigned long long)fi->read_bytes,
+			(unsigned long long)fi->read_calls,
+			(unsigned long long)fi->sendfile_bytes,
+			(unsigned long long)fi->sendfile_calls,
+			(unsigned long long)fi->map_bytes,
+			(unsigned long long)fi->pipe_in_bytes);
+		sep = ",";
+	}
+	fprintf(f, "],\"flows\":[");
+	sep = "";
+	for (int i = 0; i < ZC_MAX_FLOWS; i++) {
+		fl = &res->flows[i];
+		if (!fl->sk)
+			continue;
+		fprintf(f,
+			"%s{\"local\":\"%s\",\"remote\":\"%s\",\"taken_bytes\":%" PRIu64
+			",\"copied_bytes\":%llu,\"referenced_bytes\":%llu,\"device_bytes\":%" PRIu64
+			",\"paged_bytes\":%" PRIu64
+			",\"retransmitted_bytes\":%" PRIu64 ",\"ifindex\":%u}",
+			sep, flow_end(l, sizeof(l), fl, fl->saddr, fl->sport),
+			flow_end(r, sizeof(r), fl, fl->daddr, fl->dport),
+			flow_taken(fl),
+			(unsigned long long)fl->taken[ZC_TAKEN_COPY],
+			(unsigned long long)(fl->taken[ZC_TAKEN_REF] +
+					     fl->taken[ZC_TAKEN_UREF]),
+			flow_device(fl, ZC_C_X_PAGED) +
+				flow_device(fl, ZC_C_X_LINEAR),
+			flow_device(fl, ZC_C_X_PAGED),
+			flow_device(fl, ZC_C_X_RESENT), fl->ifindex);
+		sep = ",";
+	}
+	fprintf(f, "]");
 }
 
 void report_json(FILE *f, const struct run_config *cfg,
@@ -367,6 +516,8 @@ void report_json(FILE *f, const struct run_config *cfg,
 		fprintf(f, ",\"command\":");
 		json_string(f, res->in.demo->title);
 	}
+	if (res->pid)
+		json_watch(f, res);
 	if (getenv("ZCVIZ_DEBUG"))
 		json_counters(f, c);
 	fprintf(f, "}\n");

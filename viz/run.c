@@ -51,6 +51,11 @@ void run_request_stop(int sig)
 	stop_signal = sig;
 }
 
+void run_stop_clear(void)
+{
+	stop_signal = 0;
+}
+
 int run_stop_signal(void)
 {
 	return stop_signal;

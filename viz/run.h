@@ -13,6 +13,8 @@
 #include "model.h"
 #include "trace.h"
 
+#include <sys/types.h>
+
 struct run_config {
 	const struct zc_demo *demo; /* its row in the demo table */
 	const char *file;
@@ -26,6 +28,7 @@ struct run_config {
 	 * {sink} and {file} in it are the sink's HOST:PORT and the file),
 	 * not the demo's program; demo is then a row made for it */
 	char *const *command;
+	pid_t watch_pid; /* zcviz -p: the program watched (viz/watch.c) */
 	bool verbose;
 	trace_event_fn on_event; /* NULL: no ring-buffer events */
 	void *event_ctx;
@@ -41,6 +44,13 @@ struct run_result {
 	char sink_line[512];
 	char why[512]; /* what went wrong, when run_demo() fails */
 	char recorded[96]; /* a replay: "zcviz 0.1.0, kernel ..."; else "" */
+	/* zcviz -p: the process watched, for how long, its flows and files */
+	pid_t pid;
+	char comm[32];
+	uint64_t watched_ns;
+	bool cpu_watched; /* the CPU time is while watched, not its whole */
+	struct zc_flow flows[ZC_MAX_FLOWS];
+	struct zc_file files[ZC_MAX_FILES];
 };
 
 /*
@@ -95,6 +105,8 @@ int run_prepare_file(const char *file, uint64_t size, char *path,
 void run_request_stop(int sig);
 /* The signal that stopped the run, or 0. */
 int run_stop_signal(void);
+/* Forgets it: zcviz -p ends on Ctrl-C, and that is no failure. */
+void run_stop_clear(void);
 /*
  * Has the reader of our standard output gone (zcviz --json all | head)?
  * Then nothing more we print would be read: it stops the run as SIGPIPE

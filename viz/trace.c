@@ -203,6 +203,7 @@ static void filters_set(struct zc_bpf *skel, const struct trace_target *tg)
 	r->emit_events = tg->events;
 	r->step_fd = tg->step_fd;
 	r->many_threads = tg->many_threads;
+	r->watch_any = tg->watch_any;
 	/* what each syscall moves, from the one table */
 	syscalls_fill((struct zc_sysinfo *)r->sysinfo);
 }
@@ -335,6 +336,13 @@ void trace_read(const struct trace *t, struct zc_counts *out)
 	out->c[ZC_C_X_DEV_PACKETS] = t->skel->bss->zc_net.dev_packets;
 	memcpy(out->syscalls, t->skel->bss->zc_syscalls, sizeof(out->syscalls));
 	out->c[ZC_C_RX_COPY_BYTES] = t->skel->bss->zc_rx.bytes;
+}
+
+void trace_read_slots(const struct trace *t, struct zc_flow *flows,
+		      struct zc_file *files)
+{
+	memcpy(flows, t->skel->bss->zc_flows, sizeof(t->skel->bss->zc_flows));
+	memcpy(files, t->skel->bss->zc_files, sizeof(t->skel->bss->zc_files));
 }
 
 unsigned trace_missing(const struct trace *t)

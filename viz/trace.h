@@ -24,6 +24,9 @@ struct trace_target {
 	bool events; /* send individual events through the ring buffer */
 	int step_fd; /* the demo's step handshake, not counted; -1: none */
 	bool many_threads; /* more than one thread may move data at once */
+	/* zcviz -p: any regular file is a file, any device the device, and
+	 * the flows are the sender's sockets, not port on ifindex */
+	bool watch_any;
 };
 
 struct trace;
@@ -44,6 +47,9 @@ void trace_read(const struct trace *t, struct zc_counts *out);
  */
 void trace_read_programs(const struct trace *t, struct zc_counts *out);
 /* Bit mask of (1 << TP_*) for the probes that are not attached. */
+/* The sender's flows and files, one by one. */
+void trace_read_slots(const struct trace *t, struct zc_flow *flows,
+		      struct zc_file *files);
 unsigned trace_missing(const struct trace *t);
 void trace_stop(struct trace *t);
 

@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# zcviz -p PID: a program already running, anyone's, on any device (here
+# loopback), watched until it exits or Ctrl-C: bytes by arrow and kind,
+# per file and per flow, from its threads at once, nothing lost or counted
+# twice; unverified, and it says so. Bad input: one line, the right exit
+# status, nothing left. Needs root and BTF.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	require_bpf
+}
+
+teardown() {
+	[ -z "${SENDER:-}" ] || kill "$SENDER" 2>/dev/null || true
+	sink_stop
+	no_bpf_left
+	assert_equal "$(ours_pids zcviz)" ""
+}
+
+# watch_start PID [ARGS...]: zcviz -p PID in the background, its stdout in
+# WATCH_OUT; returns once it says it is watching
+watch_start() {
+	local pid=$1 i
+	shift
+	WATCH_OUT=$BATS_TEST_TMPDIR/watch.out
+	zcviz "$@" -p "$pid" >"$WATCH_OUT" 2>"$WATCH_OUT.err" 3>&- &
+	WATCHER=$!
+	for i in $(seq 100); do
+		grep -q "^zcviz: watching " "$WATCH_OUT.err" && return 0
+		sleep 0.05
+	done
+	fail "zcviz -p did not start: $(cat "$WATCH_OUT.err")"
+}
+
+@test "two threads sending two files on two sockets: counted per file and per flow, nothing lost or twice" {
+	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b out=$BATS_TEST_TMPDIR/senders.out j
+	make_file "$a" $((30 * 1024 * 1024 + 1))
+	make_file "$b" $((20 * 1024 * 1024 + 3))
+	sink_start 127.0.0.1
+	"$ROOT/build/test-two-senders" 127.0.0.1 "$SINK_PORT" "$a" "$b" >"$out" 3>&- &
+	SENDER=$!
+	watch_start "$SENDER" --json
+	kill -USR1 "$SENDER"
+	wait "$SENDER"
+	SENDER=""
+	wait "$WATCHER"
+	j=$(cat "$WATCH_OUT")
+	# the receiver got both, whole (as the sink says: zcviz does not check)
+	assert_equal "$(grep -c ": received .* bytes xxh64=" "$out")" 2
+	assert_equal "$(jget "$j" .verified)" false
+	assert_equal "$(jget "$j" .watched.comm)" test-two-sender
+	# every byte its sockets took, once
+	assert_equal "$(jget "$j" .file_bytes)" $((50 * 1024 * 1024 + 4))
+	# file a read() and write()n: two copies; file b sendfile()d: none
+	assert_equal "$(jget "$j" '.files[] | select(.name == "a") | .read_bytes')" $((30 * 1024 * 1024 + 1))
+	assert_equal "$(jget "$j" '.files[] | select(.name == "a") | .sendfile_bytes')" 0
+	assert_equal "$(jget "$j" '.files[] | select(.name == "b") | .sendfile_bytes')" $((20 * 1024 * 1024 + 3))
+	assert_equal "$(jget "$j" '.files[] | select(.name == "b") | .read_bytes')" 0
+	assert_equal "$(jget "$j" .cpu_copy_bytes)" $((2 * (30 * 1024 * 1024 + 1)))
+	# one flow a file: copied, or by reference; and so many bytes on the device
+	assert_equal "$(jget "$j" '.flows | length')" 2
+	assert_equal "$(jget "$j" '[.flows[] | .copied_bytes] | sort | join(" ")')" "0 $((30 * 1024 * 1024 + 1))"
+	assert_equal "$(jget "$j" '[.flows[] | .referenced_bytes] | sort | join(" ")')" "0 $((20 * 1024 * 1024 + 3))"
+	assert_equal "$(jget "$j" '[.flows[] | .device_bytes - .retransmitted_bytes] | add')" $((50 * 1024 * 1024 + 4))
+	assert_equal "$(jget "$j" '.edges.socket_to_nic.bytes - .retransmitted_bytes')" $((50 * 1024 * 1024 + 4))
+	# the totals are the flows' sums
+	assert_equal "$(jget "$j" '[.flows[] | .taken_bytes] | add')" "$(jget "$j" .file_bytes)"
+}
+
+@test "Ctrl-C ends the watch of a program that goes on: the report, exit 0, nothing left" {
+	sleep 30 3>&- &
+	SENDER=$!
+	watch_start "$SENDER" --report
+	kill -INT "$WATCHER"
+	local rc=0
+	wait "$WATCHER" || rc=$?
+	assert_equal "exit $rc" "exit 0"
+	run cat "$WATCH_OUT"
+	assert_line --regexp "^sleep \(pid $SENDER\): watched [0-9.]+ s; its sockets took 0 bytes$"
+	assert_line --regexp "^  sender CPU +user [0-9.]+ ms, sys [0-9.]+ ms \(while watched\)$"
+	assert_line --regexp "^  checksum +not verified: the receivers are not zcviz's$"
+	refute_output --partial "stopped by signal"
+}
+
+@test "-p of a pid that does not exist, of a kernel thread, of zcviz's options: one line, exit 2, nothing left" {
+	local gone
+	sh -c 'exit 0' 3>&- &
+	gone=$!
+	wait "$gone" || true
+	run -2 zcviz -p "$gone"
+	assert_output "zcviz: no process $gone here: give the PID of a running program (pgrep NAME finds it)"
+	run -2 zcviz -p 2
+	assert_output "zcviz: 2 is a kernel thread: it sends nothing zcviz could watch"
+	run -2 zcviz -p 1x
+	assert_output "zcviz: -p takes the PID of a running program, like 1234, not '1x'; see zcviz --help"
+	run -2 zcviz -p 1 traditional
+	assert_output "zcviz: -p PID watches a running program: give no DEMO or command; see zcviz --help"
+	run -2 zcviz --size 1M -p 1
+	assert_output --partial "-p PID watches what the program does: --file, --size"
+	assert_equal "$(our_labs)" ""
+}
+
+@test "-p of a program that exits at once is a clear error or an empty report, never a hang" {
+	local pid
+	sh -c 'sleep 0.2' 3>&- &
+	pid=$!
+	run --separate-stderr timeout 20 zcviz --json -p "$pid"
+	# gone before zcviz looked (2), before it attached (1), or watched to
+	# its exit (0): each in a line of its own
+	case $status in
+	0) assert_equal "$(jget "$output" .file_bytes)" 0 ;;
+	1 | 2) assert_equal "$(printf '%s\n' "$stderr" | wc -l)" 1 ;;
+	*) fail "exit $status: $output" ;;
+	esac
+}
