@@ -76,9 +76,10 @@ TEST_DEPS := tmux=tmux jq=jq iperf3=iperf3 bats=bats \
 FUZZ_RT = $(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)
 FUZZ_DEPS = libclang-rt-dev=$(or $(FUZZ_RT),libclang_rt.fuzzer)
 DEPS = $(BUILD_DEPS) $(TEST_DEPS) $(FUZZ_DEPS)
-# Optional extras: the Java demos need a JDK. Without one they are left out
-# and say what to install; make deps installs it, but does not fail for it.
-EXTRA_DEPS := openjdk-17-jdk-headless=javac
+# Optional extras: the Java demos need a JDK, demos/nginx.sh (a real server,
+# measured) nginx and curl. Without them those are left out and say what to
+# install; make deps installs them, but does not fail for them.
+EXTRA_DEPS := openjdk-17-jdk-headless=javac nginx-light=nginx curl=curl
 
 # missing_pkgs DEPS: lists the packages whose probe is missing; bpftool lives in /usr/sbin.
 missing_pkgs = for d in $(1); do p=$${d%%=*}; f=$${d\#*=}; \
@@ -106,7 +107,7 @@ get_deps = missing=$$($(call missing_pkgs,$(1)) | tr '\n' ' '); missing=$${missi
 deps:
 	$(Q)[ -n "$$($(call missing_pkgs,$(DEPS) $(EXTRA_DEPS)))" ] || { echo "deps: everything is installed"; exit 0; }; \
 	$(call get_deps,$(DEPS),needed to build and test)
-	$(Q)( $(call get_deps,$(EXTRA_DEPS),optional: the Java demos) ) || \
+	$(Q)( $(call get_deps,$(EXTRA_DEPS),optional: the Java demos, nginx) ) || \
 		echo "deps: the optional packages are not installed: the demos that need them are left out, and say why"
 
 # The stamp says the build's packages were there; the first build installs

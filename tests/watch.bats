@@ -78,7 +78,7 @@ watch_start() {
 	assert_equal "exit $rc" "exit 0"
 	run cat "$WATCH_OUT"
 	assert_line --regexp "^sleep \(pid $SENDER\): watched [0-9.]+ s; its sockets took 0 bytes$"
-	assert_line --regexp "^  sender CPU +user [0-9.]+ ms, sys [0-9.]+ ms \(while watched\)$"
+	assert_line --regexp "^  sender CPU +user [0-9.]+ ms, sys [0-9.]+ ms \(while watched; /proc counts 10 ms ticks\)$"
 	assert_line --regexp "^  checksum +not verified: the receivers are not zcviz's$"
 	refute_output --partial "stopped by signal"
 }

@@ -98,7 +98,8 @@ static void text_figures(FILE *f, const struct run_result *res,
 			res->in.file_bytes * 1e3 / (double)m->elapsed_ns);
 	fprintf(f, "\n  %-24s user %.1f ms, sys %.1f ms (%s)\n", "sender CPU",
 		m->cpu_user_ns / 1e6, m->cpu_sys_ns / 1e6,
-		res->cpu_watched ? "while watched" : "whole process");
+		res->cpu_watched ? "while watched; /proc counts 10 ms ticks" :
+				   "whole process");
 }
 
 static void text_unmeasured(FILE *f, unsigned missing)

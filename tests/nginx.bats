@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# A real server nobody here wrote: Debian's nginx in the lab's sending
+# namespace serves a file to curl in the receiving one, and zcviz -p
+# watches its worker (demos/nginx.sh). sendfile on, on a device that
+# gathers: no CPU copy of the file's bytes; sendfile off: two. The file's
+# bytes counted to the byte, and curl got them all. Needs root, BTF and
+# nginx (sudo make deps installs nginx-light); skips without.
+
+setup_file() {
+	load test_helper/common-setup
+	_common_setup
+	[ "$(id -u)" = 0 ] || return 0
+	export ODD="$BATS_FILE_TMPDIR/odd.bin"
+	make_file "$ODD" $((50 * 1024 * 1024 + 3))
+}
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	require_bpf
+	command -v nginx >/dev/null || skip "needs nginx: sudo make deps installs nginx-light"
+	command -v curl >/dev/null || skip "needs curl: sudo make deps installs it"
+}
+
+teardown() {
+	no_bpf_left
+	no_lab_left
+	assert_equal "$(pgrep -f "nginx -c /tmp/zc-nginx" || true)" ""
+	assert_equal "$(find /tmp -maxdepth 1 -name 'zc-nginx.*')" ""
+}
+
+@test "nginx with sendfile on: the file goes by page reference, no CPU copy of it; curl gets every byte" {
+	run -0 --separate-stderr nginx.sh --json on "$ODD"
+	assert_equal "${stderr##*$'\n'}" "nginx.sh: curl got 52428803 bytes, the file's every byte"
+	assert_equal "$(jget "$output" .watched.comm)" nginx
+	assert_equal "$(jget "$output" '.files[] | select(.name == "odd.bin") | .sendfile_bytes')" 52428803
+	assert_equal "$(jget "$output" '.files[] | select(.name == "odd.bin") | .read_bytes')" 0
+	assert_equal "$(jget "$output" .edges.pagecache_to_socket.bytes)" 52428803
+	# what nginx copies is its response's headers, a few hundred bytes
+	local headers
+	headers=$(jget "$output" '.file_bytes - 52428803')
+	[ "$headers" -gt 0 ] && [ "$headers" -lt 1024 ] || fail "$headers bytes besides the file"
+	assert_equal "$(jget "$output" .cpu_copy_bytes)" "$headers"
+	assert_equal "$(jget "$output" '.cpu_copies_per_byte | . * 100 | round')" 0
+	assert_equal "$(jget "$output" '.flows | length')" 1
+	assert_equal "$(jget "$output" '.flows[0].taken_bytes')" "$(jget "$output" .file_bytes)"
+}
+
+@test "nginx with sendfile off: read into its buffers and written out, two CPU copies; curl gets every byte" {
+	run -0 --separate-stderr nginx.sh --json off "$ODD"
+	assert_equal "${stderr##*$'\n'}" "nginx.sh: curl got 52428803 bytes, the file's every byte"
+	assert_equal "$(jget "$output" '.files[] | select(.name == "odd.bin") | .read_bytes')" 52428803
+	assert_equal "$(jget "$output" '.files[] | select(.name == "odd.bin") | .sendfile_bytes')" 0
+	assert_equal "$(jget "$output" .edges.pagecache_to_user.bytes)" 52428803
+	assert_equal "$(jget "$output" .edges.user_to_socket.bytes)" "$(jget "$output" .file_bytes)"
+	assert_equal "$(jget "$output" '.cpu_copies_per_byte | round')" 2
+}
+
+@test "nginx.sh: bad usage is one line and exit 2, and leaves nothing" {
+	run -2 nginx.sh maybe
+	assert_output "nginx.sh: give on or off (nginx's sendfile); see nginx.sh --help"
+	run -2 nginx.sh on /nonexistent
+	assert_output "nginx.sh: '/nonexistent' is not a readable regular file"
+	run -0 nginx.sh --help
+	assert_line --regexp "^Usage: nginx.sh "
+}
