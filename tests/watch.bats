@@ -114,3 +114,9 @@ watch_start() {
 	*) fail "exit $status: $output" ;;
 	esac
 }
+
+@test "zcviz -p inside a PID namespace of its own says it cannot match the kernel's PIDs, exit 3" {
+	command -v unshare >/dev/null || skip "needs unshare (util-linux)"
+	run -3 unshare --pid --fork --mount-proc "$ROOT/build/zcviz" -p 1
+	assert_output "zcviz: zcviz runs in a PID namespace of its own (a container?), and BPF sees the host's PIDs: run zcviz -p on the host, with the PID the host sees"
+}
