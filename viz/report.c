@@ -461,6 +461,28 @@ static void json_watch(FILE *f, const struct run_result *res)
 	fprintf(f, "]");
 }
 
+/* What ran and what it said, and what only some runs have. */
+static void json_tail(FILE *f, const struct run_config *cfg,
+		      const struct run_result *res)
+{
+	fprintf(f, ",\"sender\":");
+	json_string(f, res->sender_line);
+	fprintf(f, ",\"receiver_line\":");
+	json_string(f, res->sink_line);
+	if (res->recorded[0]) {
+		fprintf(f, ",\"replay_of\":");
+		json_string(f, res->recorded);
+	}
+	if (cfg->command) {
+		fprintf(f, ",\"command\":");
+		json_string(f, res->in.demo->title);
+	}
+	if (res->pid)
+		json_watch(f, res);
+	if (getenv("ZCVIZ_DEBUG"))
+		json_counters(f, &res->in.counts);
+}
+
 void report_json(FILE *f, const struct run_config *cfg,
 		 const struct run_result *res, const struct model_result *m)
 {
@@ -505,22 +527,7 @@ void report_json(FILE *f, const struct run_config *cfg,
 		m->rx_copy, m->elapsed_ns, m->cpu_user_ns, m->cpu_sys_ns);
 	json_device(f, res, m);
 	json_unmeasured(f, res->in.missing);
-	fprintf(f, ",\"sender\":");
-	json_string(f, res->sender_line);
-	fprintf(f, ",\"receiver_line\":");
-	json_string(f, res->sink_line);
-	if (res->recorded[0]) {
-		fprintf(f, ",\"replay_of\":");
-		json_string(f, res->recorded);
-	}
-	if (cfg->command) {
-		fprintf(f, ",\"command\":");
-		json_string(f, res->in.demo->title);
-	}
-	if (res->pid)
-		json_watch(f, res);
-	if (getenv("ZCVIZ_DEBUG"))
-		json_counters(f, c);
+	json_tail(f, cfg, res);
 	fprintf(f, "}\n");
 	fflush(f);
 }
