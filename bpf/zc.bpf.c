@@ -60,6 +60,9 @@ __u64 zc_syscalls[ZC_NR_SYSCALLS];
  */
 struct zc_net zc_net;
 
+/* The sender's name when it exited (zcviz -p names what it watched). */
+char zc_comm[16];
+
 /* The sender's flows and files, one by one (zc.h). */
 struct zc_flow zc_flows[ZC_MAX_FLOWS];
 struct zc_file zc_files[ZC_MAX_FILES];
@@ -701,6 +704,8 @@ int BPF_PROG(zc_process_exit, struct task_struct *p)
 	/* each thread as it exits: the sum is the whole process's */
 	if (p->tgid != sender_tgid)
 		return 0;
+	if (p->pid == sender_tgid) /* its name at its end: after any exec */
+		__builtin_memcpy(zc_comm, p->comm, sizeof(zc_comm));
 	count(ZC_C_CPU_USER_NS, p->utime);
 	count(ZC_C_CPU_SYS_NS, p->stime);
 	count(ZC_C_CPU_RUN_NS, p->se.sum_exec_runtime);

@@ -34,12 +34,18 @@ watch_start() {
 }
 
 @test "two threads sending two files on two sockets: counted per file and per flow, nothing lost or twice" {
-	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b out=$BATS_TEST_TMPDIR/senders.out j
+	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b out=$BATS_TEST_TMPDIR/senders.out j i
 	make_file "$a" $((30 * 1024 * 1024 + 1))
 	make_file "$b" $((20 * 1024 * 1024 + 3))
 	sink_start 127.0.0.1
 	"$ROOT/build/test-two-senders" 127.0.0.1 "$SINK_PORT" "$a" "$b" >"$out" 3>&- &
 	SENDER=$!
+	# it has exec()ed and waits (zcviz would follow it from before the
+	# exec too; its name would then be the shell's until the end)
+	for i in $(seq 100); do
+		grep -q "^ready$" "$out" && break
+		sleep 0.05
+	done
 	watch_start "$SENDER" --json
 	kill -USR1 "$SENDER"
 	wait "$SENDER"

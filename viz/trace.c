@@ -338,6 +338,15 @@ void trace_read(const struct trace *t, struct zc_counts *out)
 	out->c[ZC_C_RX_COPY_BYTES] = t->skel->bss->zc_rx.bytes;
 }
 
+void trace_read_comm(const struct trace *t, char *comm, size_t len)
+{
+	const char *c = t->skel->bss->zc_comm;
+
+	if (c[0])
+		snprintf(comm, len, "%.*s", (int)sizeof(t->skel->bss->zc_comm),
+			 c);
+}
+
 void trace_read_slots(const struct trace *t, struct zc_flow *flows,
 		      struct zc_file *files)
 {

@@ -47,6 +47,8 @@ void trace_read(const struct trace *t, struct zc_counts *out);
  */
 void trace_read_programs(const struct trace *t, struct zc_counts *out);
 /* Bit mask of (1 << TP_*) for the probes that are not attached. */
+/* The sender's name as it exited ("" while it runs). */
+void trace_read_comm(const struct trace *t, char *comm, size_t len);
 /* The sender's flows and files, one by one. */
 void trace_read_slots(const struct trace *t, struct zc_flow *flows,
 		      struct zc_file *files);

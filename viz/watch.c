@@ -76,13 +76,28 @@ static void proc_cpu_ns(pid_t pid, uint64_t *user, uint64_t *sys)
 	*sys = st * (1000000000ULL / sysconf(_SC_CLK_TCK));
 }
 
+/* Its name, from /proc (unchanged when it is gone). */
+static void comm_read(pid_t pid, char *comm, size_t len)
+{
+	char path[64], buf[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (f && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		snprintf(comm, len, "%s", buf);
+	}
+	if (f)
+		fclose(f);
+}
+
 /* Is pid a process we can watch? Its tgid in *tgid; else why. */
 static int watch_check(pid_t pid, pid_t *tgid, char *comm, size_t clen,
 		       char *why, size_t wlen)
 {
 	char path[64];
 	struct stat sb;
-	FILE *f;
 
 	if (stat("/proc/self/ns/pid", &sb) == 0 && sb.st_ino != INIT_PID_NS)
 		return snprintf(
@@ -106,13 +121,8 @@ static int watch_check(pid_t pid, pid_t *tgid, char *comm, size_t clen,
 			       "%d is a kernel thread: it sends nothing zcviz could watch",
 			       (int)pid),
 		       ZC_EXIT_USAGE;
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)*tgid);
-	f = fopen(path, "re");
 	comm[0] = '\0';
-	if (f && fgets(comm, clen, f))
-		comm[strcspn(comm, "\n")] = '\0';
-	if (f)
-		fclose(f);
+	comm_read(*tgid, comm, clen);
 	return 0;
 }
 
@@ -148,10 +158,12 @@ static void watch_collect(struct trace *t, struct run_result *res,
 	trace_read(t, c);
 	trace_read_programs(t, c);
 	trace_read_slots(t, res->flows, res->files);
+	trace_read_comm(t, res->comm, sizeof(res->comm));
 	res->in.file_bytes = sent_bytes(c);
 	res->in.sg = true; /* whichever: each packet's device is its own */
 	if (exited)
 		return;
+	comm_read(res->pid, res->comm, sizeof(res->comm)); /* after an exec */
 	proc_cpu_ns(res->pid, &u, &s);
 	c->c[ZC_C_CPU_USER_NS] = c->c[ZC_C_CPU_SYS_NS] = 0;
 	c->c[ZC_C_CPU_RUN_NS] = 0;
