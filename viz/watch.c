@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../demos/units.h"
@@ -24,14 +23,6 @@
 /* The initial PID namespace's inode (PROC_PID_INIT_INO): BPF sees its
  * PIDs, so zcviz must see them too. */
 #define INIT_PID_NS 0xEFFFFFFCU
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 /* A line "Key:\tvalue" of /proc/PID/status, as a number; -1 if none. */
 static long status_field(pid_t pid, const char *key)
@@ -205,10 +196,10 @@ int run_watch(const struct run_config *cfg, struct run_result *res)
 	fprintf(stderr,
 		"zcviz: watching %s (pid %d) on every device; Ctrl-C to stop\n",
 		res->comm, (int)tg.sender);
-	t0 = now_ns();
+	t0 = zc_now_ns();
 	exited = watch_wait(pidfd);
 	watch_collect(t, res, cpu0, exited);
-	res->watched_ns = now_ns() - t0;
+	res->watched_ns = zc_now_ns() - t0;
 	trace_stop(t);
 	close(pidfd);
 	snprintf(res->egress, sizeof(res->egress), "any");
