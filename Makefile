@@ -23,10 +23,15 @@ ZC_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -
 	-D_FILE_OFFSET_BITS=64 -MMD -MP
 BATS ?= bats
 
+# io-uring-zc uses liburing where it is installed; without it, its program
+# only says what to install (make LIBURING_H=/none builds it so).
+LIBURING_H ?= /usr/include/liburing.h
+HAVE_LIBURING := $(if $(wildcard $(LIBURING_H)),1)
+
 # The flags the objects were built with: when they change (SANITIZE=1 and
-# back), everything is built again.
+# back, liburing installed), everything is built again.
 FLAGS_STAMP := $(BUILD)/.flags
-FLAGS_NOW := $(ZC_CFLAGS) | $(LDFLAGS)
+FLAGS_NOW := $(ZC_CFLAGS) | $(LDFLAGS) | liburing $(HAVE_LIBURING)
 ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
 $(shell mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' >$(FLAGS_STAMP))
 endif
@@ -77,9 +82,11 @@ FUZZ_RT = $(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m)
 FUZZ_DEPS = libclang-rt-dev=$(or $(FUZZ_RT),libclang_rt.fuzzer)
 DEPS = $(BUILD_DEPS) $(TEST_DEPS) $(FUZZ_DEPS)
 # Optional extras: the Java demos need a JDK, demos/nginx.sh (a real server,
-# measured) nginx and curl. Without them those are left out and say what to
-# install; make deps installs them, but does not fail for them.
-EXTRA_DEPS := openjdk-17-jdk-headless=javac nginx-light=nginx curl=curl
+# measured) nginx and curl, io-uring-zc liburing. Without them those are
+# left out and say what to install; make deps installs them, but does not
+# fail for them.
+EXTRA_DEPS := openjdk-17-jdk-headless=javac nginx-light=nginx curl=curl \
+	liburing-dev=$(LIBURING_H)
 
 # missing_pkgs DEPS: lists the packages whose probe is missing; bpftool lives in /usr/sbin.
 missing_pkgs = for d in $(1); do p=$${d%%=*}; f=$${d\#*=}; \
@@ -107,7 +114,7 @@ get_deps = missing=$$($(call missing_pkgs,$(1)) | tr '\n' ' '); missing=$${missi
 deps:
 	$(Q)[ -n "$$($(call missing_pkgs,$(DEPS) $(EXTRA_DEPS)))" ] || { echo "deps: everything is installed"; exit 0; }; \
 	$(call get_deps,$(DEPS),needed to build and test)
-	$(Q)( $(call get_deps,$(EXTRA_DEPS),optional: the Java demos, nginx) ) || \
+	$(Q)( $(call get_deps,$(EXTRA_DEPS),optional: the Java demos, nginx, io_uring) ) || \
 		echo "deps: the optional packages are not installed: the demos that need them are left out, and say why"
 
 # The stamp says the build's packages were there; the first build installs
@@ -138,7 +145,12 @@ $(BUILD)/zc-sink: $(BUILD)/demos/sink.o $(LIB_OBJS)
 .SECONDEXPANSION:
 $(BUILD)/zc-%: $(BUILD)/demos/$$(subst -,_,$$*).o $(BUILD)/demos/common.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(SENDER_LIBS) -o $@
+
+ifeq ($(HAVE_LIBURING),1)
+$(BUILD)/demos/io_uring_zc.o: ZC_CFLAGS += -DZC_HAVE_LIBURING
+$(BUILD)/zc-io-uring-zc: SENDER_LIBS := -luring
+endif
 
 # ---- the Java demos -----------------------------------------------------------
 

@@ -31,6 +31,8 @@
 #include <unistd.h>
 
 #define DEFAULT_CHUNK (128 * 1024)
+#define STR_(x) #x
+#define STR(x) STR_(x) /* a number #defined, as a string */
 #define MAX_CHUNK (1ULL << 30)
 
 /* ---- the step handshake and pacing ------------------------------------ */
@@ -118,6 +120,85 @@ int zc_write_all(struct zc_run *run, const char *buf, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+/* ---- the ledger of zero-copy sends ------------------------------------ */
+
+struct zc_ledger {
+	struct {
+		uint64_t bytes : 63;
+		uint64_t answered : 1;
+	} *send; /* by number */
+	uint64_t n, cap; /* sends made, room for them */
+	uint64_t answered;
+};
+
+long zc_ledger_add(struct zc_run *run, uint64_t bytes)
+{
+	struct zc_ledger *l = run->ledger;
+	void *more;
+
+	if (!l && !(l = run->ledger = calloc(1, sizeof(*l))))
+		return zc_fail(run, "calloc");
+	if (l->n == l->cap) {
+		more = realloc(l->send,
+			       (l->cap ? 2 * l->cap : 1024) * sizeof(*l->send));
+		if (!more)
+			return zc_fail(run, "realloc");
+		l->send = more;
+		l->cap = l->cap ? 2 * l->cap : 1024;
+	}
+	l->send[l->n].bytes = bytes;
+	l->send[l->n].answered = 0;
+	return (long)l->n++;
+}
+
+/* Send i is answered for: by the kernel (counted), or by nobody. */
+static void ledger_close(struct zc_run *run, uint64_t i, bool counted,
+			 bool copied)
+{
+	struct zc_ledger *l = run->ledger;
+
+	if (!l || i >= l->n || l->send[i].answered)
+		return; /* not ours, or answered already */
+	if (counted && copied)
+		run->done.copied_bytes += l->send[i].bytes;
+	else if (counted)
+		run->done.zc_bytes += l->send[i].bytes;
+	l->send[i].answered = 1;
+	l->answered++;
+}
+
+void zc_ledger_answer(struct zc_run *run, uint32_t lo, uint32_t hi,
+		      bool copied)
+{
+	/* (numbers wrap at 2^32: no demo makes that many sends) */
+	for (uint64_t i = lo; i <= hi; i++)
+		ledger_close(run, i, true, copied);
+}
+
+void zc_ledger_amend(struct zc_run *run, uint32_t id, uint64_t bytes,
+		     bool answer_coming)
+{
+	struct zc_ledger *l = run->ledger;
+
+	if (l && id < l->n && !l->send[id].answered)
+		l->send[id].bytes = bytes;
+	if (!answer_coming)
+		ledger_close(run, id, false, false);
+}
+
+uint64_t zc_ledger_open(const struct zc_run *run)
+{
+	return run->ledger ? run->ledger->n - run->ledger->answered : 0;
+}
+
+static void ledger_free(struct zc_run *run)
+{
+	if (run->ledger)
+		free(run->ledger->send);
+	free(run->ledger);
+	run->ledger = NULL;
 }
 
 /* ---- the file ---------------------------------------------------------- */
@@ -310,6 +391,7 @@ static void usage(const struct zc_demo *d, FILE *out)
 		"      --connect-timeout SECONDS\n"
 		"                      give up connecting after SECONDS (default 5)\n"
 		"      --step-fd FD    read one byte from FD before each syscall (zcviz --step)\n"
+		"%s"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\nExample:\n"
@@ -319,7 +401,11 @@ static void usage(const struct zc_demo *d, FILE *out)
 		"same two for what it received, so the two lines must agree.\n"
 		"Exit status: 0 sent, 1 the transfer failed (no connection within the\n"
 		"timeout, the receiver gone) or the receiver disagrees, 2 bad usage or input.\n",
-		d->program, d->what, d->program);
+		d->program, d->what,
+		d->batches ?
+			"  -b, --batch N       submit N chunks per syscall (default 1)\n" :
+			"",
+		d->program);
 }
 
 static int bad_usage(const char *prog, const char *fmt, const char *arg)
@@ -336,10 +422,31 @@ static const struct option longopts[] = {
 	{ "rate", required_argument, NULL, 'r' },
 	{ "connect-timeout", required_argument, NULL, 'T' },
 	{ "step-fd", required_argument, NULL, 'S' },
+	{ "batch", required_argument, NULL, 'b' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 }
 };
+
+/* --batch N: for a demo that submits several chunks per syscall. */
+static int batch_parse(const struct zc_demo *d, struct zc_sender_opts *o)
+{
+	char *end;
+	long n = strtol(optarg, &end, 10);
+
+	if (!d->batches)
+		return bad_usage(
+			d->program,
+			"--batch is for a demo that submits several chunks per syscall, and this one makes a syscall per chunk (--batch '%s')",
+			optarg);
+	if (*end || end == optarg || n < 1 || n > ZC_MAX_BATCH)
+		return bad_usage(
+			d->program,
+			"--batch must be a number of chunks from 1 to " STR(ZC_MAX_BATCH) ", not '%s'",
+			optarg);
+	o->batch = n;
+	return 0;
+}
 
 /* An option with a value (c, optarg): 0, or -1 after saying what is wrong. */
 static int opt_value(const struct zc_demo *d, int c, struct zc_sender_opts *o)
@@ -370,6 +477,8 @@ static int opt_value(const struct zc_demo *d, int c, struct zc_sender_opts *o)
 				optarg);
 		return 0;
 	}
+	if (c == 'b')
+		return batch_parse(d, o);
 	/* 'S' */
 	o->step_fd = strtol(optarg, &end, 10);
 	if (*end || end == optarg || o->step_fd < 0 ||
@@ -390,7 +499,7 @@ int zc_sender_opts_parse(int argc, char **argv, const struct zc_demo *d,
 				      .connect_s = ZC_CONNECT_TIMEOUT_S,
 				      .step_fd = -1 };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:c:r:hV", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":t:c:r:b:hV", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'h':
@@ -407,6 +516,7 @@ int zc_sender_opts_parse(int argc, char **argv, const struct zc_demo *d,
 		case 'r':
 		case 'T':
 		case 'S':
+		case 'b':
 			if (opt_value(d, c, o))
 				return -1;
 			break;
@@ -469,19 +579,24 @@ static void summary_print(const struct zc_demo *d, const struct zc_run *run,
 			  uint64_t sum, uint64_t ns, int verdict,
 			  const char *dev)
 {
-	char rate[64], said[96];
+	char rate[64], said[96], done[160] = "";
 	int sg = zc_dev_sg(dev);
 
 	zc_print_rate(rate, sizeof(rate), run->sent, ns);
 	zc_summary_format(said, sizeof(said), ZC_SENT, run->sent, sum);
+	/* the kernel's answers, relayed: zcviz reads them from this line */
+	if (run->zero_copy) {
+		strcpy(done, "; ");
+		zc_completions_format(done + 2, sizeof(done) - 2, &run->done);
+	}
 	printf("%s: %s in %s, cpu %.1f ms; %" PRIu64
-	       " %s calls, chunk %zu; egress %s, scatter-gather %s; %s\n",
+	       " %s calls, chunk %zu; egress %s, scatter-gather %s%s; %s\n",
 	       d->program, said, rate, run->cpu_ms, run->calls, d->counted,
 	       run->chunk, dev,
 	       sg < 0 ? "unknown" :
 	       sg     ? "on" :
 			"off",
-	       verdict > 0 ? "receiver agrees" : "receiver unconfirmed");
+	       done, verdict > 0 ? "receiver agrees" : "receiver unconfirmed");
 	if (d->wants_gather && sg == 0)
 		fprintf(stderr,
 			"%s: warning: %s cannot gather (scatter-gather off): the kernel must copy every byte when it cuts the segments, which is the sendfile demo, not DMA gather\n",
@@ -509,12 +624,14 @@ static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 {
 	char dev[IF_NAMESIZE], reply[128];
 	uint64_t ns;
+	int rc;
 
 	/* the egress device, asked while the connection is surely up */
 	zc_sock_egress(run->sock_fd, dev, sizeof(dev));
 	run->start_ns = zc_now_ns();
-	if (send(run))
-		return ZC_EXIT_FAIL;
+	rc = send(run);
+	if (rc)
+		return rc > 0 ? rc : ZC_EXIT_FAIL;
 	ns = zc_now_ns() - run->start_ns;
 	run->cpu_ms =
 		zc_cpu_ms(); /* the whole process so far: the checksum is not */
@@ -529,6 +646,13 @@ static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 int zc_sender_main(int argc, char **argv, const char *program,
 		   int (*send)(struct zc_run *run))
 {
+	return zc_sender_main_ready(argc, argv, program, send, NULL);
+}
+
+int zc_sender_main_ready(int argc, char **argv, const char *program,
+			 int (*send)(struct zc_run *run),
+			 int (*ready)(const char *prog))
+{
 	const struct zc_demo *d = zc_demo_of_program(program);
 	struct zc_sender_opts o;
 	struct zc_run run = { .prog = program, .file_fd = -1, .sock_fd = -1 };
@@ -540,16 +664,22 @@ int zc_sender_main(int argc, char **argv, const char *program,
 			program);
 		return ZC_EXIT_ENV;
 	}
+	/* zcviz asks before it sets a lab up: can this machine run it? */
+	if (argc == 2 && !strcmp(argv[1], "--check"))
+		return ready ? ready(program) : ZC_EXIT_OK;
 
 	rc = zc_sender_opts_parse(argc, argv, d, &o);
 	if (rc)
 		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_USAGE;
+	if (ready && (rc = ready(program)))
+		return rc;
 	/* a receiver that goes away must be an error message, not a signal */
 	signal(SIGPIPE, SIG_IGN);
 	run.path = o.file;
 	run.chunk = o.chunk;
 	run.step_fd = o.step_fd;
 	run.rate = o.rate_mbps * 1e6;
+	run.batch = o.batch ? o.batch : 1;
 	code = ZC_EXIT_USAGE;
 	run.file_fd = zc_file_open(d->program, o.file, &run.size);
 	if (run.file_fd < 0)
@@ -563,5 +693,6 @@ cleanup:
 		close(run.sock_fd);
 	if (run.file_fd >= 0)
 		close(run.file_fd);
+	ledger_free(&run);
 	return code;
 }

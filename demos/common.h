@@ -12,7 +12,10 @@
 #include <sys/types.h>
 
 #include "net.h"
+#include "summary.h"
 #include "units.h"
+
+struct zc_ledger;
 
 /* One transfer: what a demo's send function gets and fills in. */
 struct zc_run {
@@ -24,6 +27,13 @@ struct zc_run {
 	size_t chunk; /* bytes per call (--chunk) */
 	uint64_t sent; /* bytes the socket has accepted so far */
 	uint64_t calls; /* transfer syscalls made (read, write, ...) */
+	unsigned batch; /* chunks per syscall (--batch), where the row batches */
+	/* zero-copy sends, answered by the kernel later: what each one not
+	 * yet answered carried (zc_ledger_*), and the answers so far, which
+	 * the summary relays when zero_copy is set */
+	bool zero_copy;
+	struct zc_ledger *ledger;
+	struct zc_completions done;
 	/* plumbing, used by common.c only */
 	int step_fd;
 	double rate; /* bytes per second, 0 = full speed */
@@ -40,6 +50,15 @@ struct zc_run {
  */
 int zc_sender_main(int argc, char **argv, const char *program,
 		   int (*send)(struct zc_run *run));
+/*
+ * The same for a demo that needs what a machine may lack (io_uring): ready
+ * says, before anything else, 0 or ZC_EXIT_ENV after one line on stderr
+ * saying what is missing; "PROGRAM --check" asks only that. send may
+ * return ZC_EXIT_ENV too, when it finds out later.
+ */
+int zc_sender_main_ready(int argc, char **argv, const char *program,
+			 int (*send)(struct zc_run *run),
+			 int (*ready)(const char *prog));
 
 /*
  * The step handshake: with --step-fd, wait for one byte before each
@@ -54,6 +73,23 @@ void zc_pace(struct zc_run *run, size_t bytes);
 /* write() until all of buf went into the socket; partial writes and EINTR
  * are retried. Returns 0, or -1 after reporting the error. */
 int zc_write_all(struct zc_run *run, const char *buf, size_t len);
+
+/*
+ * The ledger of zero-copy sends. The kernel answers for them later, by
+ * number: 0, 1, 2, ... in the order they were sent (MSG_ZEROCOPY numbers
+ * them so; an io_uring demo uses the number as its request's user_data).
+ * add: one more send of bytes; its number, or -1 after reporting.
+ * answer: the kernel is done with the pages of sends lo..hi, and copied
+ * them after all or not. amend: send id carried bytes after all (fewer
+ * than it asked for), and an answer for it is coming or not (it failed).
+ * open: sends not answered yet.
+ */
+long zc_ledger_add(struct zc_run *run, uint64_t bytes);
+void zc_ledger_answer(struct zc_run *run, uint32_t lo, uint32_t hi,
+		      bool copied);
+void zc_ledger_amend(struct zc_run *run, uint32_t id, uint64_t bytes,
+		     bool answer_coming);
+uint64_t zc_ledger_open(const struct zc_run *run);
 
 /* Reports that `call` failed (errno) and returns -1. */
 int zc_fail(struct zc_run *run, const char *call);
@@ -74,6 +110,7 @@ struct zc_sender_opts {
 	double rate_mbps;
 	double connect_s; /* --connect-timeout */
 	int step_fd;
+	unsigned batch; /* --batch, 0 when not given */
 };
 
 /* 0 to go on, 1 when --help or --version was answered, -1 after saying

@@ -146,6 +146,52 @@ const struct zc_demo zc_demos[] = {
 			"Predict: still zero copy? which syscalls?\n\n"
 			"The textbook says nothing: transferTo() is zero copy, it says.",
 	},
+	{
+		.name = "msg-zerocopy",
+		.program = "zc-msg-zerocopy",
+		.syscalls = "mmap sendto",
+		.counted = "send",
+		.sg = true,
+		.wants_gather = true,
+		.pins_user_pages = true,
+		.copies = { 1, 0 },
+		.title = "send(MSG_ZEROCOPY) from the mapped file",
+		.brief = "send(MSG_ZEROCOPY)",
+		.what = "Send FILE over TCP with send(MSG_ZEROCOPY) from a mapping of it: the socket\n"
+			"pins the mapped pages instead of copying them, and the kernel answers on the\n"
+			"socket's error queue when it is done with them, and whether it copied them\n"
+			"after all (it does when the receiver is on this machine).",
+		.card = "send(MSG_ZEROCOPY): the file is mapped, and the socket pins the\n"
+			"mapped pages instead of copying them; the kernel answers later, on\n"
+			"the socket's error queue, when it is done with them.\n\n"
+			"Predict: copies of the file, with the receiver on this machine?\n"
+			"what will the kernel answer?\n\n"
+			"The textbook: 0 CPU copies and 1 syscall per chunk, plus the answers.",
+	},
+	{
+		.name = "io-uring-zc",
+		.program = "zc-io-uring-zc",
+		.syscalls = "mmap io_uring_enter",
+		.counted = "SEND_ZC",
+		.sg = true,
+		.wants_gather = true,
+		.needs_check = true,
+		.batches = true,
+		.pins_user_pages = true,
+		.copies = { 1, 0 },
+		.title = "io_uring SEND_ZC from the mapped file",
+		.brief = "io_uring SEND_ZC",
+		.what = "Send FILE over TCP with io_uring's IORING_OP_SEND_ZC from a mapping of it,\n"
+			"--batch requests per io_uring_enter(): the socket pins the mapped pages\n"
+			"instead of copying them, and a notification for each request says when the\n"
+			"kernel is done with them, and whether it copied them after all.",
+		.card = "io_uring SEND_ZC: the same pinned pages as MSG_ZEROCOPY, but the\n"
+			"requests go in through a ring, several per syscall, and the answers\n"
+			"come back through it too.\n\n"
+			"Predict: syscalls per chunk, with --batch 16? copies of the file,\n"
+			"with the receiver on this machine?\n\n"
+			"The textbook: 0 CPU copies, far below 1 syscall per chunk.",
+	},
 };
 
 const int zc_ndemos = sizeof(zc_demos) / sizeof(zc_demos[0]);
@@ -166,6 +212,11 @@ const struct zc_demo *zc_demo_of_program(const char *program)
 		if (!strcmp(zc_demos[i].program, program))
 			return &zc_demos[i];
 	return NULL;
+}
+
+bool zc_demo_may_lack(const struct zc_demo *d)
+{
+	return d && (d->java_class || d->needs_check);
 }
 
 int zc_demo_index(const struct zc_demo *d)

@@ -21,6 +21,15 @@ struct zc_demo {
 	const char *syscalls, *counted;
 	bool sg; /* scatter-gather on the lab's device, unless --sg says */
 	bool wants_gather; /* the sender warns when its device cannot gather */
+	/* it needs what a machine may lack (io_uring): its program answers
+	 * --check, as a Java demo's does, and zcviz all skips it without */
+	bool needs_check;
+	bool batches; /* it takes --batch N: N chunks per syscall */
+#define ZC_MAX_BATCH 256 /* --batch's largest N */
+	/* its sends pin user pages, and the kernel answers for each later
+	 * (the summary's completions); delivered to a local socket, as in
+	 * the lab, the kernel copies them after all: one more copy */
+	bool pins_user_pages;
 	/* the theory: CPU copies of every byte on a device without
 	 * scatter-gather ([0]) and with it ([1]) */
 	double copies[2];
@@ -39,6 +48,8 @@ extern const int zc_ndemos;
 const struct zc_demo *zc_demo_find(const char *name);
 /* The row of the program called program ("zc-sendfile"), or NULL. */
 const struct zc_demo *zc_demo_of_program(const char *program);
+/* Does its program answer --check (a Java demo, or needs_check)? */
+bool zc_demo_may_lack(const struct zc_demo *d);
 /* Its place in the table: 0 for the first row (dashboard key 1). */
 int zc_demo_index(const struct zc_demo *d);
 

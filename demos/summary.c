@@ -31,3 +31,27 @@ int zc_summary_parse(const char *line, const char *verb, uint64_t *bytes,
 	*sum = s;
 	return 0;
 }
+
+/* the words after the count, in one place for both directions */
+#define COMPLETIONS_WORDS(u)                                                   \
+	": zero copy %" u " bytes, copied %" u " bytes, ENOBUFS %" u            \
+	", fallback %" u " bytes"
+
+int zc_completions_format(char *buf, size_t len, const struct zc_completions *c)
+{
+	return snprintf(buf, len, ZC_COMPLETIONS " %" PRIu64 COMPLETIONS_WORDS(PRIu64),
+			c->notes, c->zc_bytes, c->copied_bytes, c->nobufs,
+			c->fallback_bytes);
+}
+
+int zc_completions_parse(const char *line, struct zc_completions *c)
+{
+	const char *p = strstr(line, "; " ZC_COMPLETIONS " ");
+
+	if (!p || sscanf(p + strlen("; " ZC_COMPLETIONS),
+			 " %" SCNu64 COMPLETIONS_WORDS(SCNu64), &c->notes,
+			 &c->zc_bytes, &c->copied_bytes, &c->nobufs,
+			 &c->fallback_bytes) != 5)
+		return -1;
+	return 0;
+}

@@ -32,6 +32,9 @@ enum zc_kind { K_DMA, K_CPU_COPY, K_PAGE_REF, K_MAP };
 struct model_input {
 	const struct zc_demo *demo; /* its row in the demo table */
 	bool sg; /* can the egress device gather? */
+	/* is the receiver on this machine (the lab, a local --to)? Pinned
+	 * user pages are copied when they are delivered to it */
+	bool local;
 	uint64_t file_bytes;
 	unsigned missing; /* trace_missing() */
 	struct zc_counts counts;
@@ -72,8 +75,9 @@ struct model_result {
 	uint64_t elapsed_ns, cpu_user_ns, cpu_sys_ns;
 };
 
-/* CPU copies of every byte that the demo costs on such a device. */
-double model_theory(const struct zc_demo *d, bool sg);
+/* CPU copies of every byte that the demo costs on such a device, to a
+ * receiver on this machine (local) or not. */
+double model_theory(const struct zc_demo *d, bool sg, bool local);
 /* The name of the demo's syscall that moves the file that way ("read"
  * for ZC_MOVES_READ), from its row and the syscall table; or NULL. */
 const char *model_demo_call(const struct zc_demo *d, enum zc_moves how);

@@ -381,6 +381,7 @@ static int read_run(struct reader *rd, const char *s)
 	text_copy(run->res.recorded, sizeof(run->res.recorded),
 		  rd->recorded[0] ? rd->recorded : "zcviz");
 	text_copy(run->res.egress, sizeof(run->res.egress), egress);
+	run->res.in.local = !remote || !strcmp(egress, "lo");
 	return 0;
 }
 

@@ -946,8 +946,11 @@ static int path_up(struct run *r)
 				   res->why, sizeof(res->why));
 		r->port = (uint16_t)atoi(strrchr(cfg->to, ':') + 1);
 		res->in.sg = zc_dev_sg(res->egress) == 1;
+		/* a zc-sink on this machine, by loopback, is a local socket */
+		res->in.local = !strcmp(res->egress, "lo");
 		return rc;
 	}
+	res->in.local = true; /* the lab's receiver is a socket here */
 	rc = lab_up(&r->lab, r->bindir, res->in.sg, cfg->verbose, res->why,
 		    sizeof(res->why));
 	if (rc)

@@ -52,17 +52,26 @@ static struct model_input traditional_run(void)
 
 static void test_theory(void)
 {
-	CHECK(model_theory(D("traditional"), true) == 2, "traditional: 2");
-	CHECK(model_theory(D("mmap"), true) == 1, "mmap: 1");
-	CHECK(model_theory(D("sendfile"), false) == 1,
+	CHECK(model_theory(D("traditional"), true, true) == 2, "traditional: 2");
+	CHECK(model_theory(D("mmap"), true, true) == 1, "mmap: 1");
+	CHECK(model_theory(D("sendfile"), false, true) == 1,
 	      "sendfile without SG: 1");
-	CHECK(model_theory(D("dma-gather"), true) == 0, "dma-gather: 0");
-	CHECK(model_theory(D("traditional"), false) == 3,
+	CHECK(model_theory(D("dma-gather"), true, true) == 0, "dma-gather: 0");
+	CHECK(model_theory(D("traditional"), false, true) == 3,
 	      "traditional without SG: 3");
-	CHECK(model_theory(D("mmap"), false) == 2, "mmap without SG: 2");
-	CHECK(model_theory(D("sendfile"), true) == 0, "sendfile with SG: 0");
-	CHECK(model_theory(D("dma-gather"), false) == 1,
+	CHECK(model_theory(D("mmap"), false, true) == 2, "mmap without SG: 2");
+	CHECK(model_theory(D("sendfile"), true, true) == 0, "sendfile with SG: 0");
+	CHECK(model_theory(D("dma-gather"), false, true) == 1,
 	      "dma-gather without SG: 1");
+	/* pinned user pages: copied when delivered here, not to a real NIC */
+	CHECK(model_theory(D("msg-zerocopy"), true, true) == 1,
+	      "msg-zerocopy to this machine: 1");
+	CHECK(model_theory(D("msg-zerocopy"), true, false) == 0,
+	      "msg-zerocopy to another machine: 0");
+	CHECK(model_theory(D("msg-zerocopy"), false, false) == 1,
+	      "msg-zerocopy without SG: 1, at GSO");
+	CHECK(model_theory(D("traditional"), true, false) == 2,
+	      "a copying demo is the same anywhere");
 	CHECK(!D("sendfile")->sg && D("traditional")->sg && D("mmap")->sg &&
 		      D("dma-gather")->sg,
 	      "the lab turns SG off for sendfile only");
