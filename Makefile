@@ -230,7 +230,7 @@ $(BUILD)/test-checksum: tests/unit/test_checksum.c $(BUILD)/demos/checksum.o
 # libFuzzer with ASan and UBSan: none of them needs libbpf or curses.
 FUZZ_SRCS := tests/fuzz/fuzz_trace.c viz/record.c viz/model.c viz/report.c \
 	viz/view.c viz/text.c viz/safefile.c viz/probe.c viz/syscalls.c viz/counts.c \
-	demos/demos.c
+	demos/demos.c demos/summary.c
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= -1
 FUZZ_CORPUS := $(BUILD)/fuzz/corpus

@@ -42,6 +42,12 @@ const volatile __s32 step_fd = -1; /* the demo's step handshake (--step-fd) */
 const volatile bool watch_any;
 const volatile bool emit_events;
 /*
+ * The zero-copy demos (MSG_ZEROCOPY, io_uring SEND_ZC): follow the pinned
+ * user pages down the path, to see where the kernel copies them after all.
+ * Off for every other run: its programs then return at once.
+ */
+const volatile bool zc_frags;
+/*
  * What each syscall moves, by number (numbers differ by architecture):
  * the loader fills it in from the one syscall table, viz/syscalls.c.
  */
@@ -337,6 +343,7 @@ static __always_inline bool is_data_call(const struct call *c)
 	case ZC_MOVES_SEND:
 		return c->fd_kind == ZC_FD_SOCKET;
 	case ZC_MOVES_SENDFILE:
+	case ZC_MOVES_RING:
 		return true;
 	case ZC_MOVES_SPLICE:
 		/* file -> pipe, or pipe -> socket */
@@ -507,6 +514,8 @@ static __always_inline void call_account(const struct call *c, long ret)
 	case ZC_MOVES_SPLICE:
 		splice_account(c, ret);
 		break;
+	case ZC_MOVES_RING:
+		break; /* its requests count as they complete (io_uring_complete) */
 	default:
 		/* the socket took data in a call the table does not know */
 		scount(ZC_C_SEND_UNKNOWN_BYTES, ret);
@@ -532,6 +541,8 @@ static __always_inline void call_emit(const struct call *c, long ret)
 	__builtin_memcpy(e->args, c->args, sizeof(e->args));
 	e->fd_kind = c->fd_kind;
 	e->send_kind = c->send_kind;
+	e->in_window = c->in_window;
+	e->pad = 0;
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -604,11 +615,31 @@ static __always_inline int flow_of(const struct sock *sk)
 }
 
 /*
- * Fires once per socket-buffer fill inside tcp_sendmsg_locked(). write()
- * arrives with a user-memory iterator and is copied; sendfile() arrives
- * with MSG_SPLICE_PAGES and a bvec of page-cache pages, which the socket
- * buffer references without copying.
+ * Fires once per socket-buffer fill inside tcp_sendmsg_locked(), before it
+ * takes the data, and says how it will, by the test the kernel itself
+ * makes there (net/ipv4/tcp.c): sendfile() and splice() arrive with
+ * MSG_SPLICE_PAGES and a bvec of page-cache pages, which the socket buffer
+ * references; MSG_ZEROCOPY (on a socket with SO_ZEROCOPY, or with io_uring's
+ * msg_ubuf) references the user's pages; each only on a route that can
+ * gather (with GSO, TCP's always can), else the kernel copies. Anything
+ * else, write() too, is copied from user memory.
  */
+#define NETIF_F_SG (1ULL << 0) /* NETIF_F_SG_BIT */
+
+static __always_inline enum zc_send_kind send_kind_of(const struct sock *sk,
+						      const struct msghdr *msg)
+{
+	bool sg = sk->sk_route_caps & NETIF_F_SG;
+	bool ubuf = bpf_core_field_exists(msg->msg_ubuf) && msg->msg_ubuf;
+	bool zc_ok = sk->__sk_common.skc_flags & (1UL << SOCK_ZEROCOPY);
+
+	if (msg->msg_flags & MSG_ZEROCOPY)
+		return sg && (ubuf || zc_ok) ? ZC_SEND_UREF : ZC_SEND_COPY;
+	if (msg->msg_flags & MSG_SPLICE_PAGES)
+		return sg ? ZC_SEND_REF : ZC_SEND_COPY;
+	return ZC_SEND_COPY;
+}
+
 SEC("tp_btf/tcp_sendmsg_locked")
 int BPF_PROG(zc_tcp_sendmsg, const struct sock *sk, const struct msghdr *msg,
 	     const struct sk_buff *skb, int size_goal)
@@ -621,13 +652,89 @@ int BPF_PROG(zc_tcp_sendmsg, const struct sock *sk, const struct msghdr *msg,
 	if (!c || c->send_kind != ZC_SEND_NONE)
 		return 0;
 	c->flow_slot = flow_slot(sk);
-	if (msg->msg_flags & MSG_SPLICE_PAGES)
-		c->send_kind = ZC_SEND_REF;
-	else if ((msg->msg_flags & MSG_ZEROCOPY) ||
-		 (bpf_core_field_exists(msg->msg_ubuf) && msg->msg_ubuf))
-		c->send_kind = ZC_SEND_UREF;
+	c->send_kind = send_kind_of(sk, msg);
+	return 0;
+}
+
+/* ---- io_uring: requests in, completions out -------------------------- */
+
+#define IORING_OP_SENDMSG 9 /* uapi's enum io_uring_op */
+#define IORING_OP_SEND 26
+#define IORING_OP_SEND_ZC 47
+#define IORING_OP_SENDMSG_ZC 48
+#define IORING_CQE_F_NOTIF (1U << 3)
+#define IORING_NOTIF_USAGE_ZC_COPIED (1U << 31)
+
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(zc_iou_submit, struct io_kiocb *req)
+{
+	if (is_sender())
+		count(ZC_C_IOU_SUBMITS, 1);
+	return 0;
+}
+
+/* What a completion says: a notification, copied or not; else nothing. */
+static __always_inline bool cqe_note(__s32 res, __u32 flags)
+{
+	if (!(flags & IORING_CQE_F_NOTIF))
+		return false;
+	count(ZC_C_IOU_NOTES, 1);
+	if ((__u32)res & IORING_NOTIF_USAGE_ZC_COPIED)
+		count(ZC_C_IOU_NOTES_COPIED, 1);
+	return true;
+}
+
+/*
+ * A completion that found the completion ring full waits in the kernel
+ * (and is posted later, with no tracepoint): counted here, as it happens.
+ */
+SEC("tp_btf/io_uring_cqe_overflow")
+int BPF_PROG(zc_iou_overflow, void *ring, __u64 user_data, __s32 res,
+	     __u32 cflags, void *ocqe)
+{
+	if (!is_sender())
+		return 0;
+	count(ZC_C_IOU_CQES, 1);
+	count(ZC_C_IOU_OVERFLOWS, 1);
+	cqe_note(res, cflags);
+	return 0;
+}
+
+/*
+ * Every completion the sender's rings post. A send's result carries the
+ * bytes the socket took, which io_uring_enter() itself does not return;
+ * a notification says the kernel is done with a SEND_ZC's pages, and
+ * (IORING_SEND_ZC_REPORT_USAGE) whether it copied them after all.
+ */
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(zc_iou_complete, struct io_ring_ctx *ring, void *req,
+	     struct io_uring_cqe *cqe)
+{
+	struct io_kiocb *r = req;
+	struct call *c;
+	__s32 res;
+	__u8 op;
+
+	if (!is_sender())
+		return 0;
+	count(ZC_C_IOU_CQES, 1);
+	res = cqe->res;
+	if (cqe_note(res, cqe->flags))
+		return 0;
+	op = BPF_CORE_READ(r, opcode);
+	if (res <= 0 || (op != IORING_OP_SEND && op != IORING_OP_SEND_ZC &&
+			 op != IORING_OP_SENDMSG && op != IORING_OP_SENDMSG_ZC))
+		return 0;
+	/* the socket took them in this thread's call, as it said there */
+	c = current_call();
+	count(ZC_C_SOCK_SEND_BYTES, res);
+	count(ZC_C_SOCK_SEND_CALLS, 1);
+	if (c && c->send_kind == ZC_SEND_UREF)
+		count(ZC_C_SEND_UREF_BYTES, res);
+	else if (c && c->send_kind == ZC_SEND_COPY)
+		count(ZC_C_SEND_COPY_BYTES, res);
 	else
-		c->send_kind = ZC_SEND_COPY;
+		count(ZC_C_SEND_UNSEEN_WRITE, res);
 	return 0;
 }
 
@@ -805,6 +912,21 @@ static __always_inline struct zc_net *flow_net(const struct sk_buff *skb,
 	return &zc_net;
 }
 
+/*
+ * Does the skb still carry the sender's pinned user pages? The kernel's
+ * own test, skb_zcopy(): a flag in the shared info after the data.
+ */
+#define SKBFL_ZEROCOPY_ENABLE 1
+
+static __always_inline bool skb_pinned(const struct sk_buff *skb)
+{
+	struct skb_shared_info *sh = (void *)(skb->head + skb->end);
+	__u8 flags = 0;
+
+	bpf_probe_read_kernel(&flags, sizeof(flags), &sh->flags);
+	return flags & SKBFL_ZEROCOPY_ENABLE;
+}
+
 static __always_inline void skb_account(const struct sk_buff *skb,
 					const struct net_device *dev, int at)
 {
@@ -848,6 +970,9 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 		return; /* a pure ACK, SYN or FIN */
 	fresh = seq_fresh(flow, at, bpf_ntohl(tcp.seq), pay, &hole);
 	net_add(flow, base, paged, linear, pay - fresh, at, hole);
+	if (zc_frags && paged && skb_pinned(skb))
+		count(at == ZC_NET_QUEUE ? ZC_C_Q_ZC_BYTES : ZC_C_X_ZC_BYTES,
+		      paged);
 	/* a flow of a watched program's: the totals too */
 	if (flow != &zc_net)
 		net_add(&zc_net, base, paged, linear, pay - fresh, at, hole);
@@ -873,7 +998,42 @@ int BPF_PROG(zc_net_dev_start_xmit, const struct sk_buff *skb,
 SEC("tp_btf/skb_copy_datagram_iovec")
 int BPF_PROG(zc_rx_copy, const struct sk_buff *skb, int len)
 {
-	if ((bpf_get_current_pid_tgid() >> 32) == sink_tgid)
-		__sync_fetch_and_add(&zc_rx.bytes, len);
+	if ((bpf_get_current_pid_tgid() >> 32) != sink_tgid)
+		return 0;
+	__sync_fetch_and_add(&zc_rx.bytes, len);
+	/* the sender's own pages in the receiver's hands: never, the kernel
+	 * copies them before; counted to show that it did */
+	if (zc_frags && skb_pinned(skb))
+		count(ZC_C_READ_ZC_BYTES, len);
+	return 0;
+}
+
+/*
+ * The flow's packets as the receiving side takes them, before its stack
+ * (the other end of the lab's veth, or lo): still in the sender's pinned
+ * pages, or copied on the way? Only for the zero-copy demos; the headers
+ * are read from skb->data, where the network header starts by now.
+ */
+SEC("tp_btf/netif_receive_skb")
+int BPF_PROG(zc_rx_skb, struct sk_buff *skb)
+{
+	unsigned char *data;
+	struct tcphdr tcp;
+	struct iphdr ip;
+	__u32 hdr, pay;
+
+	if (!zc_frags || bpf_ntohs(skb->protocol) != ETH_P_IP)
+		return 0;
+	data = skb->data;
+	if (bpf_probe_read_kernel(&ip, sizeof(ip), data) ||
+	    ip.protocol != IPPROTO_TCP ||
+	    bpf_probe_read_kernel(&tcp, sizeof(tcp), data + ip.ihl * 4) ||
+	    bpf_ntohs(tcp.dest) != flow_port)
+		return 0;
+	hdr = ip.ihl * 4 + tcp.doff * 4;
+	pay = skb->len > hdr ? skb->len - hdr : 0;
+	count(ZC_C_RX_IN_BYTES, pay);
+	if (pay && skb->data_len && skb_pinned(skb))
+		count(ZC_C_RX_ZC_BYTES, skb->data_len);
 	return 0;
 }

@@ -96,7 +96,26 @@
 	/* watching a program: the sockets and the files beyond the */         \
 	/* ZC_MAX_FLOWS and ZC_MAX_FILES kept one by one (not counted) */        \
 	K(FLOWS_OVER, flows_over)                                              \
-	K(FILES_OVER, files_over)
+	K(FILES_OVER, files_over)                                              \
+	/* zero-copy sends (the demos whose row pins_user_pages): of the */    \
+	/* flow's paged payload, the bytes still in the sender's pinned */     \
+	/* pages, at the device (queue, xmit), as the receiving side takes */  \
+	/* the packets (net:netif_receive_skb: all, and pinned), and as the */ \
+	/* receiver copies them out (skb:skb_copy_datagram_iovec) */           \
+	K(Q_ZC_BYTES, q_zc_bytes)                                              \
+	K(X_ZC_BYTES, x_zc_bytes)                                              \
+	K(RX_IN_BYTES, rx_in_bytes)                                            \
+	K(RX_ZC_BYTES, rx_zc_bytes)                                            \
+	K(READ_ZC_BYTES, read_zc_bytes)                                        \
+	/* io_uring: the sender's requests (io_uring:io_uring_submit_req), */  \
+	/* its completions (io_uring_complete), of them the zero-copy */       \
+	/* notifications, and of those the ones saying "copied"; of all, */    \
+	/* those that found the ring full (io_uring_cqe_overflow) */           \
+	K(IOU_SUBMITS, iou_submits)                                            \
+	K(IOU_CQES, iou_cqes)                                                  \
+	K(IOU_NOTES, iou_notes)                                                \
+	K(IOU_NOTES_COPIED, iou_notes_copied)                                  \
+	K(IOU_OVERFLOWS, iou_overflows)
 
 #define ZC_COUNTER_NONE(id, name)
 #define ZC_COUNTER_ID(id, name) ZC_C_##id,
@@ -158,6 +177,9 @@ enum zc_moves {
 	/* between a pipe and a file or socket, inside the kernel: the fd
 	 * in is argument 0, the fd out argument 2 */
 	ZC_MOVES_SPLICE,
+	/* io_uring_enter(): its requests move data, counted as each one
+	 * completes (io_uring_complete), not by what the call returns */
+	ZC_MOVES_RING,
 };
 
 /* What a syscall does to the fd table: which cached fds it invalidates. */
@@ -209,6 +231,10 @@ struct zc_event {
 	__u64 args[6]; /* syscall arguments */
 	__u32 fd_kind; /* enum zc_fd_kind of the fd argument (splice: in) */
 	__u32 send_kind; /* enum zc_send_kind */
+	/* the sender's thread was inside its transfer window: from its first
+	 * data call on, every syscall is the demo's (a recording steps on) */
+	__u32 in_window;
+	__u32 pad;
 };
 
 #endif /* ZC_H */

@@ -197,11 +197,19 @@ static int notes_wait(struct zc_run *run, struct io_uring *ring)
 	return 0;
 }
 
-/* Room for a batch and for everyone's results and notifications. */
+/*
+ * Room for a batch, and for the notifications still to come: they come
+ * only when TCP is done with the pages (acknowledged, or copied), so many
+ * may wait; a full completion ring makes the kernel hold the rest aside.
+ */
+#define NOTES_ROOM 4096
+
 static int ring_open(struct zc_run *run, struct io_uring *ring)
 {
-	int rc = io_uring_queue_init(run->batch < 32 ? 64 : 2 * run->batch,
-				     ring, 0);
+	struct io_uring_params p = { .flags = IORING_SETUP_CQSIZE,
+				     .cq_entries = NOTES_ROOM };
+	int rc = io_uring_queue_init_params(
+		run->batch < 32 ? 32 : run->batch, ring, &p);
 
 	if (rc < 0) {
 		errno = -rc;

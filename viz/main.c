@@ -65,6 +65,20 @@ static void demos_list(void)
 		       zc_demos[i].java_class ? "java" : "c");
 }
 
+/* The demos whose row batches, "a, b": for a message. */
+static const char *batching_demos(void)
+{
+	static char list[256];
+	size_t n = 0;
+
+	list[0] = '\0';
+	for (int i = 0; i < zc_ndemos && n < sizeof(list); i++)
+		if (zc_demos[i].batches)
+			n += snprintf(list + n, sizeof(list) - n, "%s%s",
+				      n ? ", " : "", zc_demos[i].name);
+	return list;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -83,6 +97,7 @@ static void usage(FILE *f)
 		"      --file PATH     the file to send (default: a generated 64M file in build/)\n"
 		"      --size BYTES    generate a file of this size instead; K, M, G suffixes\n"
 		"      --chunk BYTES   bytes per call (default 128K)\n"
+		"      --batch N       chunks per syscall, for a demo that batches (%s)\n"
 		"      --cold          evict the file from the page cache first (shows disk -> page cache)\n"
 		"      --sg on|off     scatter-gather on the lab's device (default: off for sendfile,\n"
 		"                      on for the others)\n"
@@ -125,7 +140,7 @@ static void usage(FILE *f)
 		"Needs root (BPF, network namespaces). Exit status: 0 success, 1 a transfer\n"
 		"or its verification failed, 2 bad usage or input, 3 something missing\n"
 		"(root, BTF, tracefs, a tool, disk space), 128+N stopped by signal N.\n",
-		zc_ndemos < 9 ? zc_ndemos : 9);
+		batching_demos(), zc_ndemos < 9 ? zc_ndemos : 9);
 }
 
 static int usage_error(const char *fmt, ...)
@@ -187,10 +202,10 @@ static int watch_opts_check(const struct opts *o, int argc, int optind)
 			"-p PID watches a running program: give no DEMO or command");
 	if (o->file || o->size || o->run.cold || o->run.sg >= 0 ||
 	    o->run.rate > 0 || o->step || o->run.to || o->record || o->replay ||
-	    !isnan(o->theory) || o->run.chunk != DEFAULT_CHUNK)
+	    !isnan(o->theory) || o->run.chunk != DEFAULT_CHUNK || o->run.batch)
 		return usage_error(
 			"%s",
-			"-p PID watches what the program does: --file, --size, --chunk, --cold, --sg, --rate, --step, --to, --record, --replay and --theory do not apply");
+			"-p PID watches what the program does: --file, --size, --chunk, --batch, --cold, --sg, --rate, --step, --to, --record, --replay and --theory do not apply");
 	return 0;
 }
 
@@ -236,6 +251,14 @@ static int opt_value(int c, const char *arg, struct opts *o)
 		return 0;
 	case 'p':
 		return watch_pid_parse(arg, o);
+	case 'b':
+		o->run.batch = strtoul(arg, &end, 10);
+		if (end == arg || *end || *arg == '-' || !o->run.batch ||
+		    o->run.batch > ZC_MAX_BATCH)
+			return usage_error(
+				"--batch must be a number of chunks per syscall from 1 to %d, not '%s'",
+				ZC_MAX_BATCH, arg);
+		return 0;
 	case 'y':
 		o->theory = strtod(arg, &end);
 		if (end == arg || *end || !(o->theory >= 0 && o->theory <= 100))
@@ -282,11 +305,12 @@ static int command_parse(int argc, char **argv, struct opts *o)
 
 	if (optind == argc)
 		return usage_error("%s", "give a command after --");
-	if (o->replay || o->record || o->run.to)
+	if (o->replay || o->record || o->run.to || o->run.batch)
 		return usage_error("a command (after --) takes no %s",
 				   o->replay ? "--replay" :
 				   o->record ? "--record" :
-					       "--to");
+				   o->run.to ? "--to" :
+					       "--batch");
 	if (o->file && o->size)
 		return usage_error("%s", "give --file or --size, not both");
 	path = command_path(argv[optind]);
@@ -336,6 +360,7 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "list-demos", no_argument, NULL, 'L' },
 	{ "theory", required_argument, NULL, 'y' },
+	{ "batch", required_argument, NULL, 'b' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 }
@@ -391,6 +416,11 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 	if (strcmp(o->demo, "all") && !zc_demo_find(o->demo))
 		return usage_error("unknown demo '%s'; choose %s", o->demo,
 				   demo_choices());
+	if (o->run.batch && strcmp(o->demo, "all") &&
+	    !zc_demo_find(o->demo)->batches)
+		return usage_error(
+			"%s makes a syscall per chunk: --batch is for %s",
+			o->demo, batching_demos());
 	if (o->file && o->size)
 		return usage_error("%s", "give --file or --size, not both");
 	return 0;
@@ -452,7 +482,12 @@ static void event_record(void *ctx, const struct zc_event *e)
 	struct stepped *s = ctx;
 
 	record_event(s->rec, e);
-	if (e->type == ZC_EV_SYSCALL && e->fd_kind != ZC_FD_OTHER)
+	/* a step is done when a syscall of the transfer returned: one that
+	 * moved data, or any once the window is open (the demos step before
+	 * each, waits for completions too); before it, the program's start-up
+	 * is not stepped */
+	if (e->type == ZC_EV_SYSCALL &&
+	    (e->fd_kind != ZC_FD_OTHER || e->in_window))
 		s->moved = true;
 }
 
@@ -520,8 +555,9 @@ static int demos_run(struct opts *o, struct recorder *rec)
 			   run_demo(&o->run, &res[n], NULL);
 		if (run_stop_signal()) /* main() says so */
 			return 128 + run_stop_signal();
-		/* all: a Java demo without a JVM is left out, and says why */
-		if (rc == ZC_EXIT_ENV && nrows > 1 && rows[d]->java_class) {
+		/* all: a demo this machine cannot run (a Java demo without a
+		 * JVM, io_uring's without io_uring) is left out, and says why */
+		if (rc == ZC_EXIT_ENV && nrows > 1 && zc_demo_may_lack(rows[d])) {
 			fprintf(stderr, "zcviz: skipped %s\n", res[n].why);
 			rc = 0;
 			continue;

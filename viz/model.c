@@ -186,6 +186,44 @@ static void edge_nic(const struct model_input *in, struct model_result *r)
 		 !(in->missing & (1u << TP_NET)));
 }
 
+/*
+ * Pinned user pages (MSG_ZEROCOPY, io_uring SEND_ZC) the device sent as
+ * they were, and whether they reached the receiver so: a socket on this
+ * machine must not see the sender's memory, so the kernel copies them on
+ * the way (skb_orphan_frags_rx), and the last point that still saw them
+ * pinned says where. Beyond a real NIC nothing is ours to see.
+ */
+static void pinned_path(const struct model_input *in, struct model_result *r)
+{
+	const uint64_t *c = in->counts.c;
+	bool rx = in->local && !(in->missing & (1u << TP_RX));
+
+	r->pinned.socket = c[ZC_C_SEND_UREF_BYTES];
+	r->pinned.device = c[ZC_C_X_ZC_BYTES];
+	r->pinned.delivered = c[ZC_C_RX_ZC_BYTES];
+	r->pinned.received = c[ZC_C_READ_ZC_BYTES];
+	r->pinned.rx_measured = rx;
+	if (!in->local || in->missing & (1u << TP_RX_COPY) ||
+	    r->pinned.device <= r->pinned.received)
+		return;
+	r->pinned.copied = r->pinned.device - r->pinned.received;
+	r->pinned.where = !rx			? AT_UNKNOWN :
+			  r->pinned.delivered ? AT_RECEIVE :
+						AT_DEVICE;
+}
+
+const char *model_copied_at(enum zc_copied_at where)
+{
+	static const char *const at[] = {
+		[AT_NOWHERE] = "nowhere",
+		[AT_DEVICE] = "at the veth",
+		[AT_RECEIVE] = "on receive",
+		[AT_UNKNOWN] = "on the way",
+	};
+
+	return where <= AT_UNKNOWN ? at[where] : "?";
+}
+
 /* Splits the exact run time in the ratio of the sampled user and sys. */
 static void cpu_time(const struct model_input *in, struct model_result *r)
 {
@@ -231,11 +269,12 @@ void model_compute(const struct model_input *in, struct model_result *r)
 	edges_socket(in, r);
 	edges_pipe(in, r);
 	edge_nic(in, r);
+	pinned_path(in, r);
 	r->socket_in = r->edge[E_USER_SOCKET].bytes +
 		       r->edge[E_CACHE_SOCKET].bytes +
 		       r->edge[E_PIPE_SOCKET].bytes;
 	r->cpu_copy_bytes = r->edge[E_CACHE_USER].bytes + r->user_copied +
-			    r->pipe_copied + r->seg_copy;
+			    r->pipe_copied + r->seg_copy + r->pinned.copied;
 	r->unknown_send = c[ZC_C_SEND_UNKNOWN_BYTES];
 	r->copies_per_byte =
 		in->file_bytes ? (double)r->cpu_copy_bytes / in->file_bytes : 0;
@@ -254,6 +293,7 @@ static bool refs_into_socket(const struct model_input *in)
 {
 	const uint64_t *c = in->counts.c;
 	uint64_t refs = c[ZC_C_SEND_REF_BYTES] + c[ZC_C_SEND_UNSEEN_SENDFILE] +
+			c[ZC_C_SEND_UREF_BYTES] +
 			c[ZC_C_PIPE_OUT_REF_BYTES];
 	uint64_t copies = c[ZC_C_SEND_COPY_BYTES] + c[ZC_C_SEND_UNSEEN_WRITE];
 
@@ -268,9 +308,21 @@ static bool refs_into_socket(const struct model_input *in)
 const char *model_note(const struct model_input *in)
 {
 	bool refs = refs_into_socket(in);
+	struct model_result r;
 
 	if (in->counts.c[ZC_C_X_HOLE_BYTES])
 		return "some packets left while the kernel ran none of our programs: see the report";
+	if (in->counts.c[ZC_C_X_ZC_BYTES]) {
+		pinned_path(in, &r);
+		if (r.pinned.where == AT_DEVICE)
+			return "delivered to a local socket: the pinned pages were copied at the veth";
+		if (r.pinned.where == AT_RECEIVE)
+			return "delivered to a local socket: the pinned pages were copied on receive";
+		if (r.pinned.where == AT_UNKNOWN)
+			return "delivered to a local socket: the pinned pages were copied on the way";
+		if (!in->local)
+			return "the NIC took the pinned user pages as they were: no copy here";
+	}
 	if (!in->sg && (in->missing & (1u << TP_NET)))
 		return "no net_dev tracepoints here: the copy when GSO cuts segments is not shown";
 	if (!in->sg && refs)

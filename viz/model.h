@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../demos/demos.h"
+#include "../demos/summary.h"
 #include "counts.h"
 #include "probe.h"
 
@@ -40,6 +41,18 @@ struct model_input {
 	struct zc_counts counts;
 	/* fallback CPU time (wait4's rusage) when sched_process_exit is missing */
 	uint64_t rusage_user_ns, rusage_sys_ns;
+	/* the kernel's answers to zero-copy sends, as the sender relayed
+	 * them in its summary (done_known: it did) */
+	struct zc_completions done;
+	bool done_known;
+};
+
+/* Where the kernel copied pinned user pages after the device took them. */
+enum zc_copied_at {
+	AT_NOWHERE, /* nothing pinned was copied after the device */
+	AT_DEVICE, /* gone before the receiving side saw them: at the veth */
+	AT_RECEIVE, /* as the receiving stack took them */
+	AT_UNKNOWN, /* copied, but the receiving side was not measured */
 };
 
 struct model_edge {
@@ -73,6 +86,17 @@ struct model_result {
 	uint64_t page_faults;
 	uint64_t rx_copy;
 	uint64_t elapsed_ns, cpu_user_ns, cpu_sys_ns;
+	/* zero-copy sends: the sender's pinned user pages, followed down the
+	 * path. Bytes still pinned: taken by the socket, at the device, as
+	 * the receiving side took them, as the receiver read them (never:
+	 * the kernel copies them before). copied: after the device, a CPU
+	 * copy of the file, at where. rx_measured: the receiving side is
+	 * ours and its tracepoint there. */
+	struct {
+		uint64_t socket, device, delivered, received, copied;
+		enum zc_copied_at where;
+		bool rx_measured;
+	} pinned;
 };
 
 /* CPU copies of every byte that the demo costs on such a device, to a
@@ -92,6 +116,8 @@ bool model_edge_shown(const struct model_input *in,
 const char *model_kind_label(enum zc_kind k);
 
 void model_compute(const struct model_input *in, struct model_result *out);
+/* "at the veth", "on receive": where the pinned pages were copied. */
+const char *model_copied_at(enum zc_copied_at where);
 /* One line on where today's kernel differs from the textbook. */
 const char *model_note(const struct model_input *in);
 

@@ -20,6 +20,12 @@ static const struct trace_probe_info probe_info[TP_NR] = {
 		     "NIC and GSO copy" },
 	[TP_RX_COPY] = { "skb_copy_datagram_iovec", "receiver copy",
 			 "receiver copy" },
+	[TP_URING] = { "io_uring",
+		       "io_uring's requests and completions, and the bytes they sent",
+		       "io_uring requests" },
+	[TP_RX] = { "netif_receive_skb",
+		    "whether the receiving side got the pinned pages or copies",
+		    "copy at delivery" },
 };
 
 const struct trace_probe_info *trace_probe(enum trace_probe p)

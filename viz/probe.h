@@ -16,6 +16,8 @@ enum trace_probe {
 	TP_EXIT, /* sched:sched_process_exit */
 	TP_NET, /* net:net_dev_queue and net_dev_start_xmit */
 	TP_RX_COPY, /* skb:skb_copy_datagram_iovec */
+	TP_URING, /* io_uring:io_uring_submit_req and io_uring_complete */
+	TP_RX, /* net:netif_receive_skb (the zero-copy demos only) */
 	TP_NR
 };
 

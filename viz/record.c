@@ -600,6 +600,8 @@ static int read_in_run(struct reader *rd, const char *s)
 	if ((text = keyed(s, "sender"))) {
 		text_copy(run->res.sender_line, sizeof(run->res.sender_line),
 			  text);
+		run->res.in.done_known = !zc_completions_parse(
+			run->res.sender_line, &run->res.in.done);
 		return 0;
 	}
 	if ((text = keyed(s, "sink"))) {

@@ -40,6 +40,14 @@ static double times_file(uint64_t bytes, uint64_t file)
 	return file ? (double)bytes / file : 0;
 }
 
+/* A run that sent pinned user pages, or a demo made to. */
+static bool zero_copy_shown(const struct run_result *res,
+			    const struct model_result *m)
+{
+	return m->pinned.socket || m->pinned.device || res->in.done_known ||
+	       (res->in.demo && res->in.demo->pins_user_pages);
+}
+
 static void text_edges(FILE *f, const struct run_result *res,
 		       const struct model_result *m)
 {
@@ -63,6 +71,19 @@ static void text_edges(FILE *f, const struct run_result *res,
 	fprintf(f, "    %-28s %-9s %14" PRIu64 "  %5.2f\n",
 		"copied when cut to segments", "CPU copy", m->seg_copy,
 		times_file(m->seg_copy, file));
+	if (!zero_copy_shown(res, m))
+		return;
+	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n",
+		"pinned user pages, as such", "", m->pinned.device);
+	if (m->pinned.copied || res->in.local) {
+		char what[40];
+
+		snprintf(what, sizeof(what), "copied %s",
+			 model_copied_at(m->pinned.where));
+		fprintf(f, "    %-28s %-9s %14" PRIu64 "  %5.2f\n", what,
+			"CPU copy", m->pinned.copied,
+			times_file(m->pinned.copied, file));
+	}
 }
 
 static void text_figures(FILE *f, const struct run_result *res,
@@ -100,6 +121,30 @@ static void text_figures(FILE *f, const struct run_result *res,
 		m->cpu_user_ns / 1e6, m->cpu_sys_ns / 1e6,
 		res->cpu_watched ? "while watched; /proc counts 10 ms ticks" :
 				   "whole process");
+}
+
+/* The kernel's own answers: relayed by the sender, counted by io_uring's
+ * tracepoints. */
+static void text_answers(FILE *f, const struct run_result *res)
+{
+	const struct zc_completions *d = &res->in.done;
+	const uint64_t *c = res->in.counts.c;
+
+	if (res->in.done_known)
+		fprintf(f,
+			"  %-24s %" PRIu64 " completions: zero copy %" PRIu64
+			" bytes, copied %" PRIu64
+			" bytes\n  %-24s (as the sender read them; ENOBUFS %" PRIu64
+			", sent by copy %" PRIu64 " bytes)\n",
+			"kernel's answer", d->notes, d->zc_bytes,
+			d->copied_bytes, "", d->nobufs, d->fallback_bytes);
+	if (c[ZC_C_IOU_SUBMITS] || c[ZC_C_IOU_CQES])
+		fprintf(f,
+			"  %-24s %" PRIu64 " requests, %" PRIu64
+			" completions, of them %" PRIu64
+			" notifications (%" PRIu64 " say copied)\n",
+			"io_uring", c[ZC_C_IOU_SUBMITS], c[ZC_C_IOU_CQES],
+			c[ZC_C_IOU_NOTES], c[ZC_C_IOU_NOTES_COPIED]);
 }
 
 static void text_unmeasured(FILE *f, unsigned missing)
@@ -292,6 +337,7 @@ void report_text(FILE *f, const struct run_config *cfg,
 			"CPU copies of the file", m->copies_per_byte, m->theory,
 			m->pass ? "[ok]" : "[differs]");
 	text_figures(f, res, m);
+	text_answers(f, res);
 	fprintf(f, "  %-24s %s\n", "checksum",
 		res->verified ? "verified: the receiver got every byte intact" :
 		res->pid      ? "not verified: the receivers are not zcviz's" :
@@ -407,6 +453,61 @@ static void json_device(FILE *f, const struct run_result *res,
 		c->u[ZC_U_PROG_RUNS], c->u[ZC_U_PROG_NS]);
 }
 
+/*
+ * Zero-copy sends: the pinned pages down the path (null where a point is
+ * not ours to measure), the kernel's answers as the sender relayed them,
+ * and io_uring's requests and completions.
+ */
+static void json_zero_copy(FILE *f, const struct run_result *res,
+			   const struct model_result *m)
+{
+	const struct zc_completions *d = &res->in.done;
+	const uint64_t *c = res->in.counts.c;
+
+	fprintf(f, ",\"zero_copy\":");
+	if (!zero_copy_shown(res, m)) {
+		fprintf(f, "null");
+	} else {
+		fprintf(f,
+			"{\"socket_pinned_bytes\":%" PRIu64
+			",\"device_pinned_bytes\":%" PRIu64,
+			m->pinned.socket, m->pinned.device);
+		if (m->pinned.rx_measured)
+			fprintf(f,
+				",\"delivered_pinned_bytes\":%" PRIu64
+				",\"receiver_pinned_bytes\":%" PRIu64,
+				m->pinned.delivered, m->pinned.received);
+		else
+			fprintf(f,
+				",\"delivered_pinned_bytes\":null,\"receiver_pinned_bytes\":null");
+		fprintf(f, ",\"copied_bytes\":%" PRIu64 ",\"copied_at\":",
+			m->pinned.copied);
+		if (m->pinned.copied)
+			json_string(f, model_copied_at(m->pinned.where));
+		else
+			fprintf(f, "null");
+		fprintf(f, ",\"kernel_verdict\":");
+		if (res->in.done_known)
+			fprintf(f,
+				"{\"completions\":%" PRIu64
+				",\"zero_copy_bytes\":%" PRIu64
+				",\"copied_bytes\":%" PRIu64
+				",\"enobufs\":%" PRIu64
+				",\"fallback_bytes\":%" PRIu64 "}}",
+				d->notes, d->zc_bytes, d->copied_bytes,
+				d->nobufs, d->fallback_bytes);
+		else
+			fprintf(f, "null}");
+	}
+	fprintf(f,
+		",\"io_uring\":{\"requests\":%" PRIu64
+		",\"completions\":%" PRIu64 ",\"notifications\":%" PRIu64
+		",\"notifications_copied\":%" PRIu64 ",\"overflowed\":%" PRIu64
+		"}",
+		c[ZC_C_IOU_SUBMITS], c[ZC_C_IOU_CQES], c[ZC_C_IOU_NOTES],
+		c[ZC_C_IOU_NOTES_COPIED], c[ZC_C_IOU_OVERFLOWS]);
+}
+
 /* zcviz -p: the process, and each of its files and flows. */
 static void json_watch(FILE *f, const struct run_result *res)
 {
@@ -463,7 +564,8 @@ static void json_watch(FILE *f, const struct run_result *res)
 
 /* What ran and what it said, and what only some runs have. */
 static void json_tail(FILE *f, const struct run_config *cfg,
-		      const struct run_result *res)
+		      const struct run_result *res,
+		      const struct model_result *m)
 {
 	fprintf(f, ",\"sender\":");
 	json_string(f, res->sender_line);
@@ -479,6 +581,7 @@ static void json_tail(FILE *f, const struct run_config *cfg,
 	}
 	if (res->pid)
 		json_watch(f, res);
+	json_zero_copy(f, res, m);
 	if (getenv("ZCVIZ_DEBUG"))
 		json_counters(f, &res->in.counts);
 }
@@ -527,7 +630,7 @@ void report_json(FILE *f, const struct run_config *cfg,
 		m->rx_copy, m->elapsed_ns, m->cpu_user_ns, m->cpu_sys_ns);
 	json_device(f, res, m);
 	json_unmeasured(f, res->in.missing);
-	json_tail(f, cfg, res);
+	json_tail(f, cfg, res, m);
 	fprintf(f, "}\n");
 	fflush(f);
 }

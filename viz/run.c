@@ -815,10 +815,12 @@ static char **command_argv(struct run *r)
 	return argv;
 }
 
-/* The demo's program from the table: --to, --chunk, --rate, --step-fd. */
-static void program_argv(struct run *r, char *argv[12], char *bin, size_t len,
+/* The demo's program from the table: --to, --chunk, --rate, --step-fd,
+ * --batch. */
+static void program_argv(struct run *r, char *argv[14], char *bin, size_t len,
 			 char *chunk, char *rate, char *step)
 {
+	static char batch[16];
 	const struct run_config *cfg = r->cfg;
 	int n = 0;
 
@@ -839,6 +841,11 @@ static void program_argv(struct run *r, char *argv[12], char *bin, size_t len,
 		argv[n++] = "--step-fd";
 		argv[n++] = step;
 	}
+	if (cfg->batch && cfg->demo->batches) {
+		snprintf(batch, sizeof(batch), "%u", cfg->batch);
+		argv[n++] = "--batch";
+		argv[n++] = batch;
+	}
 	argv[n++] = (char *)cfg->file;
 	argv[n] = NULL;
 }
@@ -847,7 +854,7 @@ static int demo_start(struct run *r)
 {
 	const struct run_config *cfg = r->cfg;
 	char bin[PATH_MAX + 32], chunk[32], rate[32], step[8];
-	char *table_argv[12], **argv = table_argv, **cmd = NULL;
+	char *table_argv[14], **argv = table_argv, **cmd = NULL;
 	int pipefd[2] = { -1, -1 }, rc = -1;
 
 	if (cfg->command) {
@@ -894,6 +901,7 @@ static int trace_begin(struct run *r)
 		/* a JVM moves data from a thread of its own; a command, who
 		 * knows: only the C demos are known to have one thread */
 		.many_threads = cfg->command || cfg->demo->java_class,
+		.zc_frags = cfg->demo->pins_user_pages,
 	};
 	struct stat sb;
 
@@ -1006,7 +1014,7 @@ static int demo_ready(struct run *r)
 	const char *why = err;
 	size_t plen = strlen(d->program);
 
-	if (r->cfg->command || !d->java_class)
+	if (r->cfg->command || !zc_demo_may_lack(d))
 		return 0;
 	snprintf(bin, sizeof(bin), "%s/%s", r->bindir, d->program);
 	if (!cmd_run(argv, out, sizeof(out), false, err, sizeof(err)))
@@ -1159,6 +1167,9 @@ static int verdict(struct run *r)
 	char err[512] = "";
 
 	fd_line(r->demo.out, res->sender_line, sizeof(res->sender_line), 1000);
+	/* a zero-copy sender relays the kernel's answers in its summary */
+	res->in.done_known =
+		!zc_completions_parse(res->sender_line, &res->in.done);
 	fd_slurp(r->demo.err, err, sizeof(err), 100, false);
 	trace_poll(r->trace, 0);
 	trace_read(r->trace, &res->in.counts);

@@ -24,6 +24,7 @@ struct run_config {
 	const char *to; /* HOST:PORT of a remote zc-sink; NULL: the lab */
 	double rate; /* MB/s; 0 full speed */
 	bool stepped; /* the demo waits for run_grant() before each syscall */
+	unsigned batch; /* --batch, for a demo whose row batches; 0: its own */
 	/* zcviz -- CMD: the sender is this command (argv, NULL-terminated;
 	 * {sink} and {file} in it are the sink's HOST:PORT and the file),
 	 * not the demo's program; demo is then a row made for it */

@@ -31,6 +31,8 @@ static const struct syscall_info table[] = {
 	  "NULL, %u1, PROT_READ, MAP_SHARED, %d4, 0" },
 	{ "splice", SYS_splice, ZC_MOVES_SPLICE, 0, ZC_FORGET_NONE,
 	  "%d0, %x1, %d2, %x3, %u4, ..." },
+	{ "io_uring_enter", SYS_io_uring_enter, ZC_MOVES_RING, 0,
+	  ZC_FORGET_NONE, "%d0, to_submit %u1, min_complete %u2, %x3, ..." },
 	/* what changes the fd table */
 	{ "close", SYS_close, CLOSES(ARG0), NULL },
 	{ "dup3", SYS_dup3, CLOSES(ARG1), NULL },
@@ -61,7 +63,14 @@ static const struct syscall_info table[] = {
 	{ "getsockname", SYS_getsockname, NONE, NULL },
 	{ "getpeername", SYS_getpeername, NONE, NULL },
 	{ "recvfrom", SYS_recvfrom, NONE, NULL },
-	{ "recvmsg", SYS_recvmsg, NONE, NULL },
+	{ "recvmsg", SYS_recvmsg, NONE, "%d0, msg, %x2" },
+	{ "setsockopt", SYS_setsockopt, NONE, NULL },
+#ifdef SYS_poll
+	{ "poll", SYS_poll, NONE, NULL },
+#endif
+	{ "ppoll", SYS_ppoll, NONE, NULL },
+	{ "io_uring_setup", SYS_io_uring_setup, NONE, NULL },
+	{ "io_uring_register", SYS_io_uring_register, NONE, NULL },
 	{ "fcntl", SYS_fcntl, NONE, NULL },
 	{ "rt_sigaction", SYS_rt_sigaction, NONE, NULL },
 	{ "brk", SYS_brk, NONE, NULL },

@@ -22,7 +22,7 @@
 
 #define TRACEFS "/sys/kernel/tracing"
 
-#define MAX_LINKS 16
+#define MAX_LINKS 24
 
 struct trace {
 	struct zc_bpf *skel;
@@ -119,7 +119,9 @@ static const struct {
 	{ "zc_fault_user", TP_FAULTS },	  { "zc_fault_kernel", TP_FAULTS },
 	{ "zc_sched_switch", TP_SCHED },  { "zc_process_exit", TP_EXIT },
 	{ "zc_net_dev_queue", TP_NET },	  { "zc_net_dev_start_xmit", TP_NET },
-	{ "zc_rx_copy", TP_RX_COPY },
+	{ "zc_rx_copy", TP_RX_COPY },	  { "zc_iou_submit", TP_URING },
+	{ "zc_iou_complete", TP_URING },  { "zc_iou_overflow", TP_URING },
+	{ "zc_rx_skb", TP_RX },
 };
 
 static int probe_of(const struct bpf_program *prog)
@@ -170,7 +172,7 @@ static bool pretend_missing(const char *sec)
 	return false;
 }
 
-static void programs_select(struct trace *t)
+static void programs_select(struct trace *t, const struct trace_target *tg)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	struct bpf_program *prog;
@@ -178,6 +180,11 @@ static void programs_select(struct trace *t)
 
 	bpf_object__for_each_program(prog, t->skel->obj) {
 		sec = bpf_program__section_name(prog);
+		/* every packet received anywhere: only when it has a use */
+		if (probe_of(prog) == TP_RX && !tg->zc_frags) {
+			bpf_program__set_autoload(prog, false);
+			continue;
+		}
 		if (vmlinux && section_exists(vmlinux, sec) &&
 		    !pretend_missing(sec))
 			continue;
@@ -204,6 +211,7 @@ static void filters_set(struct zc_bpf *skel, const struct trace_target *tg)
 	r->step_fd = tg->step_fd;
 	r->many_threads = tg->many_threads;
 	r->watch_any = tg->watch_any;
+	r->zc_frags = tg->zc_frags;
 	/* what each syscall moves, from the one table */
 	syscalls_fill((struct zc_sysinfo *)r->sysinfo);
 }
@@ -262,7 +270,7 @@ struct trace *trace_start(const struct trace_target *target, trace_event_fn fn,
 		goto fail;
 	}
 	filters_set(t->skel, target);
-	programs_select(t);
+	programs_select(t, target);
 	if (t->missing & (1u << TP_SYSCALLS)) {
 		snprintf(
 			why, len,

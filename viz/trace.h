@@ -27,6 +27,8 @@ struct trace_target {
 	/* zcviz -p: any regular file is a file, any device the device, and
 	 * the flows are the sender's sockets, not port on ifindex */
 	bool watch_any;
+	/* follow the sender's pinned user pages (a zero-copy demo) */
+	bool zc_frags;
 };
 
 struct trace;

@@ -149,12 +149,19 @@ static int syscall_path(const struct zc_event *e, enum zc_edge path[2])
 		path[1] = E_SOCKET_NIC;
 		return 2;
 	}
+	/* io_uring_enter(): its requests sent from user memory */
+	if (moves == ZC_MOVES_RING && e->send_kind != ZC_SEND_NONE) {
+		path[0] = E_USER_SOCKET;
+		path[1] = E_SOCKET_NIC;
+		return 2;
+	}
 	if (e->fd_kind != ZC_FD_SOCKET)
 		return 0;
 	path[1] = E_SOCKET_NIC;
 	if (moves == ZC_MOVES_SENDFILE || e->send_kind == ZC_SEND_REF)
 		path[0] = E_CACHE_SOCKET;
-	else if (moves == ZC_MOVES_SEND || e->send_kind == ZC_SEND_COPY)
+	else if (moves == ZC_MOVES_SEND || e->send_kind == ZC_SEND_COPY ||
+		 e->send_kind == ZC_SEND_UREF)
 		path[0] = E_USER_SOCKET;
 	else
 		return 0;
