@@ -114,7 +114,7 @@ get_deps = missing=$$($(call missing_pkgs,$(1)) | tr '\n' ' '); missing=$${missi
 deps:
 	$(Q)[ -n "$$($(call missing_pkgs,$(DEPS) $(EXTRA_DEPS)))" ] || { echo "deps: everything is installed"; exit 0; }; \
 	$(call get_deps,$(DEPS),needed to build and test)
-	$(Q)( $(call get_deps,$(EXTRA_DEPS),optional: the Java demos, nginx, io_uring) ) || \
+	$(Q)( $(call get_deps,$(EXTRA_DEPS),optional: the Java demos$(comma) nginx$(comma) io_uring) ) || \
 		echo "deps: the optional packages are not installed: the demos that need them are left out, and say why"
 
 # The stamp says the build's packages were there; the first build installs
@@ -216,6 +216,11 @@ $(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o $(BUILD)/viz/s
 	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $^ -lm -o $@
 
 # the many-threaded sender tests/watch.bats watches
+# a machine without io_uring, for tests/zerocopy.bats: a seccomp filter
+$(BUILD)/test-no-io-uring: tests/unit/no_io_uring.c $(FLAGS_STAMP)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ZC_CFLAGS) $< -o $@
+
 $(BUILD)/test-two-senders: tests/unit/two_senders.c $(FLAGS_STAMP)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ZC_CFLAGS) -pthread $< -o $@
@@ -327,7 +332,8 @@ fuzz-harness-if-possible: $(BUILD)/.deps-ok
 	$(Q)[ -z "$$($(call missing_pkgs,$(FUZZ_DEPS)))" ] || exit 0; \
 		$(MAKE) --no-print-directory $(BUILD)/fuzz-trace
 
-test: test-deps all $(BUILD)/test-model $(BUILD)/test-checksum $(BUILD)/test-two-senders fuzz-harness-if-possible $(SAMPLE)
+test: test-deps all $(BUILD)/test-model $(BUILD)/test-checksum $(BUILD)/test-two-senders \
+	$(BUILD)/test-no-io-uring fuzz-harness-if-possible $(SAMPLE)
 ifeq ($(SANITIZE),1)
 	$(Q)rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS) && chmod 1777 $(SAN_LOGS)
 	$(Q)$(SAN_ENV) $(BATS) $(BATS_FLAGS) tests; rc=$$?; \

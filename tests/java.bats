@@ -137,6 +137,7 @@ exact() {
 	assert_output "zcviz: java-stream: no Java here (/nonexistent/java: No such file or directory); install a JDK: sudo apt-get install openjdk-17-jdk-headless (or sudo make deps), then make"
 	assert_equal "$(our_labs)" ""
 	run -0 --separate-stderr env ZC_JAVA=/nonexistent/java zcviz --json --size 1M all
-	assert_equal "${#lines[@]}" "$(demos_list | awk -F'\t' '$8 == "c"' | wc -l)"
 	assert_equal "$(grep -c '^zcviz: skipped java-' <<<"$stderr")" "$(demos_list | awk -F'\t' '$8 == "java"' | wc -l)"
+	# every other demo ran, but one this machine lacks something for
+	assert_equal "$((${#lines[@]} + $(grep -c '^zcviz: skipped ' <<<"$stderr")))" "$(demos_list | wc -l)"
 }

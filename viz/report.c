@@ -470,8 +470,9 @@ static void json_zero_copy(FILE *f, const struct run_result *res,
 	} else {
 		fprintf(f,
 			"{\"socket_pinned_bytes\":%" PRIu64
+			",\"socket_copied_bytes\":%" PRIu64
 			",\"device_pinned_bytes\":%" PRIu64,
-			m->pinned.socket, m->pinned.device);
+			m->pinned.socket, m->user_copied, m->pinned.device);
 		if (m->pinned.rx_measured)
 			fprintf(f,
 				",\"delivered_pinned_bytes\":%" PRIu64

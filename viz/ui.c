@@ -321,7 +321,7 @@ static int kind_attr(enum zc_kind k)
 /* The kind an arrow is drawn as: the NIC's is a copy when GSO copied. */
 static enum zc_kind edge_kind(const struct view *v, int e)
 {
-	if (e == E_SOCKET_NIC && v->m.seg_copy)
+	if (e == E_SOCKET_NIC && (v->m.seg_copy || v->m.pinned.copied))
 		return K_CPU_COPY;
 	return v->m.edge[e].kind;
 }
@@ -398,8 +398,14 @@ static void edge_caption(char *s, size_t len, const struct view *v, int e,
 {
 	const char *call = model_demo_call(v->cfg.demo, how);
 
-	snprintf(s, len, "%s(): %s", call ? call : usual,
-		 model_kind_label(v->m.edge[e].kind));
+	/* io_uring: no syscall sends, its requests do (the row's word) */
+	if (!call && how == ZC_MOVES_SEND &&
+	    model_demo_call(v->cfg.demo, ZC_MOVES_RING))
+		snprintf(s, len, "%s: %s", v->cfg.demo->counted,
+			 model_kind_label(v->m.edge[e].kind));
+	else
+		snprintf(s, len, "%s(): %s", call ? call : usual,
+			 model_kind_label(v->m.edge[e].kind));
 }
 
 /* The captions and the bytes of the two arrows through user space. */
@@ -498,6 +504,11 @@ static void draw_kernel_labels(struct ui *u, const struct layout *l,
 		bytes_short(b, sizeof(b), v->m.seg_copy);
 		cv_printf(&u->cv, l->bx[B_SOCKET], row + 1, AT_COPY,
 			  "%s at GSO %s", model_kind_label(K_CPU_COPY), b);
+	} else if (v->m.pinned.copied) {
+		bytes_short(b, sizeof(b), v->m.pinned.copied);
+		cv_printf(&u->cv, l->bx[B_SOCKET], row + 1, AT_COPY, "%s %s %s",
+			  model_kind_label(K_CPU_COPY),
+			  model_copied_at(v->m.pinned.where), b);
 	}
 }
 
@@ -616,6 +627,37 @@ static void draw_missing(struct ui *u, unsigned missing, int row)
 				      trace_probe(p)->brief);
 }
 
+/* The kernel's answers to zero-copy sends: io_uring's as they come, a
+ * sender's relayed at its end. */
+static bool answers_shown(const struct view *v)
+{
+	const uint64_t *c = v->res.in.counts.c;
+
+	return v->res.in.done_known || c[ZC_C_IOU_NOTES] ||
+	       c[ZC_C_IOU_SUBMITS];
+}
+
+static void draw_answers(struct ui *u, const struct view *v, int row)
+{
+	const struct zc_completions *d = &v->res.in.done;
+	const uint64_t *c = v->res.in.counts.c;
+	char z[32], k[32];
+	int x = 1;
+
+	if (c[ZC_C_IOU_SUBMITS])
+		x = cv_printf(&u->cv, x, row, AT_NONE,
+			      "io_uring %" PRIu64 " req, %" PRIu64
+			      " notes (%" PRIu64 " copied)  ",
+			      c[ZC_C_IOU_SUBMITS], c[ZC_C_IOU_NOTES],
+			      c[ZC_C_IOU_NOTES_COPIED]);
+	if (!v->res.in.done_known)
+		return;
+	bytes_short(z, sizeof(z), d->zc_bytes);
+	bytes_short(k, sizeof(k), d->copied_bytes);
+	cv_printf(&u->cv, x, row, d->copied_bytes ? AT_COPY : AT_OK,
+		  "kernel: zero copy %s, copied %s", z, k);
+}
+
 static void draw_figures(struct ui *u, const struct view *v, int row)
 {
 	const struct model_result *m = &v->m;
@@ -659,6 +701,8 @@ static void draw_figures(struct ui *u, const struct view *v, int row)
 			  m->cpu_user_ns / 1e6, m->cpu_sys_ns / 1e6);
 	if (v->res.in.missing)
 		draw_missing(u, v->res.in.missing, row + 3);
+	else if (answers_shown(v))
+		draw_answers(u, v, row + 3);
 	else
 		cv_text(&u->cv, 1, row + 3, AT_DIM,
 			"mode switch = syscall entry/exit; context switch = scheduler runs another task");

@@ -124,7 +124,7 @@ sink_line() {
 
 field() { # field NAME LINE: bytes or xxh64 from a summary line
 	case $1 in
-	bytes) sed -n 's/.* \([0-9]*\) bytes.*/\1/p' <<<"$2" ;;
+	bytes) sed -n 's/.*\(sent\|received\) \([0-9]*\) bytes.*/\2/p' <<<"$2" ;;
 	xxh64) sed -n 's/.*xxh64=\([0-9a-f]*\).*/\1/p' <<<"$2" ;;
 	esac
 }
