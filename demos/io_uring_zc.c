@@ -12,7 +12,7 @@
  * Per batch of N chunks: 1 syscall (2 mode switches), so far below 1 per
  * chunk, and 0 copies at the socket. Delivered to a socket on this machine
  * (the lab), the kernel copies the pages after all, and the notifications
- * say so: see lessons/en/09-zerocopy-send.md.
+ * say so: lessons/en/08-io-uring-zc.md.
  */
 #include "common.h"
 
@@ -98,7 +98,8 @@ static unsigned batch_queue(struct zc_run *run, struct io_uring *ring,
 
 	while (n < run->batch && off < run->size &&
 	       (sqe = io_uring_get_sqe(ring))) {
-		len = run->size - off < run->chunk ? run->size - off : run->chunk;
+		len = run->size - off < run->chunk ? run->size - off :
+						     run->chunk;
 		id = zc_ledger_add(run, len);
 		if (id < 0)
 			break;
@@ -208,8 +209,8 @@ static int ring_open(struct zc_run *run, struct io_uring *ring)
 {
 	struct io_uring_params p = { .flags = IORING_SETUP_CQSIZE,
 				     .cq_entries = NOTES_ROOM };
-	int rc = io_uring_queue_init_params(
-		run->batch < 32 ? 32 : run->batch, ring, &p);
+	int rc = io_uring_queue_init_params(run->batch < 32 ? 32 : run->batch,
+					    ring, &p);
 
 	if (rc < 0) {
 		errno = -rc;
@@ -242,7 +243,8 @@ static void disabled_say(const char *prog, int err)
 			"%s: io_uring is disabled here (kernel.io_uring_disabled = %s; 0 allows it)\n",
 			prog, v);
 	else
-		fprintf(stderr, "%s: io_uring refuses us: %s (a seccomp filter?)\n",
+		fprintf(stderr,
+			"%s: io_uring refuses us: %s (a seccomp filter?)\n",
 			prog, strerror(err));
 }
 

@@ -13,7 +13,7 @@
  * flight. Per chunk: 1 send (2 mode switches) and 0 copies at the socket,
  * and every so often a recvmsg() for the answers. Sent to a socket on this
  * machine (the lab's veth pair), the kernel copies the pages when it
- * delivers them, and the answers say "copied": see lessons/en/09-*.md.
+ * delivers them, and the answers say "copied": lessons/en/07-msg-zerocopy.md.
  */
 #include "common.h"
 
@@ -45,7 +45,8 @@ static int send_file(struct zc_run *run)
 	if (run->size == 0)
 		return 0; /* mmap() refuses a zero length: nothing to send */
 	/* without SO_ZEROCOPY, the kernel ignores MSG_ZEROCOPY and copies */
-	if (setsockopt(run->sock_fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)))
+	if (setsockopt(run->sock_fd, SOL_SOCKET, SO_ZEROCOPY, &one,
+		       sizeof(one)))
 		return zc_fail(run, "setsockopt");
 	run->zero_copy = true;
 	zc_step(run);
@@ -64,7 +65,8 @@ static int send_file(struct zc_run *run)
 			 * answers; with none to wait for, copy this once */
 			run->done.nobufs++;
 			err = zc_ledger_open(run) ?
-				      answers_wait(run, zc_ledger_open(run) - 1) :
+				      answers_wait(run,
+						   zc_ledger_open(run) - 1) :
 				      send_copied(run, map + run->sent, len);
 			continue;
 		}
@@ -124,11 +126,13 @@ static int answers_read(struct zc_run *run)
 			       cm->cmsg_type == IPV6_RECVERR)))
 				continue;
 			serr = (struct sock_extended_err *)CMSG_DATA(cm);
-			if (serr->ee_errno || serr->ee_origin != SO_EE_ORIGIN_ZEROCOPY)
+			if (serr->ee_errno ||
+			    serr->ee_origin != SO_EE_ORIGIN_ZEROCOPY)
 				continue;
 			run->done.notes++;
 			zc_ledger_answer(run, serr->ee_info, serr->ee_data,
-					 serr->ee_code & SO_EE_CODE_ZEROCOPY_COPIED);
+					 serr->ee_code &
+						 SO_EE_CODE_ZEROCOPY_COPIED);
 		}
 	}
 }

@@ -33,13 +33,14 @@ int zc_summary_parse(const char *line, const char *verb, uint64_t *bytes,
 }
 
 /* the words after the count, in one place for both directions */
-#define COMPLETIONS_WORDS(u)                                                   \
-	": zero copy %" u " bytes, copied %" u " bytes, ENOBUFS %" u            \
+#define COMPLETIONS_WORDS(u)                                         \
+	": zero copy %" u " bytes, copied %" u " bytes, ENOBUFS %" u \
 	", fallback %" u " bytes"
 
 int zc_completions_format(char *buf, size_t len, const struct zc_completions *c)
 {
-	return snprintf(buf, len, ZC_COMPLETIONS " %" PRIu64 COMPLETIONS_WORDS(PRIu64),
+	return snprintf(buf, len,
+			ZC_COMPLETIONS " %" PRIu64 COMPLETIONS_WORDS(PRIu64),
 			c->notes, c->zc_bytes, c->copied_bytes, c->nobufs,
 			c->fallback_bytes);
 }

@@ -34,8 +34,9 @@ teardown() {
 	# 2 sizes x (read+write 4K, in Java too, and every demo) x warm and
 	# cold, over 3 runs each
 	# (without a JVM, the C ones only)
-	local java=1 four_k="traditional-4k java-stream-4k" demos=$DEMOS lang=.
-	zc-java-stream --check 2>/dev/null || { java=0 four_k=traditional-4k demos=$(c_demos) lang=c; }
+	local java=1 four_k="traditional-4k java-stream-4k" demos
+	zc-java-stream --check 2>/dev/null || { java=0 four_k=traditional-4k; }
+	demos=$(runnable_demos)
 	local methods=$(wc -w <<<"$four_k $demos")
 	assert_equal "$(tail -n +2 "$out/results.csv" | wc -l)" $((2 * methods * 2))
 	assert_equal "$(cut -d, -f5 "$out/results.csv" | tail -n +2 | sort -u)" 3
@@ -46,7 +47,7 @@ teardown() {
 	# copies per byte from zcviz: the theory of each demo's row on its lab's
 	# device (2 for read+write 4K, in C and Java, then the demos')
 	local theory
-	theory="$(for m in $four_k; do printf '2 '; done)$(demos_list | awk -F'\t' -v l="$lang" '$8 ~ l { printf "%s ", $3 == "on" ? $5 : $4 }')"
+	theory="$(for m in $four_k; do printf '2 '; done)$(for m in $demos; do demos_list | awk -F'\t' -v d="$m" '$1 == d { printf "%s ", $9 }'; done)"
 	assert_equal "$(awk -F, '$1 == "2M" && $4 == "warm" { printf "%s ", $16 }' "$out/results.csv")" "$theory"
 
 	run cat "$out/results.md"

@@ -21,8 +21,8 @@ sources() {
 }
 
 @test "zcviz --list-demos gives every demo's row, each one a program that is built" {
-	local name prog sg c0 c1 title brief n=0
-	while IFS=$'\t' read -r name prog sg c0 c1 title brief lang; do
+	local name prog sg c0 c1 title brief lang lab n=0
+	while IFS=$'\t' read -r name prog sg c0 c1 title brief lang lab; do
 		n=$((n + 1))
 		[[ $name =~ ^[a-z][a-z0-9-]*$ ]] || fail "odd demo name '$name'"
 		assert_file_executable "build/$prog"
@@ -31,6 +31,11 @@ sources() {
 			fail "$name: copies $c0 without scatter-gather, $c1 with"
 		[ -n "$title" ] && [ -n "$brief" ] || fail "$name: no title"
 		[[ $lang = c || $lang = java ]] || fail "$name: written in '$lang'"
+		# in the lab, as on its device; or once more, for pinned pages
+		# the receiver on this machine must not see
+		awk -v a="$lab" -v b="$([ "$sg" = on ] && echo "$c1" || echo "$c0")" \
+			'BEGIN { exit !(a == b || (b < 1 && a == 1)) }' ||
+			fail "$name: $lab copies in the lab"
 		run -0 "build/$prog" --help
 		assert_line --regexp "^Usage: $prog --to HOST:PORT"
 	done < <(build/zcviz --list-demos)

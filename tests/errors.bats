@@ -22,7 +22,7 @@ one_line() {
 each_demo() { # each_demo STATUS PATTERN ARGS...: every sender fails alike
 	local want=$1 pattern=$2 d
 	shift 2
-	for d in $DEMOS; do
+	for d in $(runnable_demos); do
 		run -"$want" zc-"$d" "$@"
 		assert_output --regexp "^zc-$d: $pattern"
 		one_line
@@ -48,7 +48,7 @@ each_demo() { # each_demo STATUS PATTERN ARGS...: every sender fails alike
 	chmod 755 "$dir"
 	make_file "$dir/secret" 10
 	chmod 000 "$dir/secret"
-	for d in $DEMOS; do
+	for d in $(runnable_demos); do
 		if [ "$(id -u)" = 0 ]; then
 			run -2 as_nobody "$USER_ROOT/build/zc-$d" --to 127.0.0.1:9 "$dir/secret"
 		else
@@ -95,7 +95,7 @@ each_demo() { # each_demo STATUS PATTERN ARGS...: every sender fails alike
 
 @test "--help shows usage with an example, exit 0" {
 	local d
-	for d in $DEMOS; do
+	for d in $(runnable_demos); do
 		run -0 zc-"$d" --help
 		assert_line --regexp "^Usage: zc-$d --to HOST:PORT"
 		assert_line --partial "Example:"
@@ -107,7 +107,7 @@ each_demo() { # each_demo STATUS PATTERN ARGS...: every sender fails alike
 @test "a receiver that dies mid-transfer is an error, exit 1" {
 	local d
 	make_file "$F" $((8 * 1024 * 1024))
-	for d in $DEMOS; do
+	for d in $(runnable_demos); do
 		sink_start 127.0.0.1
 		# 2 MB/s: the transfer takes seconds, the sink dies after 0.3
 		zc-"$d" --rate 2 --chunk 64K --to "127.0.0.1:$SINK_PORT" "$F" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
@@ -162,7 +162,7 @@ if sys.argv[1]:
 
 @test "a receiver that reports other bytes than were sent fails the sender, exit 1" {
 	local d
-	for d in $DEMOS; do
+	for d in $(runnable_demos); do
 		# one byte less, and a wrong checksum
 		fake_receiver 'received %d bytes xxh64=00000000deadbeef\n'
 		run -1 zc-"$d" --to "127.0.0.1:$PORT" "$F"

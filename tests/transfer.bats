@@ -109,7 +109,7 @@ slow_64m_by_byte() { # slow_64m_by_byte DEMO loopback|lab
 	sink_start 127.0.0.1 ""
 	FILES=$BATS_TEST_TMPDIR
 	local n=0
-	for d in $DEMOS; do
+	for d in $(runnable_demos); do
 		n=$((n + 1))
 		run zc-"$d" --to "127.0.0.1:$SINK_PORT" --chunk 1M "$big"
 		assert_success

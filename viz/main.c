@@ -57,12 +57,16 @@ static const char *demo_choices(void)
  * the columns) */
 static void demos_list(void)
 {
-	for (int i = 0; i < zc_ndemos; i++)
-		printf("%s\t%s\t%s\t%g\t%g\t%s\t%s\t%s\n", zc_demos[i].name,
-		       zc_demos[i].program, zc_demos[i].sg ? "on" : "off",
-		       zc_demos[i].copies[0], zc_demos[i].copies[1],
-		       zc_demos[i].title, zc_demos[i].brief,
-		       zc_demos[i].java_class ? "java" : "c");
+	const struct zc_demo *d;
+
+	for (int i = 0; i < zc_ndemos; i++) {
+		d = &zc_demos[i];
+		printf("%s\t%s\t%s\t%g\t%g\t%s\t%s\t%s\t%g\n", d->name,
+		       d->program, d->sg ? "on" : "off", d->copies[0],
+		       d->copies[1], d->title, d->brief,
+		       d->java_class ? "java" : "c",
+		       model_theory(d, d->sg, true));
+	}
 }
 
 /* The demos whose row batches, "a, b": for a message. */
@@ -117,7 +121,8 @@ static void usage(FILE *f)
 		"      --list-demos    list the demos for scripts, one a line, tab-separated:\n"
 		"                      name, program, scatter-gather in the lab, CPU copies\n"
 		"                      per byte without and with scatter-gather, title, the\n"
-		"                      title in brief, and what it is written in (c, java)\n"
+		"                      title in brief, what it is written in (c, java), and\n"
+		"                      CPU copies per byte in the lab (its receiver is local)\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"

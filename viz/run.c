@@ -901,7 +901,8 @@ static int trace_begin(struct run *r)
 		/* a JVM moves data from a thread of its own; a command, who
 		 * knows: only the C demos are known to have one thread */
 		.many_threads = cfg->command || cfg->demo->java_class,
-		.zc_frags = cfg->demo->pins_user_pages,
+		/* a command may send pinned pages too: follow them */
+		.zc_frags = cfg->command || cfg->demo->pins_user_pages,
 	};
 	struct stat sb;
 

@@ -143,21 +143,25 @@ lab_start() {
 	sleep 0.3
 }
 
-# The demos that can run here: a Java demo without a JVM is left out, and
-# the reason said once. The methods: each demo, and before them the
-# article's 4 KiB buffer, in C and (with a JDK) in Java.
+# The demos that can run here: a demo whose program says this machine
+# lacks what it needs (a JVM, io_uring) is left out, and the reason said
+# once. The methods: each demo, and before them the article's 4 KiB
+# buffer, in C and (with a JDK) in Java.
 methods_pick() {
-	local d why skipped=""
+	local d why java_why="" java="" other=""
 	DEMOS=""
 	for d in $(cut -f1 <<<"$LIST"); do
-		if [ "$(row "$d" 8)" = java ] && ! why=$("$BUILD/$(row "$d" 2)" --check 2>&1); then
-			skipped="$skipped $d"
-			continue
+		if why=$("$BUILD/$(row "$d" 2)" --check 2>&1); then
+			DEMOS="$DEMOS $d"
+		elif [ "$(row "$d" 8)" = java ]; then
+			java="$java $d" java_why=$why
+		else
+			other="$other $d"
+			echo "$PROG: skipping $d: ${why#*: }" >&2
 		fi
-		DEMOS="$DEMOS $d"
 	done
 	DEMOS=${DEMOS# }
-	[ -z "$skipped" ] || echo "$PROG: skipping the Java rows ($(echo $skipped)): ${why#*: }" >&2
+	[ -z "$java" ] || echo "$PROG: skipping the Java rows ($(echo $java)): ${java_why#*: }" >&2
 	METHODS="traditional-4k $DEMOS"
 	case " $DEMOS " in
 	*" java-stream "*) METHODS="traditional-4k java-stream-4k $DEMOS" ;;

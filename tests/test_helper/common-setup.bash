@@ -30,6 +30,14 @@ c_demos() {
 	demos_list | awk -F'\t' '$8 == "c" { print $1 }' | tr '\n' ' '
 }
 
+# runnable_demos: the demos this machine has what they need for (their
+# program's --check: a JVM, io_uring), in the table's order
+runnable_demos() {
+	demos_list | while IFS=$'\t' read -r name prog _; do
+		"$ROOT/build/$prog" --check >/dev/null 2>&1 && printf '%s ' "$name"
+	done
+}
+
 # demo_choices: the names, then "or all", as zcviz says them
 demo_choices() {
 	local names
