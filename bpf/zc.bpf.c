@@ -18,6 +18,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define MSG_SPLICE_PAGES 0x8000000 /* #defines, so not in BTF */
 #define MSG_ZEROCOPY 0x4000000
+#define MSG_ERRQUEUE 0x2000
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define S_IFIFO 0010000
@@ -345,6 +346,8 @@ static __always_inline bool is_data_call(const struct call *c)
 	case ZC_MOVES_SENDFILE:
 	case ZC_MOVES_RING:
 		return true;
+	case ZC_MOVES_ANSWERS:
+		return c->fd_kind == ZC_FD_SOCKET && (c->args[2] & MSG_ERRQUEUE);
 	case ZC_MOVES_SPLICE:
 		/* file -> pipe, or pipe -> socket */
 		return c->fd_kind == ZC_FD_FILE ||
@@ -516,6 +519,8 @@ static __always_inline void call_account(const struct call *c, long ret)
 		break;
 	case ZC_MOVES_RING:
 		break; /* its requests count as they complete (io_uring_complete) */
+	case ZC_MOVES_ANSWERS:
+		break; /* answers, not data */
 	default:
 		/* the socket took data in a call the table does not know */
 		scount(ZC_C_SEND_UNKNOWN_BYTES, ret);

@@ -180,6 +180,9 @@ enum zc_moves {
 	/* io_uring_enter(): its requests move data, counted as each one
 	 * completes (io_uring_complete), not by what the call returns */
 	ZC_MOVES_RING,
+	/* recvmsg(): with MSG_ERRQUEUE on the socket, it reads the kernel's
+	 * answers to zero-copy sends, part of sending them; else nothing */
+	ZC_MOVES_ANSWERS,
 };
 
 /* What a syscall does to the fd table: which cached fds it invalidates. */

@@ -205,7 +205,7 @@ killed() {
 }
 
 @test "all: a title card before each demo, the comparison at the end" {
-	local names n i=0 d count=(zero one two three four five six seven eight nine)
+	local names n i=0 d ran=0 count=(zero one two three four five six seven eight nine ten eleven twelve)
 	names=$(demos_list | cut -f1)
 	n=$(wc -l <<<"$names")
 	tmux_start 80x24 "$(ZCVIZ) --size 1M all"
@@ -214,10 +214,17 @@ killed() {
 		tmux_wait "$i / $n   $d" 30
 		tmux_keys Space
 		tmux_wait "zcviz  $d" 30
+		# a demo this machine cannot run says why, and the sequence
+		# goes on without it
+		if [[ " $(runnable_demos) " != *" $d "* ]]; then
+			tmux_wait "\[failed\]" 30
+			continue
+		fi
+		ran=$((ran + 1))
 		tmux_keys f
 		tmux_keys f
 	done
-	tmux_wait "all ${count[n]}, measured" 30
+	tmux_wait "all ${count[ran]}, measured" 30
 	run tmux_screen
 	assert_line --regexp "^ +traditional +on +2\.00 x ok +2 +16 +32 "
 	assert_line --regexp "^ +mmap +on +1\.00 x ok +1 +9 +18 "

@@ -59,11 +59,15 @@ static int demo_keys(void)
 
 static const char *count_word(int n)
 {
-	static const char *const words[] = { "none",  "one",  "two", "three",
-					     "four",  "five", "six", "seven",
-					     "eight", "nine" };
+	static const char *const words[] = {
+		"none", "one",	"two",	  "three",  "four",	"five",
+		"six",	"seven", "eight",  "nine",   "ten",	"eleven",
+		"twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+	};
 
-	return n >= 0 && n < 10 ? words[n] : "of them";
+	return n >= 0 && n < (int)(sizeof(words) / sizeof(words[0])) ?
+		       words[n] :
+		       "of them";
 }
 
 static double now_s(void)
@@ -119,6 +123,10 @@ static void live_begin(struct dash *d, bool cold)
 	if (!d->run) {
 		d->v.state = VS_FAILED;
 		snprintf(d->v.status, sizeof(d->v.status), "%s", d->res.why);
+		/* a sequence goes on without it (a JVM, io_uring missing),
+		 * once the reason has been on the screen */
+		if (d->sequence)
+			d->next_at = now_s() + NEXT_SECONDS;
 		return;
 	}
 	if (d->v.pace == PACE_FULL)
@@ -415,8 +423,10 @@ static int frame(struct dash *d)
 		d->card_until = 0;
 		slot_begin(d, d->cfg.cold);
 	}
-	if (d->next_at && now >= d->next_at)
+	if (d->next_at && now >= d->next_at && d->slot + 1 < slot_count(d))
 		slot_switch(d, d->slot + 1, d->cfg.cold);
+	else if (d->next_at && now >= d->next_at)
+		d->next_at = 0, d->table = true; /* the last one could not run */
 	if (d->card_until || d->quit || d->table) {
 		if (d->table)
 			table_show(d);

@@ -34,6 +34,9 @@ static const struct syscall_info table[] = {
 	  "%d0, %x1, %d2, %x3, %u4, ..." },
 	{ "io_uring_enter", SYS_io_uring_enter, ZC_MOVES_RING, 0,
 	  ZC_FORGET_NONE, "%d0, to_submit %u1, min_complete %u2, %x3, ..." },
+	/* the answers to zero-copy sends, when its flags say MSG_ERRQUEUE */
+	{ "recvmsg", SYS_recvmsg, ZC_MOVES_ANSWERS, 0, ZC_FORGET_NONE,
+	  "%d0, msg, %x2" },
 	/* what changes the fd table */
 	{ "close", SYS_close, CLOSES(ARG0), NULL },
 	{ "dup3", SYS_dup3, CLOSES(ARG1), NULL },
@@ -64,7 +67,6 @@ static const struct syscall_info table[] = {
 	{ "getsockname", SYS_getsockname, NONE, NULL },
 	{ "getpeername", SYS_getpeername, NONE, NULL },
 	{ "recvfrom", SYS_recvfrom, NONE, NULL },
-	{ "recvmsg", SYS_recvmsg, NONE, "%d0, msg, %x2" },
 	{ "setsockopt", SYS_setsockopt, NONE, NULL },
 #ifdef SYS_poll
 	{ "poll", SYS_poll, NONE, NULL },
