@@ -155,3 +155,39 @@ pinned_then_copied() {
 	run -2 zc-io-uring-zc --batch 257 --to 127.0.0.1:1 /etc/hostname
 	assert_output --partial "--batch must be a number of chunks from 1 to 256, not '257'"
 }
+
+@test "--to a zc-sink outside the lab works for both; over lo the receiver is local too, and the kernel copies there as well" {
+	require_bpf
+	local d
+	for d in msg-zerocopy io-uring-zc; do
+		[[ " $(runnable_demos) " == *" $d "* ]] || continue
+		sink_start 127.0.0.1
+		run -0 --separate-stderr zcviz --json --size 4M --to "127.0.0.1:$SINK_PORT" "$d"
+		sink_stop
+		assert_equal "$d $(jget "$output" .verified) $(jget "$output" .receiver) $(jget "$output" .egress)" "$d true remote lo"
+		assert_equal "$d $(jget "$output" .zero_copy.socket_pinned_bytes)" "$d 4194304"
+		# the kernel's answers are exact; a socket on lo is on this machine
+		assert_equal "$d $(jget "$output" .zero_copy.kernel_verdict.copied_bytes)" "$d 4194304"
+		assert_equal "$d $(jget "$output" .zero_copy.copied_at)" "$d on receive"
+		assert_equal "$d $(jget "$output" .theory_cpu_copies_per_byte)" "$d 1"
+	done
+}
+
+@test "--sg off: the pinned pages are copied once, when GSO cuts the segments; where the kernel's answer says zero copy, the report says it differs" {
+	require_bpf
+	local file=$((50 * 1024 * 1024 + 3))
+	run -0 --separate-stderr zcviz --json --sg off --file "$ODD" --chunk 65537 msg-zerocopy
+	local j=$output
+	assert_equal "$(jget "$j" .verified) $(jget "$j" .pass) $(jget "$j" .theory_cpu_copies_per_byte)" "true true 1"
+	assert_equal "$(jget "$j" .zero_copy.socket_pinned_bytes)" "$file"
+	assert_equal "$(jget "$j" '.edges.socket_to_nic.segmentation_copy_bytes - .retransmitted_bytes + .unseen_bytes')" "$file"
+	# nothing pinned is left at the device, so nothing to copy later
+	assert_equal "$(jget "$j" .zero_copy.device_pinned_bytes) $(jget "$j" .zero_copy.copied_bytes)" "0 0"
+	assert_equal "$(jget "$j" '.zero_copy.kernel_verdict | .zero_copy_bytes + .copied_bytes')" "$file"
+	run -0 zcviz --report --sg off --file "$ODD" --chunk 65537 msg-zerocopy
+	if [[ $output =~ zero\ copy\ ([0-9]+)\ bytes ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then
+		assert_line --partial "note: the kernel's answer says ${BASH_REMATCH[1]} bytes went without a copy, yet the"
+	else
+		refute_line --partial "the kernel's answer says"
+	fi
+}

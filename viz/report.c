@@ -175,6 +175,21 @@ static void text_note_print(FILE *f, const char *text)
 	fprintf(f, "%s\n", p);
 }
 
+/* Where the kernel's answer and the instrument part: GSO copied pinned
+ * pages that the answer calls zero copy. */
+static void answer_note(FILE *f, const struct run_result *res,
+			const struct model_result *m)
+{
+	char text[320];
+
+	snprintf(text, sizeof(text),
+		 "the kernel's answer says %" PRIu64
+		 " bytes went without a copy, yet the device could not gather and GSO copied %" PRIu64
+		 " bytes: the answer speaks of the pinned pages, not of what segmentation did with them.",
+		 res->in.done.zc_bytes, m->seg_copy);
+	text_note_print(f, text);
+}
+
 /* Where the run is not the plain story: each its own note. */
 static void text_notes(FILE *f, const struct run_config *cfg,
 		       const struct run_result *res,
@@ -220,6 +235,8 @@ static void text_notes(FILE *f, const struct run_config *cfg,
 			"  note: %" PRIu64
 			" packets on the device could not be read; the NIC figures miss them.\n",
 			res->in.counts.c[ZC_C_NET_UNPARSED]);
+	if (res->in.done_known && res->in.done.zc_bytes && m->seg_copy)
+		answer_note(f, res, m);
 	if (res->in.counts.u[ZC_U_PROG_MISSES])
 		fprintf(f,
 			"  note: the kernel skipped our programs %" PRIu64
