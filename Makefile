@@ -40,7 +40,7 @@ endif
 # the demo table among it; every other demos/NAME.c is a sender, zc-NAME.
 # The demos themselves are rows in demos/demos.c, and zcviz --list-demos
 # names them: nothing here spells them out.
-LIB := units net summary checksum demos
+LIB := units net summary demos
 LIB_OBJS := $(LIB:%=$(BUILD)/demos/%.o)
 SENDERS := $(subst _,-,$(filter-out $(LIB) common sink,$(patsubst demos/%.c,%,$(wildcard demos/*.c))))
 BINS := $(SENDERS:%=$(BUILD)/zc-%) $(BUILD)/zc-sink $(BUILD)/zcviz
@@ -68,11 +68,12 @@ endif
 # Debian/Ubuntu package = a command or a file it provides.
 # To build the demos and zcviz and to run them (the lab needs ip and ethtool):
 BUILD_DEPS := gcc=gcc make=make pkg-config=pkg-config zlib1g-dev=/usr/include/zlib.h \
+	libxxhash-dev=/usr/include/xxhash.h \
 	clang=clang llvm=llvm-strip bpftool=bpftool libbpf-dev=/usr/include/bpf/libbpf.h \
 	libelf-dev=/usr/include/libelf.h libncurses-dev=/usr/include/ncurses.h \
 	iproute2=ip ethtool=ethtool
 # Only for make test, test-slow and bench, so that a student without them can still build:
-TEST_DEPS := tmux=tmux jq=jq iperf3=iperf3 bats=bats \
+TEST_DEPS := tmux=tmux jq=jq iperf3=iperf3 bats=bats xxhash=xxhsum \
 	bats-assert=/usr/lib/bats/bats-assert/load.bash \
 	bats-support=/usr/lib/bats/bats-support/load.bash \
 	bats-file=/usr/lib/bats/bats-file/load.bash
@@ -138,14 +139,14 @@ $(BUILD)/demos/%.o: demos/%.c $(BUILD)/.deps-ok $(FLAGS_STAMP)
 
 $(BUILD)/zc-sink: $(BUILD)/demos/sink.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ -lxxhash -o $@
 
 # a sender: its loop and the senders' framework; zc-dma-gather is built
 # from demos/dma_gather.c
 .SECONDEXPANSION:
 $(BUILD)/zc-%: $(BUILD)/demos/$$(subst -,_,$$*).o $(BUILD)/demos/common.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(SENDER_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(SENDER_LIBS) -lxxhash -o $@
 
 ifeq ($(HAVE_LIBURING),1)
 $(BUILD)/demos/io_uring_zc.o: ZC_CFLAGS += -DZC_HAVE_LIBURING
@@ -207,7 +208,7 @@ $(BUILD)/viz/%.o: viz/%.c $(FLAGS_STAMP)
 
 $(BUILD)/zcviz: $(VIZ_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(CURSES_LIBS) -lz -lm -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(CURSES_LIBS) -lxxhash -lz -lm -o $@
 
 # the model's unit tests (tests/model.bats runs them)
 $(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o $(BUILD)/viz/syscalls.o \
@@ -224,10 +225,6 @@ $(BUILD)/test-no-io-uring: tests/unit/no_io_uring.c $(FLAGS_STAMP)
 $(BUILD)/test-two-senders: tests/unit/two_senders.c $(FLAGS_STAMP)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ZC_CFLAGS) -pthread $< -o $@
-
-$(BUILD)/test-checksum: tests/unit/test_checksum.c $(BUILD)/demos/checksum.o
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(ZC_CFLAGS) $^ -o $@
 
 # ---- fuzzing the trace reader ---------------------------------------------------
 
@@ -332,7 +329,7 @@ fuzz-harness-if-possible: $(BUILD)/.deps-ok
 	$(Q)[ -z "$$($(call missing_pkgs,$(FUZZ_DEPS)))" ] || exit 0; \
 		$(MAKE) --no-print-directory $(BUILD)/fuzz-trace
 
-test: test-deps all $(BUILD)/test-model $(BUILD)/test-checksum $(BUILD)/test-two-senders \
+test: test-deps all $(BUILD)/test-model $(BUILD)/test-two-senders \
 	$(BUILD)/test-no-io-uring fuzz-harness-if-possible $(SAMPLE)
 ifeq ($(SANITIZE),1)
 	$(Q)rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS) && chmod 1777 $(SAN_LOGS)

@@ -2,7 +2,6 @@
  * Shared plumbing for the zerocopy-lab demos. See common.h.
  */
 #include "common.h"
-#include "checksum.h"
 #include "demos.h"
 #include "summary.h"
 
@@ -254,11 +253,11 @@ static int file_checksum(int fd, uint64_t len, uint64_t *sum)
 	pid = fork();
 	if (pid == 0) {
 		static char buf[1 << 20];
-		struct zc_hash h;
+		XXH64_state_t h;
 		uint64_t off = 0;
 		ssize_t n;
 
-		zc_hash_init(&h);
+		XXH64_reset(&h, 0);
 		while (off < len) {
 			n = pread(fd, buf,
 				  len - off < sizeof(buf) ? len - off :
@@ -267,11 +266,11 @@ static int file_checksum(int fd, uint64_t len, uint64_t *sum)
 			if (n <= 0 && !(n < 0 && errno == EINTR))
 				_exit(1);
 			if (n > 0) {
-				zc_hash_update(&h, buf, n);
+				XXH64_update(&h, buf, n);
 				off += n;
 			}
 		}
-		*sum = zc_hash_final(&h);
+		*sum = XXH64_digest(&h);
 		_exit(write(pfd[1], sum, sizeof(*sum)) == sizeof(*sum) ? 0 : 1);
 	}
 	close(pfd[1]);

@@ -3,7 +3,6 @@
  * a checksum (XXH64) of everything received and prints one line per
  * connection, so that it can be compared with the sender's summary.
  */
-#include "checksum.h"
 #include "net.h"
 #include "summary.h"
 #include "units.h"
@@ -175,7 +174,7 @@ struct conn {
 	enum conn_state state;
 	int fd;
 	char peer[NI_MAXHOST + NI_MAXSERV + 4];
-	struct zc_hash h;
+	XXH64_state_t h;
 	uint64_t bytes, start_ns, last_ns;
 	double cpu_ms;
 	char line[160]; /* held back until the peer took the verdict */
@@ -217,7 +216,7 @@ static void conn_stray(struct conn *c, const char *what)
 /* EOF: the sender is done; print the line and answer with the verdict. */
 static void conn_answer(struct sink *k, struct conn *c)
 {
-	uint64_t sum = zc_hash_final(&c->h);
+	uint64_t sum = XXH64_digest(&c->h);
 	char rate[64], verdict[96];
 	int n;
 
@@ -267,7 +266,7 @@ static void conn_read(struct sink *k, struct conn *c)
 		conn_answer(k, c);
 		return;
 	}
-	zc_hash_update(&c->h, buf, n);
+	XXH64_update(&c->h, buf, n);
 	c->bytes += n;
 	c->last_ns = zc_now_ns();
 }
@@ -332,7 +331,7 @@ static void conn_accept(struct sink *k)
 	getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), port,
 		    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
 	snprintf(c->peer, sizeof(c->peer), "%s:%s", host, port);
-	zc_hash_init(&c->h);
+	XXH64_reset(&c->h, 0);
 	c->start_ns = c->last_ns = zc_now_ns();
 	c->cpu_ms = zc_cpu_ms();
 }

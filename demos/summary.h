@@ -10,6 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The checksum both ends compute: XXH64 (seed 0) from libxxhash, the same
+ * as xxhsum -H1; its state kept on the stack (XXH64_state_t). */
+#define XXH_STATIC_LINKING_ONLY
+#include <xxhash.h>
+
 #define ZC_SENT "sent"
 #define ZC_RECEIVED "received"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Unit tests, no BPF, no root: the accounting model (viz/model.c) turns
-# counters into the right arrows, kinds and theory; the checksum is right.
+# counters into the right arrows, kinds and theory.
 
 setup() {
 	load test_helper/common-setup
@@ -10,9 +10,4 @@ setup() {
 @test "the model's unit tests pass" {
 	run -0 "$ROOT/build/test-model"
 	assert_output --regexp "^[0-9]+ checks, 0 failed$"
-}
-
-@test "the demos' checksum is XXH64, however the data is split" {
-	run -0 "$ROOT/build/test-checksum"
-	assert_output "xxh64: ok"
 }

@@ -35,7 +35,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../demos/checksum.h"
 #include "../demos/net.h"
 #include "../demos/summary.h"
 #include "../demos/units.h"
@@ -1124,22 +1123,22 @@ static int sink_wait(struct run *r)
 static int file_xxh64(const char *path, uint64_t *bytes, uint64_t *sum)
 {
 	static char buf[1 << 16];
-	struct zc_hash h;
+	XXH64_state_t h;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	zc_hash_init(&h);
+	XXH64_reset(&h, 0);
 	*bytes = 0;
 	while ((n = read(fd, buf, sizeof(buf))) > 0 ||
 	       (n < 0 && errno == EINTR)) {
 		if (n > 0)
-			zc_hash_update(&h, buf, n);
+			XXH64_update(&h, buf, n);
 		*bytes += n > 0 ? n : 0;
 	}
 	close(fd);
-	*sum = zc_hash_final(&h);
+	*sum = XXH64_digest(&h);
 	return n < 0 ? -1 : 0;
 }
 
