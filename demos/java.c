@@ -187,6 +187,9 @@ int main(int argc, char **argv)
 				printf("%s\n", zc_demos[i].program);
 		return ZC_EXIT_OK;
 	}
+	if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")))
+		return printf("%s %s\n", name ? name + 1 : argv[0], ZC_VERSION),
+		       ZC_EXIT_OK;
 	d = zc_demo_of_program(name ? name + 1 : argv[0]);
 	if (!d || !d->java_class) {
 		fprintf(stderr,

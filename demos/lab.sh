@@ -27,6 +27,7 @@ Usage: $PROG up [--id ID] [--sg on|off] [--owner PID]
        $PROG status
        $PROG cleanup
        $PROG run [--sg on|off] [--loopback] DEMO FILE [DEMO-OPTIONS...]
+       $PROG --help | --version
 
 The network lab for the zerocopy-lab demos (needs root).
 
@@ -382,6 +383,7 @@ main() {
 	cleanup) cmd_cleanup "$@" ;;
 	run) cmd_run "$@" ;;
 	-h | --help | help) usage ;;
+	-V | --version) echo "$PROG $("$BUILD/zcviz" --version 2>/dev/null | cut -d' ' -f2 || echo '(run make)')" ;;
 	"") usage >&2; exit 2 ;;
 	*) die 2 "unknown command '$cmd'; see $PROG --help" ;;
 	esac

@@ -16,6 +16,7 @@ PORT=8080
 usage() {
 	cat <<EOF
 Usage: $PROG [--report|--json] on|off [FILE]
+       $PROG --help | --version
 
 Serve FILE (default: build/sample-64M.bin) with nginx, sendfile on or off,
 to curl across the lab, and measure nginx's worker with zcviz -p.
@@ -87,6 +88,7 @@ main() {
 	local out=--report mode file i got
 	case ${1:-} in
 	-h | --help) usage; exit 0 ;;
+	-V | --version) echo "$PROG $("$ROOT/build/zcviz" --version 2>/dev/null | cut -d' ' -f2 || echo '(run make)')"; exit 0 ;;
 	--report | --json) out=$1; shift ;;
 	esac
 	mode=${1:-}

@@ -289,3 +289,17 @@ if sys.argv[1]:
 	assert_line "  /proc/sys/fs/pipe-max-size bytes: use a smaller --chunk"
 	rm -rf "$dir"
 }
+
+@test "every program says its version, the one version of the project, exit 0" {
+	local v p
+	v=$(zcviz --version | cut -d' ' -f2)
+	[[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "zcviz --version: '$v'"
+	for p in zc-sink $(demos_list | cut -f2) zc-java; do
+		run -0 "$p" --version
+		assert_output "$p $v"
+	done
+	for p in demos/lab.sh demos/nginx.sh tests/bench/bench.sh; do
+		run -0 "$ROOT/$p" --version
+		assert_output "$(basename "$p") $v"
+	done
+}

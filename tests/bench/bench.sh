@@ -643,8 +643,31 @@ write_svg() {
 	}' "$OUT/results.csv" >"$OUT/results.svg"
 }
 
+usage() {
+	cat <<EOF
+Usage: tests/bench/bench.sh [--help | --version]   (or: sudo make bench)
+
+The benchmark: every demo at sizes from 7M to 1G, warm and cold, against
+iperf3 on the same path, and what the instrument costs. It takes about 10
+minutes and needs root. It writes build/bench/results.csv, results.md and
+results.svg. It takes no arguments; the environment picks the work:
+
+  BENCH_QUICK=1         small sizes, fewer runs (about a minute)
+  BENCH_SIZES="7M 63M"  these sizes
+  BENCH_RUNS=N, BENCH_PAIRS=N, BENCH_PEER_SIZE=SIZE
+  BENCH_REPORT_ONLY=1   write results.md and .svg again from the CSV
+EOF
+}
+
 main() {
 	local s
+	case ${1-} in
+	-h | --help) usage; return 0 ;;
+	-V | --version) echo "bench.sh $("$BUILD/zcviz" --version 2>/dev/null | cut -d' ' -f2)"; return 0 ;;
+	"") ;;
+	*) echo "$PROG: unknown argument '$1'; see tests/bench/bench.sh --help" >&2; exit 2 ;;
+	esac
+	[ $# -le 1 ] || { echo "$PROG: one argument at most; see tests/bench/bench.sh --help" >&2; exit 2; }
 	# BENCH_REPORT_ONLY=1: write results.md and .svg again from the data
 	if [ -n "${BENCH_REPORT_ONLY:-}" ]; then
 		read -r DASH_ANIMATING DASH_PAUSED <"$OUT/dashboard.txt"
