@@ -73,7 +73,7 @@ BUILD_DEPS := gcc=gcc make=make pkg-config=pkg-config zlib1g-dev=/usr/include/zl
 	libelf-dev=/usr/include/libelf.h libncurses-dev=/usr/include/ncurses.h \
 	iproute2=ip ethtool=ethtool
 # Only for make test, test-slow and bench, so that a student without them can still build:
-TEST_DEPS := tmux=tmux jq=jq iperf3=iperf3 bats=bats xxhash=xxhsum \
+TEST_DEPS := tmux=tmux jq=jq iperf3=iperf3 bats=bats xxhash=xxhsum help2man=help2man \
 	bats-assert=/usr/lib/bats/bats-assert/load.bash \
 	bats-support=/usr/lib/bats/bats-support/load.bash \
 	bats-file=/usr/lib/bats/bats-file/load.bash
@@ -180,6 +180,35 @@ java-skipped:
 	@echo "  SKIP     the Java demos: no javac here; sudo make deps installs openjdk-17-jdk-headless"
 
 all: $(JAVA_LINKS) $(if $(JAVAC),$(JAVA_CLASSES),java-skipped)
+
+# ---- the man pages --------------------------------------------------------------
+
+# help2man makes them from each program's --help and --version, so that
+# nothing is kept in step by hand (man/*.h2m adds the sections --help has
+# not); a sender's NAME line is its row's title. Read one with
+# man -l build/man/zcviz.1. Without help2man (make deps installs it) they
+# are left out, and say so.
+HELP2MAN ?= $(shell command -v help2man 2>/dev/null)
+MAN_DIR := $(BUILD)/man
+MAN_STAMP := $(MAN_DIR)/.built
+
+$(MAN_STAMP): $(BINS) $(JAVA_LINKS) $(wildcard man/*.h2m)
+	$(call msg,MAN,$(MAN_DIR)/*.1)
+	$(Q)mkdir -p $(MAN_DIR)
+	$(Q)$(HELP2MAN) -N -i man/zcviz.h2m -o $(MAN_DIR)/zcviz.1 \
+		-n "see every copy a file takes to the network, measured with eBPF" $(BUILD)/zcviz
+	$(Q)$(HELP2MAN) -N -i man/sender.h2m -o $(MAN_DIR)/zc-sink.1 \
+		-n "receive, count and checksum what the zerocopy-lab demos send" $(BUILD)/zc-sink
+	$(Q)$(BUILD)/zcviz --list-demos | while IFS='	' read -r name prog _ _ _ title _; do \
+		$(HELP2MAN) -N -i man/sender.h2m -n "$$title" -o $(MAN_DIR)/$$prog.1 $(BUILD)/$$prog || exit; \
+	done
+	$(Q)touch $@
+
+.PHONY: man-skipped
+man-skipped:
+	@echo "  SKIP     the man pages: no help2man here; sudo make deps installs it"
+
+all: $(if $(HELP2MAN),$(MAN_STAMP),man-skipped)
 
 # ---- the instrument -----------------------------------------------------------
 
@@ -360,7 +389,8 @@ clean:
 
 help:
 	@echo "zerocopy-lab targets:"
-	@echo "  make                  build the demos into $(BUILD)/ (installs missing build packages first)"
+	@echo "  make                  build the demos into $(BUILD)/ (installs missing build packages first),"
+	@echo "                        and their man pages: man -l $(BUILD)/man/zcviz.1"
 	@echo "  make deps             install every missing Debian/Ubuntu package (build and test), or name them"
 	@echo "  make demo-NAME        a demo in the lab, under the dashboard (root)$$([ -x $(BUILD)/zcviz ] && echo : || echo '; once built, make help names them')"
 	@[ ! -x $(BUILD)/zcviz ] || $(BUILD)/zcviz --list-demos | \

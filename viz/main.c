@@ -85,16 +85,24 @@ static const char *batching_demos(void)
 
 static void usage(FILE *f)
 {
+	int w = 0;
+
 	fprintf(f,
 		"Usage: zcviz [options] DEMO\n"
-		"       zcviz [options] -- CMD ARGS...\n"
-		"       zcviz [--report|--json] -p PID\n"
+		"  or:  zcviz [options] -- CMD ARGS...\n"
+		"  or:  zcviz [--report|--json] -p PID\n"
 		"\n"
 		"Send a file with DEMO through the network lab and measure, with eBPF\n"
 		"tracepoints, every copy the CPU makes and every switch it costs.\n"
 		"DEMO is one of these, or all (each in turn):\n");
 	for (int i = 0; i < zc_ndemos; i++)
-		fprintf(f, "  %-14s %s\n", zc_demos[i].name, zc_demos[i].title);
+		if ((int)strlen(zc_demos[i].name) > w)
+			w = (int)strlen(zc_demos[i].name);
+	/* the names in a column as wide as the longest, titles after two
+	 * spaces (help2man reads the list so, for the man page) */
+	for (int i = 0; i < zc_ndemos; i++)
+		fprintf(f, "  %-*s  %s\n", w, zc_demos[i].name,
+			zc_demos[i].title);
 	fprintf(f,
 		"\n"
 		"Options:\n"
