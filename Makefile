@@ -28,10 +28,22 @@ BATS ?= bats
 LIBURING_H ?= /usr/include/liburing.h
 HAVE_LIBURING := $(if $(wildcard $(LIBURING_H)),1)
 
+# zcviz's live modes need clang, bpftool, libbpf and the kernel's BTF;
+# without any of them zcviz is built replay-only (viz/trace_none.c for
+# viz/trace.c): --replay works, the live modes exit 3 and say what is
+# missing. $(BUILD)/bpf.mk says which, looked at on every build (after the
+# build's packages are installed), and make starts again when it changed.
+# Pretend with make CLANG=/none, BPFTOOL=/none or VMLINUX_BTF=/none.
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+NOBUILD_GOALS := clean help deps format lessons
+ifneq ($(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(BUILD)/bpf.mk
+endif
+
 # The flags the objects were built with: when they change (SANITIZE=1 and
-# back, liburing installed), everything is built again.
+# back, liburing installed, the BPF toolchain), everything is built again.
 FLAGS_STAMP := $(BUILD)/.flags
-FLAGS_NOW := $(ZC_CFLAGS) | $(LDFLAGS) | liburing $(HAVE_LIBURING)
+FLAGS_NOW := $(ZC_CFLAGS) | $(LDFLAGS) | liburing $(HAVE_LIBURING) | bpf $(BPF_MISSING)
 ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
 $(shell mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' >$(FLAGS_STAMP))
 endif
@@ -44,7 +56,15 @@ LIB := units net summary demos
 LIB_OBJS := $(LIB:%=$(BUILD)/demos/%.o)
 SENDERS := $(subst _,-,$(filter-out $(LIB) common sink,$(patsubst demos/%.c,%,$(wildcard demos/*.c))))
 BINS := $(SENDERS:%=$(BUILD)/zc-%) $(BUILD)/zc-sink $(BUILD)/zcviz
-VIZ_OBJS := $(patsubst viz/%.c,$(BUILD)/viz/%.o,$(wildcard viz/*.c))
+VIZ_ALL := $(patsubst viz/%.c,$(BUILD)/viz/%.o,$(wildcard viz/*.c))
+ifeq ($(BPF_MISSING),)
+VIZ_OBJS := $(filter-out $(BUILD)/viz/trace_none.o,$(VIZ_ALL))
+ZCVIZ_LIBS = $(LIBBPF_LIBS)
+else
+VIZ_OBJS := $(filter-out $(BUILD)/viz/trace.o,$(VIZ_ALL))
+ZCVIZ_LIBS :=
+$(BUILD)/viz/trace_none.o: ZC_CFLAGS += -DZC_BPF_MISSING='"$(BPF_MISSING)"'
+endif
 # the demos' names, in the table's order, once zcviz is built
 demo_names = $(shell $(BUILD)/zcviz --list-demos 2>/dev/null | cut -f1)
 
@@ -68,10 +88,11 @@ endif
 # Debian/Ubuntu package = a command or a file it provides.
 # To build the demos and zcviz and to run them (the lab needs ip and ethtool):
 BUILD_DEPS := gcc=gcc make=make pkg-config=pkg-config zlib1g-dev=/usr/include/zlib.h \
-	libxxhash-dev=/usr/include/xxhash.h \
-	clang=clang llvm=llvm-strip bpftool=bpftool libbpf-dev=/usr/include/bpf/libbpf.h \
-	libelf-dev=/usr/include/libelf.h libncurses-dev=/usr/include/ncurses.h \
+	libxxhash-dev=/usr/include/xxhash.h libncurses-dev=/usr/include/ncurses.h \
 	iproute2=ip ethtool=ethtool
+# For zcviz's live modes (BPF); without them it is built replay-only:
+BPF_DEPS := clang=clang llvm=llvm-strip bpftool=bpftool libbpf-dev=/usr/include/bpf/libbpf.h \
+	libelf-dev=/usr/include/libelf.h
 # Only for make test, test-slow and bench, so that a student without them can still build:
 TEST_DEPS := tmux=tmux jq=jq iperf3=iperf3 bats=bats xxhash=xxhsum help2man=help2man \
 	bats-assert=/usr/lib/bats/bats-assert/load.bash \
@@ -81,7 +102,7 @@ TEST_DEPS := tmux=tmux jq=jq iperf3=iperf3 bats=bats xxhash=xxhsum help2man=help
 # clang names the file when it has it, else only its name.
 FUZZ_RT = $(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)
 FUZZ_DEPS = libclang-rt-dev=$(or $(FUZZ_RT),libclang_rt.fuzzer)
-DEPS = $(BUILD_DEPS) $(TEST_DEPS) $(FUZZ_DEPS)
+DEPS = $(BUILD_DEPS) $(BPF_DEPS) $(TEST_DEPS) $(FUZZ_DEPS)
 # Optional extras: the Java demos need a JDK, demos/nginx.sh (a real server,
 # measured) nginx and curl, io-uring-zc liburing. Without them those are
 # left out and say what to install; make deps installs them, but does not
@@ -123,6 +144,22 @@ deps:
 $(BUILD)/.deps-ok: | $(BUILD)
 	$(Q)$(call get_deps,$(BUILD_DEPS),needed to build)
 	$(Q)touch $@
+
+# What zcviz's live modes lack here, if anything (see VMLINUX_BTF above);
+# their packages installed first where we may.
+$(BUILD)/bpf.mk: $(BUILD)/.deps-ok FORCE
+	$(Q)( $(call get_deps,$(BPF_DEPS),for zcviz's live modes; without them it only replays) ) || true
+	$(Q)why=; \
+	command -v "$(CLANG)" >/dev/null 2>&1 || why="$$why, clang"; \
+	command -v "$(BPFTOOL)" >/dev/null 2>&1 || why="$$why, bpftool"; \
+	[ -r /usr/include/bpf/libbpf.h ] || why="$$why, libbpf-dev"; \
+	[ -r "$(VMLINUX_BTF)" ] || why="$$why, BTF ($(VMLINUX_BTF))"; \
+	[ -z "$$why" ] || echo "  SKIP     zcviz's live modes: no $${why#, }; building a replay-only zcviz" >&2; \
+	printf 'BPF_MISSING := %s\n' "$${why#, }" >$@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
+.PHONY: FORCE
+FORCE:
 
 $(BUILD):
 	$(Q)mkdir -p $@
@@ -215,8 +252,7 @@ all: $(if $(HELP2MAN),$(MAN_STAMP),man-skipped)
 # The kernel's own types, for CO-RE: from the running kernel's BTF.
 $(BUILD)/vmlinux.h: $(BUILD)/.deps-ok
 	$(call msg,GEN,$@)
-	$(Q)[ -r /sys/kernel/btf/vmlinux ] || { echo "make: this kernel has no BTF (/sys/kernel/btf/vmlinux), so zcviz cannot be built; it needs CONFIG_DEBUG_INFO_BTF=y (the demos build with: make $(BINS:$(BUILD)/zcviz=))" >&2; exit 3; }
-	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c >$@
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c >$@
 
 $(BUILD)/zc.bpf.o: bpf/zc.bpf.c bpf/zc.h $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
@@ -228,7 +264,7 @@ $(BUILD)/zc.skel.h: $(BUILD)/zc.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name zc_bpf >$@
 
 # Only the loader needs the skeleton: the model, the reports and the rest
-# build without clang, bpftool or BTF.
+# build without clang, bpftool or BTF (and so does a replay-only zcviz).
 $(BUILD)/viz/trace.o: $(BUILD)/zc.skel.h
 $(BUILD)/viz/%.o: viz/%.c $(FLAGS_STAMP)
 	$(call msg,CC,$@)
@@ -237,7 +273,7 @@ $(BUILD)/viz/%.o: viz/%.c $(FLAGS_STAMP)
 
 $(BUILD)/zcviz: $(VIZ_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(CURSES_LIBS) -lxxhash -lz -lm -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(ZCVIZ_LIBS) $(CURSES_LIBS) -lxxhash -lz -lm -o $@
 
 # the model's unit tests (tests/model.bats runs them)
 $(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o $(BUILD)/viz/syscalls.o \

@@ -378,3 +378,23 @@ v2_trace() {
 	bad_trace "printf 'zcviz-trace 2\\ncounters sys_enter sys_exit\\nrun mmap 1 1 1 0 0 0 0 lo\\nc 1 3 1 2 3\\nend-run\\nend\\n'" "line 4: malformed c line"
 	bad_trace "printf 'zcviz-trace 2\\nrun mmap 1 1 1 0 0 0 0 lo\\nc 1 1 5\\nend-run\\nend\\n'" "line 3: malformed c line"
 }
+
+@test "without clang, bpftool or the kernel's BTF, make builds a replay-only zcviz: it replays every lesson trace, and the live modes exit 3 in one line" {
+	local b how t
+	for how in CLANG=/nonexistent BPFTOOL=/nonexistent VMLINUX_BTF=/nonexistent; do
+		b="$BATS_TEST_TMPDIR/${how%%=*}"
+		run -0 --separate-stderr make -s -C "$ROOT" BUILD="$b" "$how" "$b/zcviz"
+		assert_regex "$stderr" "SKIP +zcviz's live modes: no (clang|bpftool|BTF \\(/nonexistent\\)); building a replay-only zcviz"
+		[ ! -e "$b/zc.bpf.o" ] || fail "$how: the BPF program was built"
+		for t in "$ROOT"/lessons/traces/*.trace; do
+			run -0 --separate-stderr "$b/zcviz" --replay "$t" --json
+			assert_equal "$(jget "$output" .verified)" true
+		done
+		run -3 "$b/zcviz" --json --size 1M traditional
+		assert_output --regexp "^zcviz: this zcviz was built replay-only \\(no (clang|bpftool|BTF \\(/nonexistent\\)) when it was built\\): install what is missing \\(sudo make deps\\) and run make again, or watch a recorded run with --replay FILE$"
+		run -3 "$b/zcviz" -p $$
+		assert_output --partial "built replay-only"
+		run -0 "$b/zcviz" --help
+		assert_line "--replay works; sudo make deps, then make, for the rest."
+	done
+}

@@ -154,6 +154,10 @@ static void usage(FILE *f)
 		"or its verification failed, 2 bad usage or input, 3 something missing\n"
 		"(root, BTF, tracefs, a tool, disk space), 128+N stopped by signal N.\n",
 		batching_demos(), zc_ndemos < 9 ? zc_ndemos : 9);
+	if (trace_replay_only())
+		fprintf(f,
+			"\nThis zcviz was built replay-only (no BPF toolchain or BTF then): only\n"
+			"--replay works; sudo make deps, then make, for the rest.\n");
 }
 
 static int usage_error(const char *fmt, ...)

@@ -34,6 +34,9 @@ struct trace_target {
 struct trace;
 typedef void (*trace_event_fn)(void *ctx, const struct zc_event *e);
 
+/* Was this zcviz built without the BPF toolchain (viz/trace_none.c)? */
+bool trace_replay_only(void);
+
 /* 0, or ZC_EXIT_ENV with a one-line reason: root, BTF, tracefs. */
 int trace_check_env(char *why, size_t len);
 

@@ -158,6 +158,8 @@ lab_down() {
 require_bpf() {
 	require_root
 	[ -r /sys/kernel/btf/vmlinux ] || skip "needs a kernel with BTF (/sys/kernel/btf/vmlinux)"
+	! "$ROOT/build/zcviz" --help | grep -q "built replay-only" ||
+		skip "zcviz was built replay-only (no BPF toolchain when it was built): sudo make deps, then make"
 }
 
 # no_bpf_left: no program of ours stays loaded once zcviz has exited
