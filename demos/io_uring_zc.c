@@ -153,7 +153,7 @@ static int batch_reap(struct zc_run *run, struct io_uring *ring, unsigned n)
 	struct io_uring_cqe *cqe;
 	bool cut = false;
 	uint32_t id;
-	int res, err;
+	int res, err = 0;
 
 	while (n > 0 && !(err = cqe_next(run, ring, &cqe))) {
 		id = (uint32_t)cqe->user_data;

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../demos/units.h"
+#include "cast.h"
 #include "record.h"
 #include "report.h"
 #include "ui.h"
@@ -20,6 +22,7 @@
 #define FRAME_MS 33 /* at most ~30 frames a second */
 #define CARD_SECONDS 4.0 /* a demo's title card, unless a key is pressed */
 #define NEXT_SECONDS 3.0 /* between two demos of `all` */
+#define END_SECONDS 2.0 /* headless: the last frame, before it ends */
 
 struct dash {
 	struct dash_opts *o;
@@ -49,6 +52,9 @@ struct dash {
 	double next_at; /* when to start the next slot of the sequence */
 	bool table; /* the sequence is over: show the comparison */
 	bool quit;
+	struct cast *cast; /* --cast */
+	bool headless; /* --cast without a terminal */
+	double end_at; /* headless: when to end, once everything ran */
 };
 
 /* Keys 1 to 9 switch to a demo: the table's first nine. */
@@ -411,6 +417,23 @@ static void frame_sleep(void)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * Without a terminal (--cast), nobody presses q: the dashboard ends two
+ * seconds after its last run did, or after the comparison came up.
+ */
+static void headless_end(struct dash *d, double now)
+{
+	bool over = d->table || (!d->sequence && !d->card_until && !d->run &&
+				 !d->playing && d->v.state != VS_RUNNING);
+
+	if (!d->headless || !over)
+		d->end_at = 0;
+	else if (!d->end_at)
+		d->end_at = now + END_SECONDS;
+	else if (now >= d->end_at)
+		d->quit = true;
+}
+
 /* One frame: keys, pace, events, counters, drawing. */
 static int frame(struct dash *d)
 {
@@ -427,6 +450,7 @@ static int frame(struct dash *d)
 		slot_switch(d, d->slot + 1, d->cfg.cold);
 	else if (d->next_at && now >= d->next_at)
 		d->next_at = 0, d->table = true; /* the last one could not run */
+	headless_end(d, now);
 	if (d->card_until || d->quit || d->table) {
 		if (d->table)
 			table_show(d);
@@ -526,7 +550,15 @@ static int dash_setup(struct dash *d, struct dash_opts *o)
 			return ZC_EXIT_USAGE;
 		}
 	}
-	d->ui = ui_open(why, sizeof(why));
+	if (o->cast) {
+		d->cast = cast_open(o->cast, why, sizeof(why));
+		if (!d->cast) {
+			fprintf(stderr, "zcviz: %s\n", why);
+			return ZC_EXIT_USAGE;
+		}
+		d->headless = !isatty(STDOUT_FILENO);
+	}
+	d->ui = ui_open(d->headless, d->cast, why, sizeof(why));
 	if (!d->ui) {
 		fprintf(stderr, "zcviz: %s; use --report or --json\n", why);
 		return ZC_EXIT_ENV;
@@ -558,6 +590,10 @@ int dash_main(struct dash_opts *o)
 	if (!rc)
 		report_after(&d, note);
 	rc = record_end(d.rec, rc);
+	if (d.cast && cast_close(d.cast, note, sizeof(note))) {
+		fprintf(stderr, "zcviz: %s\n", note);
+		rc = rc ? rc : ZC_EXIT_USAGE;
+	}
 	replay_free(d.rp);
 	return rc < 0 ? 128 + run_stop_signal() : rc;
 }

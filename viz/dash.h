@@ -14,6 +14,9 @@ struct dash_opts {
 	bool step; /* start in step mode */
 	const char *record; /* --record FILE */
 	const char *replay; /* --replay FILE */
+	/* --cast FILE: the frames as an asciicast; without a terminal, the
+	 * dashboard runs headless and ends when its runs do */
+	const char *cast;
 };
 
 /* Returns the exit status; prints the last run's report when done. */

@@ -36,6 +36,7 @@ struct opts {
 	enum output out;
 	bool step;
 	const char *record, *replay;
+	const char *cast; /* --cast FILE: the dashboard, as an asciicast */
 	char **command; /* zcviz -- CMD ARGS... */
 	double theory; /* --theory, or NAN: unknown */
 };
@@ -121,6 +122,9 @@ static void usage(FILE *f)
 		"      --to HOST:PORT  send to a zc-sink --listen on another machine (no lab)\n"
 		"      --record FILE   also write what the run showed to FILE (a trace)\n"
 		"      --replay FILE   play a recorded trace back: no root, no BPF needed\n"
+		"      --cast FILE     also write the dashboard to FILE as an asciicast (v2),\n"
+		"                      live or replayed; without a terminal it runs unseen\n"
+		"                      and ends with its runs\n"
 		"  -v, --verbose       show the lab's commands and libbpf's messages\n"
 		"  -p, --pid PID       watch a running program instead, anywhere, on any device,\n"
 		"                      until it exits or Ctrl-C; nothing it sends is verified\n"
@@ -147,6 +151,7 @@ static void usage(FILE *f)
 		"  sudo build/zcviz --json --cold traditional\n"
 		"  sudo build/zcviz --sg off traditional     # 3 copies: why?\n"
 		"  sudo build/zcviz all\n"
+		"  build/zcviz --replay lessons/traces/sendfile.trace --cast sendfile.cast\n"
 		"  sudo build/zcviz --json -- build/zc-traditional --to {sink} {file}\n"
 		"  sudo build/zcviz -p \"$(pgrep -n nginx)\"     # does nginx copy?\n"
 		"\n"
@@ -263,6 +268,9 @@ static int opt_value(int c, const char *arg, struct opts *o)
 	case 'w':
 		o->record = arg;
 		return 0;
+	case 'k':
+		o->cast = arg;
+		return 0;
 	case 'z':
 		o->replay = arg;
 		return 0;
@@ -322,11 +330,12 @@ static int command_parse(int argc, char **argv, struct opts *o)
 
 	if (optind == argc)
 		return usage_error("%s", "give a command after --");
-	if (o->replay || o->record || o->run.to || o->run.batch)
+	if (o->replay || o->record || o->run.to || o->run.batch || o->cast)
 		return usage_error("a command (after --) takes no %s",
 				   o->replay ? "--replay" :
 				   o->record ? "--record" :
 				   o->run.to ? "--to" :
+				   o->cast   ? "--cast" :
 					       "--batch");
 	if (o->file && o->size)
 		return usage_error("%s", "give --file or --size, not both");
@@ -372,6 +381,7 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "to", required_argument, NULL, 't' },
 	{ "record", required_argument, NULL, 'w' },
+	{ "cast", required_argument, NULL, 'k' },
 	{ "replay", required_argument, NULL, 'z' },
 	{ "pid", required_argument, NULL, 'p' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -415,6 +425,14 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->replay && o->record)
 		return usage_error("%s", "give --record or --replay, not both");
+	if (o->cast && (o->out != OUT_DASHBOARD || o->run.watch_pid))
+		return usage_error(
+			"%s",
+			"--cast records the dashboard: not with --report, --json or -p");
+	if (o->cast && o->step && !isatty(STDOUT_FILENO))
+		return usage_error(
+			"%s",
+			"--step needs a terminal to press space in; --cast without one plays at the dashboard's pace");
 	if (o->run.watch_pid)
 		return watch_opts_check(o, argc, optind);
 	if (optind > 1 && !strcmp(argv[optind - 1], "--"))
@@ -642,7 +660,8 @@ static int dashboard(struct opts *o)
 	struct dash_opts d = { .run = o->run,
 			       .step = o->step,
 			       .record = o->record,
-			       .replay = o->replay };
+			       .replay = o->replay,
+			       .cast = o->cast };
 
 	d.all = o->demo && !strcmp(o->demo, "all");
 	if (o->demo && !d.all)
@@ -711,7 +730,7 @@ int main(int argc, char **argv)
 	signals_catch();
 	/* without a terminal, the dashboard is a report; a command's, for
 	 * now, too (its keys are the table's demos') */
-	if (o.out == OUT_DASHBOARD &&
+	if (o.out == OUT_DASHBOARD && !o.cast &&
 	    (!isatty(STDOUT_FILENO) || o.command || o.run.watch_pid))
 		o.out = OUT_REPORT;
 	if (o.replay)

@@ -368,31 +368,6 @@ void report_text(FILE *f, const struct run_config *cfg,
 
 /* ---- JSON -------------------------------------------------------------- */
 
-/*
- * A JSON string that strict parsers accept: quotes, backslashes and
- * control characters escaped, and each byte that is not valid UTF-8 (a
- * file name may hold any) replaced by U+FFFD.
- */
-static void json_string(FILE *f, const char *s)
-{
-	size_t n;
-
-	fputc('"', f);
-	while (*s) {
-		n = text_utf8_len(s);
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			fprintf(f, "\\u%04x", *s);
-		else if (!n)
-			fputs("\\ufffd", f);
-		else
-			fwrite(s, 1, n, f);
-		s += n ? n : 1;
-	}
-	fputc('"', f);
-}
-
 static void json_edge(FILE *f, const struct model_result *m, enum zc_edge e)
 {
 	fprintf(f, "\"%s\":{\"kind\":\"%s\",\"bytes\":%" PRIu64,
@@ -452,7 +427,7 @@ static void json_device(FILE *f, const struct run_result *res,
 	const struct zc_counts *c = &res->in.counts;
 
 	fprintf(f, "\"egress\":");
-	json_string(f, res->egress);
+	text_json(f, res->egress);
 	fprintf(f,
 		",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64
 		",\"dropped_bytes\":%" PRIu64 ",\"unseen_bytes\":%" PRIu64
@@ -501,7 +476,7 @@ static void json_zero_copy(FILE *f, const struct run_result *res,
 		fprintf(f, ",\"copied_bytes\":%" PRIu64 ",\"copied_at\":",
 			m->pinned.copied);
 		if (m->pinned.copied)
-			json_string(f, model_copied_at(m->pinned.where));
+			text_json(f, model_copied_at(m->pinned.where));
 		else
 			fprintf(f, "null");
 		fprintf(f, ",\"kernel_verdict\":");
@@ -535,14 +510,14 @@ static void json_watch(FILE *f, const struct run_result *res)
 	char l[64], r[64];
 
 	fprintf(f, ",\"watched\":{\"pid\":%d,\"comm\":", (int)res->pid);
-	json_string(f, res->comm);
+	text_json(f, res->comm);
 	fprintf(f, ",\"ns\":%" PRIu64 "},\"files\":[", res->watched_ns);
 	for (int i = 0; i < ZC_MAX_FILES; i++) {
 		fi = &res->files[i];
 		if (!fi->key)
 			continue;
 		fprintf(f, "%s{\"name\":", sep);
-		json_string(f, fi->name);
+		text_json(f, fi->name);
 		fprintf(f,
 			",\"ino\":%llu,\"dev\":\"%u:%u\",\"read_bytes\":%llu,\"read_calls\":%llu,\"sendfile_bytes\":%llu,\"sendfile_calls\":%llu,\"map_bytes\":%llu,\"pipe_in_bytes\":%llu}",
 			(unsigned long long)fi->ino, fi->dev >> 20,
@@ -586,16 +561,16 @@ static void json_tail(FILE *f, const struct run_config *cfg,
 		      const struct model_result *m)
 {
 	fprintf(f, ",\"sender\":");
-	json_string(f, res->sender_line);
+	text_json(f, res->sender_line);
 	fprintf(f, ",\"receiver_line\":");
-	json_string(f, res->sink_line);
+	text_json(f, res->sink_line);
 	if (res->recorded[0]) {
 		fprintf(f, ",\"replay_of\":");
-		json_string(f, res->recorded);
+		text_json(f, res->recorded);
 	}
 	if (cfg->command) {
 		fprintf(f, ",\"command\":");
-		json_string(f, res->in.demo->title);
+		text_json(f, res->in.demo->title);
 	}
 	if (res->pid)
 		json_watch(f, res);

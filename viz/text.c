@@ -1,9 +1,10 @@
 /*
- * UTF-8 checks for text from outside. See text.h.
+ * UTF-8 checks for text from outside, and JSON strings. See text.h.
  */
 #include "text.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 /* RFC 3629: the shortest form only, no surrogates, at most U+10FFFF. */
 size_t text_utf8_len(const char *str)
@@ -47,4 +48,24 @@ void text_sanitize(char *str)
 		}
 		s += n;
 	}
+}
+
+void text_json(FILE *f, const char *s)
+{
+	size_t n;
+
+	fputc('"', f);
+	while (*s) {
+		n = text_utf8_len(s);
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fprintf(f, "\\u%04x", *s);
+		else if (!n)
+			fputs("\\ufffd", f);
+		else
+			fwrite(s, 1, n, f);
+		s += n ? n : 1;
+	}
+	fputc('"', f);
 }

@@ -32,6 +32,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "cast.h"
 #include "report.h"
 
 #define MIN_W 80
@@ -114,6 +115,8 @@ struct ui {
 	FILE *errlog;
 	char last_plain[8192]; /* the last frame printed in plain mode */
 	double last_plain_at;
+	bool headless; /* no terminal: frames go to the cast only */
+	struct cast *cast; /* --cast: every frame, recorded; or NULL */
 };
 
 static void cv_put(struct canvas *cv, int x, int y, int attr, wchar_t ch)
@@ -750,26 +753,46 @@ static void draw_too_small(struct ui *u)
 
 /* ---- showing the frame: curses, or plain text ------------------------- */
 
-static attr_t curses_attr(const struct ui *u, int a, short *pair)
+/*
+ * How each kind of cell looks, in colour and in monochrome: a colour pair
+ * (colors_start() defines them) and bold, dim or reverse. curses and the
+ * --cast recording both draw from this one table.
+ */
+enum { F_BOLD = 1, F_DIM = 2, F_REV = 4 };
+
+static const struct {
+	short pair;
+	unsigned char color, mono;
+} looks[AT_NR] = {
+	[AT_COPY] = { 1, F_BOLD, F_BOLD }, [AT_DMA] = { 2, 0, 0 },
+	[AT_REF] = { 3, 0, 0 },		   [AT_MAP] = { 4, 0, 0 },
+	[AT_DIM] = { 0, F_DIM, F_DIM },	   [AT_BOX] = { 0, F_BOLD, 0 },
+	[AT_TITLE] = { 0, F_REV, F_REV },  [AT_OK] = { 2, F_BOLD, F_BOLD },
+	[AT_BAD] = { 1, F_BOLD, F_BOLD },  [AT_BLOCK] = { 5, F_BOLD, F_REV },
+};
+
+/* The colour of each pair, as curses numbers them (ANSI: 30 + it). */
+static const short pair_colors[] = {
+	[1] = COLOR_RED,     [2] = COLOR_GREEN,	 [3] = COLOR_CYAN,
+	[4] = COLOR_MAGENTA, [5] = COLOR_YELLOW,
+};
+
+/* A cell's pair (0: none) and flags; 0x80 in a: the arrow lit up. */
+static unsigned look_of(const struct ui *u, int a, short *pair)
 {
-	static const short pairs[AT_NR] = {
-		[AT_COPY] = 1, [AT_DMA] = 2, [AT_REF] = 3,  [AT_MAP] = 4,
-		[AT_OK] = 2,   [AT_BAD] = 1, [AT_BLOCK] = 5
-	};
-	static const attr_t color[AT_NR] = {
-		[AT_COPY] = A_BOLD,	[AT_DIM] = A_DIM, [AT_BOX] = A_BOLD,
-		[AT_TITLE] = A_REVERSE, [AT_OK] = A_BOLD, [AT_BAD] = A_BOLD,
-		[AT_BLOCK] = A_BOLD
-	};
-	static const attr_t mono[AT_NR] = {
-		[AT_COPY] = A_BOLD, [AT_DIM] = A_DIM,  [AT_TITLE] = A_REVERSE,
-		[AT_OK] = A_BOLD,   [AT_BAD] = A_BOLD, [AT_BLOCK] = A_REVERSE
-	};
-	attr_t lit = a & 0x80 ? A_REVERSE : 0;
+	unsigned lit = a & 0x80 ? F_REV : 0;
 
 	a &= 0x7f;
-	*pair = u->color ? pairs[a] : 0;
-	return (u->color ? color[a] : mono[a]) | lit;
+	*pair = u->color ? looks[a].pair : 0;
+	return (u->color ? looks[a].color : looks[a].mono) | lit;
+}
+
+static attr_t curses_attr(const struct ui *u, int a, short *pair)
+{
+	unsigned f = look_of(u, a, pair);
+
+	return (f & F_BOLD ? A_BOLD : 0) | (f & F_DIM ? A_DIM : 0) |
+	       (f & F_REV ? A_REVERSE : 0);
 }
 
 static void show_curses(struct ui *u)
@@ -827,9 +850,86 @@ static void show_plain(struct ui *u, double now, bool force)
 	fflush(stdout);
 }
 
+/* A character as UTF-8 into out (4 bytes at most), whatever the locale:
+ * a recording is played on a terminal that reads UTF-8. */
+static size_t utf8_put(char *out, wchar_t wc)
+{
+	unsigned long c = (unsigned long)wc;
+
+	if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		c = '?';
+	if (c < 0x80)
+		return out[0] = (char)c, 1;
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12);
+		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | c >> 18);
+	out[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/* The frame as a terminal draws it, for --cast: from the top left, every
+ * row in full, each change of look an SGR sequence. */
+static void show_cast(struct ui *u)
+{
+	char *buf = NULL, mb[4];
+	unsigned f, last = ~0u;
+	size_t len = 0;
+	FILE *out;
+	short pair;
+	int x, y;
+
+	if (!u->cast || !(out = open_memstream(&buf, &len)))
+		return;
+	fputs("\x1b[H\x1b[2J", out);
+	for (y = 0; y < u->cv.h; y++) {
+		for (x = 0; x < u->cv.w; x++) {
+			f = look_of(u, u->cv.c[y * u->cv.w + x].attr, &pair);
+			if ((f | pair << 8) != last) {
+				fprintf(out, "\x1b[0%s%s%s",
+					f & F_BOLD ? ";1" : "",
+					f & F_DIM ? ";2" : "",
+					f & F_REV ? ";7" : "");
+				if (pair)
+					fprintf(out, ";%d", 30 + pair_colors[pair]);
+				fputc('m', out);
+				last = f | pair << 8;
+			}
+			fwrite(mb, 1, utf8_put(mb, u->cv.c[y * u->cv.w + x].ch),
+			       out);
+		}
+		if (y + 1 < u->cv.h)
+			fputs("\r\n", out);
+	}
+	fputs("\x1b[0m", out);
+	if (!fclose(out))
+		cast_frame(u->cast, u->cv.w, u->cv.h, buf);
+	free(buf);
+}
+
+/* Shows the composed frame where it goes: curses, plain text, the cast. */
+static void frame_show(struct ui *u, double now, bool force)
+{
+	if (u->plain)
+		show_plain(u, now, force);
+	else if (!u->headless)
+		show_curses(u);
+	show_cast(u);
+}
+
 static void terminal_size(struct ui *u, int *w, int *h)
 {
-	if (!u->plain) {
+	if (!u->plain && !u->headless) {
 		*w = COLS;
 		*h = LINES;
 	} else {
@@ -855,10 +955,7 @@ void ui_draw(struct ui *u, const struct view *v, double now)
 		draw_log(u, v, 17, log_rows);
 		draw_keys(u, v, h - 1, now);
 	}
-	if (u->plain)
-		show_plain(u, now, v->state != VS_RUNNING);
-	else
-		show_curses(u);
+	frame_show(u, now, v->state != VS_RUNNING);
 }
 
 void ui_card(struct ui *u, const char *title, const char *text,
@@ -883,10 +980,7 @@ void ui_card(struct ui *u, const char *title, const char *text,
 		p = nl ? nl + 1 : p + strlen(p);
 	}
 	cv_text(&u->cv, 2, h - 2, AT_DIM, footer);
-	if (u->plain)
-		show_plain(u, 0, true);
-	else
-		show_curses(u);
+	frame_show(u, 0, true);
 }
 
 /* ---- the terminal ------------------------------------------------------- */
@@ -956,11 +1050,8 @@ static void colors_start(struct ui *u)
 		return;
 	start_color();
 	use_default_colors();
-	init_pair(1, COLOR_RED, -1);
-	init_pair(2, COLOR_GREEN, -1);
-	init_pair(3, COLOR_CYAN, -1);
-	init_pair(4, COLOR_MAGENTA, -1);
-	init_pair(5, COLOR_YELLOW, -1);
+	for (short p = 1; p < (short)(sizeof(pair_colors) / sizeof(pair_colors[0])); p++)
+		init_pair(p, pair_colors[p], -1);
 }
 
 static void plain_start(struct ui *u)
@@ -978,7 +1069,7 @@ static void plain_start(struct ui *u)
 	}
 }
 
-struct ui *ui_open(char *why, size_t len)
+struct ui *ui_open(bool headless, struct cast *cast, char *why, size_t len)
 {
 	struct ui *u = calloc(1, sizeof(*u));
 
@@ -988,6 +1079,15 @@ struct ui *ui_open(char *why, size_t len)
 	}
 	setlocale(LC_ALL, "");
 	u->g = utf8_locale() ? &utf8_glyphs : &ascii_glyphs;
+	u->cast = cast;
+	u->headless = headless;
+	u->saved_stderr = -1; /* stderr_hold(): not held */
+	if (headless) {
+		/* a recording is played on a terminal that can draw boxes */
+		u->g = &utf8_glyphs;
+		u->color = !getenv("NO_COLOR");
+		return u;
+	}
 	u->plain = !terminal_addressable();
 	stderr_hold(u);
 	if (u->plain) {
@@ -1032,6 +1132,8 @@ int ui_key(struct ui *u)
 	unsigned char c;
 	int k;
 
+	if (u->headless)
+		return -1;
 	if (u->plain)
 		return read(STDIN_FILENO, &c, 1) == 1 ? c : -1;
 	k = getch();

@@ -13,9 +13,11 @@
 #include "view.h"
 
 struct ui;
+struct cast;
 
-/* Takes over the terminal; NULL with a reason when it cannot. */
-struct ui *ui_open(char *why, size_t len);
+/* Takes over the terminal; NULL with a reason when it cannot. headless:
+ * no terminal at all, frames of 80x24 only for cast (--cast FILE). */
+struct ui *ui_open(bool headless, struct cast *cast, char *why, size_t len);
 /* Gives the terminal back as it was, then shows what went to stderr. */
 void ui_close(struct ui *u);
 /* The next key pressed, or -1 when none is waiting. */

@@ -1,0 +1,62 @@
+#!/usr/bin/env bats
+# --cast FILE writes the dashboard as an asciicast v2 recording, the format
+# terminal recordings are shared in: a header, then timed frames. Debian's
+# asciinema plays it back; without a terminal the dashboard runs unseen and
+# ends with its runs, replayed or live.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	command -v asciinema >/dev/null || skip "needs asciinema (sudo make deps)"
+}
+
+# well_formed CAST: a v2 header of 80x24, then frames whose times only grow
+well_formed() {
+	local header
+	header=$(head -n 1 "$1")
+	assert_equal "$(jq -r '"\(.version) \(.width) \(.height)"' <<<"$header")" "2 80 24"
+	tail -n +2 "$1" | jq -e -s 'length > 2 and all(.[]; length == 3 and .[1] == "o" and (.[2] | type) == "string")
+		and ([.[][0]] | . == sort)' >/dev/null || fail "$1: the frames are not [time, \"o\", text] in time order"
+}
+
+# played CAST: what asciinema cat writes to a terminal (it wants one),
+# without the escapes that colour it
+played() {
+	script -qec "asciinema cat '$1'" /dev/null | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'
+}
+
+@test "zcviz --replay TRACE --cast FILE, without a terminal: a recording asciinema plays, the whole run in it" {
+	local cast="$BATS_TEST_TMPDIR/sendfile.cast"
+	run -0 --separate-stderr "$USER_ROOT/build/zcviz" --replay "$USER_ROOT/lessons/traces/sendfile.trace" --cast "$cast"
+	# the run's report, as after any dashboard
+	assert_line --regexp "^sendfile: 2097152 bytes"
+	well_formed "$cast"
+	run -0 played "$cast"
+	assert_output --partial "zcviz (replay)  sendfile"
+	assert_output --partial "checksum verified"
+	assert_output --regexp "CPU copies of the file 1\.0[0-2] x file size"
+}
+
+@test "a live run casts too, and ends by itself without a terminal" {
+	require_bpf
+	local cast="$BATS_TEST_TMPDIR/live.cast"
+	run -0 --separate-stderr timeout 120 zcviz --size 1M --cast "$cast" traditional
+	well_formed "$cast"
+	run -0 played "$cast"
+	assert_output --partial "checksum verified"
+	assert_output --partial "CPU copies of the file 2.00 x file size"
+	no_bpf_left
+	no_lab_left
+}
+
+@test "--cast refuses a link and what does not apply, exit 2; the file is never half written" {
+	local dir="$BATS_TEST_TMPDIR"
+	ln -s /etc/passwd "$dir/link.cast"
+	run -2 zcviz --replay "$ROOT/lessons/traces/mmap.trace" --cast "$dir/link.cast"
+	assert_output --partial "link"
+	run -2 zcviz --json --cast "$dir/x.cast" sendfile
+	assert_output "zcviz: --cast records the dashboard: not with --report, --json or -p; see zcviz --help"
+	run -2 zcviz --cast "$dir/x.cast" -- true
+	assert_output --partial "a command (after --) takes no --cast"
+	assert_file_not_exists "$dir/x.cast"
+}
