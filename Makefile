@@ -95,6 +95,7 @@ BPF_DEPS := clang=clang llvm=llvm-strip bpftool=bpftool libbpf-dev=/usr/include/
 	libelf-dev=/usr/include/libelf.h
 # Only for make test, test-slow and bench, so that a student without them can still build:
 TEST_DEPS := tmux=tmux jq=jq iperf3=iperf3 bats=bats xxhash=xxhsum help2man=help2man asciinema=asciinema \
+	libxml2-utils=xmllint \
 	bats-assert=/usr/lib/bats/bats-assert/load.bash \
 	bats-support=/usr/lib/bats/bats-support/load.bash \
 	bats-file=/usr/lib/bats/bats-file/load.bash

@@ -63,10 +63,16 @@ teardown() {
 	[ "$java" = 0 ] || assert_line --regexp "^\| 2M \|.* % less time \| -?[0-9]+ % less time \|$"
 	assert_line --regexp "^\| sendfile \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \|$"
 
+	# the chart: well-formed SVG, two panels (time, sender CPU) on log
+	# axes, a line for each method in each, a whisker per point
+	run -0 xmllint --noout "$out/results.svg"
 	run cat "$out/results.svg"
 	assert_output --regexp "^<svg "
-	# a line for each method
-	assert_equal "$(grep -c '<polyline' "$out/results.svg")" "$methods"
+	assert_output --partial ">Time to send</text>"
+	assert_output --partial ">Sender CPU time</text>"
+	assert_output --partial ">file size (MiB, log scale)</text>"
+	assert_equal "$(grep -c '<polyline' "$out/results.svg")" $((2 * methods))
+	assert_equal "$(grep -c '<path d="M' "$out/results.svg")" $((2 * methods * 2))
 }
 
 @test "make bench without a JVM says it leaves the Java rows out, and why" {

@@ -604,43 +604,97 @@ write_md() {
 # Time against file size, one line per method (warm cache), drawn directly.
 write_svg() {
 	awk -F, -v methods="$METHODS" -v labels="$LABELS" '
+	# Two panels, the same axes: time to send, and the CPU time of the sender,
+	# against file size; both logarithmic (7M to 1G would squeeze the
+	# small sizes into a corner), medians with min-max whiskers.
 	NR > 1 && $4 == "warm" {
-		x[$3, ++n[$3]] = $2 / 1048576; y[$3, n[$3]] = $6
-		if ($2 / 1048576 > xmax) xmax = $2 / 1048576
-		if ($6 > ymax) ymax = $6
+		k = $3 SUBSEP (++n[$3])
+		mb[k] = $2 / 1048576
+		med[1, k] = $6; lo[1, k] = $7; hi[1, k] = $8
+		med[2, k] = $9; lo[2, k] = $10; hi[2, k] = $11
+		grow(0, mb[k]); grow(1, $7); grow(1, $8); grow(2, $10); grow(2, $11)
 	}
-	function px(v) { return 70 + v / xmax * 560 }
-	function py(v) { return 370 - v / ymax * 320 }
+	function grow(a, v) {
+		if (v <= 0) return
+		if (!(a in min) || v < min[a]) min[a] = v
+		if (!(a in max) || v > max[a]) max[a] = v
+	}
+	function log10(v) { return log(v) / log(10) }
+	# the axis from a round value below the data to one above: 1, 2, 5 x 10^k
+	function bounds(a,    d, m, t) {
+		if (!(a in min)) { min[a] = 1; max[a] = 10 }
+		lo_t[a] = 0; hi_t[a] = 0
+		for (d = int(log10(min[a])) - 1; d <= int(log10(max[a])) + 1; d++)
+			for (m = 1; m <= 5; m += (m == 1 ? 1 : 3)) {
+				t = m * 10 ^ d
+				if (t <= min[a]) lo_t[a] = t
+				if (t >= max[a] && !hi_t[a]) hi_t[a] = t
+			}
+		if (!lo_t[a]) lo_t[a] = min[a]
+		if (!hi_t[a] || hi_t[a] <= lo_t[a]) hi_t[a] = lo_t[a] * 10
+	}
+	function sx(v, x0) { return x0 + (log10(v) - log10(lo_t[0])) / (log10(hi_t[0]) - log10(lo_t[0])) * PW }
+	function sy(v, a) { return Y0 + PH - (log10(v) - log10(lo_t[a])) / (log10(hi_t[a]) - log10(lo_t[a])) * PH }
+	function label(v) { return v >= 1024 && v % 1024 == 0 ? (v / 1024) "G" : v }
+	# ticks at 1, 2 and 5 x 10^k inside the axis, and their grid lines
+	function ticks(a, x0,    d, m, t, p) {
+		for (d = int(log10(lo_t[a])) - 1; d <= int(log10(hi_t[a])) + 1; d++)
+			for (m = 1; m <= 5; m += (m == 1 ? 1 : 3)) {
+				t = m * 10 ^ d
+				if (t < lo_t[a] * 0.999 || t > hi_t[a] * 1.001) continue
+				if (a == 0) {
+					p = sx(t, x0)
+					printf "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e3e3e3\"/>\n", p, Y0, p, Y0 + PH
+					printf "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", p, Y0 + PH + 18, label(t)
+				} else {
+					p = sy(t, a)
+					printf "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e3e3e3\"/>\n", x0, p, x0 + PW, p
+					printf "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n", x0 - 6, p + 4, t
+				}
+			}
+	}
+	function panel(a, x0, title, unit,    j, m, i, k, pts, c, px, y1, y2) {
+		printf "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"16\">%s</text>\n", x0 + PW / 2, Y0 - 14, title
+		ticks(0, x0); ticks(a, x0)
+		printf "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#555\"/>\n", x0, Y0, PW, PH
+		printf "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">file size (MiB, log scale)</text>\n", x0 + PW / 2, Y0 + PH + 40
+		printf "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 %d %d)\">%s</text>\n", x0 - 52, Y0 + PH / 2, x0 - 52, Y0 + PH / 2, unit
+		for (j = 1; j <= nm; j++) {
+			m = M[j]; c = color[(j - 1) % ncolor + 1]; pts = ""
+			for (i = 1; i <= n[m]; i++) {
+				k = m SUBSEP i
+				if (med[a, k] <= 0) continue
+				px = sx(mb[k], x0)
+				pts = pts sprintf("%.1f,%.1f ", px, sy(med[a, k], a))
+				y1 = sy(lo[a, k] > 0 ? lo[a, k] : med[a, k], a); y2 = sy(hi[a, k], a)
+				printf "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fh6M%.1f %.1fh6\" stroke=\"%s\" stroke-width=\"1.5\" fill=\"none\"/>\n", px, y1, y2, px - 3, y1, px - 3, y2, c
+			}
+			printf "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" points=\"%s\"/>\n", c, pts
+		}
+	}
 	END {
-		split("#d62728 #ff7f0e #9467bd #1f77b4 #2ca02c #8c564b #e377c2 #7f7f7f #17becf", color, " ")
+		# 12 colours that stay apart, on a screen and on a projector
+		ncolor = split("#d62728 #ff7f0e #8c564b #1f77b4 #17becf #2ca02c #9467bd #e377c2 #7f7f7f #bcbd22 #393b79 #637939", color, " ")
 		nl = split(labels, L, "|")
 		for (i = 1; i <= nl; i++) { split(L[i], kv, ":"); name[kv[1]] = kv[2] }
-		if (xmax <= 0) xmax = 1
-		if (ymax <= 0) ymax = 1
-		print "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"700\" height=\"430\" font-family=\"sans-serif\" font-size=\"12\">"
-		print "<rect width=\"700\" height=\"430\" fill=\"white\"/>"
-		print "<text x=\"350\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">Time to send a file (warm page cache, median)</text>"
-		print "<line x1=\"70\" y1=\"370\" x2=\"640\" y2=\"370\" stroke=\"black\"/>"
-		print "<line x1=\"70\" y1=\"50\" x2=\"70\" y2=\"370\" stroke=\"black\"/>"
-		for (t = 0; t <= 4; t++) {
-			printf "<text x=\"%.0f\" y=\"388\" text-anchor=\"middle\">%.0f</text>\n", px(xmax * t / 4), xmax * t / 4
-			printf "<text x=\"64\" y=\"%.0f\" text-anchor=\"end\">%.0f</text>\n", py(ymax * t / 4) + 4, ymax * t / 4
-			printf "<line x1=\"70\" y1=\"%.0f\" x2=\"640\" y2=\"%.0f\" stroke=\"#ddd\"/>\n", py(ymax * t / 4), py(ymax * t / 4)
-		}
-		print "<text x=\"355\" y=\"410\" text-anchor=\"middle\">file size (MiB)</text>"
-		print "<text x=\"18\" y=\"210\" text-anchor=\"middle\" transform=\"rotate(-90 18 210)\">milliseconds</text>"
 		nm = split(methods, M, " ")
+		bounds(0); bounds(1); bounds(2)
+		PW = 420; PH = 330; Y0 = 70
+		rows = int((nm + 2) / 3)
+		H = Y0 + PH + 70 + rows * 22 + 20
+		printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1060\" height=\"%d\" viewBox=\"0 0 1060 %d\" font-family=\"sans-serif\" font-size=\"13\">\n", H, H
+		printf "<rect width=\"1060\" height=\"%d\" fill=\"white\"/>\n", H
+		print "<text x=\"530\" y=\"28\" text-anchor=\"middle\" font-size=\"18\">Sending a file over TCP: warm page cache, median of runs, whiskers min to max</text>"
+		panel(1, 90, "Time to send", "milliseconds (log scale)")
+		panel(2, 610, "Sender CPU time", "milliseconds of CPU (log scale)")
 		for (j = 1; j <= nm; j++) {
-			m = M[j]; pts = ""
-			for (i = 1; i <= n[m]; i++) pts = pts sprintf("%.1f,%.1f ", px(x[m, i]), py(y[m, i]))
-			printf "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>\n", color[j], pts
-			for (i = 1; i <= n[m]; i++)
-				printf "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", px(x[m, i]), py(y[m, i]), color[j]
-			printf "<rect x=\"90\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/>\n", 56 + 16 * j, color[j]
-			printf "<text x=\"110\" y=\"%d\">%s</text>\n", 62 + 16 * j, name[m]
+			x = 90 + ((j - 1) % 3) * 320; y = Y0 + PH + 74 + int((j - 1) / 3) * 22
+			printf "<rect x=\"%d\" y=\"%d\" width=\"18\" height=\"5\" fill=\"%s\"/>\n", x, y - 6, color[(j - 1) % ncolor + 1]
+			printf "<text x=\"%d\" y=\"%d\">%s</text>\n", x + 24, y, name[M[j]]
 		}
 		print "</svg>"
-	}' "$OUT/results.csv" >"$OUT/results.svg"
+	}
+	' "$OUT/results.csv" >"$OUT/results.svg"
 }
 
 usage() {
