@@ -31,19 +31,15 @@ HAVE_LIBURING := $(if $(wildcard $(LIBURING_H)),1)
 # zcviz's live modes need clang, bpftool, libbpf and the kernel's BTF;
 # without any of them zcviz is built replay-only (viz/trace_none.c for
 # viz/trace.c): --replay works, the live modes exit 3 and say what is
-# missing. $(BUILD)/bpf.mk says which, looked at on every build (after the
-# build's packages are installed), and make starts again when it changed.
-# Pretend with make CLANG=/none, BPFTOOL=/none or VMLINUX_BTF=/none.
+# missing. $(BUILD)/.bpf-state says which, looked at on every build, after
+# the build's packages are installed. Pretend with make CLANG=/none,
+# BPFTOOL=/none or VMLINUX_BTF=/none.
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
-NOBUILD_GOALS := clean help deps format lessons
-ifneq ($(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
-include $(BUILD)/bpf.mk
-endif
 
 # The flags the objects were built with: when they change (SANITIZE=1 and
 # back, liburing installed, the BPF toolchain), everything is built again.
 FLAGS_STAMP := $(BUILD)/.flags
-FLAGS_NOW := $(ZC_CFLAGS) | $(LDFLAGS) | liburing $(HAVE_LIBURING) | bpf $(BPF_MISSING)
+FLAGS_NOW := $(ZC_CFLAGS) | $(LDFLAGS) | liburing $(HAVE_LIBURING)
 ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
 $(shell mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' >$(FLAGS_STAMP))
 endif
@@ -56,16 +52,9 @@ LIB := units net summary demos
 LIB_OBJS := $(LIB:%=$(BUILD)/demos/%.o)
 SENDERS := $(subst _,-,$(filter-out $(LIB) common sink,$(patsubst demos/%.c,%,$(wildcard demos/*.c))))
 BINS := $(SENDERS:%=$(BUILD)/zc-%) $(BUILD)/zc-sink $(BUILD)/zcviz
-VIZ_ALL := $(patsubst viz/%.c,$(BUILD)/viz/%.o,$(wildcard viz/*.c))
-ifeq ($(BPF_MISSING),)
-VIZ_OBJS := $(filter-out $(BUILD)/viz/trace_none.o,$(VIZ_ALL))
-ZCVIZ_LIBS = $(LIBBPF_LIBS)
-else
-VIZ_OBJS := $(filter-out $(BUILD)/viz/trace.o,$(VIZ_ALL))
-ZCVIZ_LIBS :=
-$(BUILD)/viz/trace_none.o: ZC_CFLAGS += -DZC_BPF_MISSING='"$(BPF_MISSING)"'
-endif
-# the demos' names, in the table's order, once zcviz is built
+# the loader (trace.c, or trace_none.c): the zcviz rule picks one
+VIZ_OBJS := $(filter-out $(BUILD)/viz/trace.o $(BUILD)/viz/trace_none.o,\
+	$(patsubst viz/%.c,$(BUILD)/viz/%.o,$(wildcard viz/*.c)))# the demos' names, in the table's order, once zcviz is built
 demo_names = $(shell $(BUILD)/zcviz --list-demos 2>/dev/null | cut -f1)
 
 # the BPF side: clang for the program, bpftool for vmlinux.h and the skeleton
@@ -146,17 +135,17 @@ $(BUILD)/.deps-ok: | $(BUILD)
 	$(Q)$(call get_deps,$(BUILD_DEPS),needed to build)
 	$(Q)touch $@
 
-# What zcviz's live modes lack here, if anything (see VMLINUX_BTF above);
-# their packages installed first where we may.
-$(BUILD)/bpf.mk: $(BUILD)/.deps-ok FORCE
+# What zcviz's live modes lack here, if anything (see VMLINUX_BTF above),
+# their packages installed first where we may; the file changes only when
+# the answer does, and zcviz is linked again then.
+$(BUILD)/.bpf-state: $(BUILD)/.deps-ok FORCE
 	$(Q)( $(call get_deps,$(BPF_DEPS),for zcviz's live modes; without them it only replays) ) || true
 	$(Q)why=; \
 	command -v "$(CLANG)" >/dev/null 2>&1 || why="$$why, clang"; \
 	command -v "$(BPFTOOL)" >/dev/null 2>&1 || why="$$why, bpftool"; \
 	[ -r /usr/include/bpf/libbpf.h ] || why="$$why, libbpf-dev"; \
 	[ -r "$(VMLINUX_BTF)" ] || why="$$why, BTF ($(VMLINUX_BTF))"; \
-	[ -z "$$why" ] || echo "  SKIP     zcviz's live modes: no $${why#, }; building a replay-only zcviz" >&2; \
-	printf 'BPF_MISSING := %s\n' "$${why#, }" >$@.new; \
+	printf '%s\n' "$${why#, }" >$@.new; \
 	if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 
 .PHONY: FORCE
@@ -272,9 +261,23 @@ $(BUILD)/viz/%.o: viz/%.c $(FLAGS_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $(LIBBPF_CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
 
-$(BUILD)/zcviz: $(VIZ_OBJS) $(LIB_OBJS)
+# zcviz, live or replay-only as $(BUILD)/.bpf-state says: a make of its
+# own builds the loader, so that what the build installed counts
+ZCVIZ_LINK = $(CC) $(LDFLAGS) $(VIZ_OBJS) $(LIB_OBJS)
+
+$(BUILD)/zcviz: $(VIZ_OBJS) $(LIB_OBJS) $(BUILD)/.bpf-state viz/trace.c viz/trace_none.c \
+		viz/trace.h bpf/zc.bpf.c bpf/zc.h
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(ZCVIZ_LIBS) $(CURSES_LIBS) -lxxhash -lz -lm -o $@
+	$(Q)why=$$(cat $(BUILD)/.bpf-state); \
+	if [ -z "$$why" ]; then \
+		$(MAKE) --no-print-directory $(BUILD)/viz/trace.o && \
+		$(ZCVIZ_LINK) $(BUILD)/viz/trace.o $(LIBBPF_LIBS) $(CURSES_LIBS) -lxxhash -lz -lm -o $@; \
+	else \
+		echo "  SKIP     zcviz's live modes: no $$why; building a replay-only zcviz" >&2; \
+		$(CC) $(ZC_CFLAGS) -DZC_BPF_MISSING="\"$$why\"" -c viz/trace_none.c \
+			-o $(BUILD)/viz/trace_none.o && \
+		$(ZCVIZ_LINK) $(BUILD)/viz/trace_none.o $(CURSES_LIBS) -lxxhash -lz -lm -o $@; \
+	fi
 
 # the model's unit tests (tests/model.bats runs them)
 $(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o $(BUILD)/viz/syscalls.o \

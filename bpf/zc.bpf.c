@@ -103,6 +103,10 @@ struct call {
 	__u32 fd_kind;
 	__u32 out_kind; /* splice(): the kind of its fd out */
 	__u32 send_kind;
+	/* how the socket last took bytes in this thread, in a call or out of
+	 * one (io_uring retries a send from task work, which may run as the
+	 * thread returns to user space from an interrupt) */
+	__u32 last_kind;
 	__s32 file_slot; /* in zc_files[], or -1 */
 	__s32 flow_slot; /* in zc_flows[], or -1 */
 	__u64 ts_ns;
@@ -183,14 +187,6 @@ struct {
 static __always_inline bool is_sender(void)
 {
 	return (bpf_get_current_pid_tgid() >> 32) == sender_tgid;
-}
-
-/* The current thread's call in flight, or NULL. */
-static __always_inline struct call *current_call(void)
-{
-	struct call *c = call_of(NULL, 0);
-
-	return c && c->active ? c : NULL;
 }
 
 /* The slot of a file in zc_files[], taken if need be; -1 when all are. */
@@ -653,11 +649,14 @@ int BPF_PROG(zc_tcp_sendmsg, const struct sock *sk, const struct msghdr *msg,
 
 	if (!is_sender())
 		return 0;
-	c = current_call();
-	if (!c || c->send_kind != ZC_SEND_NONE)
+	c = call_of(NULL, 0);
+	if (!c)
+		return 0;
+	c->last_kind = send_kind_of(sk, msg);
+	if (!c->active || c->send_kind != ZC_SEND_NONE)
 		return 0;
 	c->flow_slot = flow_slot(sk);
-	c->send_kind = send_kind_of(sk, msg);
+	c->send_kind = c->last_kind;
 	return 0;
 }
 
@@ -730,13 +729,14 @@ int BPF_PROG(zc_iou_complete, struct io_ring_ctx *ring, void *req,
 	if (res <= 0 || (op != IORING_OP_SEND && op != IORING_OP_SEND_ZC &&
 			 op != IORING_OP_SENDMSG && op != IORING_OP_SENDMSG_ZC))
 		return 0;
-	/* the socket took them in this thread's call, as it said there */
-	c = current_call();
+	/* the socket took them in this thread just before, as it said there
+	 * (in a call, or in task work as the thread left the kernel) */
+	c = call_of(NULL, 0);
 	count(ZC_C_SOCK_SEND_BYTES, res);
 	count(ZC_C_SOCK_SEND_CALLS, 1);
-	if (c && c->send_kind == ZC_SEND_UREF)
+	if (c && c->last_kind == ZC_SEND_UREF)
 		count(ZC_C_SEND_UREF_BYTES, res);
-	else if (c && c->send_kind == ZC_SEND_COPY)
+	else if (c && c->last_kind == ZC_SEND_COPY)
 		count(ZC_C_SEND_COPY_BYTES, res);
 	else
 		count(ZC_C_SEND_UNSEEN_WRITE, res);
