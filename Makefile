@@ -136,8 +136,9 @@ $(BUILD)/.deps-ok: | $(BUILD)
 	$(Q)touch $@
 
 # What zcviz's live modes lack here, if anything (see VMLINUX_BTF above),
-# their packages installed first where we may; the file changes only when
-# the answer does, and zcviz is linked again then.
+# their packages installed first where we may; the file is written only
+# when the answer changes (a build a user may only read stays as it is),
+# and zcviz is linked again then.
 $(BUILD)/.bpf-state: $(BUILD)/.deps-ok FORCE
 	$(Q)( $(call get_deps,$(BPF_DEPS),for zcviz's live modes; without them it only replays) ) || true
 	$(Q)why=; \
@@ -145,8 +146,7 @@ $(BUILD)/.bpf-state: $(BUILD)/.deps-ok FORCE
 	command -v "$(BPFTOOL)" >/dev/null 2>&1 || why="$$why, bpftool"; \
 	[ -r /usr/include/bpf/libbpf.h ] || why="$$why, libbpf-dev"; \
 	[ -r "$(VMLINUX_BTF)" ] || why="$$why, BTF ($(VMLINUX_BTF))"; \
-	printf '%s\n' "$${why#, }" >$@.new; \
-	if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+	[ -f $@ ] && [ "$$(cat $@)" = "$${why#, }" ] || printf '%s\n' "$${why#, }" >$@
 
 .PHONY: FORCE
 FORCE:

@@ -54,9 +54,12 @@ teardown() {
 	for what in "## Warm page cache" "## Cold page cache" "## CPU copies, as zcviz measured them" \
 		"zc-traditional / iperf3 -F" "zc-dma-gather / iperf3 -F -Z" \
 		"## What the instrument costs" "The dashboard's own CPU" "Machine: Linux" \
-		"The instrument's programs' own CPU time"; do
+		"The instrument's programs' own CPU time" \
+		"| demo | hook | runs | ours, ns/run | empty, ns/run | ours / empty |"; do
 		assert_output --partial "$what"
 	done
+	# every hook's cost against an empty program on it, in the same runs
+	assert_line --regexp "^\| traditional \| sys_enter \| [0-9]+ \([0-9]+-[0-9]+\) \| [0-9]+ \([0-9]+-[0-9]+\) \| [0-9]+ \([0-9]+-[0-9]+\) \| [0-9.]+ \([0-9.]+-[0-9.]+\) \| [0-9.]+ \([0-9.]+-[0-9.]+\) \| [0-9.]+ \([0-9.]+-[0-9.]+\) \|$"
 	assert_line --regexp "^\| 2M \| [0-9.]+ \([0-9.]+-[0-9.]+\) \|"
 	# the article's comparison, in C and in its own Java
 	[ "$java" = 0 ] || assert_line --regexp "^\| file size \|.* sendfile \+ gather vs read\+write 4K \| Java: transferTo vs stream 4K \|$"

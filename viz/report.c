@@ -501,6 +501,27 @@ static void json_zero_copy(FILE *f, const struct run_result *res,
 		c[ZC_C_IOU_NOTES_COPIED], c[ZC_C_IOU_OVERFLOWS]);
 }
 
+/* ZCVIZ_STATS=1: each hook's runs and CPU time as the kernel counted
+ * them, with ZCVIZ_BASELINE=1 an empty program's beside ours. */
+static void json_hooks(FILE *f, const struct run_result *res)
+{
+	const struct trace_hook *h;
+
+	if (!res->nhooks)
+		return;
+	fprintf(f, ",\"hooks\":[");
+	for (int i = 0; i < res->nhooks; i++) {
+		h = &res->hooks[i];
+		fprintf(f, "%s{\"name\":", i ? "," : "");
+		text_json(f, h->name);
+		fprintf(f,
+			",\"runs\":%" PRIu64 ",\"ns\":%" PRIu64
+			",\"empty_runs\":%" PRIu64 ",\"empty_ns\":%" PRIu64 "}",
+			h->runs, h->ns, h->empty_runs, h->empty_ns);
+	}
+	fputc(']', f);
+}
+
 /* zcviz -p: the process, and each of its files and flows. */
 static void json_watch(FILE *f, const struct run_result *res)
 {
@@ -575,6 +596,7 @@ static void json_tail(FILE *f, const struct run_config *cfg,
 	if (res->pid)
 		json_watch(f, res);
 	json_zero_copy(f, res, m);
+	json_hooks(f, res);
 	if (getenv("ZCVIZ_DEBUG"))
 		json_counters(f, &res->in.counts);
 }

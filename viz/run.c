@@ -902,6 +902,9 @@ static int trace_begin(struct run *r)
 		.many_threads = cfg->command || cfg->demo->java_class,
 		/* a command may send pinned pages too: follow them */
 		.zc_frags = cfg->command || cfg->demo->pins_user_pages,
+		/* for make bench: the kernel's counts of our programs */
+		.stats = getenv("ZCVIZ_STATS") != NULL,
+		.baseline = getenv("ZCVIZ_BASELINE") != NULL,
 	};
 	struct stat sb;
 
@@ -1174,6 +1177,9 @@ static int verdict(struct run *r)
 	trace_poll(r->trace, 0);
 	trace_read(r->trace, &res->in.counts);
 	trace_read_programs(r->trace, &res->in.counts);
+	if (getenv("ZCVIZ_STATS") || getenv("ZCVIZ_BASELINE"))
+		res->nhooks = trace_read_hooks(r->trace, res->hooks,
+					       TRACE_MAX_HOOKS);
 	res->in.counts.u[ZC_U_DEV_TX_PACKETS] =
 		in_netns(r->tx_ns, res->egress, tx_packets_of) - r->tx_packets;
 	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status)) {

@@ -52,6 +52,10 @@ struct run_result {
 	bool cpu_watched; /* the CPU time is while watched, not its whole */
 	struct zc_flow flows[ZC_MAX_FLOWS];
 	struct zc_file files[ZC_MAX_FILES];
+	/* ZCVIZ_STATS=1: each hook's runs and time (ZCVIZ_BASELINE=1: and an
+	 * empty program's beside it), for make bench */
+	struct trace_hook hooks[TRACE_MAX_HOOKS];
+	int nhooks;
 };
 
 /*

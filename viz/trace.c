@@ -28,7 +28,11 @@ struct trace {
 	struct zc_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_link *links[MAX_LINKS];
+	const struct bpf_program *linked[MAX_LINKS]; /* links[i]'s */
 	int nlinks;
+	int stats_fd; /* bpf_enable_stats(), or -1 */
+	/* the empty program beside links[i], and its attachment; -1: none */
+	int empty_fd[MAX_LINKS], empty_link[MAX_LINKS];
 	trace_event_fn fn;
 	void *ctx;
 	unsigned missing;
@@ -241,6 +245,7 @@ static int programs_attach(struct trace *t, char *why, size_t len)
 			continue;
 		link = bpf_program__attach(prog);
 		if (link && t->nlinks < MAX_LINKS) {
+			t->linked[t->nlinks] = prog;
 			t->links[t->nlinks++] = link;
 			continue;
 		}
@@ -256,6 +261,78 @@ static int programs_attach(struct trace *t, char *why, size_t len)
 	return 0;
 }
 
+/* ---- the baseline: an empty program beside each of ours ---------------- */
+
+/*
+ * r0 = 0; exit: the least a program on a tracepoint can do. Loaded for the
+ * hook of prog (a tp_btf/ one: the others have none) and attached there.
+ */
+static void empty_attach(struct trace *t, int i, const struct bpf_program *prog)
+{
+	static const struct bpf_insn nothing[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = BPF_TRACE_RAW_TP);
+
+	t->empty_fd[i] = t->empty_link[i] = -1;
+	if (bpf_program__type(prog) != BPF_PROG_TYPE_TRACING ||
+	    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+		return;
+	opts.attach_btf_id = info.attach_btf_id;
+	t->empty_fd[i] = bpf_prog_load(BPF_PROG_TYPE_TRACING, "zc_empty", "GPL",
+				       nothing, 2, &opts);
+	if (t->empty_fd[i] >= 0)
+		t->empty_link[i] = bpf_raw_tracepoint_open(NULL, t->empty_fd[i]);
+}
+
+static void empties_attach(struct trace *t)
+{
+	for (int i = 0; i < t->nlinks; i++)
+		empty_attach(t, i, t->linked[i]);
+}
+
+static void empties_detach(struct trace *t)
+{
+	for (int i = 0; i < t->nlinks; i++) {
+		if (t->empty_link[i] >= 0)
+			close(t->empty_link[i]);
+		if (t->empty_fd[i] >= 0)
+			close(t->empty_fd[i]);
+		t->empty_fd[i] = t->empty_link[i] = -1;
+	}
+}
+
+static void prog_stats(int fd, uint64_t *runs, uint64_t *ns)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	*runs = *ns = 0;
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		*runs = info.run_cnt;
+		*ns = info.run_time_ns;
+	}
+}
+
+int trace_read_hooks(const struct trace *t, struct trace_hook *h, int max)
+{
+	const char *sec;
+	int i;
+
+	for (i = 0; i < t->nlinks && i < max; i++) {
+		sec = bpf_program__section_name(t->linked[i]);
+		snprintf(h[i].name, sizeof(h[i].name), "%s",
+			 strrchr(sec, '/') ? strrchr(sec, '/') + 1 : sec);
+		prog_stats(bpf_program__fd(t->linked[i]), &h[i].runs, &h[i].ns);
+		prog_stats(t->empty_fd[i], &h[i].empty_runs, &h[i].empty_ns);
+	}
+	return i;
+}
+
 struct trace *trace_start(const struct trace_target *target, trace_event_fn fn,
 			  void *ctx, char *why, size_t len)
 {
@@ -268,6 +345,9 @@ struct trace *trace_start(const struct trace_target *target, trace_event_fn fn,
 	}
 	t->fn = fn;
 	t->ctx = ctx;
+	t->stats_fd = -1;
+	for (int i = 0; i < MAX_LINKS; i++)
+		t->empty_fd[i] = t->empty_link[i] = -1;
 	t->skel = zc_bpf__open();
 	if (!t->skel) {
 		snprintf(why, len, "cannot open the BPF object: %s",
@@ -292,6 +372,11 @@ struct trace *trace_start(const struct trace_target *target, trace_event_fn fn,
 	}
 	if (programs_attach(t, why, len))
 		goto fail;
+	/* the kernel counts runs and time only while someone holds this */
+	if (target->stats || target->baseline)
+		t->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (target->baseline)
+		empties_attach(t);
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events),
 				 event_deliver, t, NULL);
 	if (!t->rb) {
@@ -381,8 +466,11 @@ void trace_stop(struct trace *t)
 		ring_buffer__consume(t->rb);
 		ring_buffer__free(t->rb);
 	}
+	empties_detach(t);
 	while (t->nlinks > 0)
 		bpf_link__destroy(t->links[--t->nlinks]);
+	if (t->stats_fd >= 0)
+		close(t->stats_fd);
 	zc_bpf__destroy(t->skel);
 	free(t);
 }

@@ -29,7 +29,21 @@ struct trace_target {
 	bool watch_any;
 	/* follow the sender's pinned user pages (a zero-copy demo) */
 	bool zc_frags;
+	/* the kernel counts our programs' runs and time while we run
+	 * (bpf_enable_stats: off again when zcviz exits, however) */
+	bool stats;
+	/* and an empty program beside each of ours, on the same hook: the
+	 * cheapest a program there can be, to hold ours against */
+	bool baseline;
 };
+
+/* A hook of ours: our program's runs and time on it, and the empty one's. */
+struct trace_hook {
+	char name[32]; /* the tracepoint */
+	uint64_t runs, ns;
+	uint64_t empty_runs, empty_ns; /* both 0: no empty program there */
+};
+#define TRACE_MAX_HOOKS 24
 
 struct trace;
 typedef void (*trace_event_fn)(void *ctx, const struct zc_event *e);
@@ -51,6 +65,8 @@ void trace_read(const struct trace *t, struct zc_counts *out);
  * into out: once, at the end, as it takes a syscall per program.
  */
 void trace_read_programs(const struct trace *t, struct zc_counts *out);
+/* Each hook's counts (with target->stats), into h: how many. */
+int trace_read_hooks(const struct trace *t, struct trace_hook *h, int max);
 /* Bit mask of (1 << TP_*) for the probes that are not attached. */
 /* The sender's name as it exited ("" while it runs). */
 void trace_read_comm(const struct trace *t, char *comm, size_t len);

@@ -121,7 +121,6 @@ cleanup() {
 		"$LAB" down "$id" >/dev/null 2>&1
 	done
 	tmux -L zcbench kill-server 2>/dev/null
-	stats_restore
 	printf '\n' >&2
 }
 trap cleanup EXIT
@@ -371,32 +370,67 @@ instrumented() { # instrumented METHOD FILE: elapsed ms under zcviz
 	number_after "$(instrumented_json "$1" "$2" | jq -r .sender)" in
 }
 
-# The instrument's programs' own CPU time, as the kernel counts it
-# (kernel.bpf_stats_enabled, which costs a little itself), as a percentage
-# of the transfer's time: a figure the machine's noise hardly moves, where
-# the throughput ratio above moves by more than the effect.
-STATS_WAS=""
+# The instrument's programs' own CPU time, as the kernel counts it while
+# zcviz holds bpf_enable_stats() (nothing stays on after it, whatever
+# happens), as a percentage of the transfer's time: a figure the machine's
+# noise hardly moves, where the throughput ratio above moves by more than
+# the effect. Beside each of our programs, on the same hook and in the same
+# runs, an empty one (ZCVIZ_BASELINE=1): the cheapest a program there can
+# be, so that each hook's cost is a ratio to its floor.
 programs_share() {
 	local f m i j
 	f=$(sample "$PEER_SIZE")
-	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null) || return 0
-	sysctl -qw kernel.bpf_stats_enabled=1
 	for m in $DEMOS; do
 		: >"$OUT/programs-$m.pct"
 		: >"$OUT/programs-$m.runs"
+		: >"$OUT/hooks-$m.txt"
 		for i in $(seq "$RUNS"); do
 			progress "the instrument's programs: $m, run $i/$RUNS"
-			j=$(instrumented_json "$m" "$f")
+			j=$(ZCVIZ_BASELINE=1 instrumented_json "$m" "$f")
 			jq -r '100 * .programs_ns / .elapsed_ns' <<<"$j" >>"$OUT/programs-$m.pct"
 			jq -r .programs_runs <<<"$j" >>"$OUT/programs-$m.runs"
+			jq -r --arg i "$i" '.elapsed_ns as $e | .hooks[] | select(.runs > 0) |
+				"\($i) \(.name) \(.runs) \(.ns) \(.empty_runs) \(.empty_ns) \($e)"' <<<"$j" >>"$OUT/hooks-$m.txt"
 		done
 	done
-	stats_restore
 }
 
-stats_restore() {
-	[ -n "$STATS_WAS" ] && sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
-	STATS_WAS=""
+# The table of hooks: for each demo and hook, medians over the runs (with
+# min-max) of its runs, our ns per run, the empty program's, their ratio;
+# then per demo our share of the transfer and the empty programs' share.
+hooks_table() {
+	local m
+	echo "| demo | hook | runs | ours, ns/run | empty, ns/run | ours / empty | ours, % of the transfer | empty, % |"
+	echo "|---|---|---|---|---|---|---|---|"
+	for m in $DEMOS; do
+		[ -s "$OUT/hooks-$m.txt" ] || continue
+		awk -v m="$m" '
+		function med(s,    n, a, i, j, t) {
+			n = split(s, a, " ")
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+			lo = a[1]; hi = a[n]
+			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		}
+		function cell(s, fmt,    v) { v = med(s); return sprintf(fmt " (" fmt "-" fmt ")", v, lo, hi) }
+		{
+			if (!($2 in seen)) { seen[$2] = 1; order[++nh] = $2 }
+			runs[$2] = runs[$2] " " $3
+			ours[$2] = ours[$2] " " $4 / $3
+			if ($5 > 0) { empty[$2] = empty[$2] " " $6 / $5; ratio[$2] = ratio[$2] " " ($4 / $3) / ($6 / $5) }
+			tot[$1] += $4; etot[$1] += $6; el[$1] = $7
+		}
+		END {
+			for (r in tot) { share = share " " 100 * tot[r] / el[r]; eshare = eshare " " 100 * etot[r] / el[r] }
+			for (i = 1; i <= nh; i++) {
+				h = order[i]
+				printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", i == 1 ? m : "", h,
+					cell(runs[h], "%.0f"), cell(ours[h], "%.0f"),
+					h in empty ? cell(empty[h], "%.0f") : "not measured",
+					h in ratio ? cell(ratio[h], "%.2f") : "-",
+					i == 1 ? cell(share, "%.2f") : "", i == 1 ? cell(eshare, "%.2f") : ""
+			}
+		}' "$OUT/hooks-$m.txt"
+	done
 }
 
 overhead() {
@@ -584,7 +618,7 @@ write_md() {
 			echo "| $m | ${r// / | } |"
 		done
 		echo
-		echo "The instrument's programs' own CPU time (kernel.bpf_stats_enabled), in % of"
+		echo "The instrument's programs' own CPU time (bpf_enable_stats, while zcviz runs), in % of"
 		echo "the transfer's time, over $RUNS runs:"
 		echo
 		echo "| demo | programs' CPU, % of the transfer: median | min | max | program runs (median) |"
@@ -596,12 +630,19 @@ write_md() {
 			echo "| $m | ${r// / | } | ${runs%%.*} |"
 		done
 		echo
+		echo "Each hook, ours against an empty program on the same hook in the same runs (the"
+		echo "cheapest a program there can be), medians over $RUNS runs with min-max; the shares add"
+		echo "up every hook's time (the empty programs' too: they ran beside ours):"
+		echo
+		hooks_table
+		echo
 		echo "The dashboard's own CPU: ${DASH_ANIMATING}% of one CPU while animating"
 		echo "(4 syscalls a second), ${DASH_PAUSED}% while paused."
 	} >"$OUT/results.md"
 }
 
-# Time against file size, one line per method (warm cache), drawn directly.
+# Time and sender CPU against file size, a line per method (warm cache),
+# drawn directly.
 write_svg() {
 	awk -F, -v methods="$METHODS" -v labels="$LABELS" '
 	# Two panels, the same axes: time to send, and the CPU time of the sender,
