@@ -270,7 +270,8 @@ $(BUILD)/zcviz: $(VIZ_OBJS) $(LIB_OBJS) $(BUILD)/.bpf-state viz/trace.c viz/trac
 	$(call msg,LINK,$@)
 	$(Q)why=$$(cat $(BUILD)/.bpf-state); \
 	if [ -z "$$why" ]; then \
-		$(MAKE) --no-print-directory $(BUILD)/viz/trace.o && \
+		{ $(MAKE) -q --no-print-directory $(BUILD)/viz/trace.o 2>/dev/null || \
+		  $(MAKE) --no-print-directory $(BUILD)/viz/trace.o; } && \
 		$(ZCVIZ_LINK) $(BUILD)/viz/trace.o $(LIBBPF_LIBS) $(CURSES_LIBS) -lxxhash -lz -lm -o $@; \
 	else \
 		echo "  SKIP     zcviz's live modes: no $$why; building a replay-only zcviz" >&2; \

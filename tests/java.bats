@@ -9,9 +9,7 @@
 setup_file() {
 	load test_helper/common-setup
 	_common_setup
-	[ "$(id -u)" = 0 ] || return 0
-	export ODD="$BATS_FILE_TMPDIR/odd"
-	make_file "$ODD" $((50 * 1024 * 1024 + 3))
+	odd_file_setup
 }
 
 setup() {

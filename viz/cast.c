@@ -30,15 +30,8 @@ struct cast *cast_open(const char *path, char *why, size_t len)
 		snprintf(why, len, "out of memory");
 		return NULL;
 	}
-	if (safefile_open(&c->sf, path, why, len)) {
-		free(c);
-		return NULL;
-	}
-	c->f = fdopen(c->sf.fd, "w");
+	c->f = safefile_fopen(&c->sf, path, "--cast", why, len);
 	if (!c->f) {
-		snprintf(why, len, "cannot write --cast '%s': %s", path,
-			 strerror(errno));
-		safefile_abort(&c->sf);
 		free(c);
 		return NULL;
 	}

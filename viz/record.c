@@ -46,15 +46,8 @@ struct recorder *record_open(const char *path, char *why, size_t len)
 		snprintf(why, len, "out of memory");
 		return NULL;
 	}
-	if (safefile_open(&r->sf, path, why, len)) {
-		free(r);
-		return NULL;
-	}
-	r->f = fdopen(r->sf.fd, "w");
+	r->f = safefile_fopen(&r->sf, path, "--record", why, len);
 	if (!r->f) {
-		snprintf(why, len, "cannot write --record '%s': %s", path,
-			 strerror(errno));
-		safefile_abort(&r->sf);
 		free(r);
 		return NULL;
 	}

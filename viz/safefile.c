@@ -103,3 +103,19 @@ void safefile_abort(struct safefile *sf)
 	sf->fd = -1;
 	sf->tmp[0] = '\0';
 }
+
+FILE *safefile_fopen(struct safefile *sf, const char *path, const char *what,
+		     char *why, size_t len)
+{
+	FILE *f;
+
+	if (safefile_open(sf, path, why, len))
+		return NULL;
+	f = fdopen(sf->fd, "w");
+	if (!f) {
+		snprintf(why, len, "cannot write %s '%s': %s", what, path,
+			 strerror(errno));
+		safefile_abort(sf);
+	}
+	return f;
+}

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct safefile {
 	int fd; /* the temporary, -1 when there is none */
@@ -24,6 +25,10 @@ struct safefile {
  * write in.
  */
 int safefile_open(struct safefile *sf, const char *path, char *why, size_t len);
+/* The same, as a stream for writing (what: "--record", for the message);
+ * NULL with a reason, and nothing left behind. */
+FILE *safefile_fopen(struct safefile *sf, const char *path, const char *what,
+		     char *why, size_t len);
 /*
  * Closes the temporary (unless fd is -1: closed already) and gives it the
  * target's name: 0, or -1 with a reason. Without replace, a target that
