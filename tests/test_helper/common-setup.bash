@@ -79,8 +79,7 @@ make_file() {
 	head -c "$2" /dev/urandom >"$1"
 }
 
-# Same sizes the acceptance names: 0, 1, 4095, 4096, 4097, 1 MiB + 1, 64 MiB
-make_size_files() { # odd_file_setup [NAME]: for a setup_file, ODD: a file of 50 MiB + 3 bytes
+# odd_file_setup [NAME]: for a setup_file, ODD: a file of 50 MiB + 3 bytes
 # (called NAME, odd by default), an odd size for the tests that want every
 # byte counted exactly; made only for root, who runs them (each skips
 # without root in its setup; bats 1.8 cannot skip from setup_file)
@@ -90,7 +89,8 @@ odd_file_setup() {
 	make_file "$ODD" $((50 * 1024 * 1024 + 3))
 }
 
-# make_size_files DIR
+# Same sizes the acceptance names: 0, 1, 4095, 4096, 4097, 1 MiB + 1, 64 MiB
+make_size_files() { # make_size_files DIR
 	local s
 	for s in 0 1 4095 4096 4097 1048577 67108864; do
 		[ -f "$1/f$s" ] || make_file "$1/f$s" "$s"
