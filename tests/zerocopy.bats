@@ -61,7 +61,11 @@ pinned_then_copied() {
 	# the answers are read from the error queue, not sent for
 	[ "$(jget "$output" '.syscalls.recvmsg // 0')" -gt 0 ]
 	run -0 zcviz --report --file "$ODD" --chunk 65537 msg-zerocopy
-	assert_line --regexp "^    copied on receive +CPU copy +52428803 +1\.00$"
+	# every byte, unless the report says packets left unseen (a hole in
+	# the flow's sequence numbers: then those are missing, and said)
+	local copied=52428803
+	[[ $output != *"while the kernel did"* ]] || copied="[0-9]+"
+	assert_line --regexp "^    copied on receive +CPU copy +$copied +1\.00$"
 	assert_line --regexp "^  kernel's answer +[0-9]+ completions: zero copy 0 bytes, copied 52428803 bytes$"
 	assert_line "  note: delivered to a local socket: the pinned pages were copied on receive"
 }
