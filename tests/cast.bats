@@ -22,7 +22,10 @@ well_formed() {
 # played CAST: what asciinema cat writes to a terminal (it wants one),
 # without the escapes that colour it
 played() {
-	script -qec "asciinema cat '$1'" /dev/null | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'
+	# (asciinema keeps an id in its config directory: a user without a
+	# home, as nobody is, gets one of the test's)
+	ASCIINEMA_CONFIG_HOME="$BATS_TEST_TMPDIR/asciinema" \
+		script -qec "asciinema cat '$1'" /dev/null | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'
 }
 
 @test "zcviz --replay TRACE --cast FILE, without a terminal: a recording asciinema plays, the whole run in it" {
