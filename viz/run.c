@@ -1164,6 +1164,28 @@ static bool lines_agree(const char *sender, const char *sink)
 	       sc == rc;
 }
 
+/*
+ * Our counters and the device's own packet count, as of one moment: the
+ * connection's last packets (an ACK of the sink's FIN) may leave while we
+ * read, so the device's is read before and after ours, until no packet
+ * came between (a few tries, 10 ms apart).
+ */
+static void counts_with_device(struct run *r)
+{
+	struct run_result *res = r->res;
+	uint64_t before, after = 0;
+
+	for (int i = 0; i < 10; i++) {
+		before = in_netns(r->tx_ns, res->egress, tx_packets_of);
+		trace_read(r->trace, &res->in.counts);
+		after = in_netns(r->tx_ns, res->egress, tx_packets_of);
+		if (before == after)
+			break;
+		usleep(10000);
+	}
+	res->in.counts.u[ZC_U_DEV_TX_PACKETS] = after - r->tx_packets;
+}
+
 static int verdict(struct run *r)
 {
 	struct run_result *res = r->res;
@@ -1175,13 +1197,11 @@ static int verdict(struct run *r)
 		!zc_completions_parse(res->sender_line, &res->in.done);
 	fd_slurp(r->demo.err, err, sizeof(err), 100, false);
 	trace_poll(r->trace, 0);
-	trace_read(r->trace, &res->in.counts);
+	counts_with_device(r);
 	trace_read_programs(r->trace, &res->in.counts);
 	if (getenv("ZCVIZ_STATS") || getenv("ZCVIZ_BASELINE"))
 		res->nhooks = trace_read_hooks(r->trace, res->hooks,
 					       TRACE_MAX_HOOKS);
-	res->in.counts.u[ZC_U_DEV_TX_PACKETS] =
-		in_netns(r->tx_ns, res->egress, tx_packets_of) - r->tx_packets;
 	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status)) {
 		err[strcspn(err, "\n")] = '\0';
 		snprintf(res->why, sizeof(res->why), "%s",
