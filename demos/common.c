@@ -17,11 +17,15 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -239,46 +243,143 @@ int zc_file_open(const char *prog, const char *path, uint64_t *size)
 }
 
 /*
- * The checksum of the first `len` bytes of the file, computed in a child
- * process: zcviz follows this process, and the checksum is not part of the
- * lesson.
+ * The checksum of the file, which the receiver's must match. It is computed
+ * by another process (zcviz follows this one, and the checksum is not the
+ * lesson), started before the transfer so that the wait for it at the end
+ * is short: this program again, as "--checksum-child SIZE", spawned without
+ * copying our memory (a fork would make our first writes to each page fault
+ * on the demo's figures). It runs only on idle CPU (SCHED_IDLE), and hashes
+ * a page only once it is in the page cache, so that it never reads the
+ * file ahead of the sender (a cold run stays cold) until we say the
+ * transfer is over.
  */
-static int file_checksum(int fd, uint64_t len, uint64_t *sum)
+#define CHECKSUM_CHILD "--checksum-child"
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14; older ones fault instead */
+#endif
+#define CHECKSUM_BLOCK (1 << 20)
+
+/* Are the pages of [p, p + n) in memory? n <= CHECKSUM_BLOCK */
+static bool pages_in(const char *p, size_t n)
 {
-	int pfd[2], status, ok;
-	pid_t pid;
+	unsigned char vec[CHECKSUM_BLOCK / 4096];
+	size_t i, pages = (n + 4095) / 4096;
 
-	if (pipe(pfd) < 0)
+	if (mincore((void *)p, n, vec))
+		return true; /* cannot tell: read it */
+	for (i = 0; i < pages; i++)
+		if (!(vec[i] & 1))
+			return false;
+	return true;
+}
+
+/* The hash of len bytes of fd; until done_fd reads EOF (-1: at once),
+ * each block waits until the sender has brought it into memory. */
+static int checksum_of(int fd, uint64_t len, int done_fd, uint64_t *sum)
+{
+	struct pollfd done = { .fd = done_fd, .events = POLLIN };
+	const char *p = "";
+	zc_sum_state h;
+	uint64_t off;
+	size_t n;
+
+	if (len)
+		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
 		return -1;
-	pid = fork();
-	if (pid == 0) {
-		static char buf[1 << 20];
-		XXH64_state_t h;
-		uint64_t off = 0;
-		ssize_t n;
-
-		XXH64_reset(&h, 0);
-		while (off < len) {
-			n = pread(fd, buf,
-				  len - off < sizeof(buf) ? len - off :
-							    sizeof(buf),
-				  off);
-			if (n <= 0 && !(n < 0 && errno == EINTR))
-				_exit(1);
-			if (n > 0) {
-				XXH64_update(&h, buf, n);
-				off += n;
+	/* our touching the pages must not start the kernel's readahead,
+	 * which would bring the rest of the file in before the sender */
+	if (done.fd >= 0 && len)
+		madvise((void *)p, len, MADV_RANDOM);
+	zc_sum_reset(&h);
+	for (off = 0; off < len; off += n) {
+		n = len - off < CHECKSUM_BLOCK ? len - off : CHECKSUM_BLOCK;
+		while (done.fd >= 0 && !pages_in(p + off, n))
+			if (poll(&done, 1, 10) > 0) {
+				done.fd = -1; /* over: read what is left */
+				madvise((void *)p, len, MADV_NORMAL);
 			}
-		}
-		*sum = XXH64_digest(&h);
-		_exit(write(pfd[1], sum, sizeof(*sum)) == sizeof(*sum) ? 0 : 1);
+		/* mapped in one call, not one page fault per 16 pages: every
+		 * fault on the machine runs zcviz's page-fault program */
+		madvise((void *)(p + off), n, MADV_POPULATE_READ);
+		zc_sum_update(&h, p + off, n);
 	}
-	close(pfd[1]);
-	ok = pid > 0 && read(pfd[0], sum, sizeof(*sum)) == sizeof(*sum);
-	close(pfd[0]);
-	if (pid > 0)
-		waitpid(pid, &status, 0);
-	return ok ? 0 : -1;
+	*sum = zc_sum_digest(&h);
+	if (len)
+		munmap((void *)p, len);
+	return 0;
+}
+
+/* The child: the file on 0, its hash to 1, the end of the transfer on 3. */
+static int checksum_child(const char *size)
+{
+	uint64_t sum;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sched_setscheduler(0, SCHED_IDLE, &(struct sched_param){ 0 });
+	if (checksum_of(0, strtoull(size, NULL, 10), 3, &sum))
+		return 1;
+	return write(1, &sum, sizeof(sum)) == sizeof(sum) ? 0 : 1;
+}
+
+/* No child left, nor its pipes: after its answer, or when we fail. */
+static void checksum_stop(struct zc_run *run)
+{
+	if (run->sum_pid <= 0)
+		return;
+	if (run->sum_done_fd >= 0)
+		close(run->sum_done_fd);
+	close(run->sum_fd);
+	kill(run->sum_pid, SIGKILL); /* done by now, or no longer needed */
+	waitpid(run->sum_pid, NULL, 0);
+	run->sum_pid = 0;
+}
+
+static void checksum_start(struct zc_run *run)
+{
+	char size[24];
+	char *argv[] = { (char *)run->prog, CHECKSUM_CHILD, size, NULL };
+	posix_spawn_file_actions_t fa;
+	int out[2], done[2];
+
+	snprintf(size, sizeof(size), "%" PRIu64, run->size);
+	if (pipe2(out, O_CLOEXEC))
+		return;
+	if (pipe2(done, O_CLOEXEC)) {
+		close(out[0]);
+		close(out[1]);
+		return;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, run->file_fd, 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, done[0], 3);
+	if (posix_spawn(&run->sum_pid, "/proc/self/exe", &fa, NULL, argv,
+			environ))
+		run->sum_pid = 0; /* then computed here, at the end */
+	posix_spawn_file_actions_destroy(&fa);
+	close(out[1]);
+	close(done[0]);
+	run->sum_fd = out[0];
+	run->sum_done_fd = done[1];
+	if (!run->sum_pid) {
+		close(out[0]);
+		close(done[1]);
+	}
+}
+
+/* The child's answer (0), or -1; without a child, computed here. */
+static int checksum_finish(struct zc_run *run, uint64_t *sum)
+{
+	int ok;
+
+	if (!run->sum_pid)
+		return checksum_of(run->file_fd, run->sent, -1, sum);
+	close(run->sum_done_fd); /* the transfer is over: hash the rest */
+	run->sum_done_fd = -1;
+	ok = read(run->sum_fd, sum, sizeof(*sum)) == sizeof(*sum);
+	checksum_stop(run);
+	return ok && run->sent == run->size ? 0 : -1;
 }
 
 /* ---- the connection ---------------------------------------------------- */
@@ -396,7 +497,7 @@ static void usage(const struct zc_demo *d, FILE *out)
 		"\nExample:\n"
 		"  zc-sink --listen 127.0.0.1:5201 --once &\n"
 		"  %s --to 127.0.0.1:5201 --chunk 64K build/sample-64M.bin\n"
-		"\nThe summary gives the bytes sent and their XXH64 checksum; zc-sink prints the\n"
+		"\nThe summary gives the bytes sent and their XXH3 checksum; zc-sink prints the\n"
 		"same two for what it received, so the two lines must agree.\n"
 		"Exit status: 0 sent, 1 the transfer failed (no connection within the\n"
 		"timeout, the receiver gone) or the receiver disagrees, 2 bad usage or input.\n",
@@ -538,7 +639,7 @@ int zc_sender_opts_parse(int argc, char **argv, const struct zc_demo *d,
 
 /*
  * After our shutdown(SHUT_WR), zc-sink answers with one line, "received N
- * bytes xxh64=X"; reply gets what the receiver said (maybe nothing).
+ * bytes xxh3=X"; reply gets what the receiver said (maybe nothing).
  */
 static void receiver_reply(const struct zc_run *run, char *reply, size_t len)
 {
@@ -568,8 +669,9 @@ static int receiver_verdict(const struct zc_run *run, const char *reply,
 	if (bytes == run->sent && rsum == sum)
 		return 1;
 	fprintf(stderr,
-		"%s: the receiver got %" PRIu64 " bytes xxh64=%016" PRIx64
-		", but we sent %" PRIu64 " bytes xxh64=%016" PRIx64 "\n",
+		"%s: the receiver got %" PRIu64 " bytes " ZC_SUM_WORD
+		"=%016" PRIx64 ", but we sent %" PRIu64 " bytes " ZC_SUM_WORD
+		"=%016" PRIx64 "\n",
 		run->prog, bytes, rsum, run->sent, sum);
 	return -1;
 }
@@ -608,7 +710,7 @@ int zc_sender_summary(const struct zc_demo *d, struct zc_run *run, uint64_t ns,
 	uint64_t sum;
 	int verdict;
 
-	if (file_checksum(run->file_fd, run->sent, &sum)) {
+	if (checksum_finish(run, &sum)) {
 		fprintf(stderr, "%s: cannot compute the checksum of '%s'\n",
 			d->program, run->path);
 		return ZC_EXIT_FAIL;
@@ -627,6 +729,7 @@ static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 
 	/* the egress device, asked while the connection is surely up */
 	zc_sock_egress(run->sock_fd, dev, sizeof(dev));
+	checksum_start(run);
 	run->start_ns = zc_now_ns();
 	rc = send(run);
 	if (rc)
@@ -664,6 +767,8 @@ int zc_sender_main_ready(int argc, char **argv, const char *program,
 		return ZC_EXIT_ENV;
 	}
 	/* zcviz asks before it sets a lab up: can this machine run it? */
+	if (argc == 3 && !strcmp(argv[1], CHECKSUM_CHILD))
+		return checksum_child(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "--check"))
 		return ready ? ready(program) : ZC_EXIT_OK;
 
@@ -688,6 +793,7 @@ int zc_sender_main_ready(int argc, char **argv, const char *program,
 		goto cleanup;
 	code = transfer(d, send, &run);
 cleanup:
+	checksum_stop(&run);
 	if (run.sock_fd >= 0)
 		close(run.sock_fd);
 	if (run.file_fd >= 0)

@@ -269,8 +269,8 @@ demo_row() {
 	die 2 "run: unknown demo '$1'; choose ${names%, *} or ${names##*, }"
 }
 
-sum_of() { # sum_of LINE: the xxh64=... field
-	sed -n 's/.*xxh64=\([0-9a-f]*\).*/\1/p' <<<"$1"
+sum_of() { # sum_of LINE: the xxh3=... field (the checksum)
+	sed -n 's/.*xxh3=\([0-9a-f]*\).*/\1/p' <<<"$1"
 }
 
 bytes_of() { # bytes_of LINE: the number before " bytes"
@@ -295,10 +295,10 @@ run_compare() { # run_compare SENDER-LINE SINK-LINE
 	local sb sc rb rc
 	sb=$(bytes_of "$1") sc=$(sum_of "$1") rb=$(bytes_of "$2") rc=$(sum_of "$2")
 	if [ -n "$sb" ] && [ "$sb" = "$rb" ] && [ "$sc" = "$rc" ]; then
-		echo "match: $sb bytes, xxh64 $sc at both ends"
+		echo "match: $sb bytes, xxh3 $sc at both ends"
 		return 0
 	fi
-	echo "MISMATCH: sent ${sb:-?} bytes xxh64 ${sc:-?}, received ${rb:-?} bytes xxh64 ${rc:-?}"
+	echo "MISMATCH: sent ${sb:-?} bytes xxh3 ${sc:-?}, received ${rb:-?} bytes xxh3 ${rc:-?}"
 	return 1
 }
 

@@ -1,6 +1,6 @@
 /*
  * zc-sink: the receiver. Accepts TCP connections, counts the bytes, keeps
- * a checksum (XXH64) of everything received and prints one line per
+ * a checksum (XXH3, 64 bits) of everything received and prints one line per
  * connection, so that it can be compared with the sender's summary.
  */
 #include "net.h"
@@ -36,7 +36,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: " PROG " --listen ADDR:PORT [--once]\n"
 		"\nReceive files sent by the zc-* demos and print, for each connection, the\n"
-		"bytes received and their XXH64 checksum.\n\n"
+		"bytes received and their XXH3 checksum.\n\n"
 		"Options:\n"
 		"  -l, --listen ADDR:PORT  address to listen on; :PORT for every address, port 0\n"
 		"                          for any free port (the port is printed on stderr)\n"
@@ -174,7 +174,7 @@ struct conn {
 	enum conn_state state;
 	int fd;
 	char peer[NI_MAXHOST + NI_MAXSERV + 4];
-	XXH64_state_t h;
+	zc_sum_state h;
 	uint64_t bytes, start_ns, last_ns;
 	double cpu_ms;
 	char line[160]; /* held back until the peer took the verdict */
@@ -216,7 +216,7 @@ static void conn_stray(struct conn *c, const char *what)
 /* EOF: the sender is done; print the line and answer with the verdict. */
 static void conn_answer(struct sink *k, struct conn *c)
 {
-	uint64_t sum = XXH64_digest(&c->h);
+	uint64_t sum = zc_sum_digest(&c->h);
 	char rate[64], verdict[96];
 	int n;
 
@@ -266,7 +266,7 @@ static void conn_read(struct sink *k, struct conn *c)
 		conn_answer(k, c);
 		return;
 	}
-	XXH64_update(&c->h, buf, n);
+	zc_sum_update(&c->h, buf, n);
 	c->bytes += n;
 	c->last_ns = zc_now_ns();
 }
@@ -331,7 +331,7 @@ static void conn_accept(struct sink *k)
 	getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), port,
 		    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
 	snprintf(c->peer, sizeof(c->peer), "%s:%s", host, port);
-	XXH64_reset(&c->h, 0);
+	zc_sum_reset(&c->h);
 	c->start_ns = c->last_ns = zc_now_ns();
 	c->cpu_ms = zc_cpu_ms();
 }

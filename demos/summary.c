@@ -10,7 +10,7 @@
 int zc_summary_format(char *buf, size_t len, const char *verb, uint64_t bytes,
 		      uint64_t sum)
 {
-	return snprintf(buf, len, "%s %" PRIu64 " bytes xxh64=%016" PRIx64,
+	return snprintf(buf, len, "%s %" PRIu64 " bytes " ZC_SUM_WORD "=%016" PRIx64,
 			verb, bytes, sum);
 }
 
@@ -25,7 +25,7 @@ int zc_summary_parse(const char *line, const char *verb, uint64_t *bytes,
 	for (p = line; (p = strstr(p, verb)); p += n)
 		if ((p == line || p[-1] == ' ') && p[n] == ' ')
 			break;
-	if (!p || sscanf(p + n, " %llu bytes xxh64=%llx", &b, &s) != 2)
+	if (!p || sscanf(p + n, " %llu bytes " ZC_SUM_WORD "=%llx", &b, &s) != 2)
 		return -1;
 	*bytes = b;
 	*sum = s;

@@ -164,9 +164,9 @@ if sys.argv[1]:
 	local d
 	for d in $(runnable_demos); do
 		# one byte less, and a wrong checksum
-		fake_receiver 'received %d bytes xxh64=00000000deadbeef\n'
+		fake_receiver 'received %d bytes xxh3=00000000deadbeef\n'
 		run -1 zc-"$d" --to "127.0.0.1:$PORT" "$F"
-		assert_output --regexp "^zc-$d: the receiver got 4096 bytes xxh64=00000000deadbeef, but we sent 4097 bytes xxh64=[0-9a-f]{16}"
+		assert_output --regexp "^zc-$d: the receiver got 4096 bytes xxh3=00000000deadbeef, but we sent 4097 bytes xxh3=[0-9a-f]{16}"
 		wait
 	done
 }
@@ -249,7 +249,7 @@ if sys.argv[1]:
 	wait "$SINK_PID"
 	SINK_PID=""
 	run cat "$SINK_OUT"
-	assert_output --regexp "^zc-sink: received 4097 bytes xxh64="
+	assert_output --regexp "^zc-sink: received 4097 bytes xxh3="
 	run cat "$SINK_OUT.err"
 	assert_line --regexp "^zc-sink: a connection from 127.0.0.1:[0-9]+ sent nothing and closed; it is not counted as a transfer$"
 	exec 6>&-

@@ -53,7 +53,7 @@ watch_start() {
 	wait "$WATCHER"
 	j=$(cat "$WATCH_OUT")
 	# the receiver got both, whole (as the sink says: zcviz does not check)
-	assert_equal "$(grep -c ": received .* bytes xxh64=" "$out")" 2
+	assert_equal "$(grep -c ": received .* bytes xxh3=" "$out")" 2
 	assert_equal "$(jget "$j" .verified)" false
 	assert_equal "$(jget "$j" .watched.comm)" test-two-sender
 	# every byte its sockets took, once

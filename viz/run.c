@@ -1121,27 +1121,27 @@ static int sink_wait(struct run *r)
 	return 0;
 }
 
-/* The XXH64 of the whole file, read here: zcviz is not the sender, so
+/* The checksum of the whole file, read here: zcviz is not the sender, so
  * this reading is on no figure. */
-static int file_xxh64(const char *path, uint64_t *bytes, uint64_t *sum)
+static int file_sum(const char *path, uint64_t *bytes, uint64_t *sum)
 {
 	static char buf[1 << 16];
-	XXH64_state_t h;
+	zc_sum_state h;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	XXH64_reset(&h, 0);
+	zc_sum_reset(&h);
 	*bytes = 0;
 	while ((n = read(fd, buf, sizeof(buf))) > 0 ||
 	       (n < 0 && errno == EINTR)) {
 		if (n > 0)
-			XXH64_update(&h, buf, n);
+			zc_sum_update(&h, buf, n);
 		*bytes += n > 0 ? n : 0;
 	}
 	close(fd);
-	*sum = XXH64_digest(&h);
+	*sum = zc_sum_digest(&h);
 	return n < 0 ? -1 : 0;
 }
 
@@ -1152,7 +1152,7 @@ static bool sink_has_file(const struct run *r)
 	uint64_t fb, fs, rb, rs;
 
 	return !zc_summary_parse(r->res->sink_line, ZC_RECEIVED, &rb, &rs) &&
-	       !file_xxh64(r->cfg->file, &fb, &fs) && fb == rb && fs == rs;
+	       !file_sum(r->cfg->file, &fb, &fs) && fb == rb && fs == rs;
 }
 
 static bool lines_agree(const char *sender, const char *sink)

@@ -142,7 +142,7 @@ public final class Sender {
 		return new FileInputStream(d);
 	}
 
-	/* After our shutdown: zc-sink's one line, "received N bytes xxh64=X". */
+	/* After our shutdown: zc-sink's one line, "received N bytes xxh3=X". */
 	private static String reply(Run run) throws IOException {
 		ByteBuffer buf = ByteBuffer.allocate(127);
 		int n;

@@ -140,10 +140,10 @@ sink_line() {
 	return 1
 }
 
-field() { # field NAME LINE: bytes or xxh64 from a summary line
+field() { # field NAME LINE: bytes or sum (the checksum) from a summary line
 	case $1 in
 	bytes) sed -n 's/.*\(sent\|received\) \([0-9]*\) bytes.*/\2/p' <<<"$2" ;;
-	xxh64) sed -n 's/.*xxh64=\([0-9a-f]*\).*/\1/p' <<<"$2" ;;
+	sum) sed -n 's/.*xxh3=\([0-9a-f]*\).*/\1/p' <<<"$2" ;;
 	esac
 }
 

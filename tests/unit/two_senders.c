@@ -3,7 +3,7 @@
  * two sockets, one by read() + write() and one by sendfile(), both in
  * flight at once. It says "ready" and waits for SIGUSR1 (zcviz -p is
  * watching by then), then sends; each thread prints what the receiver
- * answered ("FILE: received N bytes xxh64=X").
+ * answered ("FILE: received N bytes xxh3=X").
  *
  * Usage: test-two-senders HOST PORT FILE1 FILE2
  */
