@@ -137,19 +137,30 @@ struct {
 	__type(value, struct call);
 } calls SEC(".maps");
 
-/* The call of task t (current: NULL); flags: create it if need be. */
+/* The call of task t; flags: create it if need be. */
 static __always_inline struct call *call_of(struct task_struct *t, __u64 flags)
 {
-	if (!t) {
-		__u64 id = bpf_get_current_pid_tgid();
-
-		if ((__u32)id == (__u32)(id >> 32))
-			return &main_call;
-		t = bpf_get_current_task_btf();
-	} else if (t->pid == t->tgid) {
+	if (t->pid == t->tgid)
 		return &main_call;
-	}
 	return bpf_task_storage_get(&calls, t, NULL, flags);
+}
+
+/*
+ * The current thread's call, or NULL when it is not the sender's: the one
+ * test every program makes first, in one helper call (pid and tgid
+ * together), so that another process's run costs little more than an
+ * empty program's.
+ */
+static __always_inline struct call *sender_call(__u64 flags)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if ((id >> 32) != sender_tgid)
+		return NULL;
+	if ((__u32)id == sender_tgid)
+		return &main_call;
+	return bpf_task_storage_get(&calls, bpf_get_current_task_btf(), NULL,
+				    flags);
 }
 
 /* For counters any CPU may bump (page-cache adds, lost events). */
@@ -384,14 +395,11 @@ static __always_inline void call_classify(struct call *c)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 {
-	struct call *c;
+	struct call *c = sender_call(BPF_LOCAL_STORAGE_GET_F_CREATE);
 	__u32 n;
 
-	if (!is_sender())
-		return 0;
-	c = call_of(NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!c)
-		return 0; /* no memory for this thread's: its call is not seen */
+		return 0; /* not the sender's, or no memory for its thread's */
 	c->info = id >= 0 && id < ZC_NR_SYSCALLS ?
 			  sysinfo[id] :
 			  (struct zc_sysinfo){ ZC_MOVES_NONE };
@@ -408,11 +416,11 @@ int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 	c->args[4] = PT_REGS_PARM5_SYSCALL(regs); /* the 6th is not needed */
 	fd_forget(c);
 	call_classify(c);
-	c->ts_ns = bpf_ktime_get_ns();
+	/* the clock only where a figure needs it: it costs a helper call */
 	if (is_data_call(c) && !c->in_window) {
 		c->in_window = true;
 		if (!zc_counters[ZC_C_FIRST_NS]) /* the first thread's */
-			zc_counters[ZC_C_FIRST_NS] = c->ts_ns;
+			zc_counters[ZC_C_FIRST_NS] = bpf_ktime_get_ns();
 	}
 	wcount(c, W_SYS_ENTER);
 	n = c->pending_n;
@@ -524,7 +532,8 @@ static __always_inline void call_account(const struct call *c, long ret)
 	}
 }
 
-static __always_inline void call_emit(const struct call *c, long ret)
+static __always_inline void call_emit(const struct call *c, long ret,
+				      __u64 now)
 {
 	struct zc_event *e;
 
@@ -535,7 +544,7 @@ static __always_inline void call_emit(const struct call *c, long ret)
 		count(ZC_C_EVENTS_LOST, 1);
 		return;
 	}
-	e->ts_ns = bpf_ktime_get_ns();
+	e->ts_ns = now ? now : bpf_ktime_get_ns();
 	e->type = ZC_EV_SYSCALL;
 	e->nr = c->nr;
 	e->ret = ret;
@@ -550,11 +559,9 @@ static __always_inline void call_emit(const struct call *c, long ret)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(zc_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct call *c;
+	struct call *c = sender_call(0);
+	__u64 now = 0;
 
-	if (!is_sender())
-		return 0;
-	c = call_of(NULL, 0);
 	if (c && c->handshake) {
 		c->handshake = false;
 		return 0;
@@ -566,14 +573,15 @@ int BPF_PROG(zc_sys_exit, struct pt_regs *regs, long ret)
 	if (is_data_call(c) && ret >= 0) {
 		if (ret > 0)
 			call_account(c, ret);
-		zc_counters[ZC_C_LAST_NS] = bpf_ktime_get_ns();
+		now = bpf_ktime_get_ns();
+		zc_counters[ZC_C_LAST_NS] = now;
 		window_commit(c);
 	}
 	/* the log shows the process's first thread from its start, as a C
 	 * demo runs; any other from its first data call: a JVM's start-up
 	 * is thousands of calls of threads that never move the file */
 	if (c == &main_call || c->in_window)
-		call_emit(c, ret);
+		call_emit(c, ret, now);
 	c->active = false;
 	return 0;
 }
@@ -645,11 +653,8 @@ SEC("tp_btf/tcp_sendmsg_locked")
 int BPF_PROG(zc_tcp_sendmsg, const struct sock *sk, const struct msghdr *msg,
 	     const struct sk_buff *skb, int size_goal)
 {
-	struct call *c;
+	struct call *c = sender_call(0);
 
-	if (!is_sender())
-		return 0;
-	c = call_of(NULL, 0);
 	if (!c)
 		return 0;
 	c->last_kind = send_kind_of(sk, msg);
@@ -731,7 +736,7 @@ int BPF_PROG(zc_iou_complete, struct io_ring_ctx *ring, void *req,
 		return 0;
 	/* the socket took them in this thread just before, as it said there
 	 * (in a call, or in task work as the thread left the kernel) */
-	c = call_of(NULL, 0);
+	c = sender_call(0);
 	count(ZC_C_SOCK_SEND_BYTES, res);
 	count(ZC_C_SOCK_SEND_CALLS, 1);
 	if (c && c->last_kind == ZC_SEND_UREF)
@@ -776,8 +781,7 @@ SEC("tp_btf/page_fault_user")
 int BPF_PROG(zc_fault_user, unsigned long address, struct pt_regs *regs,
 	     unsigned long error_code)
 {
-	if (is_sender())
-		wcount(call_of(NULL, 0), W_FAULTS_USER);
+	wcount(sender_call(0), W_FAULTS_USER);
 	return 0;
 }
 
@@ -786,8 +790,8 @@ SEC("tp_btf/page_fault_kernel")
 int BPF_PROG(zc_fault_kernel, unsigned long address, struct pt_regs *regs,
 	     unsigned long error_code)
 {
-	if (is_sender() && address < USER_ADDR_END)
-		wcount(call_of(NULL, 0), W_FAULTS_KERNEL);
+	if (address < USER_ADDR_END)
+		wcount(sender_call(0), W_FAULTS_KERNEL);
 	return 0;
 }
 
@@ -845,6 +849,46 @@ static __always_inline bool is_tcp(const struct sk_buff *skb,
 		return !bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh) &&
 		       ip6.nexthdr == IPPROTO_TCP;
 	return false;
+}
+
+/*
+ * The TCP header of an IPv4 or IPv6 packet: 1, or 0 when it carries no
+ * TCP, -1 when it cannot be read. Where nothing lies between the IP header
+ * and TCP's (no IP options, no IPv6 extension headers: nearly always),
+ * both come in one read, which is most of what a packet costs here.
+ */
+static __always_inline int tcp_of(const struct sk_buff *skb,
+				  unsigned char *head, struct tcphdr *tcp)
+{
+	__u16 proto = bpf_ntohs(skb->protocol);
+	__u16 nh = skb->network_header, th = skb->transport_header;
+	struct {
+		struct iphdr ip;
+		struct tcphdr tcp;
+	} v4;
+	struct {
+		struct ipv6hdr ip;
+		struct tcphdr tcp;
+	} v6;
+
+	if (proto == ETH_P_IP && th == nh + sizeof(v4.ip)) {
+		if (bpf_probe_read_kernel(&v4, sizeof(v4), head + nh))
+			return -1;
+		*tcp = v4.tcp;
+		return v4.ip.protocol == IPPROTO_TCP;
+	}
+	if (proto == ETH_P_IPV6 && th == nh + sizeof(v6.ip)) {
+		if (bpf_probe_read_kernel(&v6, sizeof(v6), head + nh))
+			return -1;
+		*tcp = v6.tcp;
+		return v6.ip.nexthdr == IPPROTO_TCP;
+	}
+	if (!is_tcp(skb, head))
+		return 0; /* ARP, IPv6 neighbour discovery, ...: not our flow */
+	if (th == (__u16)~0U ||
+	    bpf_probe_read_kernel(tcp, sizeof(*tcp), head + th))
+		return -1;
+	return 1;
 }
 
 /*
@@ -947,6 +991,7 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 	__u16 th;
 	struct tcphdr tcp;
 	int base = at == ZC_NET_QUEUE ? 0 : ZC_C_X_SKBS - ZC_C_Q_SKBS;
+	int is;
 
 	if (!flow)
 		return;
@@ -958,14 +1003,11 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 	th = skb->transport_header;
 	len = skb->len;
 	paged = skb->data_len;
-	if (!is_tcp(skb, head))
-		return; /* ARP, IPv6 neighbour discovery, ...: not our flow */
-	if (th == (__u16)~0U ||
-	    bpf_probe_read_kernel(&tcp, sizeof(tcp), head + th)) {
-		count(ZC_C_NET_UNPARSED,
-		      1); /* said in the report, not guessed */
+	is = tcp_of(skb, head, &tcp);
+	if (is < 0)
+		count(ZC_C_NET_UNPARSED, 1); /* said in the report, not guessed */
+	if (is <= 0)
 		return;
-	}
 	if (flow == &zc_net && bpf_ntohs(tcp.dest) != flow_port)
 		return;
 	hdr = th + tcp.doff * 4 - (__u32)(data - head);
