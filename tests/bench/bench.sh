@@ -303,24 +303,44 @@ table_summary() {
 
 # ---- 2. peers: iperf3 on the same path -------------------------------------
 
-# mb_per_s BYTES MS
-mb_per_s() {
-	awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.1f", (ms > 0 ? b / ms / 1000 : 0) }'
+# One stopwatch for both sides: the time from the client's start to its
+# exit, taken inside the sending namespace by the same shell around either
+# program. Each ends only when its receiver has everything and said so (our
+# sink's verdict, which the sender checks against its checksum of the
+# file; iperf3's exchange of results), so neither side's own clock, which
+# each starts and stops at a point of its own choosing, decides.
+# stopwatch NS OUT CMD...: the command's ms; its output in OUT
+stopwatch() {
+	local ns=$1 out=$2
+	shift 2
+	ip netns exec "$ns" bash -c 'a=$EPOCHREALTIME; "$@" >"$0" 2>&1; rc=$?; b=$EPOCHREALTIME
+		awk -v a="$a" -v b="$b" "BEGIN { printf \"%.3f\n\", (b - a) * 1000 }"; exit $rc' "$out" "$@"
 }
 
-iperf_once() { # iperf_once FILE [-Z]: MB/s the iperf3 sender measured
-	local i j
+# iperf_once FILE [-Z]: ms on the stopwatch for iperf3 -F FILE
+iperf_once() {
+	local i ms out=$OUT/peer-iperf3.json
 	# the server takes a moment after each test before it takes the next
 	for i in $(seq 20); do
-		j=$(ip netns exec "$on_TX" iperf3 -c 198.18.0.2 -p 5301 -F "$1" ${2:-} -J 2>/dev/null)
-		if [ "$(jq -r '.error // empty' <<<"$j")" = "" ] &&
-			[ "$(jq -r '.end.sum_sent.bytes // 0' <<<"$j")" != 0 ]; then
-			jq -r '.end.sum_sent.bits_per_second / 8 / 1000000' <<<"$j"
+		ms=$(stopwatch "$on_TX" "$out" iperf3 -c 198.18.0.2 -p 5301 -F "$1" ${2:-} -J)
+		if [ "$(jq -r '.error // empty' "$out")" = "" ] &&
+			[ "$(jq -r '.end.sum_sent.bytes // 0' "$out")" = "$(stat -c %s "$1")" ]; then
+			echo "$ms"
 			return
 		fi
 		sleep 0.2
 	done
-	die "iperf3 did not run against the lab's iperf3 server"
+	die "iperf3 did not send $1 whole to the lab's iperf3 server: $(jq -r '.error // .end.sum_sent.bytes' "$out")"
+}
+
+# ours_once DEMO FILE: ms on the stopwatch for the demo's sender, which must
+# end with the receiver's agreement (every byte verified)
+ours_once() {
+	local ms out=$OUT/peer-ours.txt
+	ms=$(stopwatch "$on_TX" "$out" "$BUILD/$(row "$1" 2)" --chunk 128K --to 198.18.0.2:5201 "$2") ||
+		die "$1 failed on $2: $(cat "$out")"
+	grep -q "receiver agrees" "$out" || die "$1: the receiver did not agree: $(cat "$out")"
+	echo "$ms"
 }
 
 # ratio_stats FILE: "median min max" of the ratios in FILE
@@ -331,9 +351,8 @@ ratio_stats() {
 }
 
 peers() {
-	local f b i ours theirs pid
+	local f i ours theirs pid
 	f=$(sample "$PEER_SIZE")
-	b=$(bytes_of "$PEER_SIZE")
 	ip netns exec "$on_RX" iperf3 -s -p 5301 >/dev/null 2>&1 &
 	pid=$!
 	SINK_PIDS="$SINK_PIDS $pid"
@@ -343,13 +362,14 @@ peers() {
 	cat "$f" >/dev/null
 	for i in $(seq "$PAIRS"); do
 		progress "peers: pair $i/$PAIRS"
-		ours=$(mb_per_s "$b" "$(transfer traditional "$f" | cut -d' ' -f1)")
+		ours=$(ours_once traditional "$f")
 		theirs=$(iperf_once "$f")
+		# throughput ours / theirs = time theirs / time ours
+		echo "$theirs $ours" | awk '{ printf "%.4f\n", $1 / $2 }' >>"$OUT/peer-traditional.txt"
 		# the other pair goes the other way round
-		echo "$ours $theirs" | awk '{ printf "%.4f\n", $1 / $2 }' >>"$OUT/peer-traditional.txt"
 		theirs=$(iperf_once "$f" -Z)
-		ours=$(mb_per_s "$b" "$(transfer dma-gather "$f" | cut -d' ' -f1)")
-		echo "$ours $theirs" | awk '{ printf "%.4f\n", $1 / $2 }' >>"$OUT/peer-dma-gather.txt"
+		ours=$(ours_once dma-gather "$f")
+		echo "$theirs $ours" | awk '{ printf "%.4f\n", $1 / $2 }' >>"$OUT/peer-dma-gather.txt"
 	done
 	kill "$pid" 2>/dev/null
 }
@@ -601,6 +621,10 @@ write_md() {
 		md_copies
 		echo
 		echo "## Against iperf3 on the same path ($PEER_SIZE file, $PAIRS alternating pairs)"
+		echo
+		echo "Both timed by one stopwatch, from the client's start to its exit, each"
+		echo "ending when its receiver has every byte and said so (ours checks the"
+		echo "checksum; iperf3 exchanges its results); ratios of throughput."
 		echo
 		echo "| ours / iperf3 throughput | median | min | max |"
 		echo "|---|---|---|---|"
