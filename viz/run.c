@@ -742,9 +742,12 @@ static int sink_start(struct run *r)
 {
 	char bin[PATH_MAX + 16], listen[64], line[256];
 	/* no idle limit: a lecture may hold a stepped run for as long as
-	 * it likes, and zcviz ends the sink itself */
+	 * it likes, and zcviz ends the sink itself; and a stepped run's
+	 * receiver reads each step's bytes as they come, so that the step
+	 * shows its copy */
+	char *wake = r->cfg->stepped ? "1" : "256K";
 	char *argv[] = { bin, "--listen", listen, "--once", "--idle-timeout",
-			 "0", NULL };
+			 "0", "--wake",	  wake,	  NULL };
 	const char *colon;
 
 	snprintf(bin, sizeof(bin), "%s/zc-sink", r->bindir);
