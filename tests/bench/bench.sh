@@ -220,7 +220,7 @@ table_runs() {
 					done=$((done + 1))
 					progress "[$done/$total] run $run/$RUNS: $s $c $m"
 					cache_set "$c" "$f"
-					r=$(transfer "$m" "$f")
+					r=$(transfer "$m" "$f") || exit 3 # it said why
 					echo "$run,$s,$m,$c,${r// /,}" >>"$OUT/raw.csv"
 				done
 			done
@@ -317,20 +317,26 @@ stopwatch() {
 		awk -v a="$a" -v b="$b" "BEGIN { printf \"%.3f\n\", (b - a) * 1000 }"; exit $rc' "$out" "$@"
 }
 
-# iperf_once FILE [-Z]: ms on the stopwatch for iperf3 -F FILE
+# iperf_once FILE [-Z]: ms on the stopwatch for iperf3 -F FILE. iperf3 -F -Z
+# (3.12) says it sent up to 0.2 % less than the file (its sendfile() path
+# stops short of the end, or counts so): such a run is taken, its time as
+# it is (in iperf3's favour), and its shortfall kept in peer-short.txt.
 iperf_once() {
-	local i ms out=$OUT/peer-iperf3.json
+	local i ms out=$OUT/peer-iperf3.json size sent
+	size=$(stat -c %s "$1")
 	# the server takes a moment after each test before it takes the next
 	for i in $(seq 20); do
 		ms=$(stopwatch "$on_TX" "$out" iperf3 -c 198.18.0.2 -p 5301 -F "$1" ${2:-} -J)
-		if [ "$(jq -r '.error // empty' "$out")" = "" ] &&
-			[ "$(jq -r '.end.sum_sent.bytes // 0' "$out")" = "$(stat -c %s "$1")" ]; then
+		sent=$(jq -r '.end.sum_sent.bytes // 0' "$out")
+		if [ "$(jq -r '.error // empty' "$out")" = "" ] && [ $((sent * 200)) -ge $((size * 199)) ]; then
+			echo "iperf3 ${2:--F} $((size - sent))" >>"$OUT/peer-short.txt"
 			echo "$ms"
 			return
 		fi
 		sleep 0.2
 	done
-	die "iperf3 did not send $1 whole to the lab's iperf3 server: $(jq -r '.error // .end.sum_sent.bytes' "$out")"
+	echo "$PROG: iperf3 did not send $1 to the lab's iperf3 server: $(jq -r '.error // .end.sum_sent.bytes' "$out")" >&2
+	return 3
 }
 
 # ours_once DEMO FILE: ms on the stopwatch for the demo's sender, which must
@@ -360,15 +366,16 @@ peers() {
 	: >"$OUT/peer-traditional.txt"
 	: >"$OUT/peer-dma-gather.txt"
 	cat "$f" >/dev/null
+	: >"$OUT/peer-short.txt"
 	for i in $(seq "$PAIRS"); do
 		progress "peers: pair $i/$PAIRS"
-		ours=$(ours_once traditional "$f")
-		theirs=$(iperf_once "$f")
+		ours=$(ours_once traditional "$f") || exit 3
+		theirs=$(iperf_once "$f") || exit 3
 		# throughput ours / theirs = time theirs / time ours
 		echo "$theirs $ours" | awk '{ printf "%.4f\n", $1 / $2 }' >>"$OUT/peer-traditional.txt"
 		# the other pair goes the other way round
-		theirs=$(iperf_once "$f" -Z)
-		ours=$(ours_once dma-gather "$f")
+		theirs=$(iperf_once "$f" -Z) || exit 3
+		ours=$(ours_once dma-gather "$f") || exit 3
 		echo "$theirs $ours" | awk '{ printf "%.4f\n", $1 / $2 }' >>"$OUT/peer-dma-gather.txt"
 	done
 	kill "$pid" 2>/dev/null
@@ -469,6 +476,8 @@ overhead() {
 				with=$(instrumented "$m" "$f")
 				without=$(transfer "$m" "$f" | cut -d' ' -f1)
 			fi
+			# a run that failed said why; its figures are not taken
+			[ -n "$without" ] && [ -n "$with" ] || exit 3
 			# throughput with / without = time without / time with
 			awk -v a="$without" -v b="$with" 'BEGIN { printf "%.4f\n", a / b }' >>"$OUT/overhead-$m.txt"
 		done
@@ -625,6 +634,8 @@ write_md() {
 		echo "Both timed by one stopwatch, from the client's start to its exit, each"
 		echo "ending when its receiver has every byte and said so (ours checks the"
 		echo "checksum; iperf3 exchanges its results); ratios of throughput."
+		[ ! -s "$OUT/peer-short.txt" ] || awk '{ if ($3 > m[$2]) m[$2] = $3 } END {
+			for (k in m) if (m[k] > 0) printf "iperf3 %s said it sent up to %d bytes less than the file; its times are taken as they are.\n", k, m[k] }' "$OUT/peer-short.txt"
 		echo
 		echo "| ours / iperf3 throughput | median | min | max |"
 		echo "|---|---|---|---|"
