@@ -262,8 +262,8 @@ int zc_file_open(const char *prog, const char *path, uint64_t *size)
 /* Are the pages of [p, p + n) in memory? n <= CHECKSUM_BLOCK */
 static bool pages_in(const char *p, size_t n)
 {
-	unsigned char vec[CHECKSUM_BLOCK / 4096];
-	size_t i, pages = (n + 4095) / 4096;
+	unsigned char vec[CHECKSUM_BLOCK / 4096]; /* pages of 4 KiB or more */
+	size_t page = sysconf(_SC_PAGESIZE), i, pages = (n + page - 1) / page;
 
 	if (mincore((void *)p, n, vec))
 		return true; /* cannot tell: read it */
@@ -340,7 +340,8 @@ static void checksum_start(struct zc_run *run)
 	char size[24];
 	char *argv[] = { (char *)run->prog, CHECKSUM_CHILD, size, NULL };
 	posix_spawn_file_actions_t fa;
-	int out[2], done[2];
+	int out[2], done[2], rc;
+	pid_t pid;
 
 	snprintf(size, sizeof(size), "%" PRIu64, run->size);
 	if (pipe2(out, O_CLOEXEC))
@@ -354,18 +355,18 @@ static void checksum_start(struct zc_run *run)
 	posix_spawn_file_actions_adddup2(&fa, run->file_fd, 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, done[0], 3);
-	if (posix_spawn(&run->sum_pid, "/proc/self/exe", &fa, NULL, argv,
-			environ))
-		run->sum_pid = 0; /* then computed here, at the end */
+	rc = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(out[1]);
 	close(done[0]);
-	run->sum_fd = out[0];
-	run->sum_done_fd = done[1];
-	if (!run->sum_pid) {
+	if (rc) { /* then it is computed here, at the end */
 		close(out[0]);
 		close(done[1]);
+		return;
 	}
+	run->sum_pid = pid;
+	run->sum_fd = out[0];
+	run->sum_done_fd = done[1];
 }
 
 /* The child's answer (0), or -1; without a child, computed here. */
