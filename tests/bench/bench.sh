@@ -349,6 +349,11 @@ ours_once() {
 	echo "$ms"
 }
 
+# time_ratio A_MS B_MS: the throughput of B over A's, A's time over B's
+time_ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f\n", a / b }'
+}
+
 # ratio_stats FILE: "median min max" of the ratios in FILE
 ratio_stats() {
 	sort -g "$1" | awk '{ a[NR] = $1 } END {
@@ -372,11 +377,11 @@ peers() {
 		ours=$(ours_once traditional "$f") || exit 3
 		theirs=$(iperf_once "$f") || exit 3
 		# throughput ours / theirs = time theirs / time ours
-		echo "$theirs $ours" | awk '{ printf "%.4f\n", $1 / $2 }' >>"$OUT/peer-traditional.txt"
+		time_ratio "$theirs" "$ours" >>"$OUT/peer-traditional.txt"
 		# the other pair goes the other way round
 		theirs=$(iperf_once "$f" -Z) || exit 3
 		ours=$(ours_once dma-gather "$f") || exit 3
-		echo "$theirs $ours" | awk '{ printf "%.4f\n", $1 / $2 }' >>"$OUT/peer-dma-gather.txt"
+		time_ratio "$theirs" "$ours" >>"$OUT/peer-dma-gather.txt"
 	done
 	kill "$pid" 2>/dev/null
 }
@@ -479,7 +484,7 @@ overhead() {
 			# a run that failed said why; its figures are not taken
 			[ -n "$without" ] && [ -n "$with" ] || exit 3
 			# throughput with / without = time without / time with
-			awk -v a="$without" -v b="$with" 'BEGIN { printf "%.4f\n", a / b }' >>"$OUT/overhead-$m.txt"
+			time_ratio "$without" "$with" >>"$OUT/overhead-$m.txt"
 		done
 	done
 }
