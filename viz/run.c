@@ -742,12 +742,13 @@ static int sink_start(struct run *r)
 {
 	char bin[PATH_MAX + 16], listen[64], line[256];
 	/* no idle limit: a lecture may hold a stepped run for as long as
-	 * it likes, and zcviz ends the sink itself; and a stepped run's
-	 * receiver reads each step's bytes as they come, so that the step
-	 * shows its copy */
-	char *wake = r->cfg->stepped ? "1" : "256K";
+	 * it likes, and zcviz ends the sink itself; and its receiver reads
+	 * the bytes as they come, so that a step shows its copy and a
+	 * measured run's receive queue stays as short as it always was: a
+	 * CI run with --wake 256K here saw one resend without scatter-
+	 * gather (copies 1.0014, not 1), which a longer queue may cause */
 	char *argv[] = { bin, "--listen", listen, "--once", "--idle-timeout",
-			 "0", "--wake",	  wake,	  NULL };
+			 "0", "--wake",	  "1",	  NULL };
 	const char *colon;
 
 	snprintf(bin, sizeof(bin), "%s/zc-sink", r->bindir);
