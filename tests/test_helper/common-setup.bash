@@ -34,7 +34,9 @@ c_demos() {
 # program's --check: a JVM, io_uring), in the table's order
 runnable_demos() {
 	demos_list | while IFS=$'\t' read -r name prog _; do
-		"$ROOT/build/$prog" --check >/dev/null 2>&1 && printf '%s ' "$name"
+		if "$ROOT/build/$prog" --check >/dev/null 2>&1; then
+			printf '%s ' "$name"
+		fi
 	done
 }
 
