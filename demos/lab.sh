@@ -167,10 +167,21 @@ ZCLAB_SG=$sg
 EOF
 }
 
+# A fresh device speaks IPv6 by itself (MLD reports, router solicitations)
+# at moments of its own choosing. The lab's devices carry only what a run
+# sends, so that their own packet counts can be held against an
+# independent count, packet for packet: IPv6 is off in the lab's
+# namespaces, before their devices exist (they take the default).
+ipv6_off() { # ipv6_off NS
+	[ ! -d /proc/sys/net/ipv6 ] ||
+		say ip netns exec "$1" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.all.disable_ipv6=1
+}
+
 lab_build() { # lab_build ID SG
 	names "$1"
 	say ip netns add "$TX_NS" &&
 		say ip netns add "$RX_NS" &&
+		ipv6_off "$TX_NS" && ipv6_off "$RX_NS" &&
 		say ip link add "$TX_DEV" netns "$TX_NS" numtxqueues 1 numrxqueues 1 type veth peer name "$RX_DEV" netns "$RX_NS" numtxqueues 1 numrxqueues 1 &&
 		say ip -n "$TX_NS" addr add "$TX_IP/30" dev "$TX_DEV" &&
 		say ip -n "$RX_NS" addr add "$RX_IP/30" dev "$RX_DEV" &&
