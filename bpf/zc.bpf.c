@@ -922,17 +922,23 @@ static __always_inline __u32 seq_fresh(struct zc_net *n, int at, __u32 seq,
 	return fresh;
 }
 
-/* ZC_C_*_SKBS, then _PAGED, _LINEAR and _RESENT, at base (0: queue, 4: xmit) */
+/*
+ * ZC_C_*_SKBS, then _PAGED, _LINEAR and _RESENT, at base (0: queue, 4:
+ * xmit). Locked adds: a device sends from every CPU at once, in softirqs
+ * too, and zc_net sums every flow of a watched program. (One flow's own
+ * packets come one after the other, under its socket's lock: seq_fresh()
+ * needs nothing more.)
+ */
 static __always_inline void net_add(struct zc_net *n, int base, __u32 paged,
 				    __u32 linear, __u32 resent, int at,
 				    __u32 hole)
 {
-	sadd(&n->c[base & 7], 1);
-	sadd(&n->c[(base + 1) & 7], paged);
-	sadd(&n->c[(base + 2) & 7], linear);
-	sadd(&n->c[(base + 3) & 7], resent);
+	__sync_fetch_and_add(&n->c[base & 7], 1);
+	__sync_fetch_and_add(&n->c[(base + 1) & 7], paged);
+	__sync_fetch_and_add(&n->c[(base + 2) & 7], linear);
+	__sync_fetch_and_add(&n->c[(base + 3) & 7], resent);
 	if (hole)
-		sadd(&n->hole[at & 1], hole);
+		__sync_fetch_and_add(&n->hole[at & 1], hole);
 }
 
 /*
@@ -995,9 +1001,10 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 
 	if (!flow)
 		return;
-	/* to hold against the device's own count (tx_packets) */
+	/* to hold against the device's own count (tx_packets): any packet,
+	 * from any CPU */
 	if (at == ZC_NET_XMIT && flow == &zc_net)
-		zc_net.dev_packets += 1;
+		__sync_fetch_and_add(&zc_net.dev_packets, 1);
 	head = skb->head;
 	data = skb->data;
 	th = skb->transport_header;
