@@ -94,7 +94,7 @@
 	K(PIPE_OUT_REF_BYTES, pipe_out_ref_bytes)                              \
 	K(PIPE_OUT_COPY_BYTES, pipe_out_copy_bytes)                            \
 	/* watching a program: the sockets and the files beyond the */         \
-	/* ZC_MAX_FLOWS and ZC_MAX_FILES kept one by one (not counted) */        \
+	/* ZC_MAX_FLOWS and ZC_MAX_FILES kept one by one (not counted) */      \
 	K(FLOWS_OVER, flows_over)                                              \
 	K(FILES_OVER, files_over)                                              \
 	/* zero-copy sends (the demos whose row pins_user_pages): of the */    \
@@ -115,7 +115,17 @@
 	K(IOU_CQES, iou_cqes)                                                  \
 	K(IOU_NOTES, iou_notes)                                                \
 	K(IOU_NOTES_COPIED, iou_notes_copied)                                  \
-	K(IOU_OVERFLOWS, iou_overflows)
+	K(IOU_OVERFLOWS, iou_overflows)                                        \
+	/* the kernel's own counts, read without BPF (viz/witness.c): TCP's */ \
+	/* of the flow, from tcp_info as its sockets ended (how many; 0: */    \
+	/* not known), payload sent, of it sent again; packets the device */   \
+	/* took and dropped; and whether this kernel runs no BPF program */    \
+	/* while PID 1 is the current task (1: its BTF says so) */             \
+	U(TCP_SOCKETS, tcp_sockets)                                            \
+	U(TCP_BYTES_SENT, tcp_bytes_sent)                                      \
+	U(TCP_BYTES_RETRANS, tcp_bytes_retrans)                                \
+	U(DEV_TX_DROPPED, dev_tx_dropped)                                      \
+	U(INIT_GATE, init_gate)
 
 #define ZC_COUNTER_NONE(id, name)
 #define ZC_COUNTER_ID(id, name) ZC_C_##id,

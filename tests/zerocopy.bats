@@ -61,10 +61,10 @@ pinned_then_copied() {
 	# the answers are read from the error queue, not sent for
 	[ "$(jget "$output" '.syscalls.recvmsg // 0')" -gt 0 ]
 	run -0 zcviz --report --file "$ODD" --chunk 65537 msg-zerocopy
-	# every byte, unless the report says packets left unseen (a hole in
-	# the flow's sequence numbers: then those are missing, and said)
+	# every byte, unless the report says packets left unseen by zcviz's
+	# programs: whether those were still pinned is not known, and said
 	local copied=52428803
-	[[ $output != *"while the kernel did"* ]] || copied="[0-9]+"
+	[[ $output != *"bytes of the flow left the device while the kernel"* ]] || copied="[0-9]+"
 	assert_line --regexp "^    copied on receive +CPU copy +$copied +1\.00$"
 	assert_line --regexp "^  kernel's answer +[0-9]+ completions: zero copy 0 bytes, copied 52428803 bytes$"
 	assert_line "  note: delivered to a local socket: the pinned pages were copied on receive"
@@ -188,7 +188,7 @@ pinned_then_copied() {
 	local j=$output
 	assert_equal "$(jget "$j" .verified) $(jget "$j" .pass) $(jget "$j" .theory_cpu_copies_per_byte)" "true true 1"
 	assert_equal "$(jget "$j" .zero_copy.socket_pinned_bytes)" "$file"
-	assert_equal "$(jget "$j" '.edges.socket_to_nic.segmentation_copy_bytes - .retransmitted_bytes + .unseen_bytes')" "$file"
+	assert_equal "$(jget "$j" '.edges.socket_to_nic.segmentation_copy_bytes - .retransmitted_bytes')" "$file"
 	# nothing pinned is left at the device, so nothing to copy later
 	assert_equal "$(jget "$j" .zero_copy.device_pinned_bytes) $(jget "$j" .zero_copy.copied_bytes)" "0 0"
 	assert_equal "$(jget "$j" '.zero_copy.kernel_verdict | .zero_copy_bytes + .copied_bytes')" "$file"

@@ -158,31 +158,69 @@ static void edges_pipe(const struct model_input *in, struct model_result *r)
 }
 
 /*
+ * What left the device unseen by our programs, by TCP's own count of the
+ * flow (viz/witness.c): it sent tcp bytes, every transmission; the
+ * programs saw seen of them. Without TCP's count, only the fresh bytes a
+ * hole in the sequence numbers shows.
+ */
+static void unseen_by_tcp(const struct model_input *in, uint64_t seen,
+			  struct model_result *r)
+{
+	const uint64_t *c = in->counts.c, *u = in->counts.u;
+
+	r->tcp_known = u[ZC_U_TCP_SOCKETS] > 0;
+	/* no programs there to miss anything: the arrow is not measured */
+	if (in->missing & (1u << TP_NET))
+		r->tcp_known = false;
+	if (!r->tcp_known) {
+		r->unseen = c[ZC_C_X_HOLE_BYTES];
+		r->resent = c[ZC_C_X_RESENT];
+		return;
+	}
+	r->tcp_sent = u[ZC_U_TCP_BYTES_SENT];
+	r->resent = u[ZC_U_TCP_BYTES_RETRANS];
+	r->unseen = r->tcp_sent > seen ? r->tcp_sent - seen : 0;
+	r->overseen = seen > r->tcp_sent ? seen - r->tcp_sent : 0;
+}
+
+/*
  * After GSO, payload is paged (the NIC gathers it) or linear. Linear
- * payload that was paged before GSO was copied at segmentation.
+ * payload that was paged before GSO was copied at segmentation. Bytes
+ * our programs did not see are linear where the device cannot gather
+ * (it takes no page fragment: validate_xmit_skb() made every segment
+ * linear); where it can, their kind is not known, and they are on no
+ * part of the split. TCP puts payload only in page fragments
+ * (tcp_stream_alloc_skb() leaves no room beside the headers), so before
+ * GSO they were paged, like every byte of the flow.
  */
 static void edge_nic(const struct model_input *in, struct model_result *r)
 {
 	const uint64_t *c = in->counts.c;
-	uint64_t q_linear = c[ZC_C_Q_LINEAR], q_total;
+	uint64_t q_linear = c[ZC_C_Q_LINEAR], q_total, x_total, add;
 
 	r->nic_paged = c[ZC_C_X_PAGED];
 	r->nic_linear = c[ZC_C_X_LINEAR];
+	x_total = r->nic_paged + r->nic_linear;
+	unseen_by_tcp(in, x_total, r);
+	/* only TCP's count is a figure; a hole only says bytes are missing */
+	add = r->tcp_known ? r->unseen : 0;
+	if (!in->sg)
+		r->nic_linear += add;
 	r->seg_copy = r->nic_linear > q_linear ? r->nic_linear - q_linear : 0;
-	/*
-	 * Counted where the device's bytes are, after GSO. Payload queued
-	 * and never handed to the device was dropped on the way (a full
-	 * queue): TCP sends it again, and then it passes once.
-	 */
-	r->resent = c[ZC_C_X_RESENT];
-	r->unseen = c[ZC_C_X_HOLE_BYTES];
 	r->dev_tx = in->counts.u[ZC_U_DEV_TX_PACKETS];
+	r->dev_dropped = in->counts.u[ZC_U_DEV_TX_DROPPED];
 	r->seen_tx = c[ZC_C_X_DEV_PACKETS];
+	/*
+	 * Payload queued and never handed to the device was dropped on the
+	 * way (a full queue): TCP sends it again, and then it passes once.
+	 * Where our programs missed bytes, the two sums miss different
+	 * ones, and their difference says nothing.
+	 */
 	q_total = c[ZC_C_Q_PAGED] + q_linear;
-	r->dropped = q_total > r->nic_paged + r->nic_linear ?
-			     q_total - r->nic_paged - r->nic_linear :
+	r->dropped = !r->unseen && !c[ZC_C_Q_HOLE_BYTES] && q_total > x_total ?
+			     q_total - x_total :
 			     0;
-	edge_set(r, E_SOCKET_NIC, K_DMA, r->nic_paged + r->nic_linear,
+	edge_set(r, E_SOCKET_NIC, K_DMA, x_total + add,
 		 !(in->missing & (1u << TP_NET)));
 }
 
@@ -303,6 +341,17 @@ static bool refs_into_socket(const struct model_input *in)
 	       model_demo_call(in->demo, ZC_MOVES_SPLICE);
 }
 
+/* Did the device send bytes of the flow that our programs did not see?
+ * 1: TCP's count has them, -1: only a hole shows them, 0: no. */
+static int unseen_any(const struct model_input *in)
+{
+	struct model_result r;
+
+	memset(&r, 0, sizeof(r));
+	edge_nic(in, &r);
+	return !r.unseen ? 0 : r.tcp_known ? 1 : -1;
+}
+
 /* One line (short enough for 80 columns) on where today's kernel is not
  * the textbook. It only claims what was measured. */
 const char *model_note(const struct model_input *in)
@@ -310,7 +359,9 @@ const char *model_note(const struct model_input *in)
 	bool refs = refs_into_socket(in);
 	struct model_result r;
 
-	if (in->counts.c[ZC_C_X_HOLE_BYTES])
+	if (unseen_any(in) > 0)
+		return "packets our programs did not see: TCP's own count has them";
+	if (unseen_any(in) < 0)
 		return "some packets left while the kernel ran none of our programs: see the report";
 	if (in->counts.c[ZC_C_X_ZC_BYTES]) {
 		pinned_path(in, &r);

@@ -67,10 +67,19 @@ struct model_result {
 	uint64_t seg_copy; /* paged before GSO, linear after: copied */
 	uint64_t resent; /* retransmitted payload: counted above once more */
 	uint64_t dropped; /* queued to the device, never handed to it */
-	/* the flow's payload the device sent while our programs did not
-	 * run (a hole in its sequence numbers): on no figure above */
-	uint64_t unseen;
-	uint64_t dev_tx, seen_tx; /* packets: the device's count, and ours */
+	/*
+	 * TCP's own count of the flow (tcp_known: it was heard): payload
+	 * sent, every transmission. Of it, unseen: what the device sent
+	 * while our programs did not run, in the figures above all the same
+	 * (linear too where the device cannot gather); without TCP's count,
+	 * only a hole in the sequence numbers, and on no figure. overseen:
+	 * ours beyond TCP's, which must be 0.
+	 */
+	bool tcp_known;
+	uint64_t tcp_sent, unseen, overseen;
+	/* packets: the device's own count of those it handed on and of
+	 * those it dropped; and what our programs saw there */
+	uint64_t dev_tx, dev_dropped, seen_tx;
 	uint64_t user_copied; /* of user -> socket, the bytes copied */
 	uint64_t pipe_copied; /* of pipe -> socket, the bytes copied */
 	uint64_t socket_in; /* every byte the socket took, on any arrow */

@@ -68,6 +68,12 @@ static void text_edges(FILE *f, const struct run_result *res,
 		"", m->nic_paged);
 	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n", "linear", "",
 		m->nic_linear);
+	if (m->unseen)
+		fprintf(f, "    %-28s %-9s %14" PRIu64 "\n",
+			!m->tcp_known ? "unseen: on no figure here" :
+			res->in.sg    ? "unseen (TCP's count): kind?" :
+					"of it unseen: TCP's count",
+			"", m->unseen);
 	fprintf(f, "    %-28s %-9s %14" PRIu64 "  %5.2f\n",
 		"copied when cut to segments", "CPU copy", m->seg_copy,
 		times_file(m->seg_copy, file));
@@ -190,6 +196,44 @@ static void answer_note(FILE *f, const struct run_result *res,
 	text_note_print(f, text);
 }
 
+/*
+ * Bytes the device sent that our programs did not see: which witness
+ * counted them, what the device's own count says, and why, where the
+ * kernel tells.
+ */
+static void unseen_note(FILE *f, const struct run_result *res,
+			const struct model_result *m)
+{
+	char text[1024], tcp[256];
+	const char *why =
+		res->in.counts.u[ZC_U_INIT_GATE] ?
+			"This kernel runs no BPF program while PID 1 is the current task (its BTF has bpf_prog_aux.init_owned, which upstream Linux has not), and a softirq that sends packets runs as the task it interrupted." :
+			"The kernel counted no skipped run: why is not known.";
+
+	if (m->tcp_known)
+		snprintf(
+			tcp, sizeof(tcp),
+			"TCP's own count has them (its tcp_info as the socket ended: %" PRIu64
+			" bytes sent, %" PRIu64
+			" of them again), and so do the NIC figures above: %s.",
+			m->tcp_sent, m->resent,
+			res->in.sg ? "of a kind not known" :
+				     "linear, as this device cannot gather");
+	else
+		snprintf(
+			tcp, sizeof(tcp), "%s",
+			"A hole in their sequence numbers shows them; TCP's own count was not heard, and the NIC figures above miss them.");
+	snprintf(
+		text, sizeof(text),
+		"%" PRIu64
+		" bytes of the flow left the device while the kernel ran none of zcviz's programs. %s The device counted %" PRIu64
+		" packets handed on and %" PRIu64
+		" dropped (its own tx_packets and tx_dropped: every packet, ours or not); zcviz's programs saw %" PRIu64
+		". %s",
+		m->unseen, tcp, m->dev_tx, m->dev_dropped, m->seen_tx, why);
+	text_note_print(f, text);
+}
+
 /* Where the run is not the plain story: each its own note. */
 static void text_notes(FILE *f, const struct run_config *cfg,
 		       const struct run_result *res,
@@ -215,15 +259,13 @@ static void text_notes(FILE *f, const struct run_config *cfg,
 			m->unknown_send,
 			res->in.counts.c[ZC_C_SEND_UNKNOWN_CALLS]);
 	if (m->unseen)
+		unseen_note(f, res, m);
+	if (m->overseen)
 		fprintf(f,
-			"  note: %" PRIu64
-			" bytes of the flow left by the device while the kernel did\n"
-			"        not run zcviz's programs (a hole in its sequence numbers; the\n"
-			"        device counted %" PRIu64
-			" packets, the programs %" PRIu64 "). The kernel\n"
-			"        counted no skipped run, so why is not known; the NIC figures\n"
-			"        above miss these bytes.\n",
-			m->unseen, m->dev_tx, m->seen_tx);
+			"  note: zcviz's programs saw %" PRIu64
+			" bytes more at the device than TCP says it\n"
+			"        sent: the NIC figures above cannot be trusted.\n",
+			m->overseen);
 	if (m->dropped)
 		fprintf(f,
 			"  note: %" PRIu64
@@ -419,6 +461,33 @@ static void json_counters(FILE *f, const struct zc_counts *c)
 	fputc('}', f);
 }
 
+/*
+ * TCP's own count of the flow (null: not heard), and which bytes at the
+ * device each witness counted: zcviz's programs, or only TCP.
+ */
+static void json_tcp(FILE *f, const struct run_result *res,
+		     const struct model_result *m)
+{
+	const uint64_t *u = res->in.counts.u;
+
+	if (!u[ZC_U_TCP_SOCKETS])
+		fprintf(f, "\"tcp\":null,");
+	else
+		fprintf(f,
+			"\"tcp\":{\"sockets\":%" PRIu64
+			",\"bytes_sent\":%" PRIu64 ",\"bytes_retrans\":%" PRIu64
+			"},",
+			u[ZC_U_TCP_SOCKETS], u[ZC_U_TCP_BYTES_SENT],
+			u[ZC_U_TCP_BYTES_RETRANS]);
+	fprintf(f,
+		"\"device_bytes_by\":{\"programs\":%" PRIu64
+		",\"tcp_only\":%" PRIu64 ",\"tcp_only_kind\":\"%s\"}"
+		",\"overseen_bytes\":%" PRIu64 ",\"bpf_skipped_for_pid1\":%s,",
+		m->edge[E_SOCKET_NIC].bytes - m->unseen, m->unseen,
+		res->in.sg ? "unknown" : "linear", m->overseen,
+		res->in.counts.u[ZC_U_INIT_GATE] ? "true" : "false");
+}
+
 /* Where the flow left, what the device did with it, and what the
  * instrument may have missed there. */
 static void json_device(FILE *f, const struct run_result *res,
@@ -432,6 +501,7 @@ static void json_device(FILE *f, const struct run_result *res,
 		",\"receiver\":\"%s\",\"retransmitted_bytes\":%" PRIu64
 		",\"dropped_bytes\":%" PRIu64 ",\"unseen_bytes\":%" PRIu64
 		",\"device_tx_packets\":%" PRIu64
+		",\"device_tx_dropped\":%" PRIu64
 		",\"seen_tx_packets\":%" PRIu64
 		",\"unknown_send_bytes\":%" PRIu64 ",\"events_lost\":%" PRIu64
 		",\"unparsed_skbs\":%" PRIu64 ",\"programs_missed\":%" PRIu64
@@ -439,10 +509,11 @@ static void json_device(FILE *f, const struct run_result *res,
 		res->pid    ? "none" :
 		res->remote ? "remote" :
 			      "lab",
-		m->resent, m->dropped, m->unseen, m->dev_tx, m->seen_tx,
-		m->unknown_send, c->c[ZC_C_EVENTS_LOST],
+		m->resent, m->dropped, m->unseen, m->dev_tx, m->dev_dropped,
+		m->seen_tx, m->unknown_send, c->c[ZC_C_EVENTS_LOST],
 		c->c[ZC_C_NET_UNPARSED], c->u[ZC_U_PROG_MISSES],
 		c->u[ZC_U_PROG_RUNS], c->u[ZC_U_PROG_NS]);
+	json_tcp(f, res, m);
 }
 
 /*

@@ -39,9 +39,13 @@
 #include "../demos/summary.h"
 #include "../demos/units.h"
 #include "safefile.h"
+#include "witness.h"
 
 #define TMPFS_MAGIC 0x01021994
 #define SINK_WAIT_MS 10000
+/* the sender has exited: its socket ends at once, or within its FIN's
+ * round trip; beyond this its TCP count is said to be not known */
+#define WITNESS_WAIT_MS 2000
 
 static volatile sig_atomic_t stop_signal;
 
@@ -444,57 +448,24 @@ const char *run_undone(void)
 	return s;
 }
 
-/* What fn returns about dev, asked inside network namespace ns (NULL:
- * ours); 0 when the namespace cannot be entered. */
-static uint64_t in_netns(const char *ns, const char *dev,
-			 uint64_t (*fn)(const char *dev))
-{
-	char path[PATH_MAX];
-	uint64_t v;
-	int self, fd;
+struct ifindex_ask {
+	const char *dev;
+	unsigned ifindex;
+};
 
-	if (!ns)
-		return fn(dev);
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	v = self >= 0 && fd >= 0 && !setns(fd, CLONE_NEWNET) ? fn(dev) : 0;
-	if (self >= 0 && setns(self, CLONE_NEWNET))
-		v = 0;
-	if (self >= 0)
-		close(self);
-	if (fd >= 0)
-		close(fd);
-	return v;
+static void ifindex_here(void *arg)
+{
+	struct ifindex_ask *a = arg;
+
+	a->ifindex = if_nametoindex(a->dev);
 }
 
-static uint64_t ifindex_of(const char *dev)
+/* dev's ifindex in namespace ns (NULL: ours); 0 when it has none. */
+static unsigned ifindex_in(const char *ns, const char *dev)
 {
-	return if_nametoindex(dev);
-}
+	struct ifindex_ask a = { .dev = dev };
 
-/* The packets dev has sent, by its own count (this namespace's
- * /proc/net/dev: the ninth number after "dev:"). */
-static uint64_t tx_packets_of(const char *dev)
-{
-	FILE *f = fopen("/proc/self/net/dev", "re");
-	unsigned long long v[10] = { 0 };
-	char line[512], *p;
-	size_t n = strlen(dev);
-
-	while (f && fgets(line, sizeof(line), f)) {
-		for (p = line; *p == ' '; p++)
-			;
-		if (strncmp(p, dev, n) || p[n] != ':')
-			continue;
-		sscanf(p + n + 1,
-		       "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
-		       &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
-		       &v[8], &v[9]);
-	}
-	if (f)
-		fclose(f);
-	return v[9];
+	return netns_run(ns, ifindex_here, &a) ? 0 : a.ifindex;
 }
 
 static uint32_t netns_inode(const char *ns)
@@ -722,7 +693,10 @@ struct run {
 	char dest[300]; /* HOST:PORT the demo sends to */
 	uint16_t port;
 	int step; /* write end of the step handshake, -1 when free */
-	uint64_t tx_packets; /* the device's own count when the demo began */
+	/* the kernel's own counts: the device's before our programs were
+	 * attached, and TCP's of the flow (NULL: not heard) */
+	struct witness_dev dev0;
+	struct witness *witness;
 	int status; /* the demo's exit status, once it exited */
 };
 
@@ -920,8 +894,12 @@ static int trace_begin(struct run *r)
 	tg.file_ino = sb.st_ino;
 	/* the kernel's dev_t (MAJOR << 20 | MINOR), not stat's encoding */
 	tg.file_kdev = major(sb.st_dev) << 20 | minor(sb.st_dev);
-	tg.ifindex = in_netns(r->tx_ns, res->egress, ifindex_of);
+	tg.ifindex = ifindex_in(r->tx_ns, res->egress);
 	tg.netns = netns_inode(r->tx_ns);
+	witness_dev_read(r->tx_ns, res->egress, &r->dev0);
+	/* before the demo connects: its socket's end is then heard */
+	r->witness = witness_open(r->tx_ns, res->why, sizeof(res->why));
+	res->why[0] = '\0'; /* without it, TCP's count is only not known */
 	ever_bpf = true;
 	r->trace = trace_start(&tg, cfg->on_event, cfg->event_ctx, res->why,
 			       sizeof(res->why));
@@ -936,7 +914,6 @@ static int gate_open(struct run *r)
 {
 	int ok;
 
-	r->tx_packets = in_netns(r->tx_ns, r->res->egress, tx_packets_of);
 	ok = write(r->demo.gate, "g", 1) == 1;
 
 	close(r->demo.gate);
@@ -1169,25 +1146,45 @@ static bool lines_agree(const char *sender, const char *sink)
 }
 
 /*
- * Our counters and the device's own packet count, as of one moment: the
- * connection's last packets (an ACK of the sink's FIN) may leave while we
- * read, so the device's is read before and after ours, until no packet
- * came between (a few tries, 10 ms apart).
+ * Our counters and the device's own, as of one moment: the connection's
+ * last packets (an ACK of the sink's FIN) may leave while we read, so the
+ * device's are read before and after ours, until no packet came between
+ * (a few tries, 10 ms apart).
  */
 static void counts_with_device(struct run *r)
 {
 	struct run_result *res = r->res;
-	uint64_t before, after = 0;
+	struct witness_dev before, after = r->dev0;
+	uint64_t *u = res->in.counts.u;
 
 	for (int i = 0; i < 10; i++) {
-		before = in_netns(r->tx_ns, res->egress, tx_packets_of);
+		witness_dev_read(r->tx_ns, res->egress, &before);
 		trace_read(r->trace, &res->in.counts);
-		after = in_netns(r->tx_ns, res->egress, tx_packets_of);
-		if (before == after)
+		witness_dev_read(r->tx_ns, res->egress, &after);
+		if (before.tx_packets == after.tx_packets &&
+		    before.tx_dropped == after.tx_dropped)
 			break;
 		usleep(10000);
 	}
-	res->in.counts.u[ZC_U_DEV_TX_PACKETS] = after - r->tx_packets;
+	u[ZC_U_DEV_TX_PACKETS] = after.tx_packets - r->dev0.tx_packets;
+	u[ZC_U_DEV_TX_DROPPED] = after.tx_dropped - r->dev0.tx_dropped;
+}
+
+/*
+ * TCP's own count of the flow, from its socket's end (the sender has
+ * exited, so it has ended or is about to): the witness the device's
+ * figures are held against (witness.h).
+ */
+static void counts_with_tcp(struct run *r)
+{
+	uint64_t *u = r->res->in.counts.u;
+	struct witness_tcp t;
+
+	witness_tcp_read(r->witness, r->port, WITNESS_WAIT_MS, &t);
+	u[ZC_U_TCP_SOCKETS] = t.sockets;
+	u[ZC_U_TCP_BYTES_SENT] = t.sockets ? t.bytes_sent : 0;
+	u[ZC_U_TCP_BYTES_RETRANS] = t.sockets ? t.bytes_retrans : 0;
+	u[ZC_U_INIT_GATE] = trace_init_gate() > 0;
 }
 
 static int verdict(struct run *r)
@@ -1202,6 +1199,7 @@ static int verdict(struct run *r)
 	fd_slurp(r->demo.err, err, sizeof(err), 100, false);
 	trace_poll(r->trace, 0);
 	counts_with_device(r);
+	counts_with_tcp(r);
 	trace_read_programs(r->trace, &res->in.counts);
 	if (getenv("ZCVIZ_STATS") || getenv("ZCVIZ_BASELINE"))
 		res->nhooks = trace_read_hooks(r->trace, res->hooks,
@@ -1244,6 +1242,7 @@ void run_abort(struct run *r)
 	if (r->step >= 0)
 		close(r->step);
 	trace_stop(r->trace);
+	witness_close(r->witness);
 	child_end(&r->demo);
 	child_end(&r->sink);
 	lab_down(&r->lab, r->bindir, r->cfg->verbose);

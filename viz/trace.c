@@ -457,6 +457,36 @@ unsigned trace_missing(const struct trace *t)
 	return t->missing;
 }
 
+/*
+ * Read in the running kernel's code (bpf_trace_run2, disassembled from
+ * memory): before a raw tracepoint program runs, it returns unless
+ * current->tgid != 1 or prog->aux->init_owned. The field is its mark.
+ */
+int trace_init_gate(void)
+{
+	static int gate = -2;
+	const struct btf_member *m;
+	const struct btf_type *t;
+	struct btf *btf;
+	int id, i;
+
+	if (gate != -2)
+		return gate;
+	btf = btf__load_vmlinux_btf();
+	gate = btf ? 0 : -1;
+	id = btf ? btf__find_by_name_kind(btf, "bpf_prog_aux",
+					  BTF_KIND_STRUCT) :
+		   -1;
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	for (i = 0, m = t ? btf_members(t) : NULL; t && i < btf_vlen(t);
+	     i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off),
+			    "init_owned"))
+			gate = 1;
+	btf__free(btf);
+	return gate;
+}
+
 /* Detaches everything: after this no program of ours is in the kernel. */
 void trace_stop(struct trace *t)
 {

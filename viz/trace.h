@@ -74,6 +74,12 @@ void trace_read_comm(const struct trace *t, char *comm, size_t len);
 void trace_read_slots(const struct trace *t, struct zc_flow *flows,
 		      struct zc_file *files);
 unsigned trace_missing(const struct trace *t);
+/*
+ * Does this kernel run no BPF program while PID 1 is the current task? Its
+ * BTF says so: bpf_prog_aux has an init_owned field, which upstream Linux
+ * has not (docs/measurement.md). 1 yes, 0 no, -1 not known.
+ */
+int trace_init_gate(void);
 void trace_stop(struct trace *t);
 
 /* libbpf's messages: everything with verbose, else kept for trace_log() */

@@ -286,3 +286,42 @@ tmux_stop() {
 screen_number() {
 	tmux_screen | sed -n "s/.*$1 \([0-9][0-9]*\).*/\1/p" | head -n 1
 }
+
+# ---- an independent count of what the lab's devices send ----------------
+
+# xmit_count_start: counts every packet any lab device hands on to its
+# driver (net:net_dev_start_xmit on zclab-*-t), in ftrace's own ring
+# buffer: the tracepoint's events, written by the kernel without BPF or
+# perf, in a tracefs instance of this test's own. xmit_count_stop DEV
+# prints how many DEV sent, and removes the instance; it fails when the
+# buffer lost events.
+xmit_count_start() {
+	local t=/sys/kernel/tracing
+	[ -d $t/instances ] || { mount -t tracefs nodev $t && XC_MOUNTED=1; }
+	XC=$t/instances/zctest-$$-${BATS_TEST_NUMBER:-0}
+	mkdir "$XC"
+	echo 32768 >"$XC/buffer_size_kb"
+	echo 'name ~ "zclab-*-t"' >"$XC/events/net/net_dev_start_xmit/filter"
+	echo 1 >"$XC/events/net/net_dev_start_xmit/enable"
+}
+
+xmit_count_stop() {
+	local n lost
+	echo 0 >"$XC/events/net/net_dev_start_xmit/enable"
+	n=$(grep -c " dev=$1 " "$XC/trace")
+	lost=$(awk '$1 == "overrun:" { s += $2 } END { print s + 0 }' "$XC"/per_cpu/cpu*/stats)
+	xmit_count_end
+	[ "$lost" = 0 ] || { echo "ftrace's buffer lost $lost events" >&2; return 1; }
+	echo "$n"
+}
+
+# xmit_count_end: removes the instance (teardown calls it too)
+xmit_count_end() {
+	[ -z "${XC:-}" ] || [ ! -d "$XC" ] || {
+		echo 0 >"$XC/events/net/net_dev_start_xmit/enable"
+		rmdir "$XC"
+	}
+	XC=""
+	[ -z "${XC_MOUNTED:-}" ] || umount /sys/kernel/tracing
+	XC_MOUNTED=""
+}
