@@ -342,7 +342,8 @@ static bool refs_into_socket(const struct model_input *in)
 }
 
 /* Did the device send bytes of the flow that our programs did not see?
- * 1: TCP's count has them, -1: only a hole shows them, 0: no. */
+ * 1: TCP's count has them, -1: only a hole shows them (and the figures
+ * miss them), 0: no. */
 static int unseen_any(const struct model_input *in)
 {
 	struct model_result r;
@@ -359,8 +360,7 @@ const char *model_note(const struct model_input *in)
 	bool refs = refs_into_socket(in);
 	struct model_result r;
 
-	if (unseen_any(in) > 0)
-		return "packets our programs did not see: TCP's own count has them";
+	/* with TCP's count the figures are whole: the lesson comes first */
 	if (unseen_any(in) < 0)
 		return "some packets left while the kernel ran none of our programs: see the report";
 	if (in->counts.c[ZC_C_X_ZC_BYTES]) {
