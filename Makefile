@@ -83,7 +83,7 @@ BUILD_DEPS := gcc=gcc make=make pkg-config=pkg-config zlib1g-dev=/usr/include/zl
 BPF_DEPS := clang=clang llvm=llvm-strip bpftool=bpftool libbpf-dev=/usr/include/bpf/libbpf.h \
 	libelf-dev=/usr/include/libelf.h
 # Only for make test, test-slow and bench, so that a student without them can still build:
-TEST_DEPS := tmux=tmux jq=jq iperf3=iperf3 bats=bats xxhash=xxhsum help2man=help2man asciinema=asciinema \
+TEST_DEPS := tmux=tmux jq=jq bats=bats xxhash=xxhsum help2man=help2man asciinema=asciinema \
 	libxml2-utils=xmllint \
 	bats-assert=/usr/lib/bats/bats-assert/load.bash \
 	bats-support=/usr/lib/bats/bats-support/load.bash \
@@ -94,20 +94,29 @@ FUZZ_RT = $(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m)
 FUZZ_DEPS = libclang-rt-dev=$(or $(FUZZ_RT),libclang_rt.fuzzer)
 DEPS = $(BUILD_DEPS) $(BPF_DEPS) $(TEST_DEPS) $(FUZZ_DEPS)
 # Optional extras: the Java demos need a JDK, demos/nginx.sh (a real server,
-# measured) nginx and curl, io-uring-zc liburing. Without them those are
-# left out and say what to install; make deps installs them, but does not
-# fail for them.
+# measured) nginx and curl, io-uring-zc liburing, make bench's peer iperf3.
+# Without them those are left out and say what to install; make deps
+# installs them (but not with EXTRAS=no), and does not fail for them.
 EXTRA_DEPS := openjdk-17-jdk-headless=javac nginx-light=nginx curl=curl \
-	liburing-dev=$(LIBURING_H)
+	liburing-dev=$(LIBURING_H) iperf3=iperf3
+EXTRAS ?= yes
 
 # missing_pkgs DEPS: lists the packages whose probe is missing; bpftool lives in /usr/sbin.
 missing_pkgs = for d in $(1); do p=$${d%%=*}; f=$${d\#*=}; \
 	case $$f in /*) test -e $$f ;; \
 	*) command -v $$f || test -x /usr/sbin/$$f ;; esac >/dev/null || echo $$p; done
 
-# get_deps DEPS,WHO: a recipe line that installs the missing packages of DEPS
-# (as root, with apt-get); otherwise it names them, what needs them (WHO) and
-# the one command that installs them, and fails with status 3.
+# no_deps DEPS,WHO: a recipe line that fails with status 3 when a package
+# of DEPS is missing, naming them, what needs them (WHO) and the command
+# that installs them. Only make deps installs anything.
+no_deps = missing=$$($(call missing_pkgs,$(1)) | tr '\n' ' '); missing=$${missing% }; \
+	[ -n "$$missing" ] || exit 0; \
+	if [ "$$(id -u)" = 0 ]; then how="make deps (it installs them)"; \
+	else how="sudo apt-get install $$missing"; fi; \
+	echo "deps: missing $$missing ($(2)); run: $$how" >&2; exit 3
+
+# get_deps DEPS,WHO: a recipe line that installs the missing packages of
+# DEPS (as root, with apt-get); otherwise as no_deps.
 get_deps = missing=$$($(call missing_pkgs,$(1)) | tr '\n' ' '); missing=$${missing% }; \
 	[ -n "$$missing" ] || exit 0; \
 	if grep -qi ubuntu /etc/os-release 2>/dev/null; then \
@@ -121,26 +130,48 @@ get_deps = missing=$$($(call missing_pkgs,$(1)) | tr '\n' ' '); missing=$${missi
 	{ apt-get install -y -q $$missing || { apt-get update -q && apt-get install -y -q $$missing; }; } >$(BUILD)/deps.log 2>&1 || \
 		{ tail -n 20 $(BUILD)/deps.log >&2; echo "deps: apt-get failed; the log is $(BUILD)/deps.log" >&2; exit 3; }
 
-# make deps: everything, for building and for testing (CI runs it first).
+# GIVE_BACK: a recipe line. Run by root through sudo, a build is the
+# invoking user's again once it is done (build/ and what is in it), so that
+# their own make and make clean work after sudo make.
+GIVE_BACK = $(if $(filter-out 0,$(SUDO_UID)),[ "$$(id -u)" != 0 ] || [ ! -d $(BUILD) ] || \
+	chown -R $(SUDO_UID):$(or $(SUDO_GID),$(SUDO_UID)) $(BUILD),true)
+
+# make deps: everything, for building and for testing (CI runs it first),
+# and the optional extras; make deps EXTRAS=no leaves those out.
 .PHONY: deps
 deps:
-	$(Q)[ -n "$$($(call missing_pkgs,$(DEPS) $(EXTRA_DEPS)))" ] || { echo "deps: everything is installed"; exit 0; }; \
+	$(Q)[ -n "$$($(call missing_pkgs,$(DEPS) $(if $(filter no,$(EXTRAS)),,$(EXTRA_DEPS))))" ] || \
+		{ echo "deps: everything is installed"; exit 0; }; \
 	$(call get_deps,$(DEPS),needed to build and test)
-	$(Q)( $(call get_deps,$(EXTRA_DEPS),optional: the Java demos$(comma) nginx$(comma) io_uring) ) || \
+ifneq ($(EXTRAS),no)
+	$(Q)( $(call get_deps,$(EXTRA_DEPS),optional: the Java demos$(comma) nginx$(comma) io_uring$(comma) iperf3) ) || \
 		echo "deps: the optional packages are not installed: the demos that need them are left out, and say why"
+endif
+	$(Q)$(GIVE_BACK)
 
-# The stamp says the build's packages were there; the first build installs
-# them (root) or says how. The test tools are checked by test and bench.
+# The README's first command, make demo-NAME, installs what the demos and
+# the tests need when it is missing (root only), and says so: make deps
+# without the extras. Nothing else installs anything.
+ifneq ($(filter demo demo-%,$(MAKECMDGOALS)),)
+$(BUILD)/.deps-ok: | quickstart-deps
+endif
+.PHONY: quickstart-deps
+quickstart-deps:
+	$(Q)[ "$$(id -u)" = 0 ] && [ -n "$$($(call missing_pkgs,$(DEPS)))" ] || exit 0; \
+	echo "make $(firstword $(MAKECMDGOALS)): first what the demos and the tests need (make deps EXTRAS=no; the optional extras: make deps)"; \
+	$(MAKE) --no-print-directory deps EXTRAS=no
+
+# The stamp says the build's packages were there; without them the build
+# says which to install, and how.
 $(BUILD)/.deps-ok: | $(BUILD)
-	$(Q)$(call get_deps,$(BUILD_DEPS),needed to build)
+	$(Q)$(call no_deps,$(BUILD_DEPS),needed to build)
 	$(Q)touch $@
 
-# What zcviz's live modes lack here, if anything (see VMLINUX_BTF above),
-# their packages installed first where we may; the file is written only
-# when the answer changes (a build a user may only read stays as it is),
-# and zcviz is linked again then.
+# What zcviz's live modes lack here, if anything (see VMLINUX_BTF above;
+# make deps installs their packages); the file is written only when the
+# answer changes (a build a user may only read stays as it is), and zcviz
+# is linked again then.
 $(BUILD)/.bpf-state: $(BUILD)/.deps-ok FORCE
-	$(Q)( $(call get_deps,$(BPF_DEPS),for zcviz's live modes; without them it only replays) ) || true
 	$(Q)why=; \
 	command -v "$(CLANG)" >/dev/null 2>&1 || why="$$why, clang"; \
 	command -v "$(BPFTOOL)" >/dev/null 2>&1 || why="$$why, bpftool"; \
@@ -158,6 +189,7 @@ $(BUILD):
 
 .PHONY: all
 all: $(BINS)
+	$(Q)$(GIVE_BACK)
 
 $(BUILD)/demos/%.o: demos/%.c $(BUILD)/.deps-ok $(FLAGS_STAMP)
 	$(call msg,CC,$@)
@@ -256,7 +288,7 @@ $(BUILD)/zc.skel.h: $(BUILD)/zc.bpf.o
 # Only the loader needs the skeleton: the model, the reports and the rest
 # build without clang, bpftool or BTF (and so does a replay-only zcviz).
 $(BUILD)/viz/trace.o: $(BUILD)/zc.skel.h
-$(BUILD)/viz/%.o: viz/%.c $(FLAGS_STAMP)
+$(BUILD)/viz/%.o: viz/%.c $(BUILD)/.deps-ok $(FLAGS_STAMP)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $(LIBBPF_CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
@@ -274,7 +306,7 @@ $(BUILD)/zcviz: $(VIZ_OBJS) $(LIB_OBJS) $(BUILD)/.bpf-state viz/trace.c viz/trac
 		  $(MAKE) --no-print-directory $(BUILD)/viz/trace.o; } && \
 		$(ZCVIZ_LINK) $(BUILD)/viz/trace.o $(LIBBPF_LIBS) $(CURSES_LIBS) -lxxhash -lz -lm -o $@; \
 	else \
-		echo "  SKIP     zcviz's live modes: no $$why; building a replay-only zcviz" >&2; \
+		echo "  SKIP     zcviz's live modes: no $$why; building a replay-only zcviz (sudo make deps installs them)" >&2; \
 		$(CC) $(ZC_CFLAGS) -DZC_BPF_MISSING="\"$$why\"" -c viz/trace_none.c \
 			-o $(BUILD)/viz/trace_none.o && \
 		$(ZCVIZ_LINK) $(BUILD)/viz/trace_none.o $(CURSES_LIBS) -lxxhash -lz -lm -o $@; \
@@ -309,7 +341,7 @@ FUZZ_CORPUS := $(BUILD)/fuzz/corpus
 FUZZ_REGRESSIONS := tests/fuzz/regressions
 
 $(BUILD)/fuzz-trace: $(FUZZ_SRCS) $(wildcard viz/*.h) $(BUILD)/.deps-ok
-	$(Q)$(call get_deps,$(FUZZ_DEPS),needed by make fuzz)
+	$(Q)$(call no_deps,$(FUZZ_DEPS),needed by make fuzz)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unknown-warning-option \
 		-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -fno-sanitize-recover=undefined \
@@ -347,6 +379,7 @@ define demo_run
 	$(if $(filter demo $(demo_names:%=demo-%),$@),,$(error no demo '$*'; choose \
 		$(subst $(space)demo-,$(comma) demo-,$(demo_names:%=demo-%)) or demo \
 		(all $(call count_word,$(words $(demo_names))))))
+	$(Q)$(GIVE_BACK)
 	$(Q)demo=$(patsubst demo-%,%,$(patsubst demo,demo-all,$@)); \
 	if [ "$$(id -u)" = 0 ]; then exec $(BUILD)/zcviz $(ZCVIZ_FLAGS) $$demo; fi; \
 	echo "zcviz needs root to load its BPF programs: sudo make $@. Without root, the demo alone, over loopback:" >&2; \
@@ -380,12 +413,12 @@ traces: all
 # build's own packages, so that two apt-gets never run at once (make -j).
 .PHONY: test-deps
 test-deps: $(BUILD)/.deps-ok
-	$(Q)$(call get_deps,$(TEST_DEPS),needed by make test and make bench)
+	$(Q)$(call no_deps,$(TEST_DEPS),needed by make test and make bench)
 
 # The classic table, peers and overhead: build/bench/results.{csv,md,svg}.
 .PHONY: bench
 bench: test-deps all
-	$(Q)tests/bench/bench.sh
+	$(Q)tests/bench/bench.sh; rc=$$?; $(GIVE_BACK); exit $$rc
 
 .PHONY: test test-slow
 SAN_LOGS := $(abspath $(BUILD))/sanitizers
@@ -410,9 +443,9 @@ ifeq ($(SANITIZE),1)
 		cat $$other; }; \
 	if [ -n "$$found" ]; then cat $$found >&2; \
 		echo "sanitizers: $$(echo $$found | wc -w) report(s), above and in $(SAN_LOGS)" >&2; exit 1; fi; \
-	echo "sanitizers: no reports"; exit $$rc
+	echo "sanitizers: no reports"; $(GIVE_BACK); exit $$rc
 else
-	$(Q)$(BATS) $(BATS_FLAGS) tests
+	$(Q)$(BATS) $(BATS_FLAGS) tests; rc=$$?; $(GIVE_BACK); exit $$rc
 endif
 
 # adds the runs that take minutes: 64 MiB one byte per call, a 2 GiB file
@@ -430,9 +463,10 @@ clean:
 
 help:
 	@echo "zerocopy-lab targets:"
-	@echo "  make                  build the demos into $(BUILD)/ (installs missing build packages first),"
+	@echo "  make                  build the demos into $(BUILD)/ (names missing packages: make deps),"
 	@echo "                        and their man pages: man -l $(BUILD)/man/zcviz.1"
-	@echo "  make deps             install every missing Debian/Ubuntu package (build and test), or name them"
+	@echo "  make deps             install every missing Debian/Ubuntu package (build, test, extras;"
+	@echo "                        EXTRAS=no: not the extras), or name them"
 	@echo "  make demo-NAME        a demo in the lab, under the dashboard (root)$$([ -x $(BUILD)/zcviz ] && echo : || echo '; once built, make help names them')"
 	@[ ! -x $(BUILD)/zcviz ] || $(BUILD)/zcviz --list-demos | \
 		awk -F'\t' '{ printf "    %-20s %s\n", "demo-" $$1, $$6 }'

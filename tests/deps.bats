@@ -52,3 +52,34 @@ teardown() {
 	run -2 as_student make -C "$TREE" --no-print-directory deps
 	assert_line --regexp "^deps: missing jq \(needed to build and test\); run: sudo apt-get install jq$"
 }
+
+@test "as root, only make deps installs: make test names the tool it lacks and installs nothing" {
+	[ "$(id -u)" = 0 ] || skip "needs root: what root's make does"
+	student_tree
+	# an apt-get that only says it was called
+	printf '#!/bin/sh\necho "apt-get $*" >>"%s/apt.log"\n' "$TREE" >"$FAKE_PATH/apt-get"
+	chmod +x "$FAKE_PATH/apt-get"
+	run -0 env PATH="$FAKE_PATH" make -C "$TREE" --no-print-directory build/zc-sink
+	run -2 env PATH="$FAKE_PATH" make -C "$TREE" --no-print-directory test-deps
+	assert_line "deps: missing jq (needed by make test and make bench); run: make deps (it installs them)"
+	assert_file_not_exists "$TREE/apt.log"
+	run env PATH="$FAKE_PATH" make -C "$TREE" --no-print-directory deps EXTRAS=no
+	assert_line --partial "deps: installing jq"
+	assert_file_contains "$TREE/apt.log" "install -y -q jq"
+}
+
+@test "after sudo make, the user who ran it can still make and make clean" {
+	[ "$(id -u)" = 0 ] || skip "needs root: what sudo make leaves"
+	TREE=$(mktemp -d /tmp/zc-deps.XXXX)
+	git -C "$ROOT" ls-files | tar -C "$ROOT" -cf - -T - | tar -C "$TREE" -xf -
+	chown -R nobody "$TREE"
+	# sudo, as far as make can tell: root, and the invoking user's ids; a
+	# quick all (a replay-only zcviz, no Java, no man pages) is enough
+	run -0 env SUDO_UID="$(id -u nobody)" SUDO_GID="$(id -g nobody)" \
+		make -C "$TREE" --no-print-directory CLANG=/none JAVAC= HELP2MAN= all
+	assert_equal "$(find "$TREE/build" ! -user nobody | head -3)" ""
+	touch "$TREE/demos/sink.c"
+	run -0 runuser -u nobody -- make -C "$TREE" --no-print-directory CLANG=/none JAVAC= HELP2MAN= all
+	run -0 runuser -u nobody -- make -C "$TREE" --no-print-directory clean
+	assert_file_not_exists "$TREE/build"
+}
