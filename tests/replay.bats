@@ -191,6 +191,41 @@ runs_trace() {
 	assert_output --regexp "^zcviz: cannot replay: line [0-9]+: more runs than a trace may hold \(1000\)$"
 }
 
+# 200 runs: some 300 KB of reports, far more than a pipe holds (64 KiB),
+# so zcviz is still printing when its reader goes away or a signal comes
+@test "a replay's reader going away mid-report (| head -n 1) ends it with 141, never a crash" {
+	runs_trace 200
+	run --separate-stderr bash -c '"$1" --replay "$2" --report | head -n 1; exit "${PIPESTATUS[0]}"' \
+		_ "$USER_ROOT/build/zcviz" "$SHARE/runs.trace"
+	assert_equal "$status" 141
+	assert_equal "$output" "mmap: 2097152 bytes, chunk 131072, warm cache"
+	# nobody is left to tell
+	assert_equal "$stderr" ""
+}
+
+@test "SIGTERM while a replay prints its reports ends it with 143, never a crash" {
+	local fifo="$BATS_TEST_TMPDIR/out" first pid rc=0
+	runs_trace 200
+	mkfifo "$fifo"
+	"$USER_ROOT/build/zcviz" --replay "$SHARE/runs.trace" --report \
+		>"$fifo" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	# (bats writes its results to fd 3: the reading end is fd 4)
+	exec 4<"$fifo"
+	# ready: its first line has come, and the rest waits for the pipe,
+	# which we do not read until the signal is sent
+	read -r first <&4
+	assert_equal "$first" "mmap: 2097152 bytes, chunk 131072, warm cache"
+	kill -TERM "$pid"
+	timeout 60 cat <&4 >"$BATS_TEST_TMPDIR/rest"
+	exec 4<&-
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 143
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "zcviz: stopped by signal 15"
+	# stopped mid-way: no comparison table of runs half read
+	! grep -q '^Compared' "$BATS_TEST_TMPDIR/rest" || fail "a table after the signal"
+}
+
 @test "a 16 MiB syscall line is read, not chewed on for minutes" {
 	local f="$SHARE/long.trace"
 	{

@@ -617,7 +617,12 @@ static int demos_run(struct opts *o, struct recorder *rec)
 	return status;
 }
 
-/* --replay without a terminal: the recorded runs' reports. */
+/*
+ * --replay without a terminal: the recorded runs' reports, then the table
+ * of them. A signal, or the reader going away, stops it between two runs:
+ * the runs after that were never filled in, and a stopped replay prints
+ * no table, as a stopped live run does not.
+ */
 static int replay_print(struct opts *o)
 {
 	struct run_result *res = NULL;
@@ -646,8 +651,8 @@ static int replay_print(struct opts *o)
 			status = ZC_EXIT_FAIL;
 		res[i] = p->runs[i].res;
 	}
-	if (o->out != OUT_JSON && p->n > 1)
-		report_compare(stdout, res, m, p->n);
+	if (o->out != OUT_JSON && i > 1 && !run_stop_signal())
+		report_compare(stdout, res, m, i);
 cleanup:
 	free(res);
 	free(m);
