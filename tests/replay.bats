@@ -342,6 +342,46 @@ counters_set() {
 	assert_equal "$(jget "$output" .seen_tx_packets)" 1400
 }
 
+# beyond WHAT: the reason a count no run can hold is refused with
+beyond() {
+	echo "line [0-9]+: run 1 \(traditional\): $1, more than a run can count \(at most 72057594037927936\); the trace is damaged or was made by hand: record the run again$"
+}
+
+@test "a trace whose counts no run can hold is refused in one line, before anything adds them up" {
+	local t="$ROOT/lessons/traces/traditional.trace" big=9223372036856872960
+	# 2^63 + 2 MiB read (2) and copied into the socket (9): added up,
+	# they wrapped past 2^64 to twice the file, "2.00 x [ok]"
+	bad_trace "counters_set '$t' 2 $big 9 $big" "$(beyond "file_read_bytes is $big")"
+	# the CPU time's user and sys (30, 31): their sum wrapped to 1, and
+	# the run's time times 2^63 did not fit the result (undefined)
+	bad_trace "counters_set '$t' 30 9223372036854775809 31 9223372036854775808" \
+		"$(beyond "cpu_user_ns is 9223372036854775809")"
+	bad_trace "sed 's/^result 1 6380000 /result 1 18446744073709551615 /' '$t'" \
+		"$(beyond "rusage_user_ns is 18446744073709551615")"
+	# each syscall's count may be possible, not all of them together
+	bad_trace "sed 's/^s 0:16 1:16$/s 0:72057594037927936 1:16/' '$t'" \
+		"$(beyond "its syscalls add up to 72057594037927952")"
+}
+
+@test "a trace naming more calls than sys_enter counted has no other calls, not 2^64 less some" {
+	local f="$SHARE/calls.trace"
+	# 16 read()s and 100 write()s, of 32 calls
+	sed 's/^s 0:16 1:16$/s 0:16 1:100/' "$ROOT/lessons/traces/traditional.trace" >"$f"
+	chmod 644 "$f"
+	run -0 --separate-stderr as_user "$USER_ROOT/build/zcviz" --replay "$f" --json
+	assert_equal "$(jget "$output" .syscalls.total)" 32
+	assert_equal "$(jget "$output" .syscalls.other)" 0
+}
+
+@test "first_ns and last_ns are instants, not counts: a machine up for centuries replays" {
+	local f="$SHARE/uptime.trace"
+	# 28, 29: ns since boot, 584 years in, 5.586503 ms apart
+	counters_set "$ROOT/lessons/traces/traditional.trace" 28 18446744073000000000 29 18446744073005586503 >"$f"
+	chmod 644 "$f"
+	run -0 --separate-stderr as_user "$USER_ROOT/build/zcviz" --replay "$f" --json
+	assert_equal "$(jget "$output" .elapsed_ns)" 5586503
+}
+
 @test "a program's many syscalls after its last data call leave the log on its data calls" {
 	local f="$SHARE/tail.trace" t
 	# 80 sched_yield()s after the last sendfile(), as LeakSanitizer makes

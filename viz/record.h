@@ -21,6 +21,8 @@
  * counters' names are bpf/zc.h's (ZC_COUNTERS); a name this zcviz does not
  * know is skipped, a counter a trace does not name is 0. Version 1 had no
  * counters line: its c lines hold the counters in the order of that list.
+ * A count (a counter but the instants first_ns and last_ns, a run's calls
+ * on its s lines added up, a rusage) is at most COUNTS_MAX (counts.h).
  */
 #ifndef ZC_RECORD_H
 #define ZC_RECORD_H
