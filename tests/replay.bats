@@ -185,6 +185,19 @@ runs_trace() {
 	assert_equal "$(grep -cE '^  mmap +on +1\.00 x ok' <<<"$output")" 6
 }
 
+@test "two traces joined by cat are refused in one line, not replayed as the first alone" {
+	local a="$ROOT/lessons/traces/mmap.trace" b="$ROOT/lessons/traces/sendfile.trace" n
+	n=$(($(wc -l <"$a") + 1))
+	bad_trace "cat '$a' '$b'" "line $n: a second trace starts after the first one's 'end' line: a file holds one trace; replay each on its own$"
+	bad_trace "cat '$a'; echo 'run mmap 1 1 1 0 0 0 0 lo'" "line $n: the trace goes on after its 'end' line: a file holds one trace, which ends there; cut what follows$"
+	# what is nothing anywhere, a comment or a blank line, is nothing there
+	local f="$SHARE/tail.trace"
+	{ cat "$a"; printf '\n# replayed in class\n'; } >"$f"
+	chmod 644 "$f"
+	run -0 --separate-stderr as_user "$USER_ROOT/build/zcviz" --replay "$f" --json
+	assert_equal "$(jget "$output" .demo)" mmap
+}
+
 @test "a trace of more runs than the limit is refused" {
 	runs_trace 1001
 	run -2 as_user "$USER_ROOT/build/zcviz" --replay "$SHARE/runs.trace" --json

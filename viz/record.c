@@ -234,6 +234,7 @@ struct reader {
 	char *why;
 	size_t len;
 	char recorded[96]; /* the trace's "# zcviz ..., kernel ..." line */
+	bool ended; /* its end line has been read */
 	uint64_t version;
 	/* each of a c line's values: its counter's slot, or -1 (unknown to
 	 * this zcviz); n_named: how many a version 2 trace names */
@@ -636,17 +637,25 @@ static int read_in_run(struct reader *rd, const char *s)
 	return bad(rd, "unknown line");
 }
 
-/* Returns 1 at the end line, 0 to go on, -1 on an error. */
+/* 0 to go on, -1 on an error; after the end line, only comments (a file
+ * holds one trace: record.h says why). */
 static int read_line(struct reader *rd, const char *s)
 {
 	if (s[0] == '#' && !rd->recorded[0] && !strncmp(s, "# zcviz ", 8))
 		snprintf(rd->recorded, sizeof(rd->recorded), "%s", s + 2);
 	if (!*s || s[0] == '#')
 		return 0;
+	if (rd->ended)
+		return bad(rd,
+			   strncmp(s, "zcviz-trace ", 12) ?
+				   "the trace goes on after its 'end' line: a file holds one trace, which ends there; cut what follows" :
+				   "a second trace starts after the first one's 'end' line: a file holds one trace; replay each on its own");
 	if (rd->run)
 		return read_in_run(rd, s);
-	if (!strcmp(s, "end"))
-		return 1;
+	if (!strcmp(s, "end")) {
+		rd->ended = true;
+		return 0;
+	}
 	if (!strncmp(s, "run ", 4))
 		return read_run(rd, s);
 	if (keyed(s, "counters"))
@@ -757,14 +766,14 @@ struct replay *replay_parse(char *buf, size_t n, const char *name,
 		return NULL;
 	}
 	rc = lines_read(&rd, buf, stopped);
-	if (!rc)
+	if (!rc && !rd.ended)
 		snprintf(
 			why, len,
 			"'%s' is truncated: it does not end with an 'end' line",
 			name);
-	else if (rc > 0 && !rd.p->n)
+	else if (!rc && !rd.p->n)
 		snprintf(why, len, "'%s' holds no runs", name);
-	else if (rc > 0)
+	else if (!rc)
 		return rd.p;
 	replay_free(rd.p);
 	return NULL;

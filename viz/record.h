@@ -15,8 +15,11 @@
  *   sender LINE / sink LINE                           the two summaries
  *   end-run
  *   ... more runs ...
- *   end
+ *   end                                               then only comments
  *
+ * A file holds one trace: the header binds every run to its version, its
+ * counters line and its recorder (the "# zcviz ..." comment), so two
+ * traces joined (cat a b) are refused, not read as the first alone.
  * T is microseconds since the run began; "#" starts a comment line. The
  * counters' names are bpf/zc.h's (ZC_COUNTERS); a name this zcviz does not
  * know is skipped, a counter a trace does not name is 0. Version 1 had no
