@@ -40,6 +40,48 @@ played() {
 	assert_output --regexp "CPU copies of the file 1\.0[0-2] x file size"
 }
 
+# span CAST: the seconds it plays for, to its last frame
+span() {
+	tail -n 1 "$1" | jq '.[0]'
+}
+
+@test "a replay cast without a terminal is made in seconds, yet plays at the pace: the default, or --pace's" {
+	local t="$USER_ROOT/lessons/traces/java-transferto-stream.trace"
+	local cast="$BATS_TEST_TMPDIR/paced.cast" calls pace want args
+	# 623 syscalls: 156 s at the default 4 a second, which it took to make
+	# when it slept through every frame (the bound is far beyond what it
+	# takes now)
+	calls=$("$USER_ROOT/build/zcviz" --replay "$t" --json | jq .syscalls.total)
+	for pace in 4 64; do
+		args=()
+		[ "$pace" = 4 ] || args=(--pace "$pace")
+		run -0 --separate-stderr timeout 30 "$USER_ROOT/build/zcviz" --replay "$t" "${args[@]}" --cast "$cast" </dev/null
+		well_formed "$cast"
+		want=$(awk -v c="$calls" -v p="$pace" 'BEGIN { print c / p }')
+		within "$(span "$cast")" "$want" 1 ||
+			fail "at $pace syscalls a second, $calls take $want s, not $(span "$cast")"
+		run -0 played "$cast"
+		assert_output --partial "[$pace syscalls/s]"
+		assert_output --partial "checksum verified"
+		assert_output --partial "CPU copies of the file 2.00 x file size"
+	done
+	# full speed, as the f key: 64 syscalls a frame
+	run -0 --separate-stderr timeout 30 "$USER_ROOT/build/zcviz" --replay "$t" --pace full --cast "$cast" </dev/null
+	within "$(span "$cast")" 0 1 || fail "full speed took $(span "$cast") s"
+	run -0 played "$cast"
+	assert_output --partial "[full speed]"
+	assert_output --partial "checksum verified"
+}
+
+@test "--pace takes the dashboard's paces, or full" {
+	local t="$ROOT/lessons/traces/mmap.trace"
+	run -2 zcviz --replay "$t" --pace 3 --cast "$BATS_TEST_TMPDIR/x.cast"
+	assert_output "zcviz: --pace takes syscalls a second, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, or full, not '3'; see zcviz --help"
+	run -2 zcviz --replay "$t" --step --pace full
+	assert_output "zcviz: give --step or --pace full, not both; see zcviz --help"
+	assert_file_not_exists "$BATS_TEST_TMPDIR/x.cast"
+}
+
 @test "a live run casts too, and ends by itself without a terminal" {
 	require_bpf
 	local cast="$BATS_TEST_TMPDIR/live.cast"

@@ -185,10 +185,58 @@ runs_trace() {
 	assert_equal "$(grep -cE '^  mmap +on +1\.00 x ok' <<<"$output")" 6
 }
 
+@test "two traces joined by cat are refused in one line, not replayed as the first alone" {
+	local a="$ROOT/lessons/traces/mmap.trace" b="$ROOT/lessons/traces/sendfile.trace" n
+	n=$(($(wc -l <"$a") + 1))
+	bad_trace "cat '$a' '$b'" "line $n: a second trace starts after the first one's 'end' line: a file holds one trace; replay each on its own$"
+	bad_trace "cat '$a'; echo 'run mmap 1 1 1 0 0 0 0 lo'" "line $n: the trace goes on after its 'end' line: a file holds one trace, which ends there; cut what follows$"
+	# what is nothing anywhere, a comment or a blank line, is nothing there
+	local f="$SHARE/tail.trace"
+	{ cat "$a"; printf '\n# replayed in class\n'; } >"$f"
+	chmod 644 "$f"
+	run -0 --separate-stderr as_user "$USER_ROOT/build/zcviz" --replay "$f" --json
+	assert_equal "$(jget "$output" .demo)" mmap
+}
+
 @test "a trace of more runs than the limit is refused" {
 	runs_trace 1001
 	run -2 as_user "$USER_ROOT/build/zcviz" --replay "$SHARE/runs.trace" --json
 	assert_output --regexp "^zcviz: cannot replay: line [0-9]+: more runs than a trace may hold \(1000\)$"
+}
+
+# 200 runs: some 300 KB of reports, far more than a pipe holds (64 KiB),
+# so zcviz is still printing when its reader goes away or a signal comes
+@test "a replay's reader going away mid-report (| head -n 1) ends it with 141, never a crash" {
+	runs_trace 200
+	run --separate-stderr bash -c '"$1" --replay "$2" --report | head -n 1; exit "${PIPESTATUS[0]}"' \
+		_ "$USER_ROOT/build/zcviz" "$SHARE/runs.trace"
+	assert_equal "$status" 141
+	assert_equal "$output" "mmap: 2097152 bytes, chunk 131072, warm cache"
+	# nobody is left to tell
+	assert_equal "$stderr" ""
+}
+
+@test "SIGTERM while a replay prints its reports ends it with 143, never a crash" {
+	local fifo="$BATS_TEST_TMPDIR/out" first pid rc=0
+	runs_trace 200
+	mkfifo "$fifo"
+	"$USER_ROOT/build/zcviz" --replay "$SHARE/runs.trace" --report \
+		>"$fifo" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	# (bats writes its results to fd 3: the reading end is fd 4)
+	exec 4<"$fifo"
+	# ready: its first line has come, and the rest waits for the pipe,
+	# which we do not read until the signal is sent
+	read -r first <&4
+	assert_equal "$first" "mmap: 2097152 bytes, chunk 131072, warm cache"
+	kill -TERM "$pid"
+	timeout 60 cat <&4 >"$BATS_TEST_TMPDIR/rest"
+	exec 4<&-
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 143
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "zcviz: stopped by signal 15"
+	# stopped mid-way: no comparison table of runs half read
+	! grep -q '^Compared' "$BATS_TEST_TMPDIR/rest" || fail "a table after the signal"
 }
 
 @test "a 16 MiB syscall line is read, not chewed on for minutes" {
@@ -310,6 +358,46 @@ counters_set() {
 	assert_equal "$(jget "$output" .unseen_bytes)" 65160
 	assert_equal "$(jget "$output" .device_tx_packets)" 1445
 	assert_equal "$(jget "$output" .seen_tx_packets)" 1400
+}
+
+# beyond WHAT: the reason a count no run can hold is refused with
+beyond() {
+	echo "line [0-9]+: run 1 \(traditional\): $1, more than a run can count \(at most 72057594037927936\); the trace is damaged or was made by hand: record the run again$"
+}
+
+@test "a trace whose counts no run can hold is refused in one line, before anything adds them up" {
+	local t="$ROOT/lessons/traces/traditional.trace" big=9223372036856872960
+	# 2^63 + 2 MiB read (2) and copied into the socket (9): added up,
+	# they wrapped past 2^64 to twice the file, "2.00 x [ok]"
+	bad_trace "counters_set '$t' 2 $big 9 $big" "$(beyond "file_read_bytes is $big")"
+	# the CPU time's user and sys (30, 31): their sum wrapped to 1, and
+	# the run's time times 2^63 did not fit the result (undefined)
+	bad_trace "counters_set '$t' 30 9223372036854775809 31 9223372036854775808" \
+		"$(beyond "cpu_user_ns is 9223372036854775809")"
+	bad_trace "sed 's/^result 1 6380000 /result 1 18446744073709551615 /' '$t'" \
+		"$(beyond "rusage_user_ns is 18446744073709551615")"
+	# each syscall's count may be possible, not all of them together
+	bad_trace "sed 's/^s 0:16 1:16$/s 0:72057594037927936 1:16/' '$t'" \
+		"$(beyond "its syscalls add up to 72057594037927952")"
+}
+
+@test "a trace naming more calls than sys_enter counted has no other calls, not 2^64 less some" {
+	local f="$SHARE/calls.trace"
+	# 16 read()s and 100 write()s, of 32 calls
+	sed 's/^s 0:16 1:16$/s 0:16 1:100/' "$ROOT/lessons/traces/traditional.trace" >"$f"
+	chmod 644 "$f"
+	run -0 --separate-stderr as_user "$USER_ROOT/build/zcviz" --replay "$f" --json
+	assert_equal "$(jget "$output" .syscalls.total)" 32
+	assert_equal "$(jget "$output" .syscalls.other)" 0
+}
+
+@test "first_ns and last_ns are instants, not counts: a machine up for centuries replays" {
+	local f="$SHARE/uptime.trace"
+	# 28, 29: ns since boot, 584 years in, 5.586503 ms apart
+	counters_set "$ROOT/lessons/traces/traditional.trace" 28 18446744073000000000 29 18446744073005586503 >"$f"
+	chmod 644 "$f"
+	run -0 --separate-stderr as_user "$USER_ROOT/build/zcviz" --replay "$f" --json
+	assert_equal "$(jget "$output" .elapsed_ns)" 5586503
 }
 
 @test "a program's many syscalls after its last data call leave the log on its data calls" {

@@ -38,18 +38,8 @@ struct cast *cast_open(const char *path, char *why, size_t len)
 	return c;
 }
 
-static double now_s(void)
+void cast_frame(struct cast *c, int w, int h, const char *ansi, double now)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-void cast_frame(struct cast *c, int w, int h, const char *ansi)
-{
-	double now = now_s();
-
 	if (!c || c->failed || (c->last && !strcmp(c->last, ansi)))
 		return;
 	if (!c->last) {

@@ -14,9 +14,10 @@ struct cast;
 
 /* Opens FILE (as safefile.h writes: never through a link); NULL with why. */
 struct cast *cast_open(const char *path, char *why, size_t len);
-/* One frame, w x h, as text with ANSI escapes, timed from the first; the
- * header goes before the first; a frame like the last is skipped. */
-void cast_frame(struct cast *c, int w, int h, const char *ansi);
+/* One frame, w x h, as text with ANSI escapes, at now (seconds on the
+ * dashboard's clock), timed from the first; the header goes before the
+ * first; a frame like the last is skipped. */
+void cast_frame(struct cast *c, int w, int h, const char *ansi, double now);
 /* Finishes the file: 0, or -1 with why (then nothing is left behind). */
 int cast_close(struct cast *c, char *why, size_t len);
 

@@ -51,6 +51,18 @@ uint64_t *counts_slot(struct zc_values *v, int slot)
 				       &v->u[slot - ZC_NR_COUNTERS];
 }
 
+int counts_check(const struct zc_values *v)
+{
+	for (int i = 0; i < ZC_NR_COUNTERS; i++)
+		if (v->c[i] > COUNTS_MAX && i != ZC_C_FIRST_NS &&
+		    i != ZC_C_LAST_NS)
+			return i;
+	for (int i = 0; i < ZC_NR_USER_COUNTERS; i++)
+		if (v->u[i] > COUNTS_MAX)
+			return ZC_NR_COUNTERS + i;
+	return -1;
+}
+
 void counts_set(struct zc_counts *c, const struct zc_values *v)
 {
 	memcpy(c->c, v->c, sizeof(c->c));

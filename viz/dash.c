@@ -55,6 +55,9 @@ struct dash {
 	struct cast *cast; /* --cast */
 	bool headless; /* --cast without a terminal */
 	double end_at; /* headless: when to end, once everything ran */
+	/* a headless replay's time (dash_now()), and whether it is used */
+	double clock;
+	bool own_clock;
 };
 
 /* Keys 1 to 9 switch to a demo: the table's first nine. */
@@ -84,11 +87,22 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * The dashboard's time. A headless replay has nobody to keep time for:
+ * its frames come as fast as they are drawn, each FRAME_MS on from the
+ * last on its own clock, which the cast is timed by, so that the cast
+ * still plays at the pace. A live run's demo runs in real time.
+ */
+static double dash_now(const struct dash *d)
+{
+	return d->own_clock ? d->clock : now_s();
+}
+
 static void on_event(void *ctx, const struct zc_event *e)
 {
 	struct dash *d = ctx;
 
-	view_event(&d->v, e, now_s());
+	view_event(&d->v, e, dash_now(d));
 	record_event(d->rec, e);
 }
 
@@ -99,7 +113,8 @@ static void card_show(struct dash *d, const struct zc_demo *demo)
 	snprintf(title, sizeof(title), "%d / %d   %s", zc_demo_index(demo) + 1,
 		 zc_ndemos, demo->name);
 	ui_card(d->ui, title, demo->card,
-		"it starts in a few seconds; any key starts it now");
+		"it starts in a few seconds; any key starts it now",
+		dash_now(d));
 }
 
 static int slot_count(const struct dash *d)
@@ -122,7 +137,8 @@ static void live_begin(struct dash *d, bool cold)
 	d->cfg.stepped = true;
 	d->cfg.on_event = on_event;
 	d->cfg.event_ctx = d;
-	view_reset(&d->v, &d->cfg, now_s());
+	view_reset(&d->v, &d->cfg, dash_now(d));
+	/* the kernel's clock, which its events are timed by */
 	record_run_begin(d->rec, (uint64_t)(now_s() * 1e9));
 	d->run = run_start(&d->cfg, &d->res, &rc);
 	d->v.res = d->res; /* egress, scatter-gather, file size */
@@ -132,7 +148,7 @@ static void live_begin(struct dash *d, bool cold)
 		/* a sequence goes on without it (a JVM, io_uring missing),
 		 * once the reason has been on the screen */
 		if (d->sequence)
-			d->next_at = now_s() + NEXT_SECONDS;
+			d->next_at = dash_now(d) + NEXT_SECONDS;
 		return;
 	}
 	if (d->v.pace == PACE_FULL)
@@ -144,7 +160,7 @@ static void replay_begin(struct dash *d)
 	const struct replay_run *run = &d->rp->runs[d->slot];
 
 	d->cfg = run->cfg;
-	view_reset(&d->v, &d->cfg, now_s());
+	view_reset(&d->v, &d->cfg, dash_now(d));
 	d->v.res = run->res;
 	memset(&d->v.res.in.counts, 0, sizeof(d->v.res.in.counts));
 	view_counts(&d->v, &d->v.res.in.counts);
@@ -173,7 +189,7 @@ static void slot_end(struct dash *d, const struct run_result *res, int rc)
 {
 	int demo = zc_demo_index(res->in.demo);
 
-	view_end(&d->v, res, rc != 0, now_s());
+	view_end(&d->v, res, rc != 0, dash_now(d));
 	d->done_cfg[demo] = d->cfg;
 	d->done[demo] = *res;
 	d->done_m[demo] = d->v.m;
@@ -211,7 +227,7 @@ static void slot_switch(struct dash *d, int slot, bool cold)
 	d->cfg.cold = cold;
 	if (d->sequence) {
 		card_show(d, slot_demo(d, slot));
-		d->card_until = now_s() + CARD_SECONDS;
+		d->card_until = dash_now(d) + CARD_SECONDS;
 		return;
 	}
 	slot_begin(d, cold);
@@ -279,7 +295,8 @@ static void key_pace(struct dash *d, int key)
 static void key_switch(struct dash *d, int slot)
 {
 	if (slot < 0)
-		view_flash(&d->v, "that run is not in this recording", now_s());
+		view_flash(&d->v, "that run is not in this recording",
+			   dash_now(d));
 	else
 		slot_switch(d, slot,
 			    d->rp ? d->rp->runs[slot].cfg.cold : d->cfg.cold);
@@ -329,7 +346,7 @@ static void table_show(struct dash *d)
 	report_compare(f, res, m, n);
 	fclose(f);
 	snprintf(title, sizeof(title), "all %s, measured", count_word(n));
-	ui_card(d->ui, title, text, d->keys_table);
+	ui_card(d->ui, title, text, d->keys_table, dash_now(d));
 	free(text);
 }
 
@@ -386,7 +403,7 @@ static int live_grant(void *ctx)
 {
 	struct dash *d = ctx;
 
-	return view_tokens(&d->v, now_s());
+	return view_tokens(&d->v, dash_now(d));
 }
 
 static void live_counts(void *ctx, const struct zc_counts *c)
@@ -410,11 +427,14 @@ static int live_tick(struct dash *d)
 	return 0;
 }
 
-static void frame_sleep(void)
+static void frame_sleep(struct dash *d)
 {
 	struct timespec ts = { 0, FRAME_MS * 1000000L };
 
-	nanosleep(&ts, NULL);
+	if (d->own_clock)
+		d->clock += FRAME_MS / 1000.0;
+	else
+		nanosleep(&ts, NULL);
 }
 
 /*
@@ -437,7 +457,7 @@ static void headless_end(struct dash *d, double now)
 /* One frame: keys, pace, events, counters, drawing. */
 static int frame(struct dash *d)
 {
-	double now = now_s();
+	double now = dash_now(d);
 	int key;
 
 	while ((key = ui_key(d->ui)) >= 0 && !d->quit)
@@ -454,15 +474,15 @@ static int frame(struct dash *d)
 	if (d->card_until || d->quit || d->table) {
 		if (d->table)
 			table_show(d);
-		frame_sleep();
+		frame_sleep(d);
 	} else {
 		if (d->run && live_tick(d))
 			return -1;
 		if (d->playing)
 			replay_tick(d, now);
 		if (!d->run)
-			frame_sleep();
-		now = now_s();
+			frame_sleep(d);
+		now = dash_now(d);
 		view_age(&d->v, now);
 		ui_draw(d->ui, &d->v, now);
 	}
@@ -557,6 +577,9 @@ static int dash_setup(struct dash *d, struct dash_opts *o)
 			return ZC_EXIT_USAGE;
 		}
 		d->headless = !isatty(STDOUT_FILENO);
+		/* from now: view_tokens() takes a time of 0 for none yet */
+		d->own_clock = d->headless && d->rp;
+		d->clock = now_s();
 	}
 	d->ui = ui_open(d->headless, d->cast, why, sizeof(why));
 	if (!d->ui) {
@@ -575,7 +598,9 @@ int dash_main(struct dash_opts *o)
 	memset(&d, 0, sizeof(d));
 	rc = dash_setup(&d, o);
 	if (!rc) {
-		view_init(&d.v, o->step ? PACE_STEP : PACE_PACED, d.rp != NULL);
+		view_init(&d.v, o->step ? PACE_STEP : o->pace, d.rp != NULL);
+		if (o->pace_level >= 0)
+			d.v.pace_level = o->pace_level;
 		keys_set(&d);
 		d.sequence = d.rp ? d.rp->n > 1 : o->all;
 		d.v.run_total = d.sequence ? slot_count(&d) : 1;

@@ -7,11 +7,16 @@
 #define ZC_DASH_H
 
 #include "run.h"
+#include "view.h"
 
 struct dash_opts {
 	struct run_config run; /* the first run; demo is ignored for all */
 	bool all; /* play the four demos in turn */
 	bool step; /* start in step mode */
+	/* --pace: start paced (at a level of view_pace_rate(), or -1: the
+	 * view's), or at full speed */
+	enum view_pace pace;
+	int pace_level;
 	const char *record; /* --record FILE */
 	const char *replay; /* --replay FILE */
 	/* --cast FILE: the frames as an asciicast; without a terminal, the

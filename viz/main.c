@@ -21,6 +21,7 @@
 #include "report.h"
 #include "run.h"
 #include "trace.h"
+#include "view.h"
 #include "watch.h"
 
 #define DEFAULT_SIZE (64ULL << 20)
@@ -35,6 +36,9 @@ struct opts {
 	uint64_t size;
 	enum output out;
 	bool step;
+	/* --pace: the dashboard's first pace, and its level (-1: the view's) */
+	enum view_pace pace;
+	int pace_level;
 	const char *record, *replay;
 	const char *cast; /* --cast FILE: the dashboard, as an asciicast */
 	char **command; /* zcviz -- CMD ARGS... */
@@ -51,6 +55,18 @@ static const char *demo_choices(void)
 		n += snprintf(s + n, sizeof(s) - n, "%s%s", i ? ", " : "",
 			      zc_demos[i].name);
 	snprintf(s + n, sizeof(s) - n, " or all");
+	return s;
+}
+
+/* The dashboard's paces, "0.5, 1, ... or full", for messages */
+static const char *pace_choices(void)
+{
+	static char s[128];
+	size_t n = 0;
+
+	for (int i = 0; i <= view_pace_max() && n < sizeof(s); i++)
+		n += snprintf(s + n, sizeof(s) - n, "%g, ", view_pace_rate(i));
+	snprintf(s + n, sizeof(s) - n, "or full");
 	return s;
 }
 
@@ -116,6 +132,9 @@ static void usage(FILE *f)
 		"                      on for the others)\n"
 		"      --rate MBPS     pace the demo to MBPS megabytes a second\n"
 		"      --step          start the dashboard in step mode: space runs one syscall\n"
+		"      --pace N|full   start the dashboard at N syscalls a second, %g to %g,\n"
+		"                      doubling, as + and - set it (default %g), or at\n"
+		"                      full speed, as f does\n"
 		"      --report        print a table instead of the dashboard (the default\n"
 		"                      when stdout is not a terminal)\n"
 		"      --json          print one JSON object per demo run\n"
@@ -124,7 +143,8 @@ static void usage(FILE *f)
 		"      --replay FILE   play a recorded trace back: no root, no BPF needed\n"
 		"      --cast FILE     also write the dashboard to FILE as an asciicast (v2),\n"
 		"                      live or replayed; without a terminal it runs unseen\n"
-		"                      and ends with its runs\n"
+		"                      and ends with its runs; a replay's is then made at\n"
+		"                      once, and plays at --pace\n"
 		"  -v, --verbose       show the lab's commands and libbpf's messages\n"
 		"  -p, --pid PID       watch a running program instead, anywhere, on any device,\n"
 		"                      until it exits or Ctrl-C; nothing it sends is verified\n"
@@ -158,7 +178,10 @@ static void usage(FILE *f)
 		"Needs root (BPF, network namespaces). Exit status: 0 success, 1 a transfer\n"
 		"or its verification failed, 2 bad usage or input, 3 something missing\n"
 		"(root, BTF, tracefs, a tool, disk space), 128+N stopped by signal N.\n",
-		batching_demos(), zc_ndemos < 9 ? zc_ndemos : 9);
+		batching_demos(), view_pace_rate(0),
+		view_pace_rate(view_pace_max()),
+		view_pace_rate(VIEW_PACE_DEFAULT),
+		zc_ndemos < 9 ? zc_ndemos : 9);
 	if (trace_replay_only())
 		fprintf(f,
 			"\nThis zcviz was built replay-only (no BPF toolchain or BTF then): only\n"
@@ -223,11 +246,44 @@ static int watch_opts_check(const struct opts *o, int argc, int optind)
 			"%s",
 			"-p PID watches a running program: give no DEMO or command");
 	if (o->file || o->size || o->run.cold || o->run.sg >= 0 ||
-	    o->run.rate > 0 || o->step || o->run.to || o->record || o->replay ||
+	    o->run.rate > 0 || o->step || o->pace_level >= 0 ||
+	    o->pace == PACE_FULL || o->run.to || o->record || o->replay ||
 	    !isnan(o->theory) || o->run.chunk != DEFAULT_CHUNK || o->run.batch)
 		return usage_error(
 			"%s",
-			"-p PID watches what the program does: --file, --size, --chunk, --batch, --cold, --sg, --rate, --step, --to, --record, --replay and --theory do not apply");
+			"-p PID watches what the program does: --file, --size, --chunk, --batch, --cold, --sg, --rate, --step, --pace, --to, --record, --replay and --theory do not apply");
+	return 0;
+}
+
+/* --pace N|full: only a pace the keys can set, so that they go on from it */
+static int pace_parse(const char *arg, struct opts *o)
+{
+	char *end;
+	double rate;
+
+	if (!strcmp(arg, "full")) {
+		o->pace = PACE_FULL;
+		return 0;
+	}
+	rate = strtod(arg, &end);
+	if (end == arg || *end || view_pace_level(rate) < 0)
+		return usage_error(
+			"--pace takes syscalls a second, %s, not '%s'",
+			pace_choices(), arg);
+	o->pace_level = view_pace_level(rate);
+	return 0;
+}
+
+static int batch_parse(const char *arg, struct opts *o)
+{
+	char *end;
+
+	o->run.batch = strtoul(arg, &end, 10);
+	if (end == arg || *end || *arg == '-' || !o->run.batch ||
+	    o->run.batch > ZC_MAX_BATCH)
+		return usage_error(
+			"--batch must be a number of chunks per syscall from 1 to %d, not '%s'",
+			ZC_MAX_BATCH, arg);
 	return 0;
 }
 
@@ -277,13 +333,9 @@ static int opt_value(int c, const char *arg, struct opts *o)
 	case 'p':
 		return watch_pid_parse(arg, o);
 	case 'b':
-		o->run.batch = strtoul(arg, &end, 10);
-		if (end == arg || *end || *arg == '-' || !o->run.batch ||
-		    o->run.batch > ZC_MAX_BATCH)
-			return usage_error(
-				"--batch must be a number of chunks per syscall from 1 to %d, not '%s'",
-				ZC_MAX_BATCH, arg);
-		return 0;
+		return batch_parse(arg, o);
+	case 'P':
+		return pace_parse(arg, o);
 	case 'y':
 		o->theory = strtod(arg, &end);
 		if (end == arg || *end || !(o->theory >= 0 && o->theory <= 100))
@@ -378,6 +430,7 @@ static const struct option longopts[] = {
 	{ "rate", required_argument, NULL, 'r' },
 	{ "report", no_argument, NULL, 'R' },
 	{ "step", no_argument, NULL, 'S' },
+	{ "pace", required_argument, NULL, 'P' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "to", required_argument, NULL, 't' },
 	{ "record", required_argument, NULL, 'w' },
@@ -392,6 +445,22 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 }
 };
+
+/* The dashboard's own options, together: --cast, --step, --pace. */
+static int dashboard_opts_check(const struct opts *o)
+{
+	if (o->cast && (o->out != OUT_DASHBOARD || o->run.watch_pid))
+		return usage_error(
+			"%s",
+			"--cast records the dashboard: not with --report, --json or -p");
+	if (o->cast && o->step && !isatty(STDOUT_FILENO))
+		return usage_error(
+			"%s",
+			"--step needs a terminal to press space in; --cast without one plays at --pace");
+	if (o->step && o->pace == PACE_FULL)
+		return usage_error("%s", "give --step or --pace full, not both");
+	return 0;
+}
 
 static int opts_parse(int argc, char **argv, struct opts *o)
 {
@@ -425,14 +494,8 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->replay && o->record)
 		return usage_error("%s", "give --record or --replay, not both");
-	if (o->cast && (o->out != OUT_DASHBOARD || o->run.watch_pid))
-		return usage_error(
-			"%s",
-			"--cast records the dashboard: not with --report, --json or -p");
-	if (o->cast && o->step && !isatty(STDOUT_FILENO))
-		return usage_error(
-			"%s",
-			"--step needs a terminal to press space in; --cast without one plays at the dashboard's pace");
+	if (dashboard_opts_check(o))
+		return -1;
 	if (o->run.watch_pid)
 		return watch_opts_check(o, argc, optind);
 	if (optind > 1 && !strcmp(argv[optind - 1], "--"))
@@ -617,7 +680,12 @@ static int demos_run(struct opts *o, struct recorder *rec)
 	return status;
 }
 
-/* --replay without a terminal: the recorded runs' reports. */
+/*
+ * --replay without a terminal: the recorded runs' reports, then the table
+ * of them. A signal, or the reader going away, stops it between two runs:
+ * the runs after that were never filled in, and a stopped replay prints
+ * no table, as a stopped live run does not.
+ */
 static int replay_print(struct opts *o)
 {
 	struct run_result *res = NULL;
@@ -646,8 +714,8 @@ static int replay_print(struct opts *o)
 			status = ZC_EXIT_FAIL;
 		res[i] = p->runs[i].res;
 	}
-	if (o->out != OUT_JSON && p->n > 1)
-		report_compare(stdout, res, m, p->n);
+	if (o->out != OUT_JSON && i > 1 && !run_stop_signal())
+		report_compare(stdout, res, m, i);
 cleanup:
 	free(res);
 	free(m);
@@ -659,6 +727,8 @@ static int dashboard(struct opts *o)
 {
 	struct dash_opts d = { .run = o->run,
 			       .step = o->step,
+			       .pace = o->pace,
+			       .pace_level = o->pace_level,
 			       .record = o->record,
 			       .replay = o->replay,
 			       .cast = o->cast };
@@ -720,6 +790,8 @@ static int live(struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o = { .run = { .chunk = DEFAULT_CHUNK, .sg = -1 },
+			  .pace = PACE_PACED,
+			  .pace_level = -1,
 			  .theory = NAN };
 	int rc;
 

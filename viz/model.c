@@ -1,6 +1,8 @@
 /*
  * The accounting model. DESIGN.md section 4 says which tracepoint proves
- * which arrow; this file only adds them up.
+ * which arrow; this file only adds them up. No count passes COUNTS_MAX
+ * (counts.h: the reader refuses a trace that does), and no sum here adds
+ * more than six, so none can pass 2^64.
  */
 #include "model.h"
 
@@ -267,14 +269,16 @@ static void cpu_time(const struct model_input *in, struct model_result *r)
 {
 	const uint64_t *c = in->counts.c;
 	uint64_t u = c[ZC_C_CPU_USER_NS], s = c[ZC_C_CPU_SYS_NS];
-	uint64_t run = c[ZC_C_CPU_RUN_NS];
+	uint64_t run = c[ZC_C_CPU_RUN_NS], user;
 
 	if ((in->missing & (1u << TP_EXIT)) || !run) {
 		r->cpu_user_ns = in->rusage_user_ns;
 		r->cpu_sys_ns = in->rusage_sys_ns;
 		return;
 	}
-	r->cpu_user_ns = u + s ? (uint64_t)((double)run * u / (u + s)) : 0;
+	user = u + s ? (uint64_t)((double)run * u / (u + s)) : 0;
+	/* a double rounds a time beyond 2^53 ns, maybe up, past run */
+	r->cpu_user_ns = user < run ? user : run;
 	r->cpu_sys_ns = run - r->cpu_user_ns;
 }
 

@@ -229,10 +229,12 @@ struct reader {
 	struct replay_run *run; /* the run being read, or NULL */
 	size_t runs_cap, items_cap, counts_cap; /* of p->runs, run->... */
 	size_t items; /* events and counters in every run so far */
+	uint64_t calls; /* the run's syscalls, its s lines' counts added up */
 	size_t line;
 	char *why;
 	size_t len;
 	char recorded[96]; /* the trace's "# zcviz ..., kernel ..." line */
+	bool ended; /* its end line has been read */
 	uint64_t version;
 	/* each of a c line's values: its counter's slot, or -1 (unknown to
 	 * this zcviz); n_named: how many a version 2 trace names */
@@ -244,6 +246,19 @@ static int bad(struct reader *rd, const char *what)
 {
 	snprintf(rd->why, rd->len, "line %zu: %s", rd->line, what);
 	return -1;
+}
+
+/* A count no run can reach (counts.h says why), refused before the model
+ * or a report adds it to anything; what: "NAME is", or "... add up to". */
+static int beyond(struct reader *rd, const char *what, uint64_t v)
+{
+	char s[256];
+
+	snprintf(s, sizeof(s),
+		 "run %d (%s): %s %" PRIu64
+		 ", more than a run can count (at most %llu); the trace is damaged or was made by hand: record the run again",
+		 rd->p->n, rd->run->cfg.demo->name, what, v, COUNTS_MAX);
+	return bad(rd, s);
 }
 
 /* Digits at *sp, at most UINT64_MAX; *sp moves past them. */
@@ -361,6 +376,7 @@ static int read_run(struct reader *rd, const char *s)
 	run = rd->run = &runs[p->n++];
 	memset(run, 0, sizeof(*run));
 	rd->items_cap = rd->counts_cap = 0;
+	rd->calls = 0;
 	run->cfg.demo = run->res.in.demo = d;
 	run->cfg.file = "(not recorded)"; /* until a file line says */
 	run->cfg.chunk = chunk;
@@ -461,6 +477,7 @@ static int read_counts(struct reader *rd, const char *s)
 	struct zc_values *counts, *v;
 	struct replay_item *it;
 	uint64_t t, n, x, i;
+	char name[64];
 	int slot;
 
 	s++;
@@ -485,6 +502,11 @@ static int read_counts(struct reader *rd, const char *s)
 	}
 	if (*s)
 		return bad(rd, "malformed c line");
+	slot = counts_check(v);
+	if (slot >= 0) {
+		snprintf(name, sizeof(name), "%s is", counts_slot_name(slot));
+		return beyond(rd, name, *counts_slot(v, slot));
+	}
 	it = item_new(rd, 'c');
 	if (!it)
 		return no_item(rd);
@@ -518,6 +540,7 @@ static int read_counter_names(struct reader *rd, const char *s)
 	return rd->n_named ? 0 : bad(rd, "malformed counters line");
 }
 
+/* "s NR:COUNT ...": a number named again replaces its count */
 static int read_syscalls(struct reader *rd, const char *s)
 {
 	uint64_t *calls = rd->run->res.in.counts.syscalls;
@@ -528,6 +551,11 @@ static int read_syscalls(struct reader *rd, const char *s)
 		if (s[-1] != ' ' || digits(&s, &nr) || nr >= ZC_NR_SYSCALLS ||
 		    *s++ != ':' || digits(&s, &count) || (*s && *s != ' '))
 			return bad(rd, "malformed s line");
+		/* each at most COUNTS_MAX, so that the total cannot wrap */
+		if (count > COUNTS_MAX ||
+		    (rd->calls = rd->calls - calls[nr] + count) > COUNTS_MAX)
+			return beyond(rd, "its syscalls add up to",
+				      count > COUNTS_MAX ? count : rd->calls);
 	}
 	return 0;
 }
@@ -541,6 +569,11 @@ static int read_result(struct reader *rd, const char *s)
 	if (field_max(&s, 1, &verified) || field_u64(&s, &u) ||
 	    field_u64(&s, &sy))
 		return bad(rd, "malformed result line");
+	if (u > COUNTS_MAX || sy > COUNTS_MAX)
+		return beyond(rd,
+			      u > COUNTS_MAX ? "rusage_user_ns is" :
+					       "rusage_sys_ns is",
+			      u > COUNTS_MAX ? u : sy);
 	res->verified = verified;
 	res->in.rusage_user_ns = u;
 	res->in.rusage_sys_ns = sy;
@@ -604,17 +637,25 @@ static int read_in_run(struct reader *rd, const char *s)
 	return bad(rd, "unknown line");
 }
 
-/* Returns 1 at the end line, 0 to go on, -1 on an error. */
+/* 0 to go on, -1 on an error; after the end line, only comments (a file
+ * holds one trace: record.h says why). */
 static int read_line(struct reader *rd, const char *s)
 {
 	if (s[0] == '#' && !rd->recorded[0] && !strncmp(s, "# zcviz ", 8))
 		snprintf(rd->recorded, sizeof(rd->recorded), "%s", s + 2);
 	if (!*s || s[0] == '#')
 		return 0;
+	if (rd->ended)
+		return bad(rd,
+			   strncmp(s, "zcviz-trace ", 12) ?
+				   "the trace goes on after its 'end' line: a file holds one trace, which ends there; cut what follows" :
+				   "a second trace starts after the first one's 'end' line: a file holds one trace; replay each on its own");
 	if (rd->run)
 		return read_in_run(rd, s);
-	if (!strcmp(s, "end"))
-		return 1;
+	if (!strcmp(s, "end")) {
+		rd->ended = true;
+		return 0;
+	}
 	if (!strncmp(s, "run ", 4))
 		return read_run(rd, s);
 	if (keyed(s, "counters"))
@@ -725,14 +766,14 @@ struct replay *replay_parse(char *buf, size_t n, const char *name,
 		return NULL;
 	}
 	rc = lines_read(&rd, buf, stopped);
-	if (!rc)
+	if (!rc && !rd.ended)
 		snprintf(
 			why, len,
 			"'%s' is truncated: it does not end with an 'end' line",
 			name);
-	else if (rc > 0 && !rd.p->n)
+	else if (!rc && !rd.p->n)
 		snprintf(why, len, "'%s' holds no runs", name);
-	else if (rc > 0)
+	else if (!rc)
 		return rd.p;
 	replay_free(rd.p);
 	return NULL;

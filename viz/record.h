@@ -15,12 +15,17 @@
  *   sender LINE / sink LINE                           the two summaries
  *   end-run
  *   ... more runs ...
- *   end
+ *   end                                               then only comments
  *
+ * A file holds one trace: the header binds every run to its version, its
+ * counters line and its recorder (the "# zcviz ..." comment), so two
+ * traces joined (cat a b) are refused, not read as the first alone.
  * T is microseconds since the run began; "#" starts a comment line. The
  * counters' names are bpf/zc.h's (ZC_COUNTERS); a name this zcviz does not
  * know is skipped, a counter a trace does not name is 0. Version 1 had no
  * counters line: its c lines hold the counters in the order of that list.
+ * A count (a counter but the instants first_ns and last_ns, a run's calls
+ * on its s lines added up, a rusage) is at most COUNTS_MAX (counts.h).
  */
 #ifndef ZC_RECORD_H
 #define ZC_RECORD_H

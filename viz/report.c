@@ -12,16 +12,20 @@
 #include "syscalls.h"
 #include "text.h"
 
-/* Calls of the syscalls the table names; *other gets the rest. */
+/*
+ * Calls of the syscalls the table names; *other gets the rest. All calls
+ * together are at most COUNTS_MAX (counts.h), so named cannot wrap; a
+ * trace may still name more than sys_enter counted: then no other.
+ */
 static uint64_t syscalls_named(const struct zc_counts *c, uint64_t *other)
 {
 	const struct syscall_info *s;
-	uint64_t named = 0;
+	uint64_t named = 0, all = c->c[ZC_C_SYS_ENTER];
 
 	for (size_t i = 0; (s = syscall_at(i)); i++)
 		if (s->nr >= 0 && s->nr < ZC_NR_SYSCALLS)
 			named += c->syscalls[s->nr];
-	*other = c->c[ZC_C_SYS_ENTER] - named;
+	*other = all > named ? all - named : 0;
 	return named;
 }
 

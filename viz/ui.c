@@ -880,7 +880,7 @@ static size_t utf8_put(char *out, wchar_t wc)
 
 /* The frame as a terminal draws it, for --cast: from the top left, every
  * row in full, each change of look an SGR sequence. */
-static void show_cast(struct ui *u)
+static void show_cast(struct ui *u, double now)
 {
 	char *buf = NULL, mb[4];
 	unsigned f, last = ~0u;
@@ -913,7 +913,7 @@ static void show_cast(struct ui *u)
 	}
 	fputs("\x1b[0m", out);
 	if (!fclose(out))
-		cast_frame(u->cast, u->cv.w, u->cv.h, buf);
+		cast_frame(u->cast, u->cv.w, u->cv.h, buf, now);
 	free(buf);
 }
 
@@ -924,7 +924,7 @@ static void frame_show(struct ui *u, double now, bool force)
 		show_plain(u, now, force);
 	else if (!u->headless)
 		show_curses(u);
-	show_cast(u);
+	show_cast(u, now);
 }
 
 static void terminal_size(struct ui *u, int *w, int *h)
@@ -959,7 +959,7 @@ void ui_draw(struct ui *u, const struct view *v, double now)
 }
 
 void ui_card(struct ui *u, const char *title, const char *text,
-	     const char *footer)
+	     const char *footer, double now)
 {
 	const char *p = text, *nl;
 	int w, h, y = 4;
@@ -980,7 +980,7 @@ void ui_card(struct ui *u, const char *title, const char *text,
 		p = nl ? nl + 1 : p + strlen(p);
 	}
 	cv_text(&u->cv, 2, h - 2, AT_DIM, footer);
-	frame_show(u, 0, true);
+	frame_show(u, now, true);
 }
 
 /* ---- the terminal ------------------------------------------------------- */

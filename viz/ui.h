@@ -24,8 +24,8 @@ void ui_close(struct ui *u);
 int ui_key(struct ui *u);
 void ui_draw(struct ui *u, const struct view *v, double now);
 /* A full-screen card: a title and lines of text (a demo's introduction,
- * the comparison table at the end). */
+ * the comparison table at the end), shown at now. */
 void ui_card(struct ui *u, const char *title, const char *text,
-	     const char *footer);
+	     const char *footer, double now);
 
 #endif /* ZC_UI_H */

@@ -15,7 +15,6 @@ static const double pace_rates[] = {
 };
 
 #define NPACE ((int)(sizeof(pace_rates) / sizeof(pace_rates[0])))
-#define PACE_DEFAULT 3 /* 4 syscalls a second: a class can follow */
 
 double view_pace_rate(int level)
 {
@@ -27,11 +26,19 @@ int view_pace_max(void)
 	return NPACE - 1;
 }
 
+int view_pace_level(double rate)
+{
+	for (int i = 0; i < NPACE; i++)
+		if (pace_rates[i] == rate)
+			return i;
+	return -1;
+}
+
 void view_init(struct view *v, enum view_pace first, bool replay)
 {
 	memset(v, 0, sizeof(*v));
 	v->first_pace = first;
-	v->pace_level = PACE_DEFAULT;
+	v->pace_level = VIEW_PACE_DEFAULT;
 	v->replay = replay;
 }
 

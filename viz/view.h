@@ -82,8 +82,11 @@ double view_anim_progress(const struct view_anim *a, double now);
 const char *view_log_line(const struct view *v, int back); /* 0 newest */
 
 /* Pace: syscalls a second for a level; levels go from 0 to view_pace_max(). */
+#define VIEW_PACE_DEFAULT 3 /* 4 syscalls a second: a class can follow */
 double view_pace_rate(int level);
 int view_pace_max(void);
+/* The level of rate syscalls a second, or -1 when no level is. */
+int view_pace_level(double rate);
 /* How many syscalls to allow between two instants at the current pace. */
 int view_tokens(struct view *v, double now);
 

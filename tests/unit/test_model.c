@@ -378,6 +378,30 @@ static void test_figures(void)
 	      "wait4's rusage without the tracepoint");
 }
 
+/* The largest counts a trace may hold (counts.h): no sum wraps, and the
+ * CPU time's split, in doubles, gives no more than the run's time. */
+static void test_largest_counts(void)
+{
+	struct model_input in = input("traditional", true, 64 * MiB);
+	uint64_t *c = in.counts.c;
+	struct model_result r;
+
+	for (int i = 0; i < ZC_NR_COUNTERS; i++)
+		c[i] = COUNTS_MAX;
+	c[ZC_C_CPU_SYS_NS] = 0;
+	c[ZC_C_CPU_RUN_NS] = COUNTS_MAX - 1; /* a double rounds it up */
+	model_compute(&in, &r);
+	CHECK(r.socket_in == 6 * COUNTS_MAX, "%llu",
+	      (unsigned long long)r.socket_in);
+	CHECK(r.cpu_copy_bytes == 4 * COUNTS_MAX, "%llu",
+	      (unsigned long long)r.cpu_copy_bytes);
+	CHECK(r.mode_switches == 2 * COUNTS_MAX, "%llu",
+	      (unsigned long long)r.mode_switches);
+	CHECK(r.cpu_user_ns == COUNTS_MAX - 1 && r.cpu_sys_ns == 0,
+	      "all of it user: %llu %llu", (unsigned long long)r.cpu_user_ns,
+	      (unsigned long long)r.cpu_sys_ns);
+}
+
 /* The one-line note claims a GSO copy only where the device was seen. */
 static void test_note(void)
 {
@@ -410,6 +434,7 @@ int main(void)
 	test_pipe();
 	test_empty_file();
 	test_figures();
+	test_largest_counts();
 	test_note();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
