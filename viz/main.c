@@ -458,7 +458,8 @@ static int dashboard_opts_check(const struct opts *o)
 			"%s",
 			"--step needs a terminal to press space in; --cast without one plays at --pace");
 	if (o->step && o->pace == PACE_FULL)
-		return usage_error("%s", "give --step or --pace full, not both");
+		return usage_error("%s",
+				   "give --step or --pace full, not both");
 	return 0;
 }
 

@@ -254,10 +254,11 @@ static int beyond(struct reader *rd, const char *what, uint64_t v)
 {
 	char s[256];
 
-	snprintf(s, sizeof(s),
-		 "run %d (%s): %s %" PRIu64
-		 ", more than a run can count (at most %llu); the trace is damaged or was made by hand: record the run again",
-		 rd->p->n, rd->run->cfg.demo->name, what, v, COUNTS_MAX);
+	snprintf(
+		s, sizeof(s),
+		"run %d (%s): %s %" PRIu64
+		", more than a run can count (at most %llu); the trace is damaged or was made by hand: record the run again",
+		rd->p->n, rd->run->cfg.demo->name, what, v, COUNTS_MAX);
 	return bad(rd, s);
 }
 
@@ -646,10 +647,11 @@ static int read_line(struct reader *rd, const char *s)
 	if (!*s || s[0] == '#')
 		return 0;
 	if (rd->ended)
-		return bad(rd,
-			   strncmp(s, "zcviz-trace ", 12) ?
-				   "the trace goes on after its 'end' line: a file holds one trace, which ends there; cut what follows" :
-				   "a second trace starts after the first one's 'end' line: a file holds one trace; replay each on its own");
+		return bad(
+			rd,
+			strncmp(s, "zcviz-trace ", 12) ?
+				"the trace goes on after its 'end' line: a file holds one trace, which ends there; cut what follows" :
+				"a second trace starts after the first one's 'end' line: a file holds one trace; replay each on its own");
 	if (rd->run)
 		return read_in_run(rd, s);
 	if (!strcmp(s, "end")) {
