@@ -105,3 +105,14 @@ span() {
 	assert_output --partial "a command (after --) takes no --cast"
 	assert_file_not_exists "$dir/x.cast"
 }
+
+@test "a run that was not verified ends the cast and the dashboard as it ends --report: exit 1" {
+	# the sendfile lesson's run, as if its receiver had disagreed
+	local t="$BATS_TEST_TMPDIR/bad.trace"
+	sed 's/^result 1 /result 0 /' "$ROOT/lessons/traces/sendfile.trace" >"$t"
+	run -1 zcviz --replay "$t" --report
+	run -1 zcviz --replay "$t" --cast "$BATS_TEST_TMPDIR/bad.cast" </dev/null
+	well_formed "$BATS_TEST_TMPDIR/bad.cast"
+	# and the run as it was, verified: 0
+	run -0 zcviz --replay "$ROOT/lessons/traces/sendfile.trace" --cast "$BATS_TEST_TMPDIR/ok.cast" </dev/null
+}

@@ -33,6 +33,9 @@ struct dash {
 	struct run *run;
 	struct run_config cfg;
 	struct run_result res;
+	/* ZC_EXIT_FAIL once a run ended unverified: the exit status, as
+	 * --report's for the same runs */
+	int status;
 	/* --replay: recorded run `slot`, played up to item `pos` */
 	struct replay *rp;
 	size_t pos;
@@ -190,6 +193,8 @@ static void slot_end(struct dash *d, const struct run_result *res, int rc)
 	int demo = zc_demo_index(res->in.demo);
 
 	view_end(&d->v, res, rc != 0, dash_now(d));
+	if (rc == ZC_EXIT_FAIL)
+		d->status = rc;
 	d->done_cfg[demo] = d->cfg;
 	d->done[demo] = *res;
 	d->done_m[demo] = d->v.m;
@@ -614,7 +619,7 @@ int dash_main(struct dash_opts *o)
 	}
 	if (!rc)
 		report_after(&d, note);
-	rc = record_end(d.rec, rc);
+	rc = record_end(d.rec, rc ? rc : d.status);
 	if (d.cast && cast_close(d.cast, note, sizeof(note))) {
 		fprintf(stderr, "zcviz: %s\n", note);
 		rc = rc ? rc : ZC_EXIT_USAGE;
