@@ -87,21 +87,43 @@ $screen"
 	assert_equal "$(screen_number syscalls)" 5
 }
 
+# number_settled LABEL: the number after LABEL once two looks 0.3 s apart
+# agree (at most 10 s)
+number_settled() {
+	local a b i
+	b=$(screen_number "$1")
+	for i in $(seq 33); do
+		sleep 0.3
+		a=$b b=$(screen_number "$1")
+		[ "$a" != "$b" ] || break
+	done
+	echo "$b"
+}
+
+# number_above LABEL N SECONDS: until the number after LABEL passes N
+number_above() {
+	local i
+	for i in $(seq $(($3 * 10))); do
+		[ "$(screen_number "$1")" -gt "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 @test "p freezes the counters, and p again lets them run" {
 	local a b c
 	tmux_start 80x24 "$(ZCVIZ) --size 8M traditional"
 	tmux_wait "syscalls [1-9]"
 	tmux_keys p
 	tmux_wait "\[paused\]"
-	sleep 0.5
-	a=$(screen_number syscalls)
+	# what was granted before the key may still run: until it has
+	a=$(number_settled syscalls)
+	# paused, nothing is granted: nothing may move, however long
 	sleep 2
 	b=$(screen_number syscalls)
 	assert_equal "$b" "$a"
 	tmux_keys p
-	sleep 2
-	c=$(screen_number syscalls)
-	[ "$c" -gt "$b" ] || fail "still $c syscalls after resuming"
+	number_above syscalls "$b" 20 || fail "still $b syscalls after resuming"
 	# paused, a space steps: the label says so
 	tmux_keys p
 	tmux_wait "\[paused\]"
@@ -257,6 +279,8 @@ killed() {
 	assert_equal "$(jget "$json" .edges.pagecache_to_socket.bytes)" 67108864
 	assert_output --partial "page ref 64M"
 	assert_output --partial "CPU copy at GSO $(short_size "$(jget "$json" .edges.socket_to_nic.segmentation_copy_bytes)")"
+	# TCP's own count was heard, and our programs saw no more than it
+	assert_equal "tcp $(jget "$json" '.tcp != null') overseen $(jget "$json" .overseen_bytes)" "tcp true overseen 0"
 	assert_equal "$(jget "$json" '.edges.socket_to_nic.segmentation_copy_bytes - .retransmitted_bytes')" 67108864
 }
 
