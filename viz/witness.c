@@ -189,7 +189,7 @@ static bool messages_read(struct witness *w, uint16_t port,
 	char buf[65536] __attribute__((aligned(NLMSG_ALIGNTO)));
 	const struct nlmsghdr *h;
 	ssize_t n = recv(w->fd, buf, sizeof(buf), 0);
-	int len = (int)n;
+	unsigned int len = (unsigned int)n;
 
 	if (n < 0 && errno == ENOBUFS) {
 		out->lost = true; /* the socket overflowed: some are gone */
