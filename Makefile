@@ -477,7 +477,7 @@ help:
 	@echo "  make lessons          list the lessons (English and Korean)"
 	@echo "  make traces           re-record the runs the lessons replay (root)"
 	@echo "  make test             run every test (bats; as root for the lab tests)"
-	@echo "  make test-slow        the same, plus the runs that take minutes (chaos, load)"
+	@echo "  make test-slow        the same, plus the runs that take minutes (chaos, load, 1000 runs)"
 	@echo "  make SANITIZE=1 test  the suite with ASan, UBSan and LeakSanitizer; fails on any report"
 	@echo "  make fuzz             fuzz the trace reader (FUZZ_SECONDS=60 or FUZZ_RUNS=N)"
 	@echo "  make bench            the classic table, iperf3, overhead (root; BENCH_QUICK=1)"
