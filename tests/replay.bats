@@ -356,6 +356,8 @@ counters_set() {
 	assert_line --partial "zcviz's programs saw 1400."
 	run -0 as_user "$USER_ROOT/build/zcviz" --replay "$f" --json
 	assert_equal "$(jget "$output" .unseen_bytes)" 65160
+	assert_equal "$(jget "$output" .tcp)" null
+	assert_equal "$(jget "$output" '.device_bytes_by | "\(.programs) \(.tcp_only)"')" "2097152 0"
 	assert_equal "$(jget "$output" .device_tx_packets)" 1445
 	assert_equal "$(jget "$output" .seen_tx_packets)" 1400
 }

@@ -473,6 +473,8 @@ static void json_tcp(FILE *f, const struct run_result *res,
 		     const struct model_result *m)
 {
 	const uint64_t *u = res->in.counts.u;
+	/* without TCP's count, unseen bytes are on no figure */
+	uint64_t tcp_only = m->tcp_known ? m->unseen : 0;
 
 	if (!u[ZC_U_TCP_SOCKETS])
 		fprintf(f, "\"tcp\":null,");
@@ -487,7 +489,7 @@ static void json_tcp(FILE *f, const struct run_result *res,
 		"\"device_bytes_by\":{\"programs\":%" PRIu64
 		",\"tcp_only\":%" PRIu64 ",\"tcp_only_kind\":\"%s\"}"
 		",\"overseen_bytes\":%" PRIu64 ",\"bpf_skipped_for_pid1\":%s,",
-		m->edge[E_SOCKET_NIC].bytes - m->unseen, m->unseen,
+		m->edge[E_SOCKET_NIC].bytes - tcp_only, tcp_only,
 		res->in.sg ? "unknown" : "linear", m->overseen,
 		res->in.counts.u[ZC_U_INIT_GATE] ? "true" : "false");
 }
