@@ -500,8 +500,9 @@ static void usage(const struct zc_demo *d, FILE *out)
 		"  %s --to 127.0.0.1:5201 --chunk 64K build/sample-64M.bin\n"
 		"\nThe summary gives the bytes sent and their XXH3 checksum; zc-sink prints the\n"
 		"same two for what it received, so the two lines must agree.\n"
-		"Exit status: 0 sent, 1 the transfer failed (no connection within the\n"
-		"timeout, the receiver gone) or the receiver disagrees, 2 bad usage or input.\n",
+		"Exit status: 0 sent and confirmed, 1 the transfer failed (no connection\n"
+		"within the timeout, the receiver gone or silent) or the receiver disagrees,\n"
+		"2 bad usage or input.\n",
 		d->program, d->what,
 		d->batches ?
 			"  -b, --batch N       submit N chunks per syscall (default 1)\n" :
@@ -640,33 +641,67 @@ int zc_sender_opts_parse(int argc, char **argv, const struct zc_demo *d,
 
 /*
  * After our shutdown(SHUT_WR), zc-sink answers with one line, "received N
- * bytes xxh3=X"; reply gets what the receiver said (maybe nothing).
+ * bytes xxh3=X", and closes; reply gets what the receiver said (maybe
+ * nothing). 0 when it closed, or the errno that ended the reading (a
+ * reset: the receiver went away without reading all we sent).
  */
-static void receiver_reply(const struct zc_run *run, char *reply, size_t len)
+static int receiver_reply(const struct zc_run *run, char *reply, size_t len)
 {
 	size_t got = 0;
 	ssize_t n;
+	int err = 0;
 
 	while (got < len - 1) {
 		n = read(run->sock_fd, reply + got, len - 1 - got);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			err = n ? errno : 0;
 			break;
+		}
 		got += n;
 	}
 	reply[got] = '\0';
+	return err;
 }
 
-/* 1 when the reply matches what we sent, 0 when the receiver said
- * nothing (not a zc-sink), -1 when it disagrees. */
+/*
+ * No verdict: whatever the receiver is, nothing says that the bytes
+ * arrived, and a transfer nobody confirms has failed (README: a receiver
+ * gone, no answer, is exit status 1). Says which way it went; -1.
+ */
+static int receiver_unconfirmed(const struct zc_run *run, const char *reply)
+{
+	if (run->reply_error)
+		fprintf(stderr,
+			"%s: the receiver went away without confirming the %" PRIu64
+			" bytes we sent (%s): it was killed or failed before it took them all, or closed without reading them; nothing says they arrived\n",
+			run->prog, run->sent, run->reply_error);
+	else if (!*reply)
+		fprintf(stderr,
+			"%s: the receiver closed the connection without confirming the %" PRIu64
+			" bytes we sent: it is not zc-sink, or it failed; nothing says they arrived\n",
+			run->prog, run->sent);
+	else
+		fprintf(stderr,
+			"%s: the receiver answered '%.*s', not zc-sink's \"" ZC_RECEIVED
+			" N bytes " ZC_SUM_WORD
+			"=X\": nothing says the %" PRIu64
+			" bytes we sent arrived\n",
+			run->prog, (int)strcspn(reply, "\r\n"), reply,
+			run->sent);
+	return -1;
+}
+
+/* 1 when the reply matches what we sent; -1 after saying why not: the
+ * receiver disagrees, or did not confirm. */
 static int receiver_verdict(const struct zc_run *run, const char *reply,
 			    uint64_t sum)
 {
 	uint64_t bytes, rsum;
 
 	if (zc_summary_parse(reply, ZC_RECEIVED, &bytes, &rsum))
-		return 0;
+		return receiver_unconfirmed(run, reply);
 	if (bytes == run->sent && rsum == sum)
 		return 1;
 	fprintf(stderr,
@@ -718,7 +753,7 @@ int zc_sender_summary(const struct zc_demo *d, struct zc_run *run, uint64_t ns,
 	}
 	verdict = receiver_verdict(run, reply, sum);
 	summary_print(d, run, sum, ns, verdict, dev);
-	return verdict < 0 ? ZC_EXIT_FAIL : ZC_EXIT_OK;
+	return verdict > 0 ? ZC_EXIT_OK : ZC_EXIT_FAIL;
 }
 
 static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
@@ -726,7 +761,7 @@ static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 {
 	char dev[IF_NAMESIZE], reply[128];
 	uint64_t ns;
-	int rc;
+	int rc, err;
 
 	/* the egress device, asked while the connection is surely up */
 	zc_sock_egress(run->sock_fd, dev, sizeof(dev));
@@ -742,7 +777,8 @@ static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 		return zc_fail_shrunk(run), ZC_EXIT_FAIL;
 	/* end of file: the receiver sees EOF and answers with its verdict */
 	shutdown(run->sock_fd, SHUT_WR);
-	receiver_reply(run, reply, sizeof(reply));
+	err = receiver_reply(run, reply, sizeof(reply));
+	run->reply_error = err ? strerror(err) : NULL;
 	return zc_sender_summary(d, run, ns, reply, dev);
 }
 

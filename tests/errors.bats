@@ -10,6 +10,11 @@ setup() {
 }
 
 teardown() {
+	local p
+	for p in ${RECV_PID:-} ${SENDER:-}; do
+		kill -9 "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
 	sink_stop
 	lab_down
 }
@@ -171,11 +176,95 @@ if sys.argv[1]:
 	done
 }
 
-@test "a receiver that is not zc-sink leaves the transfer unconfirmed, exit 0" {
-	fake_receiver ''
-	run -0 zc-traditional --to "127.0.0.1:$PORT" "$F"
-	assert_output --regexp "; receiver unconfirmed$"
-	wait
+@test "a receiver that closes without an answer fails the sender: nothing says the bytes arrived, exit 1" {
+	local d
+	for d in $(runnable_demos); do
+		fake_receiver ''
+		run -1 --separate-stderr zc-"$d" --to "127.0.0.1:$PORT" "$F"
+		assert_output --regexp "; receiver unconfirmed$"
+		assert_equal "$stderr" "zc-$d: the receiver closed the connection without confirming the 4097 bytes we sent: it is not zc-sink, or it failed; nothing says they arrived"
+		wait
+	done
+}
+
+# gone_receiver READ: a receiver on loopback that accepts, reads READ
+# bytes, then waits to be killed (kill -9 RECV_PID), or to close the
+# connection on SIGUSR1; sets PORT and RECV_PID
+gone_receiver() {
+	command -v python3 >/dev/null || skip "needs python3 for a fake receiver"
+	: >"$BATS_TEST_TMPDIR/port"
+	python3 -c '
+import os, signal, socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept()
+if int(sys.argv[1]):
+    c.recv(int(sys.argv[1]))
+signal.signal(signal.SIGUSR1, lambda *_: (c.close(), os._exit(0)))
+while True:
+    signal.pause()
+' "$1" >"$BATS_TEST_TMPDIR/port" 3>&- &
+	RECV_PID=$!
+	for _ in $(seq 100); do
+		PORT=$(cat "$BATS_TEST_TMPDIR/port")
+		[ -n "$PORT" ] && return
+		sleep 0.05
+	done
+	fail "the fake receiver did not start"
+}
+
+# sent_all PORT BYTES: waits until a sender to PORT has handed all BYTES
+# to its socket: sent (ss -ti's bytes_sent, less bytes_retrans, sent
+# twice) or waiting to be (notsent); a zero-copy sender waits there for
+# the kernel's answers, the others for the receiver's verdict
+sent_all() {
+	local i n
+	for i in $(seq 200); do
+		n=$(ss -Htin dst "127.0.0.1:$1" | awk '{
+			for (i = 1; i <= NF; i++) {
+				if (split($i, kv, ":") != 2)
+					continue
+				if (kv[1] == "bytes_sent" || kv[1] == "notsent")
+					n += kv[2]
+				else if (kv[1] == "bytes_retrans")
+					n -= kv[2]
+			}
+		} END { print n + 0 }')
+		[ "$n" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	fail "the sender to port $1 did not hand its $2 bytes to the kernel within 10 s: $(ss -tin dst "127.0.0.1:$1")"
+}
+
+# receiver_gone_after_all HOW READ: every sender, the whole 3 MiB file handed
+# to the kernel, then its receiver goes (HOW: -9 killed, -USR1 closes)
+receiver_gone_after_all() {
+	local how=$1 d rc
+	make_file "$F" $((3 * 1024 * 1024))
+	for d in $(runnable_demos); do
+		gone_receiver "$2"
+		zc-"$d" --to "127.0.0.1:$PORT" "$F" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+		SENDER=$!
+		sent_all "$PORT" $((3 * 1024 * 1024))
+		kill "$how" "$RECV_PID"
+		wait "$RECV_PID" 2>/dev/null || true
+		RECV_PID=""
+		rc=0
+		wait "$SENDER" || rc=$?
+		SENDER=""
+		run cat "$BATS_TEST_TMPDIR/err"
+		assert_equal "zc-$d: exit $rc" "zc-$d: exit 1"
+		assert_output --regexp "^zc-$d: the receiver went away without confirming the 3145728 bytes we sent \(.+\): it was killed or failed before it took them all, or closed without reading them; nothing says they arrived$"
+		one_line
+	done
+}
+
+@test "a receiver killed before it reads anything fails the sender, exit 1" {
+	receiver_gone_after_all -9 0
+}
+
+@test "a receiver that reads 1 byte of 3 MiB and closes fails the sender, exit 1" {
+	receiver_gone_after_all -USR1 1
 }
 
 @test "make demo-foo names the demos in one line, exit 2" {
