@@ -34,8 +34,6 @@
 #include <unistd.h>
 
 #define DEFAULT_CHUNK (128 * 1024)
-#define STR_(x) #x
-#define STR(x) STR_(x) /* a number #defined, as a string */
 #define MAX_CHUNK (1ULL << 30)
 
 /* ---- the step handshake and pacing ------------------------------------ */
@@ -544,7 +542,8 @@ static int batch_parse(const struct zc_demo *d, struct zc_sender_opts *o)
 	if (*end || end == optarg || n < 1 || n > ZC_MAX_BATCH)
 		return bad_usage(
 			d->program,
-			"--batch must be a number of chunks from 1 to " STR(ZC_MAX_BATCH) ", not '%s'",
+			"--batch must be a number of chunks from 1 to " ZC_STR(
+				ZC_MAX_BATCH) ", not '%s'",
 			optarg);
 	o->batch = n;
 	return 0;
