@@ -36,6 +36,7 @@
 struct sink_opts {
 	const char *listen;
 	int once;
+	int trust_eof; /* EOF ends a transfer, without the verdict taken */
 	double idle_s; /* 0: no limit */
 	uint64_t wake; /* bytes; 1: every packet */
 };
@@ -43,9 +44,14 @@ struct sink_opts {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: " PROG " --listen ADDR:PORT [--once] [--idle-timeout S] [--wake BYTES]\n"
+		"Usage: " PROG
+		" --listen ADDR:PORT [--once] [--idle-timeout S] [--wake BYTES]\n"
+		"               [--trust-eof]\n"
 		"\nReceive files sent by the zc-* demos and print, for each connection, the\n"
-		"bytes received and their XXH3 checksum.\n\n"
+		"bytes received and their XXH3 checksum. At EOF it answers with the same\n"
+		"two; a transfer is received once the sender's side took that answer: a\n"
+		"sender killed mid-transfer, whose kernel ends the connection as at the end,\n"
+		"refuses it, and its transfer is cut, a failure.\n\n"
 		"Options:\n"
 		"  -l, --listen ADDR:PORT  address to listen on; :PORT for every address, port 0\n"
 		"                          for any free port (the port is printed on stderr)\n"
@@ -58,13 +64,41 @@ static void usage(FILE *out)
 		"  -w, --wake BYTES        read once BYTES have arrived, or at the end (K, M\n"
 		"                          suffixes; default 256K; 1: as each packet comes;\n"
 		"                          zcviz uses 1 for a run a lecture steps through)\n"
+		"  -e, --trust-eof         take EOF for the end of the file, for senders that\n"
+		"                          close without reading the answer (zcviz -- CMD, which\n"
+		"                          checks the bytes against the file itself); a sender\n"
+		"                          killed mid-transfer then looks received too\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\nExample:\n"
 		"  " PROG " --listen 127.0.0.1:5201 --once &\n"
 		"  zc-traditional --to 127.0.0.1:5201 build/sample-64M.bin\n"
-		"\nExit status: 0 received, 1 a transfer failed or timed out (--once), 2 bad\n"
-		"usage or address.\n");
+		"\nExit status: 0 received, 1 a transfer failed, was cut or timed out (--once),\n"
+		"2 bad usage or address.\n");
+}
+
+/* An option with a value to check (c, optarg): 0, or -1 after saying why. */
+static int opt_value(int c, struct sink_opts *o)
+{
+	if (c == 'i' && !strcmp(optarg, "0")) {
+		o->idle_s = 0;
+	} else if (c == 'i' && zc_parse_seconds(optarg, &o->idle_s)) {
+		fprintf(stderr,
+			PROG
+			": --idle-timeout must be 0 (never) or seconds from 0.001 to 86400, not '%s'; see " PROG
+			" --help\n",
+			optarg);
+		return -1;
+	} else if (c == 'w' && (zc_parse_size(optarg, &o->wake) || !o->wake ||
+				o->wake > MAX_WAKE)) {
+		fprintf(stderr,
+			PROG
+			": --wake must be a number of bytes from 1 to 16M, not '%s'; see " PROG
+			" --help\n",
+			optarg);
+		return -1;
+	}
+	return 0;
 }
 
 static int opts_parse(int argc, char **argv, struct sink_opts *o)
@@ -74,6 +108,7 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 		{ "once", no_argument, NULL, '1' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "wake", required_argument, NULL, 'w' },
+		{ "trust-eof", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -82,7 +117,7 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 	int c = 0;
 
 	opterr = 0;
-	while (!bad && (c = getopt_long(argc, argv, ":l:1i:w:hV", longopts,
+	while (!bad && (c = getopt_long(argc, argv, ":l:1i:w:ehV", longopts,
 					NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -91,28 +126,13 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 		case '1':
 			o->once = 1;
 			break;
-		case 'i':
-			if (!strcmp(optarg, "0")) {
-				o->idle_s = 0;
-			} else if (zc_parse_seconds(optarg, &o->idle_s)) {
-				fprintf(stderr,
-					PROG
-					": --idle-timeout must be 0 (never) or seconds from 0.001 to 86400, not '%s'; see " PROG
-					" --help\n",
-					optarg);
-				return -1;
-			}
+		case 'e':
+			o->trust_eof = 1;
 			break;
+		case 'i':
 		case 'w':
-			if (zc_parse_size(optarg, &o->wake) || !o->wake ||
-			    o->wake > MAX_WAKE) {
-				fprintf(stderr,
-					PROG
-					": --wake must be a number of bytes from 1 to 16M, not '%s'; see " PROG
-					" --help\n",
-					optarg);
+			if (opt_value(c, o))
 				return -1;
-			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -184,13 +204,23 @@ static int sock_listen(const char *arg)
  * Connections are served side by side, so that one that sends nothing
  * cannot hold up the next sender. Each one is:
  *
- *   RECEIVING --EOF--> its line printed, the verdict sent back: done
- *                 \--> nothing received: wait for the peer to take the
- *                      verdict (a sender of an empty file reads it) or to
- *                      reset it (a stray connection, not a transfer)
+ *   RECEIVING --EOF--> the verdict sent back, then our FIN: ANSWERED
+ *   ANSWERED --the peer's kernel acknowledged the verdict--> its line
+ *                 printed: a transfer (of an empty file too)
+ *            \--reset--> a cut transfer, counted as failed; having
+ *                 received nothing, a stray connection, not a transfer
+ *
+ * The wire carries only the file, so EOF cannot tell its end from a
+ * sender gone: a sender killed or failed mid-transfer is closed by its
+ * kernel, which sends what it holds and a FIN, as a sender at the end
+ * does. But a sender at the end only shut its writing side down and
+ * reads the verdict, while a closed socket answers data with a reset.
  */
 #define MAX_CONNS 16
-#define VERDICT_WAIT_NS 2000000000ULL
+/* The acknowledgement comes a round trip after the verdict; the bound
+ * lets a real network send it again a few times (200 ms, then doubling). */
+#define VERDICT_WAIT_S 5
+#define VERDICT_POLL_MS 10 /* an acknowledgement wakes no poll() */
 
 enum conn_state { C_FREE, C_RECEIVING, C_ANSWERED };
 
@@ -202,11 +232,13 @@ struct conn {
 	uint64_t bytes, start_ns, last_ns;
 	double cpu_ms;
 	char line[160]; /* held back until the peer took the verdict */
+	bool refused; /* the verdict could not even be sent */
 };
 
 struct sink {
 	int lfd;
 	int once;
+	int trust_eof; /* --trust-eof */
 	int wake; /* SO_RCVLOWAT of each connection */
 	uint64_t idle_ns; /* 0: wait for ever */
 	struct conn c[MAX_CONNS];
@@ -238,8 +270,9 @@ static void conn_stray(struct conn *c, const char *what)
 	conn_close(c);
 }
 
-/* EOF: the sender is done; print the line and answer with the verdict. */
-static void conn_answer(struct sink *k, struct conn *c)
+/* EOF: the sender is done, or gone; answer with the verdict, and our FIN,
+ * so that a sender at the end reads its EOF now, not once we know. */
+static void conn_answer(struct conn *c)
 {
 	uint64_t sum = zc_sum_digest(&c->h);
 	char rate[64], verdict[96];
@@ -252,13 +285,8 @@ static void conn_answer(struct sink *k, struct conn *c)
 		 PROG ": %s in %s, cpu %.1f ms, from %s\n", verdict, rate,
 		 zc_cpu_ms() - c->cpu_ms, c->peer);
 	verdict[n++] = '\n';
-	send(c->fd, verdict, n, MSG_NOSIGNAL);
-	if (c->bytes) {
-		fputs(c->line, stdout);
-		fflush(stdout);
-		conn_count(k, c, true);
-		return;
-	}
+	c->refused = send(c->fd, verdict, n, MSG_NOSIGNAL) != n;
+	shutdown(c->fd, SHUT_WR);
 	c->state = C_ANSWERED;
 	c->last_ns = zc_now_ns();
 }
@@ -288,7 +316,7 @@ static void conn_read(struct sink *k, struct conn *c)
 		return;
 	}
 	if (!n) {
-		conn_answer(k, c);
+		conn_answer(c);
 		return;
 	}
 	zc_sum_update(&c->h, buf, n);
@@ -296,25 +324,47 @@ static void conn_read(struct sink *k, struct conn *c)
 	c->last_ns = zc_now_ns();
 }
 
-/* An empty transfer: did the peer take the verdict, or reset it? */
-static void conn_check_answered(struct sink *k, struct conn *c, short revents)
+/*
+ * Did the peer take the verdict? 1: its kernel acknowledged it, 0: not yet,
+ * -1: it reset it. A reset when only our FIN (1) is left unacknowledged
+ * is a sender that took the verdict, then went away: complete.
+ */
+static int verdict_taken(const struct conn *c)
 {
-	int unacked = 1;
+	int err = 0, unacked = 1;
+	socklen_t len = sizeof(err);
 
-	if (revents & (POLLERR | POLLHUP)) {
-		conn_stray(c, "sent nothing and closed");
-		return;
-	}
-	/* a reset empties the queue too: look for one once more */
-	if (!ioctl(c->fd, SIOCOUTQ, &unacked) && !unacked &&
-	    poll(&(struct pollfd){ .fd = c->fd }, 1, 0) > 0) {
-		conn_stray(c, "sent nothing and closed");
-		return;
-	}
-	if (!unacked || zc_now_ns() - c->last_ns > VERDICT_WAIT_NS) {
+	if (c->refused || getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) ||
+	    ioctl(c->fd, SIOCOUTQ, &unacked))
+		return -1;
+	if (unacked <= (err ? 1 : 0))
+		return 1;
+	return err ? -1 : 0;
+}
+
+#define VERDICT_CUT                                                           \
+	"the sender went away without taking the verdict (killed, or failed " \
+	"before its end): a cut transfer"
+#define VERDICT_LATE                                                      \
+	"the sender neither took the verdict nor refused it for " ZC_STR( \
+		VERDICT_WAIT_S) " s: unconfirmed"
+
+static void conn_check_answered(struct sink *k, struct conn *c, uint64_t now)
+{
+	int taken = verdict_taken(c);
+
+	if (taken > 0 || (k->trust_eof && c->bytes)) {
 		fputs(c->line, stdout);
 		fflush(stdout);
 		conn_count(k, c, true);
+	} else if (!taken &&
+		   now - c->last_ns <= VERDICT_WAIT_S * 1000000000ULL) {
+		return;
+	} else if (!c->bytes) {
+		conn_stray(c, taken ? "sent nothing and closed" :
+				      "sent nothing and took no answer");
+	} else {
+		conn_failed(k, c, taken ? VERDICT_CUT : VERDICT_LATE);
 	}
 }
 
@@ -372,19 +422,19 @@ static void conn_accept(struct sink *k)
 static void serve_round(struct sink *k)
 {
 	struct pollfd p[MAX_CONNS + 1];
-	struct conn *idx[MAX_CONNS + 1];
+	struct conn *idx[MAX_CONNS + 1], *c;
 	int n = 0, i, busy = 0, wait_ms = -1;
 
 	for (i = 0; i < MAX_CONNS; i++) {
-		if (k->c[i].state == C_FREE)
+		c = &k->c[i];
+		busy += c->state != C_FREE;
+		/* not polled: shut down both ways, it is always POLLHUP */
+		if (c->state == C_ANSWERED)
+			wait_ms = VERDICT_POLL_MS;
+		if (c->state != C_RECEIVING)
 			continue;
-		busy++;
-		idx[n] = &k->c[i];
-		p[n++] = (struct pollfd){ .fd = k->c[i].fd, .events = POLLIN };
-		if (k->c[i].state == C_ANSWERED) {
-			p[n - 1].events = 0; /* only a reset: POLLERR */
-			wait_ms = 10; /* the acknowledgement has no event */
-		}
+		idx[n] = c;
+		p[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
 	}
 	if (busy < MAX_CONNS) /* when full, the kernel's backlog waits */
 		p[n++] = (struct pollfd){ .fd = k->lfd, .events = POLLIN };
@@ -392,13 +442,15 @@ static void serve_round(struct sink *k)
 		wait_ms = 1000;
 	if (poll(p, n, wait_ms) < 0)
 		return; /* EINTR: look again */
-	for (i = 0; i < busy; i++) {
-		if (idx[i]->state == C_ANSWERED)
-			conn_check_answered(k, idx[i], p[i].revents);
-		else if (p[i].revents)
+	for (i = 0; i < n && p[i].fd != k->lfd; i++)
+		if (p[i].revents)
 			conn_read(k, idx[i]);
-		if (idx[i]->state != C_FREE)
-			conn_check_idle(k, idx[i], zc_now_ns());
+	for (i = 0; i < MAX_CONNS; i++) {
+		c = &k->c[i];
+		if (c->state == C_ANSWERED)
+			conn_check_answered(k, c, zc_now_ns());
+		else if (c->state == C_RECEIVING)
+			conn_check_idle(k, c, zc_now_ns());
 	}
 	if (busy < MAX_CONNS && (p[n - 1].revents & POLLIN))
 		conn_accept(k);
@@ -424,6 +476,7 @@ int main(int argc, char **argv)
 	if (k.lfd < 0)
 		return ZC_EXIT_USAGE;
 	k.once = o.once;
+	k.trust_eof = o.trust_eof;
 	k.wake = (int)o.wake;
 	k.idle_ns = (uint64_t)(o.idle_s * 1e9);
 	rc = serve(&k);
