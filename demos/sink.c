@@ -32,6 +32,7 @@
  */
 #define DEFAULT_WAKE (256 * 1024)
 #define MAX_WAKE (16 << 20)
+#define MAX_CONNS 16 /* served side by side */
 
 struct sink_opts {
 	const char *listen;
@@ -51,7 +52,10 @@ static void usage(FILE *out)
 		"bytes received and their XXH3 checksum. At EOF it answers with the same\n"
 		"two; a transfer is received once the sender's side took that answer: a\n"
 		"sender killed mid-transfer, whose kernel ends the connection as at the end,\n"
-		"refuses it, and its transfer is cut, a failure.\n\n"
+		"refuses it, and its transfer is cut, a failure. Up to %d connections are\n"
+		"served side by side; when all are taken, a new one takes the place of the\n"
+		"one that has sent least for its time, so that no number of idle or slow\n"
+		"connections keeps a sender out.\n\n"
 		"Options:\n"
 		"  -l, --listen ADDR:PORT  address to listen on; :PORT for every address, port 0\n"
 		"                          for any free port (the port is printed on stderr)\n"
@@ -74,7 +78,8 @@ static void usage(FILE *out)
 		"  " PROG " --listen 127.0.0.1:5201 --once &\n"
 		"  zc-traditional --to 127.0.0.1:5201 build/sample-64M.bin\n"
 		"\nExit status: 0 received, 1 a transfer failed, was cut or timed out (--once),\n"
-		"2 bad usage or address.\n");
+		"2 bad usage or address.\n",
+		MAX_CONNS);
 }
 
 /* An option with a value to check (c, optarg): 0, or -1 after saying why. */
@@ -182,7 +187,8 @@ static int sock_listen(const char *arg)
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) ||
-	    listen(fd, 8) || getsockname(fd, (struct sockaddr *)&ss, &sl)) {
+	    listen(fd, SOMAXCONN) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl)) {
 		fprintf(stderr, PROG ": cannot listen on %s: %s; %s\n", arg,
 			strerror(errno),
 			errno == EADDRINUSE ? "pick another port" :
@@ -205,6 +211,8 @@ static int sock_listen(const char *arg)
  * cannot hold up the next sender. Each one is:
  *
  *   RECEIVING --EOF--> the verdict sent back, then our FIN: ANSWERED
+ *             \--every place taken, and it the slowest--> closed for a
+ *                 new connection (conn_evict()), not counted
  *   ANSWERED --the peer's kernel acknowledged the verdict--> its line
  *                 printed: a transfer (of an empty file too)
  *            \--reset--> a cut transfer, counted as failed; having
@@ -216,7 +224,6 @@ static int sock_listen(const char *arg)
  * does. But a sender at the end only shut its writing side down and
  * reads the verdict, while a closed socket answers data with a reset.
  */
-#define MAX_CONNS 16
 /* The acknowledgement comes a round trip after the verdict; the bound
  * lets a real network send it again a few times (200 ms, then doubling). */
 #define VERDICT_WAIT_S 5
@@ -387,11 +394,58 @@ static void conn_check_idle(struct sink *k, struct conn *c, uint64_t now)
 	conn_failed(k, c, why);
 }
 
+/* What c has sent, read or waiting below --wake, a second, since it came;
+ * a second more, so that a new connection is not judged on nothing. */
+static double conn_rate(const struct conn *c, uint64_t now, uint64_t *got)
+{
+	int queued = 0;
+
+	ioctl(c->fd, SIOCINQ, &queued);
+	*got = c->bytes + (queued > 0 ? queued : 0);
+	return *got / ((now - c->start_ns) / 1e9 + 1);
+}
+
+/*
+ * Every place taken, and a new connection: the one receiving that has sent
+ * least for its time makes room (among equals, the oldest), so that
+ * connections that send nothing, or a byte now and then, however many,
+ * cannot keep a sender out; a sender sends as soon as it is in. A place
+ * with a verdict waiting is not taken away: it is free within seconds.
+ */
+static struct conn *conn_evict(struct sink *k, const char *for_peer)
+{
+	struct conn *c, *slowest = NULL;
+	uint64_t now = zc_now_ns(), got, slowest_got = 0;
+	double rate, slowest_rate = 0;
+
+	for (c = k->c; c < k->c + MAX_CONNS; c++) {
+		if (c->state != C_RECEIVING)
+			continue;
+		rate = conn_rate(c, now, &got);
+		if (!slowest || rate < slowest_rate ||
+		    (rate == slowest_rate && c->start_ns < slowest->start_ns)) {
+			slowest = c;
+			slowest_rate = rate;
+			slowest_got = got;
+		}
+	}
+	if (!slowest)
+		return NULL;
+	fprintf(stderr,
+		PROG
+		": all %d connections busy: closed the one from %s, the slowest (%" PRIu64
+		" bytes in %.1f s), for a new one from %s; it is not counted as a transfer\n",
+		MAX_CONNS, slowest->peer, slowest_got,
+		(now - slowest->start_ns) / 1e9, for_peer);
+	conn_close(slowest);
+	return slowest;
+}
+
 static void conn_accept(struct sink *k)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	char host[NI_MAXHOST], port[NI_MAXSERV];
+	char host[NI_MAXHOST], port[NI_MAXSERV], peer[sizeof(k->c[0].peer)];
 	struct conn *c = NULL;
 	int fd, i;
 
@@ -399,10 +453,13 @@ static void conn_accept(struct sink *k)
 		     SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
 		return; /* EINTR, EAGAIN, or a connection reset meanwhile */
+	getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), port,
+		    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+	snprintf(peer, sizeof(peer), "%s:%s", host, port);
 	for (i = 0; i < MAX_CONNS && !c; i++)
 		if (k->c[i].state == C_FREE)
 			c = &k->c[i];
-	if (!c) { /* not polled for when full */
+	if (!c && !(c = conn_evict(k, peer))) { /* not polled for then */
 		close(fd);
 		return;
 	}
@@ -410,9 +467,7 @@ static void conn_accept(struct sink *k)
 	setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &k->wake, sizeof(k->wake));
 	c->fd = fd;
 	c->state = C_RECEIVING;
-	getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), port,
-		    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
-	snprintf(c->peer, sizeof(c->peer), "%s:%s", host, port);
+	memcpy(c->peer, peer, sizeof(peer));
 	zc_sum_reset(&c->h);
 	c->start_ns = c->last_ns = zc_now_ns();
 	c->cpu_ms = zc_cpu_ms();
@@ -424,6 +479,7 @@ static void serve_round(struct sink *k)
 	struct pollfd p[MAX_CONNS + 1];
 	struct conn *idx[MAX_CONNS + 1], *c;
 	int n = 0, i, busy = 0, wait_ms = -1;
+	bool room;
 
 	for (i = 0; i < MAX_CONNS; i++) {
 		c = &k->c[i];
@@ -436,7 +492,10 @@ static void serve_round(struct sink *k)
 		idx[n] = c;
 		p[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
 	}
-	if (busy < MAX_CONNS) /* when full, the kernel's backlog waits */
+	/* a free place, or one receiving to make room (conn_evict()); when
+	 * every place waits for a verdict, the kernel's backlog waits */
+	room = busy < MAX_CONNS || n;
+	if (room)
 		p[n++] = (struct pollfd){ .fd = k->lfd, .events = POLLIN };
 	if (k->idle_ns && busy && wait_ms < 0)
 		wait_ms = 1000;
@@ -452,7 +511,7 @@ static void serve_round(struct sink *k)
 		else if (c->state == C_RECEIVING)
 			conn_check_idle(k, c, zc_now_ns());
 	}
-	if (busy < MAX_CONNS && (p[n - 1].revents & POLLIN))
+	if (room && (p[n - 1].revents & POLLIN))
 		conn_accept(k);
 }
 

@@ -11,7 +11,7 @@ setup() {
 
 teardown() {
 	local p
-	for p in ${RECV_PID:-} ${SENDER:-}; do
+	for p in ${RECV_PID:-} ${SENDER:-} ${CROWD_PID:-}; do
 		kill -9 "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
@@ -322,6 +322,80 @@ receiver_gone_after_all() {
 	assert_output --regexp "sent 4097 bytes .*; receiver agrees$"
 	assert_equal "$(field bytes "$(sink_line 1)")" 4097
 	exec 5>&-
+}
+
+# crowd_start IDLE DRIP: IDLE connections to the sink that send nothing
+# and DRIP that send a byte every 2 s (the DRIP first), held open until
+# the test ends (CROWD_PID; 120 s at most); waits until each has connected
+# or given up (5 s), and sets CROWD_OPEN to how many connected
+crowd_start() {
+	command -v python3 >/dev/null || skip "needs python3 for the crowd"
+	: >"$BATS_TEST_TMPDIR/crowd"
+	python3 -c '
+import select, socket, sys, time
+port, idle, drip = (int(a) for a in sys.argv[1:])
+socks = []
+for _ in range(drip + idle):
+    s = socket.socket()
+    s.setblocking(False)
+    s.connect_ex(("127.0.0.1", port))
+    socks.append(s)
+pending, end = set(socks), time.monotonic() + 5
+while pending and time.monotonic() < end:
+    _, w, _ = select.select([], list(pending), [], end - time.monotonic())
+    pending -= set(w)
+opened = sum(1 for s in socks if s not in pending and not s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+print(opened, flush=True)
+while time.monotonic() < end + 120:
+    for s in socks[:drip]:
+        try:
+            s.send(b"x")
+        except OSError:
+            pass
+    time.sleep(2)
+' "$SINK_PORT" "$1" "$2" >"$BATS_TEST_TMPDIR/crowd" 3>&- &
+	CROWD_PID=$!
+	for _ in $(seq 200); do
+		CROWD_OPEN=$(cat "$BATS_TEST_TMPDIR/crowd")
+		[ -n "$CROWD_OPEN" ] && return
+		sleep 0.05
+	done
+	fail "the crowd did not say how many connected within 10 s"
+}
+
+# served_among IDLE DRIP: with IDLE idle and DRIP slow-drip connections
+# open, a sender to zc-sink --once is served, verified, and the sink
+# exits 0; every connection the sink closed for a newer one is said.
+# The bound: a transfer of 8 MiB over loopback takes milliseconds, and
+# taking the crowd's connections in adds milliseconds more; a sink that
+# lets them hold every slot keeps the sender out for 60 s (--idle-timeout)
+# or for ever (the slow ones). 20 s is far from both, whatever the
+# scheduler does.
+served_among() {
+	local rc=0
+	make_file "$F" $((8 * 1024 * 1024))
+	SINK_BOUND=90 sink_start 127.0.0.1 "" --once
+	crowd_start "$1" "$2"
+	run timeout 20 zc-traditional --to "127.0.0.1:$SINK_PORT" "$F"
+	assert_success
+	assert_output --regexp "sent 8388608 bytes .*; receiver agrees$"
+	wait "$SINK_PID" || rc=$?
+	SINK_PID=""
+	assert_equal "$rc" 0
+	assert_equal "$CROWD_OPEN" $(($1 + $2))
+	run cat "$SINK_OUT"
+	assert_output --regexp "^zc-sink: received 8388608 bytes xxh3="
+	# the crowd and the sender, 16 places: the rest closed for newer ones
+	run grep -c "^zc-sink: all 16 connections busy: closed the one from 127\.0\.0\.1:[0-9]*, the slowest ([0-9]* bytes in [0-9.]* s), for a new one from 127\.0\.0\.1:[0-9]*; it is not counted as a transfer$" "$SINK_OUT.err"
+	assert_output $(($1 + $2 + 1 - 16))
+}
+
+@test "zc-sink serves a sender at once while 16 slow-drip connections are open, exit 0 with --once" {
+	served_among 0 16
+}
+
+@test "zc-sink serves a sender at once while 40 idle and 16 slow-drip connections are open, exit 0 with --once" {
+	served_among 40 16
 }
 
 @test "a stray connection does not use up zc-sink --once" {
