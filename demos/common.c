@@ -248,8 +248,9 @@ int zc_file_open(const char *prog, const char *path, uint64_t *size)
  * copying our memory (a fork would make our first writes to each page fault
  * on the demo's figures). It runs only on idle CPU (SCHED_IDLE), and hashes
  * a page only once it is in the page cache, so that it never reads the
- * file ahead of the sender (a cold run stays cold) until we say the
- * transfer is over.
+ * file ahead of the sender (a cold run stays cold: the page cache is ahead
+ * of the sender by the kernel's readahead for its own reads only) until we
+ * say the transfer is over.
  */
 #define CHECKSUM_CHILD "--checksum-child"
 #ifndef MADV_POPULATE_READ
@@ -258,33 +259,50 @@ int zc_file_open(const char *prog, const char *path, uint64_t *size)
 #define CHECKSUM_BLOCK (1 << 20)
 
 /* Are the pages of [p, p + n) in memory? n <= CHECKSUM_BLOCK */
-static bool pages_in(const char *p, size_t n)
+static bool pages_in(const char *p, size_t n, size_t page)
 {
 	unsigned char vec[CHECKSUM_BLOCK / 4096]; /* pages of 4 KiB or more */
-	size_t page = sysconf(_SC_PAGESIZE), i, pages = (n + page - 1) / page;
+	size_t i, pages = (n + page - 1) / page;
 
 	if (mincore((void *)p, n, vec))
-		return true; /* cannot tell: read it */
+		return false; /* cannot tell: wait, rather than read ahead */
 	for (i = 0; i < pages; i++)
 		if (!(vec[i] & 1))
 			return false;
 	return true;
 }
 
+/*
+ * Does mincore() tell us what of the file is in memory? Not for a file we
+ * could not open for writing (since Linux 5.0: a side channel into
+ * another's page cache): it says that every page is, and we would read
+ * the whole file ahead of the sender. No page past the end of a file is
+ * in memory, and the mapping (map bytes) holds one.
+ */
+static bool pages_told(const char *p, uint64_t map, size_t page)
+{
+	unsigned char past;
+
+	return !mincore((void *)(p + map - page), page, &past) && !(past & 1);
+}
+
 /* The hash of len bytes of fd; until done_fd reads EOF (-1: at once),
- * each block waits until the sender has brought it into memory. */
+ * each block waits until the sender has brought it into memory, and
+ * every block, when mincore() cannot tell us that. */
 static int checksum_of(int fd, uint64_t len, int done_fd, uint64_t *sum)
 {
 	struct pollfd done = { .fd = done_fd, .events = POLLIN };
+	size_t n, page = sysconf(_SC_PAGESIZE);
+	uint64_t off, map = (len + page - 1) / page * page + page;
 	const char *p = "";
 	zc_sum_state h;
-	uint64_t off;
-	size_t n;
+	bool told;
 
 	if (len)
-		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+		p = mmap(NULL, map, PROT_READ, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		return -1;
+	told = done.fd >= 0 && len && pages_told(p, map, page);
 	/* our touching the pages must not start the kernel's readahead,
 	 * which would bring the rest of the file in before the sender */
 	if (done.fd >= 0 && len)
@@ -292,8 +310,8 @@ static int checksum_of(int fd, uint64_t len, int done_fd, uint64_t *sum)
 	zc_sum_reset(&h);
 	for (off = 0; off < len; off += n) {
 		n = len - off < CHECKSUM_BLOCK ? len - off : CHECKSUM_BLOCK;
-		while (done.fd >= 0 && !pages_in(p + off, n))
-			if (poll(&done, 1, 10) > 0) {
+		while (done.fd >= 0 && !(told && pages_in(p + off, n, page)))
+			if (poll(&done, 1, told ? 10 : -1) > 0) {
 				done.fd = -1; /* over: read what is left */
 				madvise((void *)p, len, MADV_NORMAL);
 			}
@@ -304,7 +322,7 @@ static int checksum_of(int fd, uint64_t len, int done_fd, uint64_t *sum)
 	}
 	*sum = zc_sum_digest(&h);
 	if (len)
-		munmap((void *)p, len);
+		munmap((void *)p, map);
 	return 0;
 }
 
