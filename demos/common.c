@@ -34,8 +34,6 @@
 #include <unistd.h>
 
 #define DEFAULT_CHUNK (128 * 1024)
-#define STR_(x) #x
-#define STR(x) STR_(x) /* a number #defined, as a string */
 #define MAX_CHUNK (1ULL << 30)
 
 /* ---- the step handshake and pacing ------------------------------------ */
@@ -250,8 +248,9 @@ int zc_file_open(const char *prog, const char *path, uint64_t *size)
  * copying our memory (a fork would make our first writes to each page fault
  * on the demo's figures). It runs only on idle CPU (SCHED_IDLE), and hashes
  * a page only once it is in the page cache, so that it never reads the
- * file ahead of the sender (a cold run stays cold) until we say the
- * transfer is over.
+ * file ahead of the sender (a cold run stays cold: the page cache is ahead
+ * of the sender by the kernel's readahead for its own reads only) until we
+ * say the transfer is over.
  */
 #define CHECKSUM_CHILD "--checksum-child"
 #ifndef MADV_POPULATE_READ
@@ -260,33 +259,50 @@ int zc_file_open(const char *prog, const char *path, uint64_t *size)
 #define CHECKSUM_BLOCK (1 << 20)
 
 /* Are the pages of [p, p + n) in memory? n <= CHECKSUM_BLOCK */
-static bool pages_in(const char *p, size_t n)
+static bool pages_in(const char *p, size_t n, size_t page)
 {
 	unsigned char vec[CHECKSUM_BLOCK / 4096]; /* pages of 4 KiB or more */
-	size_t page = sysconf(_SC_PAGESIZE), i, pages = (n + page - 1) / page;
+	size_t i, pages = (n + page - 1) / page;
 
 	if (mincore((void *)p, n, vec))
-		return true; /* cannot tell: read it */
+		return false; /* cannot tell: wait, rather than read ahead */
 	for (i = 0; i < pages; i++)
 		if (!(vec[i] & 1))
 			return false;
 	return true;
 }
 
+/*
+ * Does mincore() tell us what of the file is in memory? Not for a file we
+ * could not open for writing (since Linux 5.0: a side channel into
+ * another's page cache): it says that every page is, and we would read
+ * the whole file ahead of the sender. No page past the end of a file is
+ * in memory, and the mapping (map bytes) holds one.
+ */
+static bool pages_told(const char *p, uint64_t map, size_t page)
+{
+	unsigned char past;
+
+	return !mincore((void *)(p + map - page), page, &past) && !(past & 1);
+}
+
 /* The hash of len bytes of fd; until done_fd reads EOF (-1: at once),
- * each block waits until the sender has brought it into memory. */
+ * each block waits until the sender has brought it into memory, and
+ * every block, when mincore() cannot tell us that. */
 static int checksum_of(int fd, uint64_t len, int done_fd, uint64_t *sum)
 {
 	struct pollfd done = { .fd = done_fd, .events = POLLIN };
+	size_t n, page = sysconf(_SC_PAGESIZE);
+	uint64_t off, map = (len + page - 1) / page * page + page;
 	const char *p = "";
 	zc_sum_state h;
-	uint64_t off;
-	size_t n;
+	bool told;
 
 	if (len)
-		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+		p = mmap(NULL, map, PROT_READ, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		return -1;
+	told = done.fd >= 0 && len && pages_told(p, map, page);
 	/* our touching the pages must not start the kernel's readahead,
 	 * which would bring the rest of the file in before the sender */
 	if (done.fd >= 0 && len)
@@ -294,8 +310,8 @@ static int checksum_of(int fd, uint64_t len, int done_fd, uint64_t *sum)
 	zc_sum_reset(&h);
 	for (off = 0; off < len; off += n) {
 		n = len - off < CHECKSUM_BLOCK ? len - off : CHECKSUM_BLOCK;
-		while (done.fd >= 0 && !pages_in(p + off, n))
-			if (poll(&done, 1, 10) > 0) {
+		while (done.fd >= 0 && !(told && pages_in(p + off, n, page)))
+			if (poll(&done, 1, told ? 10 : -1) > 0) {
 				done.fd = -1; /* over: read what is left */
 				madvise((void *)p, len, MADV_NORMAL);
 			}
@@ -306,7 +322,7 @@ static int checksum_of(int fd, uint64_t len, int done_fd, uint64_t *sum)
 	}
 	*sum = zc_sum_digest(&h);
 	if (len)
-		munmap((void *)p, len);
+		munmap((void *)p, map);
 	return 0;
 }
 
@@ -500,8 +516,9 @@ static void usage(const struct zc_demo *d, FILE *out)
 		"  %s --to 127.0.0.1:5201 --chunk 64K build/sample-64M.bin\n"
 		"\nThe summary gives the bytes sent and their XXH3 checksum; zc-sink prints the\n"
 		"same two for what it received, so the two lines must agree.\n"
-		"Exit status: 0 sent, 1 the transfer failed (no connection within the\n"
-		"timeout, the receiver gone) or the receiver disagrees, 2 bad usage or input.\n",
+		"Exit status: 0 sent and confirmed, 1 the transfer failed (no connection\n"
+		"within the timeout, the receiver gone or silent) or the receiver disagrees,\n"
+		"2 bad usage or input.\n",
 		d->program, d->what,
 		d->batches ?
 			"  -b, --batch N       submit N chunks per syscall (default 1)\n" :
@@ -543,7 +560,8 @@ static int batch_parse(const struct zc_demo *d, struct zc_sender_opts *o)
 	if (*end || end == optarg || n < 1 || n > ZC_MAX_BATCH)
 		return bad_usage(
 			d->program,
-			"--batch must be a number of chunks from 1 to " STR(ZC_MAX_BATCH) ", not '%s'",
+			"--batch must be a number of chunks from 1 to " ZC_STR(
+				ZC_MAX_BATCH) ", not '%s'",
 			optarg);
 	o->batch = n;
 	return 0;
@@ -640,33 +658,67 @@ int zc_sender_opts_parse(int argc, char **argv, const struct zc_demo *d,
 
 /*
  * After our shutdown(SHUT_WR), zc-sink answers with one line, "received N
- * bytes xxh3=X"; reply gets what the receiver said (maybe nothing).
+ * bytes xxh3=X", and closes; reply gets what the receiver said (maybe
+ * nothing). 0 when it closed, or the errno that ended the reading (a
+ * reset: the receiver went away without reading all we sent).
  */
-static void receiver_reply(const struct zc_run *run, char *reply, size_t len)
+static int receiver_reply(const struct zc_run *run, char *reply, size_t len)
 {
 	size_t got = 0;
 	ssize_t n;
+	int err = 0;
 
 	while (got < len - 1) {
 		n = read(run->sock_fd, reply + got, len - 1 - got);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			err = n ? errno : 0;
 			break;
+		}
 		got += n;
 	}
 	reply[got] = '\0';
+	return err;
 }
 
-/* 1 when the reply matches what we sent, 0 when the receiver said
- * nothing (not a zc-sink), -1 when it disagrees. */
+/*
+ * No verdict: whatever the receiver is, nothing says that the bytes
+ * arrived, and a transfer nobody confirms has failed (README: a receiver
+ * gone, no answer, is exit status 1). Says which way it went; -1.
+ */
+static int receiver_unconfirmed(const struct zc_run *run, const char *reply)
+{
+	if (run->reply_error)
+		fprintf(stderr,
+			"%s: the receiver went away without confirming the %" PRIu64
+			" bytes we sent (%s): it was killed or failed before it took them all, or closed without reading them; nothing says they arrived\n",
+			run->prog, run->sent, run->reply_error);
+	else if (!*reply)
+		fprintf(stderr,
+			"%s: the receiver closed the connection without confirming the %" PRIu64
+			" bytes we sent: it is not zc-sink, or it failed; nothing says they arrived\n",
+			run->prog, run->sent);
+	else
+		fprintf(stderr,
+			"%s: the receiver answered '%.*s', not zc-sink's \"" ZC_RECEIVED
+			" N bytes " ZC_SUM_WORD
+			"=X\": nothing says the %" PRIu64
+			" bytes we sent arrived\n",
+			run->prog, (int)strcspn(reply, "\r\n"), reply,
+			run->sent);
+	return -1;
+}
+
+/* 1 when the reply matches what we sent; -1 after saying why not: the
+ * receiver disagrees, or did not confirm. */
 static int receiver_verdict(const struct zc_run *run, const char *reply,
 			    uint64_t sum)
 {
 	uint64_t bytes, rsum;
 
 	if (zc_summary_parse(reply, ZC_RECEIVED, &bytes, &rsum))
-		return 0;
+		return receiver_unconfirmed(run, reply);
 	if (bytes == run->sent && rsum == sum)
 		return 1;
 	fprintf(stderr,
@@ -718,7 +770,7 @@ int zc_sender_summary(const struct zc_demo *d, struct zc_run *run, uint64_t ns,
 	}
 	verdict = receiver_verdict(run, reply, sum);
 	summary_print(d, run, sum, ns, verdict, dev);
-	return verdict < 0 ? ZC_EXIT_FAIL : ZC_EXIT_OK;
+	return verdict > 0 ? ZC_EXIT_OK : ZC_EXIT_FAIL;
 }
 
 static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
@@ -726,7 +778,7 @@ static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 {
 	char dev[IF_NAMESIZE], reply[128];
 	uint64_t ns;
-	int rc;
+	int rc, err;
 
 	/* the egress device, asked while the connection is surely up */
 	zc_sock_egress(run->sock_fd, dev, sizeof(dev));
@@ -742,7 +794,8 @@ static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 		return zc_fail_shrunk(run), ZC_EXIT_FAIL;
 	/* end of file: the receiver sees EOF and answers with its verdict */
 	shutdown(run->sock_fd, SHUT_WR);
-	receiver_reply(run, reply, sizeof(reply));
+	err = receiver_reply(run, reply, sizeof(reply));
+	run->reply_error = err ? strerror(err) : NULL;
 	return zc_sender_summary(d, run, ns, reply, dev);
 }
 

@@ -39,6 +39,9 @@ struct zc_run {
 	double rate; /* bytes per second, 0 = full speed */
 	uint64_t start_ns;
 	double cpu_ms; /* user + system CPU time when the transfer ended */
+	/* why reading the receiver's verdict failed (a reset), NULL: it
+	 * ended the connection */
+	const char *reply_error;
 	/* the child computing the file's checksum: its pid (0: none), its
 	 * answer, and the pipe whose end tells it the transfer is over */
 	pid_t sum_pid;

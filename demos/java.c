@@ -12,9 +12,12 @@
  *   PROGRAM --check    exit 0 when a JVM and the classes are here; else
  *                      one line saying what to install, exit 3
  *   zc-java --finish PROGRAM FILE SENT CALLS CHUNK NS CPU_MS LOCAL PEER REPLY
+ *                    REPLY_ERROR
  *                      the JVM's summary: run as its child once the
  *                      transfer is over, so the checksum's reads of the
- *                      file are not the JVM's (the C demos fork for it)
+ *                      file are not the JVM's (the C demos fork for it);
+ *                      REPLY_ERROR is why reading REPLY failed ("": the
+ *                      receiver closed)
  */
 #include "common.h"
 #include "demos.h"
@@ -143,7 +146,7 @@ static int java_exec(const struct zc_demo *d, const struct zc_sender_opts *o,
 /* zc-java --finish ...: see the top of this file. */
 static int java_finish(int argc, char **argv)
 {
-	const struct zc_demo *d = argc == 12 ? zc_demo_of_program(argv[2]) :
+	const struct zc_demo *d = argc == 13 ? zc_demo_of_program(argv[2]) :
 					       NULL;
 	struct zc_run run = { .sock_fd = -1 };
 	char dev[64];
@@ -160,6 +163,7 @@ static int java_finish(int argc, char **argv)
 	run.calls = strtoull(argv[5], NULL, 10);
 	run.chunk = strtoull(argv[6], NULL, 10);
 	run.cpu_ms = strtod(argv[8], NULL);
+	run.reply_error = *argv[12] ? argv[12] : NULL;
 	run.file_fd = zc_file_open(d->program, run.path, &size);
 	if (run.file_fd < 0)
 		return ZC_EXIT_FAIL;

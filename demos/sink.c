@@ -32,10 +32,12 @@
  */
 #define DEFAULT_WAKE (256 * 1024)
 #define MAX_WAKE (16 << 20)
+#define MAX_CONNS 16 /* served side by side */
 
 struct sink_opts {
 	const char *listen;
 	int once;
+	int trust_eof; /* EOF ends a transfer, without the verdict taken */
 	double idle_s; /* 0: no limit */
 	uint64_t wake; /* bytes; 1: every packet */
 };
@@ -43,9 +45,17 @@ struct sink_opts {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: " PROG " --listen ADDR:PORT [--once] [--idle-timeout S] [--wake BYTES]\n"
+		"Usage: " PROG
+		" --listen ADDR:PORT [--once] [--idle-timeout S] [--wake BYTES]\n"
+		"               [--trust-eof]\n"
 		"\nReceive files sent by the zc-* demos and print, for each connection, the\n"
-		"bytes received and their XXH3 checksum.\n\n"
+		"bytes received and their XXH3 checksum. At EOF it answers with the same\n"
+		"two; a transfer is received once the sender's side took that answer: a\n"
+		"sender killed mid-transfer, whose kernel ends the connection as at the end,\n"
+		"refuses it, and its transfer is cut, a failure. Up to %d connections are\n"
+		"served side by side; when all are taken, a new one takes the place of the\n"
+		"one that has sent least for its time, so that no number of idle or slow\n"
+		"connections keeps a sender out.\n\n"
 		"Options:\n"
 		"  -l, --listen ADDR:PORT  address to listen on; :PORT for every address, port 0\n"
 		"                          for any free port (the port is printed on stderr)\n"
@@ -58,13 +68,42 @@ static void usage(FILE *out)
 		"  -w, --wake BYTES        read once BYTES have arrived, or at the end (K, M\n"
 		"                          suffixes; default 256K; 1: as each packet comes;\n"
 		"                          zcviz uses 1 for a run a lecture steps through)\n"
+		"  -e, --trust-eof         take EOF for the end of the file, for senders that\n"
+		"                          close without reading the answer (zcviz -- CMD, which\n"
+		"                          checks the bytes against the file itself); a sender\n"
+		"                          killed mid-transfer then looks received too\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\nExample:\n"
 		"  " PROG " --listen 127.0.0.1:5201 --once &\n"
 		"  zc-traditional --to 127.0.0.1:5201 build/sample-64M.bin\n"
-		"\nExit status: 0 received, 1 a transfer failed or timed out (--once), 2 bad\n"
-		"usage or address.\n");
+		"\nExit status: 0 received, 1 a transfer failed, was cut or timed out (--once),\n"
+		"2 bad usage or address.\n",
+		MAX_CONNS);
+}
+
+/* An option with a value to check (c, optarg): 0, or -1 after saying why. */
+static int opt_value(int c, struct sink_opts *o)
+{
+	if (c == 'i' && !strcmp(optarg, "0")) {
+		o->idle_s = 0;
+	} else if (c == 'i' && zc_parse_seconds(optarg, &o->idle_s)) {
+		fprintf(stderr,
+			PROG
+			": --idle-timeout must be 0 (never) or seconds from 0.001 to 86400, not '%s'; see " PROG
+			" --help\n",
+			optarg);
+		return -1;
+	} else if (c == 'w' && (zc_parse_size(optarg, &o->wake) || !o->wake ||
+				o->wake > MAX_WAKE)) {
+		fprintf(stderr,
+			PROG
+			": --wake must be a number of bytes from 1 to 16M, not '%s'; see " PROG
+			" --help\n",
+			optarg);
+		return -1;
+	}
+	return 0;
 }
 
 static int opts_parse(int argc, char **argv, struct sink_opts *o)
@@ -74,6 +113,7 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 		{ "once", no_argument, NULL, '1' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "wake", required_argument, NULL, 'w' },
+		{ "trust-eof", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -82,7 +122,7 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 	int c = 0;
 
 	opterr = 0;
-	while (!bad && (c = getopt_long(argc, argv, ":l:1i:w:hV", longopts,
+	while (!bad && (c = getopt_long(argc, argv, ":l:1i:w:ehV", longopts,
 					NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -91,28 +131,13 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 		case '1':
 			o->once = 1;
 			break;
-		case 'i':
-			if (!strcmp(optarg, "0")) {
-				o->idle_s = 0;
-			} else if (zc_parse_seconds(optarg, &o->idle_s)) {
-				fprintf(stderr,
-					PROG
-					": --idle-timeout must be 0 (never) or seconds from 0.001 to 86400, not '%s'; see " PROG
-					" --help\n",
-					optarg);
-				return -1;
-			}
+		case 'e':
+			o->trust_eof = 1;
 			break;
+		case 'i':
 		case 'w':
-			if (zc_parse_size(optarg, &o->wake) || !o->wake ||
-			    o->wake > MAX_WAKE) {
-				fprintf(stderr,
-					PROG
-					": --wake must be a number of bytes from 1 to 16M, not '%s'; see " PROG
-					" --help\n",
-					optarg);
+			if (opt_value(c, o))
 				return -1;
-			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -162,7 +187,8 @@ static int sock_listen(const char *arg)
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) ||
-	    listen(fd, 8) || getsockname(fd, (struct sockaddr *)&ss, &sl)) {
+	    listen(fd, SOMAXCONN) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl)) {
 		fprintf(stderr, PROG ": cannot listen on %s: %s; %s\n", arg,
 			strerror(errno),
 			errno == EADDRINUSE ? "pick another port" :
@@ -184,13 +210,24 @@ static int sock_listen(const char *arg)
  * Connections are served side by side, so that one that sends nothing
  * cannot hold up the next sender. Each one is:
  *
- *   RECEIVING --EOF--> its line printed, the verdict sent back: done
- *                 \--> nothing received: wait for the peer to take the
- *                      verdict (a sender of an empty file reads it) or to
- *                      reset it (a stray connection, not a transfer)
+ *   RECEIVING --EOF--> the verdict sent back, then our FIN: ANSWERED
+ *             \--every place taken, and it the slowest--> closed for a
+ *                 new connection (conn_evict()), not counted
+ *   ANSWERED --the peer's kernel acknowledged the verdict--> its line
+ *                 printed: a transfer (of an empty file too)
+ *            \--reset--> a cut transfer, counted as failed; having
+ *                 received nothing, a stray connection, not a transfer
+ *
+ * The wire carries only the file, so EOF cannot tell its end from a
+ * sender gone: a sender killed or failed mid-transfer is closed by its
+ * kernel, which sends what it holds and a FIN, as a sender at the end
+ * does. But a sender at the end only shut its writing side down and
+ * reads the verdict, while a closed socket answers data with a reset.
  */
-#define MAX_CONNS 16
-#define VERDICT_WAIT_NS 2000000000ULL
+/* The acknowledgement comes a round trip after the verdict; the bound
+ * lets a real network send it again a few times (200 ms, then doubling). */
+#define VERDICT_WAIT_S 5
+#define VERDICT_POLL_MS 10 /* an acknowledgement wakes no poll() */
 
 enum conn_state { C_FREE, C_RECEIVING, C_ANSWERED };
 
@@ -202,11 +239,13 @@ struct conn {
 	uint64_t bytes, start_ns, last_ns;
 	double cpu_ms;
 	char line[160]; /* held back until the peer took the verdict */
+	bool refused; /* the verdict could not even be sent */
 };
 
 struct sink {
 	int lfd;
 	int once;
+	int trust_eof; /* --trust-eof */
 	int wake; /* SO_RCVLOWAT of each connection */
 	uint64_t idle_ns; /* 0: wait for ever */
 	struct conn c[MAX_CONNS];
@@ -238,8 +277,9 @@ static void conn_stray(struct conn *c, const char *what)
 	conn_close(c);
 }
 
-/* EOF: the sender is done; print the line and answer with the verdict. */
-static void conn_answer(struct sink *k, struct conn *c)
+/* EOF: the sender is done, or gone; answer with the verdict, and our FIN,
+ * so that a sender at the end reads its EOF now, not once we know. */
+static void conn_answer(struct conn *c)
 {
 	uint64_t sum = zc_sum_digest(&c->h);
 	char rate[64], verdict[96];
@@ -252,13 +292,8 @@ static void conn_answer(struct sink *k, struct conn *c)
 		 PROG ": %s in %s, cpu %.1f ms, from %s\n", verdict, rate,
 		 zc_cpu_ms() - c->cpu_ms, c->peer);
 	verdict[n++] = '\n';
-	send(c->fd, verdict, n, MSG_NOSIGNAL);
-	if (c->bytes) {
-		fputs(c->line, stdout);
-		fflush(stdout);
-		conn_count(k, c, true);
-		return;
-	}
+	c->refused = send(c->fd, verdict, n, MSG_NOSIGNAL) != n;
+	shutdown(c->fd, SHUT_WR);
 	c->state = C_ANSWERED;
 	c->last_ns = zc_now_ns();
 }
@@ -288,7 +323,7 @@ static void conn_read(struct sink *k, struct conn *c)
 		return;
 	}
 	if (!n) {
-		conn_answer(k, c);
+		conn_answer(c);
 		return;
 	}
 	zc_sum_update(&c->h, buf, n);
@@ -296,25 +331,47 @@ static void conn_read(struct sink *k, struct conn *c)
 	c->last_ns = zc_now_ns();
 }
 
-/* An empty transfer: did the peer take the verdict, or reset it? */
-static void conn_check_answered(struct sink *k, struct conn *c, short revents)
+/*
+ * Did the peer take the verdict? 1: its kernel acknowledged it, 0: not yet,
+ * -1: it reset it. A reset when only our FIN (1) is left unacknowledged
+ * is a sender that took the verdict, then went away: complete.
+ */
+static int verdict_taken(const struct conn *c)
 {
-	int unacked = 1;
+	int err = 0, unacked = 1;
+	socklen_t len = sizeof(err);
 
-	if (revents & (POLLERR | POLLHUP)) {
-		conn_stray(c, "sent nothing and closed");
-		return;
-	}
-	/* a reset empties the queue too: look for one once more */
-	if (!ioctl(c->fd, SIOCOUTQ, &unacked) && !unacked &&
-	    poll(&(struct pollfd){ .fd = c->fd }, 1, 0) > 0) {
-		conn_stray(c, "sent nothing and closed");
-		return;
-	}
-	if (!unacked || zc_now_ns() - c->last_ns > VERDICT_WAIT_NS) {
+	if (c->refused || getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) ||
+	    ioctl(c->fd, SIOCOUTQ, &unacked))
+		return -1;
+	if (unacked <= (err ? 1 : 0))
+		return 1;
+	return err ? -1 : 0;
+}
+
+#define VERDICT_CUT                                                           \
+	"the sender went away without taking the verdict (killed, or failed " \
+	"before its end): a cut transfer"
+#define VERDICT_LATE                                                      \
+	"the sender neither took the verdict nor refused it for " ZC_STR( \
+		VERDICT_WAIT_S) " s: unconfirmed"
+
+static void conn_check_answered(struct sink *k, struct conn *c, uint64_t now)
+{
+	int taken = verdict_taken(c);
+
+	if (taken > 0 || (k->trust_eof && c->bytes)) {
 		fputs(c->line, stdout);
 		fflush(stdout);
 		conn_count(k, c, true);
+	} else if (!taken &&
+		   now - c->last_ns <= VERDICT_WAIT_S * 1000000000ULL) {
+		return;
+	} else if (!c->bytes) {
+		conn_stray(c, taken ? "sent nothing and closed" :
+				      "sent nothing and took no answer");
+	} else {
+		conn_failed(k, c, taken ? VERDICT_CUT : VERDICT_LATE);
 	}
 }
 
@@ -337,11 +394,58 @@ static void conn_check_idle(struct sink *k, struct conn *c, uint64_t now)
 	conn_failed(k, c, why);
 }
 
+/* What c has sent, read or waiting below --wake, a second, since it came;
+ * a second more, so that a new connection is not judged on nothing. */
+static double conn_rate(const struct conn *c, uint64_t now, uint64_t *got)
+{
+	int queued = 0;
+
+	ioctl(c->fd, SIOCINQ, &queued);
+	*got = c->bytes + (queued > 0 ? queued : 0);
+	return *got / ((now - c->start_ns) / 1e9 + 1);
+}
+
+/*
+ * Every place taken, and a new connection: the one receiving that has sent
+ * least for its time makes room (among equals, the oldest), so that
+ * connections that send nothing, or a byte now and then, however many,
+ * cannot keep a sender out; a sender sends as soon as it is in. A place
+ * with a verdict waiting is not taken away: it is free within seconds.
+ */
+static struct conn *conn_evict(struct sink *k, const char *for_peer)
+{
+	struct conn *c, *slowest = NULL;
+	uint64_t now = zc_now_ns(), got, slowest_got = 0;
+	double rate, slowest_rate = 0;
+
+	for (c = k->c; c < k->c + MAX_CONNS; c++) {
+		if (c->state != C_RECEIVING)
+			continue;
+		rate = conn_rate(c, now, &got);
+		if (!slowest || rate < slowest_rate ||
+		    (rate == slowest_rate && c->start_ns < slowest->start_ns)) {
+			slowest = c;
+			slowest_rate = rate;
+			slowest_got = got;
+		}
+	}
+	if (!slowest)
+		return NULL;
+	fprintf(stderr,
+		PROG
+		": all %d connections busy: closed the one from %s, the slowest (%" PRIu64
+		" bytes in %.1f s), for a new one from %s; it is not counted as a transfer\n",
+		MAX_CONNS, slowest->peer, slowest_got,
+		(now - slowest->start_ns) / 1e9, for_peer);
+	conn_close(slowest);
+	return slowest;
+}
+
 static void conn_accept(struct sink *k)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	char host[NI_MAXHOST], port[NI_MAXSERV];
+	char host[NI_MAXHOST], port[NI_MAXSERV], peer[sizeof(k->c[0].peer)];
 	struct conn *c = NULL;
 	int fd, i;
 
@@ -349,10 +453,13 @@ static void conn_accept(struct sink *k)
 		     SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
 		return; /* EINTR, EAGAIN, or a connection reset meanwhile */
+	getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), port,
+		    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+	snprintf(peer, sizeof(peer), "%s:%s", host, port);
 	for (i = 0; i < MAX_CONNS && !c; i++)
 		if (k->c[i].state == C_FREE)
 			c = &k->c[i];
-	if (!c) { /* not polled for when full */
+	if (!c && !(c = conn_evict(k, peer))) { /* not polled for then */
 		close(fd);
 		return;
 	}
@@ -360,9 +467,7 @@ static void conn_accept(struct sink *k)
 	setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &k->wake, sizeof(k->wake));
 	c->fd = fd;
 	c->state = C_RECEIVING;
-	getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), port,
-		    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
-	snprintf(c->peer, sizeof(c->peer), "%s:%s", host, port);
+	memcpy(c->peer, peer, sizeof(peer));
 	zc_sum_reset(&c->h);
 	c->start_ns = c->last_ns = zc_now_ns();
 	c->cpu_ms = zc_cpu_ms();
@@ -372,35 +477,41 @@ static void conn_accept(struct sink *k)
 static void serve_round(struct sink *k)
 {
 	struct pollfd p[MAX_CONNS + 1];
-	struct conn *idx[MAX_CONNS + 1];
+	struct conn *idx[MAX_CONNS + 1], *c;
 	int n = 0, i, busy = 0, wait_ms = -1;
+	bool room;
 
 	for (i = 0; i < MAX_CONNS; i++) {
-		if (k->c[i].state == C_FREE)
+		c = &k->c[i];
+		busy += c->state != C_FREE;
+		/* not polled: shut down both ways, it is always POLLHUP */
+		if (c->state == C_ANSWERED)
+			wait_ms = VERDICT_POLL_MS;
+		if (c->state != C_RECEIVING)
 			continue;
-		busy++;
-		idx[n] = &k->c[i];
-		p[n++] = (struct pollfd){ .fd = k->c[i].fd, .events = POLLIN };
-		if (k->c[i].state == C_ANSWERED) {
-			p[n - 1].events = 0; /* only a reset: POLLERR */
-			wait_ms = 10; /* the acknowledgement has no event */
-		}
+		idx[n] = c;
+		p[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
 	}
-	if (busy < MAX_CONNS) /* when full, the kernel's backlog waits */
+	/* a free place, or one receiving to make room (conn_evict()); when
+	 * every place waits for a verdict, the kernel's backlog waits */
+	room = busy < MAX_CONNS || n;
+	if (room)
 		p[n++] = (struct pollfd){ .fd = k->lfd, .events = POLLIN };
 	if (k->idle_ns && busy && wait_ms < 0)
 		wait_ms = 1000;
 	if (poll(p, n, wait_ms) < 0)
 		return; /* EINTR: look again */
-	for (i = 0; i < busy; i++) {
-		if (idx[i]->state == C_ANSWERED)
-			conn_check_answered(k, idx[i], p[i].revents);
-		else if (p[i].revents)
+	for (i = 0; i < n && p[i].fd != k->lfd; i++)
+		if (p[i].revents)
 			conn_read(k, idx[i]);
-		if (idx[i]->state != C_FREE)
-			conn_check_idle(k, idx[i], zc_now_ns());
+	for (i = 0; i < MAX_CONNS; i++) {
+		c = &k->c[i];
+		if (c->state == C_ANSWERED)
+			conn_check_answered(k, c, zc_now_ns());
+		else if (c->state == C_RECEIVING)
+			conn_check_idle(k, c, zc_now_ns());
 	}
-	if (busy < MAX_CONNS && (p[n - 1].revents & POLLIN))
+	if (room && (p[n - 1].revents & POLLIN))
 		conn_accept(k);
 }
 
@@ -424,6 +535,7 @@ int main(int argc, char **argv)
 	if (k.lfd < 0)
 		return ZC_EXIT_USAGE;
 	k.once = o.once;
+	k.trust_eof = o.trust_eof;
 	k.wake = (int)o.wake;
 	k.idle_ns = (uint64_t)(o.idle_s * 1e9);
 	rc = serve(&k);

@@ -12,6 +12,9 @@
 
 #define ZC_VERSION "0.1.0"
 
+#define ZC_STR_(x) #x
+#define ZC_STR(x) ZC_STR_(x) /* a number #defined, as a string */
+
 /* Exit statuses shared by every program of the project (DESIGN.md 6). */
 enum {
 	ZC_EXIT_OK = 0,

@@ -10,6 +10,11 @@ setup() {
 }
 
 teardown() {
+	local p
+	for p in ${RECV_PID:-} ${SENDER:-} ${CROWD_PID:-}; do
+		kill -9 "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
 	sink_stop
 	lab_down
 }
@@ -171,11 +176,95 @@ if sys.argv[1]:
 	done
 }
 
-@test "a receiver that is not zc-sink leaves the transfer unconfirmed, exit 0" {
-	fake_receiver ''
-	run -0 zc-traditional --to "127.0.0.1:$PORT" "$F"
-	assert_output --regexp "; receiver unconfirmed$"
-	wait
+@test "a receiver that closes without an answer fails the sender: nothing says the bytes arrived, exit 1" {
+	local d
+	for d in $(runnable_demos); do
+		fake_receiver ''
+		run -1 --separate-stderr zc-"$d" --to "127.0.0.1:$PORT" "$F"
+		assert_output --regexp "; receiver unconfirmed$"
+		assert_equal "$stderr" "zc-$d: the receiver closed the connection without confirming the 4097 bytes we sent: it is not zc-sink, or it failed; nothing says they arrived"
+		wait
+	done
+}
+
+# gone_receiver READ: a receiver on loopback that accepts, reads READ
+# bytes, then waits to be killed (kill -9 RECV_PID), or to close the
+# connection on SIGUSR1; sets PORT and RECV_PID
+gone_receiver() {
+	command -v python3 >/dev/null || skip "needs python3 for a fake receiver"
+	: >"$BATS_TEST_TMPDIR/port"
+	python3 -c '
+import os, signal, socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept()
+if int(sys.argv[1]):
+    c.recv(int(sys.argv[1]))
+signal.signal(signal.SIGUSR1, lambda *_: (c.close(), os._exit(0)))
+while True:
+    signal.pause()
+' "$1" >"$BATS_TEST_TMPDIR/port" 3>&- &
+	RECV_PID=$!
+	for _ in $(seq 100); do
+		PORT=$(cat "$BATS_TEST_TMPDIR/port")
+		[ -n "$PORT" ] && return
+		sleep 0.05
+	done
+	fail "the fake receiver did not start"
+}
+
+# sent_all PORT BYTES: waits until a sender to PORT has handed all BYTES
+# to its socket: sent (ss -ti's bytes_sent, less bytes_retrans, sent
+# twice) or waiting to be (notsent); a zero-copy sender waits there for
+# the kernel's answers, the others for the receiver's verdict
+sent_all() {
+	local i n
+	for i in $(seq 200); do
+		n=$(ss -Htin dst "127.0.0.1:$1" | awk '{
+			for (i = 1; i <= NF; i++) {
+				if (split($i, kv, ":") != 2)
+					continue
+				if (kv[1] == "bytes_sent" || kv[1] == "notsent")
+					n += kv[2]
+				else if (kv[1] == "bytes_retrans")
+					n -= kv[2]
+			}
+		} END { print n + 0 }')
+		[ "$n" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	fail "the sender to port $1 did not hand its $2 bytes to the kernel within 10 s: $(ss -tin dst "127.0.0.1:$1")"
+}
+
+# receiver_gone_after_all HOW READ: every sender, the whole 3 MiB file handed
+# to the kernel, then its receiver goes (HOW: -9 killed, -USR1 closes)
+receiver_gone_after_all() {
+	local how=$1 d rc
+	make_file "$F" $((3 * 1024 * 1024))
+	for d in $(runnable_demos); do
+		gone_receiver "$2"
+		zc-"$d" --to "127.0.0.1:$PORT" "$F" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+		SENDER=$!
+		sent_all "$PORT" $((3 * 1024 * 1024))
+		kill "$how" "$RECV_PID"
+		wait "$RECV_PID" 2>/dev/null || true
+		RECV_PID=""
+		rc=0
+		wait "$SENDER" || rc=$?
+		SENDER=""
+		run cat "$BATS_TEST_TMPDIR/err"
+		assert_equal "zc-$d: exit $rc" "zc-$d: exit 1"
+		assert_output --regexp "^zc-$d: the receiver went away without confirming the 3145728 bytes we sent \(.+\): it was killed or failed before it took them all, or closed without reading them; nothing says they arrived$"
+		one_line
+	done
+}
+
+@test "a receiver killed before it reads anything fails the sender, exit 1" {
+	receiver_gone_after_all -9 0
+}
+
+@test "a receiver that reads 1 byte of 3 MiB and closes fails the sender, exit 1" {
+	receiver_gone_after_all -USR1 1
 }
 
 @test "make demo-foo names the demos in one line, exit 2" {
@@ -233,6 +322,80 @@ if sys.argv[1]:
 	assert_output --regexp "sent 4097 bytes .*; receiver agrees$"
 	assert_equal "$(field bytes "$(sink_line 1)")" 4097
 	exec 5>&-
+}
+
+# crowd_start IDLE DRIP: IDLE connections to the sink that send nothing
+# and DRIP that send a byte every 2 s (the DRIP first), held open until
+# the test ends (CROWD_PID; 120 s at most); waits until each has connected
+# or given up (5 s), and sets CROWD_OPEN to how many connected
+crowd_start() {
+	command -v python3 >/dev/null || skip "needs python3 for the crowd"
+	: >"$BATS_TEST_TMPDIR/crowd"
+	python3 -c '
+import select, socket, sys, time
+port, idle, drip = (int(a) for a in sys.argv[1:])
+socks = []
+for _ in range(drip + idle):
+    s = socket.socket()
+    s.setblocking(False)
+    s.connect_ex(("127.0.0.1", port))
+    socks.append(s)
+pending, end = set(socks), time.monotonic() + 5
+while pending and time.monotonic() < end:
+    _, w, _ = select.select([], list(pending), [], end - time.monotonic())
+    pending -= set(w)
+opened = sum(1 for s in socks if s not in pending and not s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+print(opened, flush=True)
+while time.monotonic() < end + 120:
+    for s in socks[:drip]:
+        try:
+            s.send(b"x")
+        except OSError:
+            pass
+    time.sleep(2)
+' "$SINK_PORT" "$1" "$2" >"$BATS_TEST_TMPDIR/crowd" 3>&- &
+	CROWD_PID=$!
+	for _ in $(seq 200); do
+		CROWD_OPEN=$(cat "$BATS_TEST_TMPDIR/crowd")
+		[ -n "$CROWD_OPEN" ] && return
+		sleep 0.05
+	done
+	fail "the crowd did not say how many connected within 10 s"
+}
+
+# served_among IDLE DRIP: with IDLE idle and DRIP slow-drip connections
+# open, a sender to zc-sink --once is served, verified, and the sink
+# exits 0; every connection the sink closed for a newer one is said.
+# The bound: a transfer of 8 MiB over loopback takes milliseconds, and
+# taking the crowd's connections in adds milliseconds more; a sink that
+# lets them hold every slot keeps the sender out for 60 s (--idle-timeout)
+# or for ever (the slow ones). 20 s is far from both, whatever the
+# scheduler does.
+served_among() {
+	local rc=0
+	make_file "$F" $((8 * 1024 * 1024))
+	SINK_BOUND=90 sink_start 127.0.0.1 "" --once
+	crowd_start "$1" "$2"
+	run timeout 20 zc-traditional --to "127.0.0.1:$SINK_PORT" "$F"
+	assert_success
+	assert_output --regexp "sent 8388608 bytes .*; receiver agrees$"
+	wait "$SINK_PID" || rc=$?
+	SINK_PID=""
+	assert_equal "$rc" 0
+	assert_equal "$CROWD_OPEN" $(($1 + $2))
+	run cat "$SINK_OUT"
+	assert_output --regexp "^zc-sink: received 8388608 bytes xxh3="
+	# the crowd and the sender, 16 places: the rest closed for newer ones
+	run grep -c "^zc-sink: all 16 connections busy: closed the one from 127\.0\.0\.1:[0-9]*, the slowest ([0-9]* bytes in [0-9.]* s), for a new one from 127\.0\.0\.1:[0-9]*; it is not counted as a transfer$" "$SINK_OUT.err"
+	assert_output $(($1 + $2 + 1 - 16))
+}
+
+@test "zc-sink serves a sender at once while 16 slow-drip connections are open, exit 0 with --once" {
+	served_among 0 16
+}
+
+@test "zc-sink serves a sender at once while 40 idle and 16 slow-drip connections are open, exit 0 with --once" {
+	served_among 40 16
 }
 
 @test "a stray connection does not use up zc-sink --once" {

@@ -19,9 +19,6 @@
 #include "safefile.h"
 #include "text.h"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
 struct recorder {
 	struct safefile sf; /* the trace takes its name when complete */
 	FILE *f;
@@ -368,7 +365,7 @@ static int read_run(struct reader *rd, const char *s)
 	    !(d = zc_demo_find(demo)))
 		return bad(rd, "malformed run line");
 	if (p->n == RECORD_MAX_RUNS)
-		return bad(rd, "more runs than a trace may hold (" STR(
+		return bad(rd, "more runs than a trace may hold (" ZC_STR(
 				       RECORD_MAX_RUNS) ")");
 	runs = grow(p->runs, &rd->runs_cap, p->n, sizeof(*runs));
 	if (!runs)
@@ -415,7 +412,7 @@ static struct replay_item *item_new(struct reader *rd, char type)
 static int no_item(struct reader *rd)
 {
 	return bad(rd, rd->items == RECORD_MAX_ITEMS ?
-			       "more events than a trace may hold (" STR(
+			       "more events than a trace may hold (" ZC_STR(
 				       RECORD_MAX_ITEMS) ")" :
 			       "out of memory");
 }

@@ -720,9 +720,19 @@ static int sink_start(struct run *r)
 	 * the bytes as they come, so that a step shows its copy and a
 	 * measured run's receive queue stays as short as it always was: a
 	 * CI run with --wake 256K here saw one resend without scatter-
-	 * gather (copies 1.0014, not 1), which a longer queue may cause */
-	char *argv[] = { bin, "--listen", listen, "--once", "--idle-timeout",
-			 "0", "--wake",	  "1",	  NULL };
+	 * gather (copies 1.0014, not 1), which a longer queue may cause; a
+	 * command may close without reading the sink's answer (bash's
+	 * /dev/tcp does), and its bytes are checked against the file */
+	char *argv[] = { bin,
+			 "--listen",
+			 listen,
+			 "--once",
+			 "--idle-timeout",
+			 "0",
+			 "--wake",
+			 "1",
+			 r->cfg->command ? "--trust-eof" : NULL,
+			 NULL };
 	const char *colon;
 
 	snprintf(bin, sizeof(bin), "%s/zc-sink", r->bindir);

@@ -142,31 +142,41 @@ public final class Sender {
 		return new FileInputStream(d);
 	}
 
-	/* After our shutdown: zc-sink's one line, "received N bytes xxh3=X". */
-	private static String reply(Run run) throws IOException {
-		ByteBuffer buf = ByteBuffer.allocate(127);
+	/*
+	 * After our shutdown: zc-sink's one line, "received N bytes xxh3=X",
+	 * into buf; "" when the receiver closed, or why reading it failed (a
+	 * reset: the receiver went away), which zc-java --finish says.
+	 */
+	private static String reply(Run run, ByteBuffer buf) {
 		int n;
 
-		if (run.channel != null) {
-			run.channel.shutdownOutput();
-			while (buf.hasRemaining() && run.channel.read(buf) > 0)
-				;
-		} else {
-			run.socket.shutdownOutput();
-			InputStream in = run.socket.getInputStream();
-			while (buf.hasRemaining() &&
-			       (n = in.read(buf.array(), buf.position(),
-					    buf.remaining())) > 0)
-				buf.position(buf.position() + n);
+		try {
+			if (run.channel != null) {
+				run.channel.shutdownOutput();
+				while (buf.hasRemaining() &&
+				       run.channel.read(buf) > 0)
+					;
+			} else {
+				run.socket.shutdownOutput();
+				InputStream in = run.socket.getInputStream();
+				while (buf.hasRemaining() &&
+				       (n = in.read(buf.array(), buf.position(),
+						    buf.remaining())) > 0)
+					buf.position(buf.position() + n);
+			}
+		} catch (IOException e) {
+			return String.valueOf(e.getMessage());
 		}
-		return new String(buf.array(), 0, buf.position(),
-				  StandardCharsets.US_ASCII);
+		return "";
 	}
 
 	/* zc-java --finish: the checksum and the summary, in a child. */
 	private static int finish(Run run, long ns) throws Exception {
 		Socket s = run.channel != null ? run.channel.socket() : run.socket;
-		String reply = reply(run);
+		ByteBuffer buf = ByteBuffer.allocate(127);
+		String error = reply(run, buf);
+		String reply = new String(buf.array(), 0, buf.position(),
+					  StandardCharsets.US_ASCII);
 		double cpuMs = ProcessHandle.current().info().totalCpuDuration()
 				       .map(d -> d.toNanos() / 1e6).orElse(0.0);
 		List<String> cmd = new ArrayList<>(List.of(
@@ -175,7 +185,7 @@ public final class Sender {
 			Long.toString(run.calls), Integer.toString(run.chunk),
 			Long.toString(ns), String.format("%.1f", cpuMs),
 			s.getLocalAddress().getHostAddress(),
-			s.getInetAddress().getHostAddress(), reply));
+			s.getInetAddress().getHostAddress(), reply, error));
 
 		return new ProcessBuilder(cmd).inheritIO().start().waitFor();
 	}
