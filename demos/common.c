@@ -691,8 +691,8 @@ static int receiver_unconfirmed(const struct zc_run *run, const char *reply)
 {
 	if (run->reply_error)
 		fprintf(stderr,
-			"%s: the receiver went away without confirming the %" PRIu64
-			" bytes we sent (%s): it was killed or failed before it took them all, or closed without reading them; nothing says they arrived\n",
+			"%s: the receiver did not confirm the %" PRIu64
+			" bytes we sent (%s): it was killed, failed or hung before it took them all, or closed without reading them; nothing says they arrived\n",
 			run->prog, run->sent, run->reply_error);
 	else if (!*reply)
 		fprintf(stderr,
@@ -792,10 +792,17 @@ static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 		zc_cpu_ms(); /* the whole process so far: the checksum is not */
 	if (run->sent != run->size)
 		return zc_fail_shrunk(run), ZC_EXIT_FAIL;
-	/* end of file: the receiver sees EOF and answers with its verdict */
+	/* end of file: the receiver sees EOF and answers with its verdict,
+	 * at once; one that never does must not hold us for ever */
 	shutdown(run->sock_fd, SHUT_WR);
+	setsockopt(run->sock_fd, SOL_SOCKET, SO_RCVTIMEO,
+		   &(struct timeval){ .tv_sec = ZC_REPLY_WAIT_S },
+		   sizeof(struct timeval));
 	err = receiver_reply(run, reply, sizeof(reply));
-	run->reply_error = err ? strerror(err) : NULL;
+	run->reply_error = err == EAGAIN ? "no answer within " ZC_STR(
+						   ZC_REPLY_WAIT_S) " s" :
+		err			 ? strerror(err) :
+					   NULL;
 	return zc_sender_summary(d, run, ns, reply, dev);
 }
 

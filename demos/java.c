@@ -116,6 +116,7 @@ static int java_exec(const struct zc_demo *d, const struct zc_sender_opts *o,
 {
 	char java[PATH_MAX], classes[PATH_MAX], self[PATH_MAX + 16];
 	char host[256], port[8], prog[128], chunk[24], rate[32], step[16];
+	char wait[40];
 	char connect[32], bytes[24];
 	struct addrinfo *ai;
 	int rc = java_check(d, java, sizeof(java), classes, sizeof(classes));
@@ -129,6 +130,7 @@ static int java_exec(const struct zc_demo *d, const struct zc_sender_opts *o,
 	snprintf(self, sizeof(self), "-Dzc.finish=%.*s/zc-java",
 		 (int)strlen(classes) - 5, classes); /* less "/java" */
 	snprintf(prog, sizeof(prog), "-Dzc.program=%s", d->program);
+	snprintf(wait, sizeof(wait), "-Dzc.reply_wait_s=%d", ZC_REPLY_WAIT_S);
 	snprintf(chunk, sizeof(chunk), "%" PRIu64, o->chunk);
 	snprintf(rate, sizeof(rate), "%.0f", o->rate_mbps * 1e6);
 	snprintf(step, sizeof(step), "%d", o->step_fd);
@@ -136,7 +138,7 @@ static int java_exec(const struct zc_demo *d, const struct zc_sender_opts *o,
 	snprintf(bytes, sizeof(bytes), "%" PRIu64, size);
 	/* --add-opens: the step handshake reads the fd zcviz gave us */
 	execl(java, java, "-cp", classes, "--add-opens",
-	      "java.base/java.io=ALL-UNNAMED", self, prog, d->java_class, host,
+	      "java.base/java.io=ALL-UNNAMED", self, prog, wait, d->java_class, host,
 	      port, chunk, rate, step, connect, o->file, bytes, (char *)NULL);
 	fprintf(stderr, "%s: cannot run %s: %s; %s\n", d->program, java,
 		strerror(errno), JAVA_INSTALL);

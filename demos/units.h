@@ -40,6 +40,9 @@ int zc_parse_rate(const char *s, double *mbps);
 /* A timeout: from 0.001 seconds to a day. */
 int zc_parse_seconds(const char *s, double *sec);
 #define ZC_CONNECT_TIMEOUT_S 5.0
+/* How long a sender waits for zc-sink's answer, which comes as soon as it
+ * has read the last byte: a receiver that never answers holds nobody. */
+#define ZC_REPLY_WAIT_S 30
 
 /*
  * Does a regular file of this size hold more? A file in /proc says it

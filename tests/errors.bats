@@ -188,8 +188,9 @@ if sys.argv[1]:
 }
 
 # gone_receiver READ: a receiver on loopback that accepts, reads READ
-# bytes, then waits to be killed (kill -9 RECV_PID), or to close the
-# connection on SIGUSR1; sets PORT and RECV_PID
+# bytes (-1: all there is, to the sender's end), then waits to be killed
+# (kill -9 RECV_PID), or to close the connection on SIGUSR1; sets PORT
+# and RECV_PID
 gone_receiver() {
 	command -v python3 >/dev/null || skip "needs python3 for a fake receiver"
 	: >"$BATS_TEST_TMPDIR/port"
@@ -198,8 +199,11 @@ import os, signal, socket, sys
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
 print(s.getsockname()[1], flush=True)
 c, _ = s.accept()
-if int(sys.argv[1]):
-    c.recv(int(sys.argv[1]))
+n = int(sys.argv[1])
+if n > 0:
+    c.recv(n)
+while n < 0 and c.recv(65536):
+    pass
 signal.signal(signal.SIGUSR1, lambda *_: (c.close(), os._exit(0)))
 while True:
     signal.pause()
@@ -254,7 +258,7 @@ receiver_gone_after_all() {
 		SENDER=""
 		run cat "$BATS_TEST_TMPDIR/err"
 		assert_equal "zc-$d: exit $rc" "zc-$d: exit 1"
-		assert_output --regexp "^zc-$d: the receiver went away without confirming the 3145728 bytes we sent \(.+\): it was killed or failed before it took them all, or closed without reading them; nothing says they arrived$"
+		assert_output --regexp "^zc-$d: the receiver did not confirm the 3145728 bytes we sent \(.+\): it was killed, failed or hung before it took them all, or closed without reading them; nothing says they arrived$"
 		one_line
 	done
 }
@@ -465,4 +469,17 @@ served_among() {
 		run -0 "$ROOT/$p" --version
 		assert_output "$(basename "$p") $v"
 	done
+}
+
+@test "a receiver that takes every byte and never answers holds the sender 30 s, then exit 1" {
+	local d rc
+	# one sender is enough: every C sender waits in the same code
+	d=$(c_demos | cut -d' ' -f1)
+	make_file "$F" 4097
+	gone_receiver -1
+	rc=0
+	timeout 90 zc-"$d" --to "127.0.0.1:$PORT" "$F" >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- || rc=$?
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_equal "zc-$d: exit $rc" "zc-$d: exit 1"
+	assert_output "zc-$d: the receiver did not confirm the 4097 bytes we sent (no answer within 30 s): it was killed, failed or hung before it took them all, or closed without reading them; nothing says they arrived"
 }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +114,10 @@ public final class Sender {
 	}
 
 	private static final String PROGRAM = System.getProperty("zc.program");
+	/* as long as the C senders wait for zc-sink's answer: zc-java
+	 * passes ZC_REPLY_WAIT_S (demos/units.h) */
+	private static final int REPLY_WAIT_S =
+		Integer.getInteger("zc.reply_wait_s");
 
 	/* What we say went wrong, in our words (the rest: the JVM's). */
 	private static final class Failure extends IOException {
@@ -148,22 +153,22 @@ public final class Sender {
 	 * reset: the receiver went away), which zc-java --finish says.
 	 */
 	private static String reply(Run run, ByteBuffer buf) {
+		/* the socket of a channel too: its stream keeps a timeout, so
+		 * that a receiver that never answers cannot hold us for ever
+		 * (zc-sink answers as soon as it has read our last byte) */
+		Socket s = run.channel != null ? run.channel.socket() : run.socket;
 		int n;
 
 		try {
-			if (run.channel != null) {
-				run.channel.shutdownOutput();
-				while (buf.hasRemaining() &&
-				       run.channel.read(buf) > 0)
-					;
-			} else {
-				run.socket.shutdownOutput();
-				InputStream in = run.socket.getInputStream();
-				while (buf.hasRemaining() &&
-				       (n = in.read(buf.array(), buf.position(),
-						    buf.remaining())) > 0)
-					buf.position(buf.position() + n);
-			}
+			s.shutdownOutput();
+			s.setSoTimeout(REPLY_WAIT_S * 1000);
+			InputStream in = s.getInputStream();
+			while (buf.hasRemaining() &&
+			       (n = in.read(buf.array(), buf.position(),
+					    buf.remaining())) > 0)
+				buf.position(buf.position() + n);
+		} catch (SocketTimeoutException e) {
+			return "no answer within " + REPLY_WAIT_S + " s";
 		} catch (IOException e) {
 			return String.valueOf(e.getMessage());
 		}
