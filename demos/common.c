@@ -799,10 +799,11 @@ static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 		   &(struct timeval){ .tv_sec = ZC_REPLY_WAIT_S },
 		   sizeof(struct timeval));
 	err = receiver_reply(run, reply, sizeof(reply));
-	run->reply_error = err == EAGAIN ? "no answer within " ZC_STR(
-						   ZC_REPLY_WAIT_S) " s" :
-		err			 ? strerror(err) :
-					   NULL;
+	run->reply_error =
+		err == EAGAIN ?
+			"no answer within " ZC_STR(ZC_REPLY_WAIT_S) " s" :
+		err ? strerror(err) :
+		      NULL;
 	return zc_sender_summary(d, run, ns, reply, dev);
 }
 

@@ -138,8 +138,9 @@ static int java_exec(const struct zc_demo *d, const struct zc_sender_opts *o,
 	snprintf(bytes, sizeof(bytes), "%" PRIu64, size);
 	/* --add-opens: the step handshake reads the fd zcviz gave us */
 	execl(java, java, "-cp", classes, "--add-opens",
-	      "java.base/java.io=ALL-UNNAMED", self, prog, wait, d->java_class, host,
-	      port, chunk, rate, step, connect, o->file, bytes, (char *)NULL);
+	      "java.base/java.io=ALL-UNNAMED", self, prog, wait, d->java_class,
+	      host, port, chunk, rate, step, connect, o->file, bytes,
+	      (char *)NULL);
 	fprintf(stderr, "%s: cannot run %s: %s; %s\n", d->program, java,
 		strerror(errno), JAVA_INSTALL);
 	return ZC_EXIT_ENV;

@@ -156,7 +156,8 @@ public final class Sender {
 		/* the socket of a channel too: its stream keeps a timeout, so
 		 * that a receiver that never answers cannot hold us for ever
 		 * (zc-sink answers as soon as it has read our last byte) */
-		Socket s = run.channel != null ? run.channel.socket() : run.socket;
+		Socket s = run.channel != null ? run.channel.socket() :
+						 run.socket;
 		int n;
 
 		try {
