@@ -124,7 +124,6 @@ static void usage_demos(FILE *f)
 
 static void usage(FILE *f)
 {
-
 	fprintf(f,
 		"Usage: zcviz [options] DEMO\n"
 		"  or:  zcviz [options] -- CMD ARGS...\n"
