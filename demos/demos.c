@@ -8,6 +8,7 @@
 const struct zc_demo zc_demos[] = {
 	{
 		.name = "traditional",
+		.classic = true,
 		.program = "zc-traditional",
 		.syscalls = "read write",
 		.counted = "read+write",
@@ -25,6 +26,7 @@ const struct zc_demo zc_demos[] = {
 	},
 	{
 		.name = "mmap",
+		.classic = true,
 		.program = "zc-mmap",
 		.syscalls = "mmap write",
 		.counted = "write",
@@ -41,6 +43,7 @@ const struct zc_demo zc_demos[] = {
 	},
 	{
 		.name = "sendfile",
+		.classic = true,
 		.program = "zc-sendfile",
 		.syscalls = "sendfile",
 		.counted = "sendfile",
@@ -58,6 +61,7 @@ const struct zc_demo zc_demos[] = {
 	},
 	{
 		.name = "dma-gather",
+		.classic = true,
 		.program = "zc-dma-gather",
 		.syscalls = "sendfile",
 		.counted = "sendfile",
@@ -223,4 +227,38 @@ int zc_demo_index(const struct zc_demo *d)
 {
 	return d >= zc_demos && d < zc_demos + zc_ndemos ? (int)(d - zc_demos) :
 							   -1;
+}
+
+/* Several demos under one name. */
+static const struct {
+	const char *name, *what;
+	bool classic; /* only the rows that are */
+} selections[] = {
+	{ "all", "every demo", false },
+	{ "classic", "the article's four", true },
+};
+
+const char *zc_selection_name(int i, const char **what)
+{
+	if (i < 0 || i >= (int)(sizeof(selections) / sizeof(selections[0])))
+		return NULL;
+	if (what)
+		*what = selections[i].what;
+	return selections[i].name;
+}
+
+bool zc_is_selection(const char *name)
+{
+	for (int i = 0; zc_selection_name(i, NULL); i++)
+		if (!strcmp(selections[i].name, name))
+			return true;
+	return false;
+}
+
+bool zc_demo_selected(const char *name, const struct zc_demo *d)
+{
+	for (int i = 0; zc_selection_name(i, NULL); i++)
+		if (!strcmp(selections[i].name, name))
+			return !selections[i].classic || d->classic;
+	return !strcmp(d->name, name);
 }

@@ -30,6 +30,9 @@ struct zc_demo {
 	 * (the summary's completions); delivered to a local socket, as in
 	 * the lab, the kernel copies them after all: one more copy */
 	bool pins_user_pages;
+	/* one of the article's four, its table's rows: zcviz classic plays
+	 * them, and only them, in turn */
+	bool classic;
 	/* the theory: CPU copies of every byte on a device without
 	 * scatter-gather ([0]) and with it ([1]) */
 	double copies[2];
@@ -52,5 +55,13 @@ const struct zc_demo *zc_demo_of_program(const char *program);
 bool zc_demo_may_lack(const struct zc_demo *d);
 /* Its place in the table: 0 for the first row (dashboard key 1). */
 int zc_demo_index(const struct zc_demo *d);
+
+/* Names for several demos, played in turn: all, and classic (the rows
+ * that say so). The i-th's name and what it plays, or NULL past them. */
+const char *zc_selection_name(int i, const char **what);
+/* Is name one of them? */
+bool zc_is_selection(const char *name);
+/* Is row d in the selection called name (a demo's name: just that one)? */
+bool zc_demo_selected(const char *name, const struct zc_demo *d);
 
 #endif /* ZC_DEMOS_H */

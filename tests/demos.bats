@@ -21,8 +21,8 @@ sources() {
 }
 
 @test "zcviz --list-demos gives every demo's row, each one a program that is built" {
-	local name prog sg c0 c1 title brief lang lab n=0
-	while IFS=$'\t' read -r name prog sg c0 c1 title brief lang lab; do
+	local name prog sg c0 c1 title brief lang lab classic n=0
+	while IFS=$'\t' read -r name prog sg c0 c1 title brief lang lab classic; do
 		n=$((n + 1))
 		[[ $name =~ ^[a-z][a-z0-9-]*$ ]] || fail "odd demo name '$name'"
 		assert_file_executable "build/$prog"
@@ -31,6 +31,7 @@ sources() {
 			fail "$name: copies $c0 without scatter-gather, $c1 with"
 		[ -n "$title" ] && [ -n "$brief" ] || fail "$name: no title"
 		[[ $lang = c || $lang = java ]] || fail "$name: written in '$lang'"
+		[[ $classic = classic || -z $classic ]] || fail "$name: '$classic', not classic or nothing"
 		# in the lab, as on its device; or once more, for pinned pages
 		# the receiver on this machine must not see
 		awk -v a="$lab" -v b="$([ "$sg" = on ] && echo "$c1" || echo "$c0")" \
@@ -40,6 +41,8 @@ sources() {
 		assert_line --regexp "^Usage: $prog --to HOST:PORT"
 	done < <(build/zcviz --list-demos)
 	[ "$n" -ge 4 ] || fail "only $n demos"
+	# the article's four, in its order
+	assert_equal "$(classic_demos | wc -w)" 4
 	assert_equal "$DEMOS" "$(build/zcviz --list-demos | cut -f1 | tr '\n' ' ')"
 }
 
@@ -71,7 +74,7 @@ $hits"
 	done
 	# and what they ask is what they use: lab.sh knows no demo of its own
 	run -2 demos/lab.sh run --loopback no-such-demo /etc/hostname
-	assert_output "lab.sh: run: unknown demo 'no-such-demo'; choose $(demo_choices | sed 's/ or all$//' | sed 's/, \([^,]*\)$/ or \1/')"
+	assert_output "lab.sh: run: unknown demo 'no-such-demo'; choose $(demo_choices | sed 's/ or all or classic$//' | sed 's/, \([^,]*\)$/ or \1/')"
 	run -2 zcviz no-such-demo
 	assert_output "zcviz: unknown demo 'no-such-demo'; choose $(demo_choices); see zcviz --help"
 }

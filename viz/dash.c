@@ -120,9 +120,30 @@ static void card_show(struct dash *d, const struct zc_demo *demo)
 		dash_now(d));
 }
 
-static int slot_count(const struct dash *d)
+/*
+ * A live slot is a demo's place in the table (its key's); a sequence
+ * plays the demos of its selection (all, classic) in the table's order.
+ * The slot after slot in the sequence (-1: from the start), or -1.
+ */
+static int slot_next(const struct dash *d, int slot)
 {
-	return d->rp ? d->rp->n : zc_ndemos;
+	if (d->rp)
+		return slot + 1 < d->rp->n ? slot + 1 : -1;
+	for (int i = slot + 1; d->o->selection && i < zc_ndemos; i++)
+		if (zc_demo_selected(d->o->selection, &zc_demos[i]))
+			return i;
+	return -1;
+}
+
+/* How many slots the sequence has before slot (all of them: -1). */
+static int slot_count(const struct dash *d, int before)
+{
+	int n = 0;
+
+	for (int s = slot_next(d, -1); s >= 0 && (before < 0 || s < before);
+	     s = slot_next(d, s))
+		n++;
+	return n;
 }
 
 static const struct zc_demo *slot_demo(const struct dash *d, int slot)
@@ -180,7 +201,7 @@ static void replay_begin(struct dash *d)
 
 static void slot_begin(struct dash *d, bool cold)
 {
-	d->v.run_no = d->slot + 1;
+	d->v.run_no = slot_count(d, d->slot) + 1;
 	if (d->rp)
 		replay_begin(d);
 	else
@@ -200,7 +221,7 @@ static void slot_end(struct dash *d, const struct run_result *res, int rc)
 	d->done_m[demo] = d->v.m;
 	d->have[demo] = true;
 	d->last = demo;
-	if (d->sequence && d->slot + 1 < slot_count(d))
+	if (d->sequence && slot_next(d, d->slot) >= 0)
 		d->next_at = d->v.t_end + NEXT_SECONDS;
 	else if (d->sequence)
 		d->table = true;
@@ -471,8 +492,8 @@ static int frame(struct dash *d)
 		d->card_until = 0;
 		slot_begin(d, d->cfg.cold);
 	}
-	if (d->next_at && now >= d->next_at && d->slot + 1 < slot_count(d))
-		slot_switch(d, d->slot + 1, d->cfg.cold);
+	if (d->next_at && now >= d->next_at && slot_next(d, d->slot) >= 0)
+		slot_switch(d, slot_next(d, d->slot), d->cfg.cold);
 	else if (d->next_at && now >= d->next_at)
 		d->next_at = 0, d->table = true; /* the last one could not run */
 	headless_end(d, now);
@@ -607,9 +628,11 @@ int dash_main(struct dash_opts *o)
 		if (o->pace_level >= 0)
 			d.v.pace_level = o->pace_level;
 		keys_set(&d);
-		d.sequence = d.rp ? d.rp->n > 1 : o->all;
-		d.v.run_total = d.sequence ? slot_count(&d) : 1;
-		slot_switch(&d, d.rp || o->all ? 0 : zc_demo_index(o->run.demo),
+		d.sequence = d.rp ? d.rp->n > 1 : o->selection != NULL;
+		d.v.run_total = d.sequence ? slot_count(&d, -1) : 1;
+		slot_switch(&d,
+			    d.rp || o->selection ? slot_next(&d, -1) :
+						   zc_demo_index(o->run.demo),
 			    o->run.cold);
 		while (!d.quit && !rc)
 			rc = frame(&d);

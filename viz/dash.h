@@ -10,8 +10,10 @@
 #include "view.h"
 
 struct dash_opts {
-	struct run_config run; /* the first run; demo is ignored for all */
-	bool all; /* play the four demos in turn */
+	/* the first run; its demo is ignored for a selection */
+	struct run_config run;
+	/* "all", "classic": its demos in turn (zc_demo_selected()); NULL: one */
+	const char *selection;
 	bool step; /* start in step mode */
 	/* --pace: start paced (at a level of view_pace_rate(), or -1: the
 	 * view's), or at full speed */

@@ -45,16 +45,19 @@ struct opts {
 	double theory; /* --theory, or NAN: unknown */
 };
 
-/* The demos' names and "or all", from the table, for messages */
+/* The demos' names and "or all or classic", from the table, for messages */
 static const char *demo_choices(void)
 {
 	static char s[512];
+	const char *sel;
 	size_t n = 0;
 
 	for (int i = 0; i < zc_ndemos && n < sizeof(s); i++)
 		n += snprintf(s + n, sizeof(s) - n, "%s%s", i ? ", " : "",
 			      zc_demos[i].name);
-	snprintf(s + n, sizeof(s) - n, " or all");
+	for (int i = 0; (sel = zc_selection_name(i, NULL)) && n < sizeof(s);
+	     i++)
+		n += snprintf(s + n, sizeof(s) - n, " or %s", sel);
 	return s;
 }
 
@@ -78,11 +81,12 @@ static void demos_list(void)
 
 	for (int i = 0; i < zc_ndemos; i++) {
 		d = &zc_demos[i];
-		printf("%s\t%s\t%s\t%g\t%g\t%s\t%s\t%s\t%g\n", d->name,
+		printf("%s\t%s\t%s\t%g\t%g\t%s\t%s\t%s\t%g\t%s\n", d->name,
 		       d->program, d->sg ? "on" : "off", d->copies[0],
 		       d->copies[1], d->title, d->brief,
 		       d->java_class ? "java" : "c",
-		       model_theory(d, d->sg, true));
+		       model_theory(d, d->sg, true),
+		       d->classic ? "classic" : "");
 	}
 }
 
@@ -100,10 +104,26 @@ static const char *batching_demos(void)
 	return list;
 }
 
-static void usage(FILE *f)
+/* The demos in a column as wide as the longest name, titles after two
+ * spaces (help2man reads the list so, for the man page); then the names
+ * that play several. */
+static void usage_demos(FILE *f)
 {
+	const char *sel, *what;
 	int w = 0;
 
+	for (int i = 0; i < zc_ndemos; i++)
+		if ((int)strlen(zc_demos[i].name) > w)
+			w = (int)strlen(zc_demos[i].name);
+	for (int i = 0; i < zc_ndemos; i++)
+		fprintf(f, "  %-*s  %s\n", w, zc_demos[i].name,
+			zc_demos[i].title);
+	for (int i = 0; (sel = zc_selection_name(i, &what)); i++)
+		fprintf(f, "  %-*s  %s, in turn\n", w, sel, what);
+}
+
+static void usage(FILE *f)
+{
 	fprintf(f,
 		"Usage: zcviz [options] DEMO\n"
 		"  or:  zcviz [options] -- CMD ARGS...\n"
@@ -111,15 +131,8 @@ static void usage(FILE *f)
 		"\n"
 		"Send a file with DEMO through the network lab and measure, with eBPF\n"
 		"tracepoints, every copy the CPU makes and every switch it costs.\n"
-		"DEMO is one of these, or all (each in turn):\n");
-	for (int i = 0; i < zc_ndemos; i++)
-		if ((int)strlen(zc_demos[i].name) > w)
-			w = (int)strlen(zc_demos[i].name);
-	/* the names in a column as wide as the longest, titles after two
-	 * spaces (help2man reads the list so, for the man page) */
-	for (int i = 0; i < zc_ndemos; i++)
-		fprintf(f, "  %-*s  %s\n", w, zc_demos[i].name,
-			zc_demos[i].title);
+		"DEMO is one of these, or several in turn:\n");
+	usage_demos(f);
 	fprintf(f,
 		"\n"
 		"Options:\n"
@@ -153,8 +166,9 @@ static void usage(FILE *f)
 		"      --list-demos    list the demos for scripts, one a line, tab-separated:\n"
 		"                      name, program, scatter-gather in the lab, CPU copies\n"
 		"                      per byte without and with scatter-gather, title, the\n"
-		"                      title in brief, what it is written in (c, java), and\n"
-		"                      CPU copies per byte in the lab (its receiver is local)\n"
+		"                      title in brief, what it is written in (c, java),\n"
+		"                      CPU copies per byte in the lab (its receiver is local),\n"
+		"                      and classic for the article's four\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"
@@ -512,10 +526,10 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 			       usage_error("give a DEMO: %s", demo_choices()) :
 			       usage_error("give exactly one DEMO");
 	o->demo = argv[optind];
-	if (strcmp(o->demo, "all") && !zc_demo_find(o->demo))
+	if (!zc_is_selection(o->demo) && !zc_demo_find(o->demo))
 		return usage_error("unknown demo '%s'; choose %s", o->demo,
 				   demo_choices());
-	if (o->run.batch && strcmp(o->demo, "all") &&
+	if (o->run.batch && !zc_is_selection(o->demo) &&
 	    !zc_demo_find(o->demo)->batches)
 		return usage_error(
 			"%s makes a syscall per chunk: --batch is for %s",
@@ -639,14 +653,14 @@ static int demos_run(struct opts *o, struct recorder *rec)
 	int nrows = 0, d, n = 0, rc = 0, status = 0;
 	int sg = o->run.sg;
 
-	/* a command's row, one demo's, or all of the table */
+	/* a command's row, or the table's rows the name selects: one
+	 * demo's, or several */
 	if (o->command)
 		rows[nrows++] = o->run.demo;
-	else if (strcmp(o->demo, "all"))
-		rows[nrows++] = zc_demo_find(o->demo);
 	else
-		for (; nrows < zc_ndemos; nrows++)
-			rows[nrows] = &zc_demos[nrows];
+		for (d = 0; d < zc_ndemos; d++)
+			if (zc_demo_selected(o->demo, &zc_demos[d]))
+				rows[nrows++] = &zc_demos[d];
 	for (d = 0; d < nrows && !rc && !run_output_gone(); d++) {
 		o->run.demo = rows[d];
 		o->run.sg = sg;
@@ -734,8 +748,8 @@ static int dashboard(struct opts *o)
 			       .replay = o->replay,
 			       .cast = o->cast };
 
-	d.all = o->demo && !strcmp(o->demo, "all");
-	if (o->demo && !d.all)
+	d.selection = o->demo && zc_is_selection(o->demo) ? o->demo : NULL;
+	if (o->demo && !d.selection)
 		d.run.demo = zc_demo_find(o->demo);
 	return dash_main(&d);
 }

@@ -40,11 +40,16 @@ runnable_demos() {
 	done
 }
 
-# demo_choices: the names, then "or all", as zcviz says them
+# demo_choices: the names, then "or all or classic", as zcviz says them
 demo_choices() {
 	local names
 	names=$(demos_list | cut -f1 | paste -sd, | sed 's/,/, /g')
-	echo "$names or all"
+	echo "$names or all or classic"
+}
+
+# classic_demos: the article's four, as the table marks them
+classic_demos() {
+	demos_list | awk -F'\t' '$10 == "classic" { print $1 }' | tr '\n' ' '
 }
 
 # as_nobody CMD...: CMD as a user without root. Give it programs and files

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# A student without root writes predictions down before a replay, and
+# lessons/predict says which held, from the recorded run's own numbers.
+
+setup() {
+	load test_helper/common-setup
+	_common_setup
+	command -v jq >/dev/null || skip "needs jq (sudo make deps)"
+	as=()
+	[ "$(id -u)" != 0 ] || as=(as_nobody)
+	P="$USER_ROOT/lessons/predict"
+	# a sheet a user without root can read (the test's own directory
+	# may be one they cannot enter)
+	SHEETS=$(mktemp -d /tmp/zc-predict.XXXX)
+	chmod 755 "$SHEETS"
+	S="$SHEETS/sheet.txt"
+}
+
+teardown() {
+	rm -rf "${SHEETS:-}"
+}
+
+# answered SHEET DELTA: SHEET with each ? replaced by what the trace says,
+# plus DELTA
+answered() {
+	local line trace expr got
+	while IFS= read -r line; do
+		if [[ $line == *" = ?" ]]; then
+			trace=${line%% | *} expr=${line#* | } expr=${expr% = ?}
+			got=$("$USER_ROOT/build/zcviz" --replay "$USER_ROOT/lessons/traces/$trace" --json | jq -r "$expr")
+			echo "${line% ?} $(awk -v g="$got" -v d="$2" 'BEGIN { print g + d }')"
+		else
+			echo "$line"
+		fi
+	done <"$1"
+}
+
+# lessons_with_predictions: the lessons that ask for some
+lessons_with_predictions() {
+	grep -l '<!-- predict: ' "$ROOT"/lessons/en/*.md | xargs -n1 basename | sed 's/\.md$//'
+}
+
+@test "every lesson that asks for predictions prints a sheet; filled with the runs' own numbers, all held, as a user without root" {
+	local l n
+	[ -n "$(lessons_with_predictions)" ] || fail "no lesson asks for predictions"
+	for l in $(lessons_with_predictions); do
+		run -0 "${as[@]}" "$P" "${l%%-*}"
+		n=$(grep -c ' = ?$' <<<"$output")
+		[ "$n" -gt 0 ] || fail "$l: a sheet without a question: $output"
+		printf '%s\n' "$output" >"$S.q"
+		answered "$S.q" 0 >"$S"
+		chmod 644 "$S"
+		run -0 "${as[@]}" "$P" "$S"
+		assert_line "$n of $n predictions held"
+		answered "$S.q" 1 >"$S"
+		run -1 "${as[@]}" "$P" "$S"
+		assert_line "0 of $n predictions held"
+		assert_line --regexp "^did not hold: .*; the run says "
+	done
+}
+
+@test "about N holds within 2 %, and a sheet not filled in or not a sheet is exit 2, in one line" {
+	local t=sendfile.trace
+	printf '%s\n' "$t | .file_bytes = ~2080000" "$t | .file_bytes = ~2000000" >"$S"
+	chmod 644 "$S"
+	run -1 "${as[@]}" "$P" "$S"
+	assert_line "held:         $t | .file_bytes = ~2080000"
+	assert_line --regexp "^did not hold: $t \| \.file_bytes = ~2000000; the run says 2097152$"
+	echo "$t | .file_bytes = ?" >"$S"
+	run -2 --separate-stderr "${as[@]}" "$P" "$S"
+	assert_equal "$stderr" "lessons/predict: predict first: '$t | .file_bytes = ?' still has a ?"
+	echo "no-such.trace | .file_bytes = 1" >"$S"
+	run -2 --separate-stderr "${as[@]}" "$P" "$S"
+	assert_equal "$stderr" "lessons/predict: no trace lessons/traces/no-such.trace"
+	echo "just words" >"$S"
+	run -2 --separate-stderr "${as[@]}" "$P" "$S"
+	assert_equal "$stderr" "lessons/predict: not a prediction: 'just words' (TRACE | JQ = VALUE)"
+	run -2 --separate-stderr "${as[@]}" "$P" 99
+	assert_equal "$stderr" "lessons/predict: no lesson or file '99': give a lesson's number (01) or a filled-in sheet"
+	run -0 "${as[@]}" "$P" --help
+	assert_line --partial "lessons/predict LESSON"
+}
