@@ -56,7 +56,9 @@ teardown() {
 @test "as root, only make deps installs: make test names the tool it lacks and installs nothing" {
 	[ "$(id -u)" = 0 ] || skip "needs root: what root's make does"
 	student_tree
-	# an apt-get that only says it was called
+	# an apt-get that only says it was called, in place of the link to
+	# the machine's (written through, the link would overwrite it)
+	rm -f "$FAKE_PATH/apt-get"
 	printf '#!/bin/sh\necho "apt-get $*" >>"%s/apt.log"\n' "$TREE" >"$FAKE_PATH/apt-get"
 	chmod +x "$FAKE_PATH/apt-get"
 	run -0 env PATH="$FAKE_PATH" make -C "$TREE" --no-print-directory build/zc-sink
