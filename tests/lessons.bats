@@ -4,7 +4,9 @@
 #   and code quotes (lessons/README.md explains the markers);
 # - every ```sh block runs (from the repository's top, as root on CI);
 # - every `<!-- zcviz: ... -->` number matches what zcviz --json measures,
-#   and every `<!-- trace: ... -->` number what the shipped trace replays;
+#   every `<!-- trace: ... -->` number what the shipped trace replays, and
+#   every `<!-- bench: ... -->` number what a results file of make bench
+#   says (tests/bench/);
 # - every `<!-- lines: demos/X.c A-B -->` quote equals those lines;
 # - the shipped traces replay to the end as a user without root.
 
@@ -18,7 +20,7 @@ setup() {
 	cd "$ROOT"
 }
 
-# markers FILE KIND: the markers of a kind, in order (s, zcviz, trace, lines)
+# markers FILE KIND: the markers of a kind, in order (s, zcviz, trace, bench, lines)
 markers() {
 	grep -o "<!-- $2: [^>]* -->" "$1" || true
 }
@@ -46,7 +48,7 @@ sh_blocks() {
 @test "English and Korean have the same sections, commands, checks and quotes" {
 	local l kind
 	for l in $LESSONS; do
-		for kind in s zcviz trace lines; do
+		for kind in s zcviz trace bench lines; do
 			[ "$(markers "lessons/en/$l.md" $kind)" = "$(markers "lessons/ko/$l.md" $kind)" ] ||
 				fail "$l: the '$kind' markers differ between en and ko"
 		done
@@ -147,11 +149,13 @@ marker_parts() {
 	expr=${expr% = *}
 }
 
-# check_value GOT WANT: WANT is a number (exact), or ~N (within 2 %)
+# check_value GOT WANT: WANT is exact (the same text, or the same number:
+# 131.0 is jq's 131), or ~N (within 2 %)
 check_value() {
+	local num='^-?[0-9]+(\.[0-9]+)?$'
 	case $2 in
 	~*) within "$1" "${2#\~}" "$(awk -v w="${2#\~}" 'BEGIN { w = w < 0 ? -w : w; print (w > 1 ? 0.02 * w : 0.02) }')" ;;
-	*) [ "$1" = "$2" ] ;;
+	*) [ "$1" = "$2" ] || { [[ $1 =~ $num && $2 =~ $num ]] && awk -v a="$1" -v b="$2" 'BEGIN { exit !(a == b) }'; } ;;
 	esac
 }
 
@@ -186,8 +190,58 @@ check_value() {
 	done < <(cat lessons/en/*.md | grep -o '<!-- trace: [^>]* -->' | sort -u)
 }
 
+# bench_json FILE: a results file of make bench (Markdown) as one JSON
+# object. Each table is under the heading above it, without the heading's
+# last parenthesis ("Cold page cache (evicted ...)" is "Cold page cache";
+# a second table under the same heading is "HEADING (2)"); each row under
+# its first cell (a row whose first cell is empty is "ABOVE / SECOND");
+# each cell under its column's header. A cell that starts with a number
+# is that number: the median of "131.0 (106.0-209.6)", 73 of "73 % less
+# time"; any other cell is its text. The line "Machine: ..." is the key
+# Machine, with the rest of the line as text.
+bench_json() {
+	awk -F'|' '
+	function trim(x) { gsub(/^[ \t]+|[ \t]+$/, "", x); return x }
+	/^Machine: / { printf "Machine\t\t\t%s\n", substr($0, 10); next }
+	/^## / { h = substr($0, 4); sub(/ \([^()]*\)$/, "", h); n = 0; state = 0; next }
+	/^\|/ {
+		if (state == 0) { # a table begins: its header
+			name = ++n > 1 ? h " (" n ")" : h
+			for (i = 2; i < NF; i++) col[i] = trim($i)
+			state = 1; next
+		}
+		if (state == 1) { state = 2; next } # the |---| line
+		key = trim($2)
+		if (key == "") key = above " / " trim($3); else above = key
+		for (i = 3; i < NF; i++) printf "%s\t%s\t%s\t%s\n", name, key, col[i], trim($i)
+		next
+	}
+	{ state = 0 }' "$1" |
+		jq -R -s '[split("\n")[] | select(length > 0) | split("\t")] |
+			reduce .[] as $c ({};
+				($c[3] | if test("^-?[0-9]+(\\.[0-9]+)?( |$)") then split(" ")[0] | tonumber else . end) as $v |
+				if $c[0] == "Machine" then .Machine = $c[3]
+				else .[$c[0]][$c[1]][$c[2]] = $v end)'
+}
+
+@test "the numbers the lessons quote from a benchmark are what its results file says" {
+	local spec args expr want got file
+	declare -A cache
+	while IFS= read -r spec; do
+		marker_parts "$spec" bench
+		file=tests/bench/$args
+		assert_file_exists "$file"
+		if [ -z "${cache[$args]:-}" ]; then
+			cache[$args]=$(bench_json "$file") || fail "cannot read $file"
+		fi
+		got=$(jq -r "$expr" <<<"${cache[$args]}") || fail "$args: jq '$expr' failed"
+		check_value "$got" "$want" || fail "$file: jq '$expr' = $got; the lessons say $want"
+	done < <(cat lessons/en/*.md | grep -o '<!-- bench: [^>]* -->' | sort -u)
+}
+
 @test "make lessons lists them" {
 	run -0 make --no-print-directory lessons
 	assert_line --partial "lessons/en/00-setup.md"
 	assert_line --partial "lessons/ko/$(cd lessons/ko && ls -- *.md | tail -n 1)"
 }
+
