@@ -245,3 +245,46 @@ bench_json() {
 	assert_line --partial "lessons/ko/$(cd lessons/ko && ls -- *.md | tail -n 1)"
 }
 
+# ---- what the lessons say about themselves and the dashboard ---------------
+# Claims that went stale once (a lesson renumbered, a demo added) and must
+# not come back: each is held against the files or the code that decide it.
+
+# lesson_num FILE: the number a lesson's file name gives it (09-beyond.md: 09)
+lesson_num() {
+	basename "$1" | cut -c1-2
+}
+
+@test "every lesson's title carries its file's number (make lessons prints it)" {
+	local f want got
+	for f in lessons/en/*.md lessons/ko/*.md; do
+		want=$(lesson_num "$f")
+		got=$(sed -n '1s/^# \([0-9][0-9]\) · .*/\1/p' "$f")
+		[ "$got" = "$want" ] || fail "$f: its title says '$(head -n 1 "$f")', its file name $want"
+	done
+}
+
+@test "a lesson cited by number exists, and the lecture's homework is those lessons' exercises" {
+	local f n plan last cited nn args ex
+	for f in lessons/en/*.md lessons/ko/*.md README.md; do
+		for n in $(grep -oiE '(lessons?|레슨) [0-9]{2}((,| and| to|~) ?[0-9]{2})*' "$f" | grep -oE '[0-9]{2}' | sort -u); do
+			compgen -G "lessons/en/$n-*.md" >/dev/null || fail "$f cites lesson $n, which does not exist"
+		done
+	done
+	last=$(lesson_num "$(ls lessons/en/*.md | grep -v -- -lecture-plan | tail -n 1)")
+	for plan in lessons/*/*-lecture-plan.md; do
+		# "it follows lessons 00 to NN": NN is the last lesson
+		for nn in $(grep -oE '(lessons 00 to|레슨 00~)[0-9]{2}' "$plan" | grep -oE '[0-9]{2}$'); do
+			[ "$nn" = "$last" ] || fail "$plan: says lessons 00 to $nn; the last lesson is $last"
+		done
+		# homework: "NN (`ARGS`...": ARGS is in lesson NN's exercise
+		cited=$(sed -n '/<!-- s: close -->/,/<!-- s: /p' "$plan" | tr '\n' ' ' | grep -oE '[0-9]{2} ?\(`[^`]+`')
+		[ -n "$cited" ] || fail "$plan: the homework names no exercise"
+		while IFS= read -r nn; do
+			args=$(sed 's/^[0-9]* *(`\(.*\)`$/\1/' <<<"$nn")
+			n=${nn:0:2}
+			ex=$(sed -n '/<!-- s: exercise -->/,$p' "$(dirname "$plan")/$n"-*.md)
+			grep -qF -- "$args" <<<"$ex" ||
+				fail "$plan: the homework gives lesson $n's exercise as '$args'; lesson $n's exercise has no such command"
+		done <<<"$cited"
+	done
+}
