@@ -288,3 +288,39 @@ lesson_num() {
 		done <<<"$cited"
 	done
 }
+
+@test "the dashboard's demo keys are what the lessons and the README say" {
+	local n f
+	# viz/dash.c: demo_keys(), one key per demo of the table, at most 9
+	n=$(demos_list | wc -l)
+	[ "$n" -le 9 ] || n=9
+	for f in lessons/en/*.md lessons/ko/*.md README.md; do
+		if grep -nE '  1-[0-9]+ demo  ' "$f" | grep -vE "  1-$n demo  "; then
+			fail "$f: a key bar with demo keys other than 1-$n"
+		fi
+		if grep -nE '`1`( to |~|-)`[0-9]+`' "$f" | grep -vE "\`1\`( to |~|-)\`$n\`"; then
+			fail "$f: says the demo keys are other than 1 to $n"
+		fi
+	done
+}
+
+@test "the lessons and the README do not repeat claims that went stale" {
+	local f re hits=""
+	# each, a claim once made and since false: why is in the comment
+	local -a stale=(
+		# lesson 00 counted the lessons after it; there are more now
+		'next (two|three|four|five|six|seven|eight|nine|ten) lessons'
+		'이후 [^ ]+ 개 레슨'
+		# zcviz all plays every demo this machine can run, not four
+		'zcviz all` runs the four'
+	)
+	for f in lessons/en/*.md lessons/ko/*.md README.md; do
+		for re in "${stale[@]}"; do
+			if grep -nE -- "$re" "$f" >/dev/null; then
+				hits+="$f: $(grep -nE -- "$re" "$f" | head -n 1)"$'\n'
+			fi
+		done
+	done
+	[ -z "$hits" ] || fail "stale claims:
+$hits"
+}
