@@ -313,6 +313,12 @@ lesson_num() {
 		'이후 [^ ]+ 개 레슨'
 		# zcviz all plays every demo this machine can run, not four
 		'zcviz all` runs the four'
+		# a system call that blocks does give the CPU to another task
+		'A system call does not hand the CPU'
+		'시스템 콜은 CPU를 다른 태스크에 넘기지 않습니다'
+		# in a virtual machine the disk's "DMA" is the hypervisor's work
+		'DMA by the disk controller'
+		'디스크 컨트롤러의 DMA'
 	)
 	for f in lessons/en/*.md lessons/ko/*.md README.md; do
 		for re in "${stale[@]}"; do
