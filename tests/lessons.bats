@@ -316,6 +316,12 @@ lesson_num() {
 		# a system call that blocks does give the CPU to another task
 		'A system call does not hand the CPU'
 		'시스템 콜은 CPU를 다른 태스크에 넘기지 않습니다'
+		# the project's bench has mmap+write faster than read+write at every size
+		'mmap was usually \*?slower'
+		'mmap was usually \*?not\*? faster'
+		'mmap은 대체로 [^.]*빠르지 \*?않았'
+		'mmap은 [^.]*대체로 [^.]*느렸'
+		'mmap이 대체로 traditional보다 느렸'
 		# in a virtual machine the disk's "DMA" is the hypervisor's work
 		'DMA by the disk controller'
 		'디스크 컨트롤러의 DMA'
