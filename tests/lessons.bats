@@ -322,6 +322,9 @@ lesson_num() {
 		'mmap은 대체로 [^.]*빠르지 \*?않았'
 		'mmap은 [^.]*대체로 [^.]*느렸'
 		'mmap이 대체로 traditional보다 느렸'
+		# the JDK's TLS cannot hand its keys to the kernel: kTLS is no way back for Kafka
+		'Kernel TLS would let the kernel encrypt'
+		'커널 TLS가 있으면 커널이 `sendfile\(\)` 도중에'
 		# in a virtual machine the disk's "DMA" is the hypervisor's work
 		'DMA by the disk controller'
 		'디스크 컨트롤러의 DMA'
