@@ -351,3 +351,16 @@ $hits"
 		fi
 	done
 }
+
+@test "every relative link in the lessons and the README points to a file, and both courses link the glossary" {
+	local f target
+	for f in lessons/*.md lessons/en/*.md lessons/ko/*.md README.md; do
+		while IFS= read -r target; do
+			target=${target%%#*}
+			[ -n "$target" ] || continue
+			assert_file_exists "$(dirname "$f")/$target"
+		done < <(grep -oE '\]\([^)]+\)' "$f" | sed 's/^](//; s/)$//' | grep -vE '^[a-z]+:')
+	done
+	grep -q '](../glossary.md)' lessons/en/00-setup.md || fail "lessons/en/00-setup.md does not link the glossary"
+	grep -q '](../glossary.md)' lessons/ko/00-setup.md || fail "lessons/ko/00-setup.md does not link the glossary"
+}
