@@ -327,6 +327,15 @@ lesson_num() {
 		# the JDK's TLS cannot hand its keys to the kernel: kTLS is no way back for Kafka
 		'Kernel TLS would let the kernel encrypt'
 		'커널 TLS가 있으면 커널이 `sendfile\(\)` 도중에'
+		# Korean: the number of chunks doubles, not the chunk; "linear", not a
+		# calque of "flat"; the seed's name for the article; "two exceptions";
+		# the scheduler's switch is 문맥 교환, the article's is 모드 전환
+		'청크가 두 배가 되므로'
+		'평평한'
+		'고전 아티클'
+		'단서가 두 가지'
+		'컨텍스트 스위치([^칭]|$)'
+		'이 코스'
 		# in a virtual machine the disk's "DMA" is the hypervisor's work
 		'DMA by the disk controller'
 		'디스크 컨트롤러의 DMA'
