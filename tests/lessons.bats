@@ -7,8 +7,11 @@
 #   every `<!-- trace: ... -->` number what the shipped trace replays, and
 #   every `<!-- bench: ... -->` number what a results file of make bench
 #   says (tests/bench/);
-# - every `<!-- lines: demos/X.c A-B -->` quote equals those lines;
-# - the shipped traces replay to the end as a user without root.
+# - every `<!-- lines: FILE A-B -->` quote equals those lines;
+# - the shipped traces replay to the end as a user without root;
+# - what the lessons say about themselves holds (their numbers in titles
+#   and citations, the dashboard's keys), claims that went stale once do
+#   not come back, and every relative link leads to a file.
 
 # the lessons, by their English files; the lecture plan is not a lesson
 LESSONS=$(cd "$BATS_TEST_DIRNAME/../lessons/en" && ls -- *.md | sed 's/\.md$//')
