@@ -4,9 +4,14 @@
 #   and code quotes (lessons/README.md explains the markers);
 # - every ```sh block runs (from the repository's top, as root on CI);
 # - every `<!-- zcviz: ... -->` number matches what zcviz --json measures,
-#   and every `<!-- trace: ... -->` number what the shipped trace replays;
-# - every `<!-- lines: demos/X.c A-B -->` quote equals those lines;
-# - the shipped traces replay to the end as a user without root.
+#   every `<!-- trace: ... -->` number what the shipped trace replays, and
+#   every `<!-- bench: ... -->` number what a results file of make bench
+#   says (tests/bench/);
+# - every `<!-- lines: FILE A-B -->` quote equals those lines;
+# - the shipped traces replay to the end as a user without root;
+# - what the lessons say about themselves holds (their numbers in titles
+#   and citations, the dashboard's keys), claims that went stale once do
+#   not come back, and every relative link leads to a file.
 
 # the lessons, by their English files; the lecture plan is not a lesson
 LESSONS=$(cd "$BATS_TEST_DIRNAME/../lessons/en" && ls -- *.md | sed 's/\.md$//')
@@ -18,7 +23,7 @@ setup() {
 	cd "$ROOT"
 }
 
-# markers FILE KIND: the markers of a kind, in order (s, zcviz, trace, lines)
+# markers FILE KIND: the markers of a kind, in order (s, zcviz, trace, bench, lines)
 markers() {
 	grep -o "<!-- $2: [^>]* -->" "$1" || true
 }
@@ -46,7 +51,7 @@ sh_blocks() {
 @test "English and Korean have the same sections, commands, checks and quotes" {
 	local l kind
 	for l in $LESSONS; do
-		for kind in s zcviz trace lines; do
+		for kind in s zcviz trace bench lines; do
 			[ "$(markers "lessons/en/$l.md" $kind)" = "$(markers "lessons/ko/$l.md" $kind)" ] ||
 				fail "$l: the '$kind' markers differ between en and ko"
 		done
@@ -68,7 +73,7 @@ sh_blocks() {
 	done
 }
 
-@test "every code quote equals the lines it names in demos/" {
+@test "every code quote equals the lines of the file it names" {
 	local f spec file range a b want got
 	for f in lessons/*/*.md; do
 		while IFS= read -r spec; do
@@ -147,11 +152,13 @@ marker_parts() {
 	expr=${expr% = *}
 }
 
-# check_value GOT WANT: WANT is a number (exact), or ~N (within 2 %)
+# check_value GOT WANT: WANT is exact (the same text, or the same number:
+# 131.0 is jq's 131), or ~N (within 2 %)
 check_value() {
+	local num='^-?[0-9]+(\.[0-9]+)?$'
 	case $2 in
 	~*) within "$1" "${2#\~}" "$(awk -v w="${2#\~}" 'BEGIN { w = w < 0 ? -w : w; print (w > 1 ? 0.02 * w : 0.02) }')" ;;
-	*) [ "$1" = "$2" ] ;;
+	*) [ "$1" = "$2" ] || { [[ $1 =~ $num && $2 =~ $num ]] && awk -v a="$1" -v b="$2" 'BEGIN { exit !(a == b) }'; } ;;
 	esac
 }
 
@@ -186,8 +193,186 @@ check_value() {
 	done < <(cat lessons/en/*.md | grep -o '<!-- trace: [^>]* -->' | sort -u)
 }
 
+# bench_json FILE: a results file of make bench (Markdown) as one JSON
+# object. Each table is under the heading above it, without the heading's
+# last parenthesis ("Cold page cache (evicted ...)" is "Cold page cache";
+# a second table under the same heading is "HEADING (2)"); each row under
+# its first cell (a row whose first cell is empty is "ABOVE / SECOND");
+# each cell under its column's header. A cell that starts with a number
+# is that number: the median of "131.0 (106.0-209.6)", 73 of "73 % less
+# time"; any other cell is its text. The line "Machine: ..." is the key
+# Machine, with the rest of the line as text.
+bench_json() {
+	awk -F'|' '
+	function trim(x) { gsub(/^[ \t]+|[ \t]+$/, "", x); return x }
+	/^Machine: / { printf "Machine\t\t\t%s\n", substr($0, 10); next }
+	/^## / { h = substr($0, 4); sub(/ \([^()]*\)$/, "", h); n = 0; state = 0; next }
+	/^\|/ {
+		if (state == 0) { # a table begins: its header
+			name = ++n > 1 ? h " (" n ")" : h
+			for (i = 2; i < NF; i++) col[i] = trim($i)
+			state = 1; next
+		}
+		if (state == 1) { state = 2; next } # the |---| line
+		key = trim($2)
+		if (key == "") key = above " / " trim($3); else above = key
+		for (i = 3; i < NF; i++) printf "%s\t%s\t%s\t%s\n", name, key, col[i], trim($i)
+		next
+	}
+	{ state = 0 }' "$1" |
+		jq -R -s '[split("\n")[] | select(length > 0) | split("\t")] |
+			reduce .[] as $c ({};
+				($c[3] | if test("^-?[0-9]+(\\.[0-9]+)?( |$)") then split(" ")[0] | tonumber else . end) as $v |
+				if $c[0] == "Machine" then .Machine = $c[3]
+				else .[$c[0]][$c[1]][$c[2]] = $v end)'
+}
+
+@test "the numbers the lessons quote from a benchmark are what its results file says" {
+	local spec args expr want got file
+	declare -A cache
+	while IFS= read -r spec; do
+		marker_parts "$spec" bench
+		file=tests/bench/$args
+		assert_file_exists "$file"
+		if [ -z "${cache[$args]:-}" ]; then
+			cache[$args]=$(bench_json "$file") || fail "cannot read $file"
+		fi
+		got=$(jq -r "$expr" <<<"${cache[$args]}") || fail "$args: jq '$expr' failed"
+		check_value "$got" "$want" || fail "$file: jq '$expr' = $got; the lessons say $want"
+	done < <(cat lessons/en/*.md | grep -o '<!-- bench: [^>]* -->' | sort -u)
+}
+
 @test "make lessons lists them" {
 	run -0 make --no-print-directory lessons
 	assert_line --partial "lessons/en/00-setup.md"
 	assert_line --partial "lessons/ko/$(cd lessons/ko && ls -- *.md | tail -n 1)"
+}
+
+# ---- what the lessons say about themselves and the dashboard ---------------
+# Claims that went stale once (a lesson renumbered, a demo added) and must
+# not come back: each is held against the files or the code that decide it.
+
+# lesson_num FILE: the number a lesson's file name gives it (09-beyond.md: 09)
+lesson_num() {
+	basename "$1" | cut -c1-2
+}
+
+@test "every lesson's title carries its file's number (make lessons prints it)" {
+	local f want got
+	for f in lessons/en/*.md lessons/ko/*.md; do
+		want=$(lesson_num "$f")
+		got=$(sed -n '1s/^# \([0-9][0-9]\) · .*/\1/p' "$f")
+		[ "$got" = "$want" ] || fail "$f: its title says '$(head -n 1 "$f")', its file name $want"
+	done
+}
+
+@test "a lesson cited by number exists, and the lecture's homework is those lessons' exercises" {
+	local f n plan last cited nn args ex
+	for f in lessons/en/*.md lessons/ko/*.md README.md; do
+		for n in $(grep -oiE '(lessons?|레슨) [0-9]{2}((,| and| to|~) ?[0-9]{2})*' "$f" | grep -oE '[0-9]{2}' | sort -u); do
+			compgen -G "lessons/en/$n-*.md" >/dev/null || fail "$f cites lesson $n, which does not exist"
+		done
+	done
+	last=$(lesson_num "$(ls lessons/en/*.md | grep -v -- -lecture-plan | tail -n 1)")
+	for plan in lessons/*/*-lecture-plan.md; do
+		# "it follows lessons 00 to NN": NN is the last lesson
+		for nn in $(tr '\n' ' ' <"$plan" | grep -oE '(lessons 00 to |레슨 00~)[0-9]{2}' | grep -oE '[0-9]{2}$'); do
+			[ "$nn" = "$last" ] || fail "$plan: says lessons 00 to $nn; the last lesson is $last"
+		done
+		# homework: "NN (`ARGS`...": ARGS is in lesson NN's exercise
+		cited=$(sed -n '/<!-- s: close -->/,/<!-- s: /p' "$plan" | tr '\n' ' ' | grep -oE '[0-9]{2} ?\(`[^`]+`')
+		[ -n "$cited" ] || fail "$plan: the homework names no exercise"
+		while IFS= read -r nn; do
+			args=$(sed 's/^[0-9]* *(`\(.*\)`$/\1/' <<<"$nn")
+			n=${nn:0:2}
+			ex=$(sed -n '/<!-- s: exercise -->/,$p' "$(dirname "$plan")/$n"-*.md)
+			grep -qF -- "$args" <<<"$ex" ||
+				fail "$plan: the homework gives lesson $n's exercise as '$args'; lesson $n's exercise has no such command"
+		done <<<"$cited"
+	done
+}
+
+@test "the dashboard's demo keys are what the lessons and the README say" {
+	local n f
+	# viz/dash.c: demo_keys(), one key per demo of the table, at most 9
+	n=$(demos_list | wc -l)
+	[ "$n" -le 9 ] || n=9
+	for f in lessons/en/*.md lessons/ko/*.md README.md; do
+		if grep -nE '  1-[0-9]+ demo  ' "$f" | grep -vE "  1-$n demo  "; then
+			fail "$f: a key bar with demo keys other than 1-$n"
+		fi
+		if grep -nE '`1`( to |~|-)`[0-9]+`' "$f" | grep -vE "\`1\`( to |~|-)\`$n\`"; then
+			fail "$f: says the demo keys are other than 1 to $n"
+		fi
+	done
+}
+
+@test "the lessons and the README do not repeat claims that went stale" {
+	local f re hits=""
+	# each, a claim once made and since false: why is in the comment
+	local -a stale=(
+		# lesson 00 counted the lessons after it; there are more now
+		'next (two|three|four|five|six|seven|eight|nine|ten) lessons'
+		'이후 [^ ]+ 개 레슨'
+		# zcviz all plays every demo this machine can run, not four
+		'zcviz all` runs the four'
+		'All four with the instrument'
+		'네 개를 모두 실행'
+		# a system call that blocks does give the CPU to another task
+		'A system call does not hand the CPU'
+		'시스템 콜은 CPU를 다른 태스크에 넘기지 않습니다'
+		# the project's bench has mmap+write faster than read+write at every size
+		'mmap was usually \*?slower'
+		'mmap was usually \*?not\*? faster'
+		'mmap은 대체로 [^.]*빠르지 \*?않았'
+		'mmap은 [^.]*대체로 [^.]*느렸'
+		'mmap이 대체로 traditional보다 느렸'
+		# the JDK's TLS cannot hand its keys to the kernel: kTLS is no way back for Kafka
+		'Kernel TLS would let the kernel encrypt'
+		'커널 TLS가 있으면 커널이 `sendfile\(\)` 도중에'
+		# Korean: the number of chunks doubles, not the chunk; "linear", not a
+		# calque of "flat"; the seed's name for the article; "two exceptions";
+		# the scheduler's switch is 문맥 교환, the article's is 모드 전환
+		'청크가 두 배가 되므로'
+		'평평한'
+		'고전 아티클'
+		'단서가 두 가지'
+		'컨텍스트 스위치([^칭]|$)'
+		'이 코스'
+		# in a virtual machine the disk's "DMA" is the hypervisor's work
+		'DMA by the disk controller'
+		'디스크 컨트롤러의 DMA'
+	)
+	for f in lessons/en/*.md lessons/ko/*.md README.md; do
+		for re in "${stale[@]}"; do
+			if grep -nE -- "$re" "$f" >/dev/null; then
+				hits+="$f: $(grep -nE -- "$re" "$f" | head -n 1)"$'\n'
+			fi
+		done
+	done
+	[ -z "$hits" ] || fail "stale claims:
+$hits"
+}
+
+@test "the article's own '65 %' is discussed once, against its table (its table shows 46-71 %)" {
+	local f
+	for f in lessons/en/*.md lessons/ko/*.md; do
+		case $f in */10-*) continue ;; esac
+		if grep -nE '65 ?%' "$f"; then
+			fail "$f quotes the article's 65 %; lesson 10 sets it beside the article's table, which shows 46-71 % less time"
+		fi
+	done
+}
+
+@test "every relative link in the lessons and the README points to a file, and both courses link the glossary" {
+	local f target
+	for f in lessons/*.md lessons/en/*.md lessons/ko/*.md README.md; do
+		while IFS= read -r target; do
+			target=${target%%#*}
+			[ -n "$target" ] || continue
+			assert_file_exists "$(dirname "$f")/$target"
+		done < <(grep -oE '\]\([^)]+\)' "$f" | sed 's/^](//; s/)$//' | grep -vE '^[a-z]+:')
+	done
+	grep -q '](../glossary.md)' lessons/en/00-setup.md || fail "lessons/en/00-setup.md does not link the glossary"
+	grep -q '](../glossary.md)' lessons/ko/00-setup.md || fail "lessons/ko/00-setup.md does not link the glossary"
 }
