@@ -406,11 +406,20 @@ lessons:
 		printf '  %-32s %s\n' "$$f" "$$(sed -n 's/^# //p' $$f | head -n 1)"; done
 	@echo "Recorded runs to watch without root: build/zcviz --replay lessons/traces/DEMO.trace"
 
-# Re-records the traces the lessons replay (root: it runs the demos).
-traces: all
-	$(Q)for d in $(demo_names); do \
-		$(BUILD)/zcviz --report --size 2M --record lessons/traces/$$d.trace $$d >/dev/null || exit; \
-		echo "  TRACE    lessons/traces/$$d.trace"; done
+# Re-records the traces the lessons replay (root: it runs the demos, with
+# the optional extras): each demo's, then the variants the exercises ask
+# for, a name and zcviz's options a line in lessons/traces/variants.
+# make traces-demos and make traces-variants record either part alone.
+TRACE_VARIANTS := lessons/traces/variants
+record_traces = while read -r name args; do \
+		$(BUILD)/zcviz --report --size 2M --record lessons/traces/$$name.trace $$args >/dev/null </dev/null || exit; \
+		echo "  TRACE    lessons/traces/$$name.trace"; done
+.PHONY: traces-demos traces-variants
+traces: traces-demos traces-variants
+traces-demos: all
+	$(Q)for d in $(demo_names); do echo "$$d $$d"; done | $(record_traces)
+traces-variants: all
+	$(Q)sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' $(TRACE_VARIANTS) | $(record_traces)
 
 # The test tools, checked before anything is built for the tests; after the
 # build's own packages, so that two apt-gets never run at once (make -j).
