@@ -29,8 +29,10 @@ same_as_demo() {
 	# them too, by TCP's own count (copied at GSO where it cannot gather)
 	local copies='.cpu_copy_bytes / .file_bytes'
 	# a JVM's own syscalls around each call vary from run to run (its
-	# reads of its jars too); the calls into the socket do not
-	local calls='.syscalls' moved='.syscalls | with_entries(select(.key | IN("write", "sendfile", "splice")))'
+	# reads of its jars too); its calls into the socket vary by one at
+	# most (java-transferto-stream made 8191 write()s of 8 KiB once, 8192
+	# as a rule: the JVM's to decide), checked below
+	local calls='.syscalls' moved='[.syscalls.write, .syscalls.sendfile, .syscalls.splice] | map(. // 0) | add'
 	[ "$(lang_of "$d")" = c ] || calls=$moved
 	# a zero-copy sender waits for the kernel's answers as long as they
 	# take: its sends and its requests do not vary
@@ -44,6 +46,9 @@ same_as_demo() {
 		# what TCP sent twice differs from run to run: said, never the file's bytes
 		if [ "$key" = "$copies" ]; then
 			within "$(jget "$cmd" "$key")" "$(jget "$demo" "$key")" 0.02 ||
+				fail "$d: $key $(jget "$cmd" "$key") as a command, $(jget "$demo" "$key") as the demo"
+		elif [ "$key" = "$moved" ]; then
+			within "$(jget "$cmd" "$key")" "$(jget "$demo" "$key")" 1 ||
 				fail "$d: $key $(jget "$cmd" "$key") as a command, $(jget "$demo" "$key") as the demo"
 		else
 			assert_equal "$d $key: $(jget "$cmd" "$key")" "$d $key: $(jget "$demo" "$key")"
