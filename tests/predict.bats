@@ -97,3 +97,18 @@ lessons_with_predictions() {
 	run -2 --separate-stderr "${as[@]}" "$P" "$S"
 	assert_equal "$stderr" "lessons/predict: 'select(.demo == \"splice\") | .cpu_copies_per_byte' gives no value for $t"
 }
+
+@test "lessons/predict ko/NN prints the Korean lesson's sheet: the same predictions, asked in Korean" {
+	local l en ko
+	for l in $(lessons_with_predictions); do
+		run -0 "${as[@]}" "$P" "${l%%-*}"
+		en=$output
+		run -0 "${as[@]}" "$P" "ko/${l%%-*}"
+		ko=$output
+		assert_equal "$(grep -v '^#' <<<"$ko")" "$(grep -v '^#' <<<"$en")"
+		assert_equal "$(head -n 1 <<<"$ko")" "# $(sed -n '1s/^# //p' "$ROOT/lessons/ko/$l.md"): 재생하기 전에 적는 예측"
+		[ "$(grep -c '^#' <<<"$ko")" = "$(grep -c '^#' <<<"$en")" ] || fail "$l: the Korean sheet asks another number of questions"
+		[ "$(grep '^#' <<<"$ko" | sed 1,2d)" != "$(grep '^#' <<<"$en" | sed 1,2d)" ] ||
+			fail "$l: the Korean sheet asks its questions in the English words"
+	done
+}
