@@ -9,6 +9,12 @@
 #   says (tests/bench/);
 # - every `<!-- lines: FILE A-B -->` quote equals those lines;
 # - the shipped traces replay to the end as a user without root;
+# - a student without root can do every lesson's predictions and exercise:
+#   each lesson with a predict section or an exercise asks predictions of
+#   shipped traces (`<!-- predict: TRACE | JQ | WHAT -->`, the same TRACE
+#   and JQ in English and Korean) and says how to check them
+#   (lessons/predict; tests/predict.bats checks the sheets), and an
+#   exercise that needs root replays a trace and asks predictions of it;
 # - what the lessons say about themselves holds (their numbers in titles
 #   and citations, the dashboard's keys), claims that went stale once do
 #   not come back, and every relative link leads to a file.
@@ -23,9 +29,20 @@ setup() {
 	cd "$ROOT"
 }
 
-# markers FILE KIND: the markers of a kind, in order (s, zcviz, trace, bench, lines)
+# markers FILE KIND: the markers of a kind, in order (s, zcviz, trace, bench, lines, predict)
 markers() {
 	grep -o "<!-- $2: [^>]* -->" "$1" || true
+}
+
+# predictions FILE: its predictions' "TRACE | JQ", in order, without the
+# question (WHAT, after the last " | "), which is in the file's language
+predictions() {
+	local m
+	while IFS= read -r m; do
+		m=${m#<!-- predict: }
+		m=${m% -->}
+		echo "${m% | *}"
+	done < <(markers "$1" predict)
 }
 
 # sh_blocks FILE: the shell blocks, each line prefixed with its block number
@@ -55,6 +72,8 @@ sh_blocks() {
 			[ "$(markers "lessons/en/$l.md" $kind)" = "$(markers "lessons/ko/$l.md" $kind)" ] ||
 				fail "$l: the '$kind' markers differ between en and ko"
 		done
+		[ "$(predictions "lessons/en/$l.md")" = "$(predictions "lessons/ko/$l.md")" ] ||
+			fail "$l: the predictions (TRACE | JQ) differ between en and ko"
 		[ "$(sh_blocks "lessons/en/$l.md")" = "$(sh_blocks "lessons/ko/$l.md")" ] ||
 			fail "$l: the shell blocks differ between en and ko"
 		[ -n "$(markers "lessons/en/$l.md" s)" ] || fail "$l: no sections"
@@ -70,6 +89,46 @@ sh_blocks() {
 		grep -q "<details>" "lessons/en/$l.md" || fail "$l: answers are not folded away"
 		grep -q -- "--replay lessons/traces/" "lessons/en/$l.md" ||
 			fail "$l does not say how to watch a trace without root"
+	done
+}
+
+@test "a lesson that predicts or has an exercise asks predictions of shipped traces, and says how to check them without root" {
+	local f l n m
+	for f in lessons/en/*.md lessons/ko/*.md; do
+		while IFS= read -r m; do
+			m=${m#<!-- predict: }
+			m=${m% -->}
+			[[ $m == *" | "*" | "?* ]] || fail "$f: '$m' is not TRACE | JQ | WHAT"
+			[ -f "lessons/traces/${m%% | *}" ] || fail "$f asks a prediction of lessons/traces/${m%% | *}, which does not exist"
+		done < <(markers "$f" predict)
+	done
+	for l in $LESSONS; do
+		grep -qE '<!-- s: (predict|exercise) -->' "lessons/en/$l.md" || continue
+		n=${l:0:2}
+		[ -n "$(markers "lessons/en/$l.md" predict)" ] ||
+			fail "$l has a predict section or an exercise, and no <!-- predict: TRACE | JQ | WHAT --> for a student without root"
+		sh_blocks "lessons/en/$l.md" | grep -qx "[0-9]*: lessons/predict $n" ||
+			fail "$l does not print its sheet in a shell block (lessons/predict $n)"
+		grep -qF "lessons/predict ko/$n" "lessons/ko/$l.md" ||
+			fail "ko/$l does not say how to print the Korean sheet (lessons/predict ko/$n)"
+	done
+}
+
+@test "an exercise that needs root can be done without it: it replays a shipped trace and asks predictions of it" {
+	local l f ex sh replayed asked t
+	for l in $TAUGHT; do
+		for f in "lessons/en/$l.md" "lessons/ko/$l.md"; do
+			ex=$(sed -n '/<!-- s: exercise -->/,$p' "$f")
+			sh=$(sh_blocks /dev/stdin <<<"$ex")
+			grep -q '^[0-9]*: sudo ' <<<"$sh" || continue
+			replayed=$(grep -oE -- '--replay lessons/traces/[^ ]+\.trace' <<<"$sh" | sed 's|.*/||' | sort -u)
+			[ -n "$replayed" ] || fail "$f: its exercise needs root and replays no trace"
+			asked=$(grep -o '<!-- predict: [^ ]*' <<<"$ex" | sed 's/.* //' | sort -u)
+			[ "$asked" = "$replayed" ] || fail "$f: its exercise replays
+$replayed
+and asks predictions of
+$asked"
+		done
 	done
 }
 
@@ -186,6 +245,16 @@ check_value() {
 		assert_equal "$(jget "$output" .verified)" true
 		assert_equal "$(jget "$output" .demo)" "$t"
 	done
+	# the exercises' variants and the lecture's classic.trace too: every
+	# run of every shipped trace (one JSON object a run)
+	for t in lessons/traces/*.trace; do
+		run -0 --separate-stderr "${as[@]}" "$USER_ROOT/build/zcviz" --replay "$USER_ROOT/$t" --json
+		[ "$(jq -s 'length > 0 and (map(.verified) | all)' <<<"$output")" = true ] ||
+			fail "$t: a run not verified, or none"
+	done
+	while read -r t _; do
+		assert_file_exists "lessons/traces/$t.trace"
+	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' lessons/traces/variants)
 	while IFS= read -r spec; do
 		marker_parts "$spec" trace
 		got=$("${as[@]}" "$USER_ROOT/build/zcviz" --replay "$USER_ROOT/lessons/traces/$args" --json | jq -r "$expr")
