@@ -317,6 +317,65 @@ bench_json() {
 	assert_line --partial "lessons/ko/$(cd lessons/ko && ls -- *.md | tail -n 1)"
 }
 
+# ---- the lecture ---------------------------------------------------------------
+
+@test "the lecture plays the article's four and their table, live and from a trace, turns scatter-gather off in one command, and ends on a check" {
+	local plan d lang n
+	for plan in lessons/*/*-lecture-plan.md; do
+		lang=$(basename "$(dirname "$plan")")
+		n=$(lesson_num "$plan")
+		# live: the four with their table, then dma-gather without scatter-gather
+		grep -qx '\$ sudo build/zcviz --step --size 1M classic' "$plan" ||
+			fail "$plan: does not play the four with 'zcviz --step --size 1M classic'"
+		grep -qx '\$ sudo build/zcviz --step --size 1M --sg off dma-gather' "$plan" ||
+			fail "$plan: does not turn scatter-gather off in one command"
+		! grep -nE 'ip netns exec|ethtool -K' "$plan" || fail "$plan: types lab commands by hand"
+		# plan B: the same, from traces, the table included
+		sh_blocks "$plan" | grep -qx '[0-9]*: build/zcviz --step --replay lessons/traces/classic.trace' ||
+			fail "$plan: plan B does not replay classic.trace"
+		sh_blocks "$plan" | grep -qx '[0-9]*: build/zcviz --step --replay lessons/traces/dma-gather-sg-off.trace' ||
+			fail "$plan: plan B does not replay the run without scatter-gather"
+		# the closing check: each of the four's copies and calls, from the trace
+		sh_blocks "$plan" | grep -qx "[0-9]*: lessons/predict $n" || fail "$plan: no sheet for the closing check"
+		[ "$lang" = en ] || grep -qF "lessons/predict $lang/$n" "$plan" || fail "$plan: no $lang sheet"
+		for d in $(classic_demos); do
+			grep -qF "<!-- predict: classic.trace | select(.demo == \"$d\") | .cpu_copies_per_byte | " "$plan" ||
+				fail "$plan: the closing check does not ask $d's copies"
+			grep -qF "<!-- predict: classic.trace | select(.demo == \"$d\") | .syscalls.total | " "$plan" ||
+				fail "$plan: the closing check does not ask $d's system calls"
+		done
+	done
+	# classic.trace is the four, in the table's order, and ends on their table
+	run -0 --separate-stderr build/zcviz --replay lessons/traces/classic.trace --json
+	assert_equal "$(jq -rs 'map(.demo) | join(" ")' <<<"$output")" "$(classic_demos | sed 's/ $//')"
+	run -0 --separate-stderr build/zcviz --replay lessons/traces/classic.trace
+	assert_line "Compared (same file, measured):"
+}
+
+@test "the lecture's timeline adds up: its rows follow each other from 0 to the title's minutes, 5 of them slack, and each part's heading is a row" {
+	local plan total rows r a b end h
+	for plan in lessons/*/*-lecture-plan.md; do
+		total=$(head -n 1 "$plan" | grep -oE '[0-9]+(-minute|분)' | grep -oE '^[0-9]+')
+		[ -n "$total" ] || fail "$plan: its title says no length"
+		rows=$(sed -n '/<!-- s: timeline -->/,/<!-- s: [a-z]* -->$/p' "$plan" | sed -n 's/^| \([0-9]*-[0-9]*\) |.*/\1/p')
+		[ -n "$rows" ] || fail "$plan: no timeline"
+		end=0
+		for r in $rows; do
+			a=${r%-*} b=${r#*-}
+			[ "$a" = "$end" ] || fail "$plan: the row $r starts at $a, the row before it ends at $end"
+			[ "$b" -gt "$a" ] || fail "$plan: the row $r lasts no time"
+			end=$b
+		done
+		[ "$end" = "$total" ] || fail "$plan: the timeline ends at $end, the title says $total"
+		grep -qE "^\| $((total - 5))-$total \| (slack|여유) \|" "$plan" || fail "$plan: the last 5 minutes are not the slack"
+		while IFS= read -r h; do
+			grep -qx "$h" <<<"$rows" || fail "$plan: a heading says ($h), which is no row of the timeline"
+		done < <(grep -E '^## .*\([0-9]+-[0-9]+\) <!-- s: ' "$plan" | sed 's/.*(\([0-9]*-[0-9]*\)).*/\1/')
+		[ "$(grep -cE '^## .*\([0-9]+-[0-9]+\) <!-- s: ' "$plan")" = "$(($(wc -l <<<"$rows") - 1))" ] ||
+			fail "$plan: not every row but the slack has its part"
+	done
+}
+
 # ---- what the lessons say about themselves and the dashboard ---------------
 # Claims that went stale once (a lesson renumbered, a demo added) and must
 # not come back: each is held against the files or the code that decide it.
@@ -411,6 +470,11 @@ lesson_num() {
 		# in a virtual machine the disk's "DMA" is the hypervisor's work
 		'DMA by the disk controller'
 		'디스크 컨트롤러의 DMA'
+		# the lecture plays the article's four (classic), not every demo
+		# (all: ten, three JVMs among them), and toggles scatter-gather in
+		# one command, not in five lines typed into a lab made by hand
+		'--size 1M all'
+		'zclab-zl45'
 	)
 	for f in lessons/en/*.md lessons/ko/*.md README.md; do
 		for re in "${stale[@]}"; do
