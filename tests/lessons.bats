@@ -317,6 +317,25 @@ bench_json() {
 	assert_line --partial "lessons/ko/$(cd lessons/ko && ls -- *.md | tail -n 1)"
 }
 
+@test "the README's table of lessons names the traces each exercise replays (the lecture's: plan B's)" {
+	local l n row want got
+	for l in $LESSONS; do
+		n=${l:0:2}
+		row=$(grep -E "^\| $n \| " README.md) || fail "README.md: no row for lesson $n"
+		if [ "$l" = "$(grep -- -lecture-plan <<<"$LESSONS")" ]; then
+			want=$(sed -n '/<!-- s: fallback -->/,$p' "lessons/en/$l.md")
+		else
+			want=$(sed -n '/<!-- s: exercise -->/,$p' "lessons/en/$l.md")
+		fi
+		want=$(sh_blocks /dev/stdin <<<"$want" | grep -oE -- '--replay lessons/traces/[^ ]+\.trace' | sed 's|.*/||; s|\.trace$||' | sort -u)
+		got=$(awk -F' [|] ' '{ print $4 }' <<<"$row" | grep -oE '`[a-z0-9-]+`' | tr -d '`' | sort -u)
+		[ "$got" = "$want" ] || fail "README.md, lesson $n: names the traces
+$got
+where the lesson replays
+$want"
+	done
+}
+
 # ---- the lecture ---------------------------------------------------------------
 
 @test "the lecture plays the article's four and their table, live and from a trace, turns scatter-gather off in one command, and ends on a check" {
