@@ -109,12 +109,14 @@ static void on_event(void *ctx, const struct zc_event *e)
 	record_event(d->rec, e);
 }
 
-static void card_show(struct dash *d, const struct zc_demo *demo)
+/* demo's title card, the place-th of total in the sequence */
+static void card_show(struct dash *d, const struct zc_demo *demo, int place,
+		      int total)
 {
 	char title[96];
 
-	snprintf(title, sizeof(title), "%d / %d   %s", zc_demo_index(demo) + 1,
-		 zc_ndemos, demo->name);
+	snprintf(title, sizeof(title), "%d / %d   %s", place, total,
+		 demo->name);
 	ui_card(d->ui, title, demo->card,
 		"it starts in a few seconds; any key starts it now",
 		dash_now(d));
@@ -252,7 +254,8 @@ static void slot_switch(struct dash *d, int slot, bool cold)
 	d->slot = slot;
 	d->cfg.cold = cold;
 	if (d->sequence) {
-		card_show(d, slot_demo(d, slot));
+		card_show(d, slot_demo(d, slot), slot_count(d, slot) + 1,
+			  slot_count(d, -1));
 		d->card_until = dash_now(d) + CARD_SECONDS;
 		return;
 	}
