@@ -9,6 +9,12 @@
 #   says (tests/bench/);
 # - every `<!-- lines: FILE A-B -->` quote equals those lines;
 # - the shipped traces replay to the end as a user without root;
+# - a student without root can do every lesson's predictions and exercise:
+#   each lesson with a predict section or an exercise asks predictions of
+#   shipped traces (`<!-- predict: TRACE | JQ | WHAT -->`, the same TRACE
+#   and JQ in English and Korean) and says how to check them
+#   (lessons/predict; tests/predict.bats checks the sheets), and an
+#   exercise that needs root replays a trace and asks predictions of it;
 # - what the lessons say about themselves holds (their numbers in titles
 #   and citations, the dashboard's keys), claims that went stale once do
 #   not come back, and every relative link leads to a file.
@@ -23,9 +29,20 @@ setup() {
 	cd "$ROOT"
 }
 
-# markers FILE KIND: the markers of a kind, in order (s, zcviz, trace, bench, lines)
+# markers FILE KIND: the markers of a kind, in order (s, zcviz, trace, bench, lines, predict)
 markers() {
 	grep -o "<!-- $2: [^>]* -->" "$1" || true
+}
+
+# predictions FILE: its predictions' "TRACE | JQ", in order, without the
+# question (WHAT, after the last " | "), which is in the file's language
+predictions() {
+	local m
+	while IFS= read -r m; do
+		m=${m#<!-- predict: }
+		m=${m% -->}
+		echo "${m% | *}"
+	done < <(markers "$1" predict)
 }
 
 # sh_blocks FILE: the shell blocks, each line prefixed with its block number
@@ -55,6 +72,8 @@ sh_blocks() {
 			[ "$(markers "lessons/en/$l.md" $kind)" = "$(markers "lessons/ko/$l.md" $kind)" ] ||
 				fail "$l: the '$kind' markers differ between en and ko"
 		done
+		[ "$(predictions "lessons/en/$l.md")" = "$(predictions "lessons/ko/$l.md")" ] ||
+			fail "$l: the predictions (TRACE | JQ) differ between en and ko"
 		[ "$(sh_blocks "lessons/en/$l.md")" = "$(sh_blocks "lessons/ko/$l.md")" ] ||
 			fail "$l: the shell blocks differ between en and ko"
 		[ -n "$(markers "lessons/en/$l.md" s)" ] || fail "$l: no sections"
@@ -70,6 +89,46 @@ sh_blocks() {
 		grep -q "<details>" "lessons/en/$l.md" || fail "$l: answers are not folded away"
 		grep -q -- "--replay lessons/traces/" "lessons/en/$l.md" ||
 			fail "$l does not say how to watch a trace without root"
+	done
+}
+
+@test "a lesson that predicts or has an exercise asks predictions of shipped traces, and says how to check them without root" {
+	local f l n m
+	for f in lessons/en/*.md lessons/ko/*.md; do
+		while IFS= read -r m; do
+			m=${m#<!-- predict: }
+			m=${m% -->}
+			[[ $m == *" | "*" | "?* ]] || fail "$f: '$m' is not TRACE | JQ | WHAT"
+			[ -f "lessons/traces/${m%% | *}" ] || fail "$f asks a prediction of lessons/traces/${m%% | *}, which does not exist"
+		done < <(markers "$f" predict)
+	done
+	for l in $LESSONS; do
+		grep -qE '<!-- s: (predict|exercise) -->' "lessons/en/$l.md" || continue
+		n=${l:0:2}
+		[ -n "$(markers "lessons/en/$l.md" predict)" ] ||
+			fail "$l has a predict section or an exercise, and no <!-- predict: TRACE | JQ | WHAT --> for a student without root"
+		sh_blocks "lessons/en/$l.md" | grep -qx "[0-9]*: lessons/predict $n" ||
+			fail "$l does not print its sheet in a shell block (lessons/predict $n)"
+		grep -qF "lessons/predict ko/$n" "lessons/ko/$l.md" ||
+			fail "ko/$l does not say how to print the Korean sheet (lessons/predict ko/$n)"
+	done
+}
+
+@test "an exercise that needs root can be done without it: it replays a shipped trace and asks predictions of it" {
+	local l f ex sh replayed asked t
+	for l in $TAUGHT; do
+		for f in "lessons/en/$l.md" "lessons/ko/$l.md"; do
+			ex=$(sed -n '/<!-- s: exercise -->/,$p' "$f")
+			sh=$(sh_blocks /dev/stdin <<<"$ex")
+			grep -q '^[0-9]*: sudo ' <<<"$sh" || continue
+			replayed=$(grep -oE -- '--replay lessons/traces/[^ ]+\.trace' <<<"$sh" | sed 's|.*/||' | sort -u)
+			[ -n "$replayed" ] || fail "$f: its exercise needs root and replays no trace"
+			asked=$(grep -o '<!-- predict: [^ ]*' <<<"$ex" | sed 's/.* //' | sort -u)
+			[ "$asked" = "$replayed" ] || fail "$f: its exercise replays
+$replayed
+and asks predictions of
+$asked"
+		done
 	done
 }
 
@@ -186,6 +245,16 @@ check_value() {
 		assert_equal "$(jget "$output" .verified)" true
 		assert_equal "$(jget "$output" .demo)" "$t"
 	done
+	# the exercises' variants and the lecture's classic.trace too: every
+	# run of every shipped trace (one JSON object a run)
+	for t in lessons/traces/*.trace; do
+		run -0 --separate-stderr "${as[@]}" "$USER_ROOT/build/zcviz" --replay "$USER_ROOT/$t" --json
+		[ "$(jq -s 'length > 0 and (map(.verified) | all)' <<<"$output")" = true ] ||
+			fail "$t: a run not verified, or none"
+	done
+	while read -r t _; do
+		assert_file_exists "lessons/traces/$t.trace"
+	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' lessons/traces/variants)
 	while IFS= read -r spec; do
 		marker_parts "$spec" trace
 		got=$("${as[@]}" "$USER_ROOT/build/zcviz" --replay "$USER_ROOT/lessons/traces/$args" --json | jq -r "$expr")
@@ -246,6 +315,84 @@ bench_json() {
 	run -0 make --no-print-directory lessons
 	assert_line --partial "lessons/en/00-setup.md"
 	assert_line --partial "lessons/ko/$(cd lessons/ko && ls -- *.md | tail -n 1)"
+}
+
+@test "the README's table of lessons names the traces each exercise replays (the lecture's: plan B's)" {
+	local l n row want got
+	for l in $LESSONS; do
+		n=${l:0:2}
+		row=$(grep -E "^\| $n \| " README.md) || fail "README.md: no row for lesson $n"
+		if [ "$l" = "$(grep -- -lecture-plan <<<"$LESSONS")" ]; then
+			want=$(sed -n '/<!-- s: fallback -->/,$p' "lessons/en/$l.md")
+		else
+			want=$(sed -n '/<!-- s: exercise -->/,$p' "lessons/en/$l.md")
+		fi
+		want=$(sh_blocks /dev/stdin <<<"$want" | grep -oE -- '--replay lessons/traces/[^ ]+\.trace' | sed 's|.*/||; s|\.trace$||' | sort -u)
+		got=$(awk -F' [|] ' '{ print $4 }' <<<"$row" | grep -oE '`[a-z0-9-]+`' | tr -d '`' | sort -u)
+		[ "$got" = "$want" ] || fail "README.md, lesson $n: names the traces
+$got
+where the lesson replays
+$want"
+	done
+}
+
+# ---- the lecture ---------------------------------------------------------------
+
+@test "the lecture plays the article's four and their table, live and from a trace, turns scatter-gather off in one command, and ends on a check" {
+	local plan d lang n
+	for plan in lessons/*/*-lecture-plan.md; do
+		lang=$(basename "$(dirname "$plan")")
+		n=$(lesson_num "$plan")
+		# live: the four with their table, then dma-gather without scatter-gather
+		grep -qx '\$ sudo build/zcviz --step --size 1M classic' "$plan" ||
+			fail "$plan: does not play the four with 'zcviz --step --size 1M classic'"
+		grep -qx '\$ sudo build/zcviz --step --size 1M --sg off dma-gather' "$plan" ||
+			fail "$plan: does not turn scatter-gather off in one command"
+		! grep -nE 'ip netns exec|ethtool -K' "$plan" || fail "$plan: types lab commands by hand"
+		# plan B: the same, from traces, the table included
+		sh_blocks "$plan" | grep -qx '[0-9]*: build/zcviz --step --replay lessons/traces/classic.trace' ||
+			fail "$plan: plan B does not replay classic.trace"
+		sh_blocks "$plan" | grep -qx '[0-9]*: build/zcviz --step --replay lessons/traces/dma-gather-sg-off.trace' ||
+			fail "$plan: plan B does not replay the run without scatter-gather"
+		# the closing check: each of the four's copies and calls, from the trace
+		sh_blocks "$plan" | grep -qx "[0-9]*: lessons/predict $n" || fail "$plan: no sheet for the closing check"
+		[ "$lang" = en ] || grep -qF "lessons/predict $lang/$n" "$plan" || fail "$plan: no $lang sheet"
+		for d in $(classic_demos); do
+			grep -qF "<!-- predict: classic.trace | select(.demo == \"$d\") | .cpu_copies_per_byte | " "$plan" ||
+				fail "$plan: the closing check does not ask $d's copies"
+			grep -qF "<!-- predict: classic.trace | select(.demo == \"$d\") | .syscalls.total | " "$plan" ||
+				fail "$plan: the closing check does not ask $d's system calls"
+		done
+	done
+	# classic.trace is the four, in the table's order, and ends on their table
+	run -0 --separate-stderr build/zcviz --replay lessons/traces/classic.trace --json
+	assert_equal "$(jq -rs 'map(.demo) | join(" ")' <<<"$output")" "$(classic_demos | sed 's/ $//')"
+	run -0 --separate-stderr build/zcviz --replay lessons/traces/classic.trace
+	assert_line "Compared (same file, measured):"
+}
+
+@test "the lecture's timeline adds up: its rows follow each other from 0 to the title's minutes, 5 of them slack, and each part's heading is a row" {
+	local plan total rows r a b end h
+	for plan in lessons/*/*-lecture-plan.md; do
+		total=$(head -n 1 "$plan" | grep -oE '[0-9]+(-minute|분)' | grep -oE '^[0-9]+')
+		[ -n "$total" ] || fail "$plan: its title says no length"
+		rows=$(sed -n '/<!-- s: timeline -->/,/<!-- s: [a-z]* -->$/p' "$plan" | sed -n 's/^| \([0-9]*-[0-9]*\) |.*/\1/p')
+		[ -n "$rows" ] || fail "$plan: no timeline"
+		end=0
+		for r in $rows; do
+			a=${r%-*} b=${r#*-}
+			[ "$a" = "$end" ] || fail "$plan: the row $r starts at $a, the row before it ends at $end"
+			[ "$b" -gt "$a" ] || fail "$plan: the row $r lasts no time"
+			end=$b
+		done
+		[ "$end" = "$total" ] || fail "$plan: the timeline ends at $end, the title says $total"
+		grep -qE "^\| $((total - 5))-$total \| (slack|여유) \|" "$plan" || fail "$plan: the last 5 minutes are not the slack"
+		while IFS= read -r h; do
+			grep -qx "$h" <<<"$rows" || fail "$plan: a heading says ($h), which is no row of the timeline"
+		done < <(grep -E '^## .*\([0-9]+-[0-9]+\) <!-- s: ' "$plan" | sed 's/.*(\([0-9]*-[0-9]*\)).*/\1/')
+		[ "$(grep -cE '^## .*\([0-9]+-[0-9]+\) <!-- s: ' "$plan")" = "$(($(wc -l <<<"$rows") - 1))" ] ||
+			fail "$plan: not every row but the slack has its part"
+	done
 }
 
 # ---- what the lessons say about themselves and the dashboard ---------------
@@ -342,6 +489,11 @@ lesson_num() {
 		# in a virtual machine the disk's "DMA" is the hypervisor's work
 		'DMA by the disk controller'
 		'디스크 컨트롤러의 DMA'
+		# the lecture plays the article's four (classic), not every demo
+		# (all: ten, three JVMs among them), and toggles scatter-gather in
+		# one command, not in five lines typed into a lab made by hand
+		'--size 1M all'
+		'zclab-zl45'
 	)
 	for f in lessons/en/*.md lessons/ko/*.md README.md; do
 		for re in "${stale[@]}"; do

@@ -37,7 +37,7 @@ answered() {
 
 # lessons_with_predictions: the lessons that ask for some
 lessons_with_predictions() {
-	grep -l '<!-- predict: ' "$ROOT"/lessons/en/*.md | xargs -n1 basename | sed 's/\.md$//'
+	grep -l '<!-- predict: ' "$ROOT"/lessons/en/*.md | xargs -r -n1 basename | sed 's/\.md$//'
 }
 
 @test "every lesson that asks for predictions prints a sheet; filled with the runs' own numbers, all held, as a user without root" {
@@ -79,4 +79,36 @@ lessons_with_predictions() {
 	assert_equal "$stderr" "lessons/predict: no lesson or file '99': give a lesson's number (01) or a filled-in sheet"
 	run -0 "${as[@]}" "$P" --help
 	assert_line --partial "lessons/predict LESSON"
+}
+
+@test "a trace of several runs: a prediction picks one run, and one that does not is exit 2, in one line" {
+	local t=classic.trace
+	printf '%s\n' "$t | select(.demo == \"mmap\") | .cpu_copies_per_byte = 1" \
+		"$t | select(.demo == \"dma-gather\") | .syscalls.total = 16" >"$S"
+	chmod 644 "$S"
+	run -0 "${as[@]}" "$P" "$S"
+	assert_line "held:         $t | select(.demo == \"mmap\") | .cpu_copies_per_byte = 1"
+	assert_line "2 of 2 predictions held"
+	echo "$t | .cpu_copies_per_byte = 2" >"$S"
+	run -2 --separate-stderr "${as[@]}" "$P" "$S"
+	assert_equal "$output" ""
+	assert_equal "$stderr" "lessons/predict: '.cpu_copies_per_byte' gives 4 values for $t, one a run: pick one, as in select(.demo == \"traditional\") | .cpu_copies_per_byte"
+	echo "$t | select(.demo == \"splice\") | .cpu_copies_per_byte = 0" >"$S"
+	run -2 --separate-stderr "${as[@]}" "$P" "$S"
+	assert_equal "$stderr" "lessons/predict: 'select(.demo == \"splice\") | .cpu_copies_per_byte' gives no value for $t"
+}
+
+@test "lessons/predict ko/NN prints the Korean lesson's sheet: the same predictions, asked in Korean" {
+	local l en ko
+	for l in $(lessons_with_predictions); do
+		run -0 "${as[@]}" "$P" "${l%%-*}"
+		en=$output
+		run -0 "${as[@]}" "$P" "ko/${l%%-*}"
+		ko=$output
+		assert_equal "$(grep -v '^#' <<<"$ko")" "$(grep -v '^#' <<<"$en")"
+		assert_equal "$(head -n 1 <<<"$ko")" "# $(sed -n '1s/^# //p' "$ROOT/lessons/ko/$l.md"): 재생하기 전에 적는 예측"
+		[ "$(grep -c '^#' <<<"$ko")" = "$(grep -c '^#' <<<"$en")" ] || fail "$l: the Korean sheet asks another number of questions"
+		[ "$(grep '^#' <<<"$ko" | sed 1,2d)" != "$(grep '^#' <<<"$en" | sed 1,2d)" ] ||
+			fail "$l: the Korean sheet asks its questions in the English words"
+	done
 }
