@@ -209,12 +209,17 @@ while True:
     signal.pause()
 ' "$1" >"$BATS_TEST_TMPDIR/port" 3>&- &
 	RECV_PID=$!
-	for _ in $(seq 100); do
-		PORT=$(cat "$BATS_TEST_TMPDIR/port")
-		[ -n "$PORT" ] && return
+	PORT=$(written "$BATS_TEST_TMPDIR/port") || fail "the fake receiver did not start"
+}
+
+# written FILE: what FILE holds, once something wrote it (at most 10 s)
+written() {
+	local i
+	for i in $(seq 200); do
+		[ -s "$1" ] && { cat "$1"; return 0; }
 		sleep 0.05
 	done
-	fail "the fake receiver did not start"
+	return 1
 }
 
 # sent_all PORT BYTES: waits until a sender to PORT has handed all BYTES
@@ -359,12 +364,8 @@ while time.monotonic() < end + 120:
     time.sleep(2)
 ' "$SINK_PORT" "$1" "$2" >"$BATS_TEST_TMPDIR/crowd" 3>&- &
 	CROWD_PID=$!
-	for _ in $(seq 200); do
-		CROWD_OPEN=$(cat "$BATS_TEST_TMPDIR/crowd")
-		[ -n "$CROWD_OPEN" ] && return
-		sleep 0.05
-	done
-	fail "the crowd did not say how many connected within 10 s"
+	CROWD_OPEN=$(written "$BATS_TEST_TMPDIR/crowd") ||
+		fail "the crowd did not say how many connected within 10 s"
 }
 
 # served_among IDLE DRIP: with IDLE idle and DRIP slow-drip connections
