@@ -40,11 +40,12 @@ HAVE_LIBURING := $(if $(wildcard $(LIBURING_H)),1)
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 # The flags the objects were built with: when they change (SANITIZE=1 and
-# back, liburing installed, the BPF toolchain), everything is built again.
+# back, liburing installed, the BPF toolchain), everything is built again;
+# a build its user may only read stays as it is.
 FLAGS_STAMP := $(BUILD)/.flags
 FLAGS_NOW := $(ZC_CFLAGS) | $(LDFLAGS) | liburing $(HAVE_LIBURING)
 ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
-$(shell mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' >$(FLAGS_STAMP))
+$(shell { mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' >$(FLAGS_STAMP); } 2>/dev/null)
 endif
 
 # What the senders, zc-sink and zcviz share (demos/*.h say what each is),
@@ -377,7 +378,7 @@ $(SAMPLE): | $(BUILD)
 # make demo-foo: one line naming the demos, exit 2, rather than make's "No
 # rule" (expanded once zcviz, which knows them, is built).
 ZCVIZ_FLAGS ?=
-count_word = $(word $(1),one two three four five six seven eight nine)
+count_word = $(word $(1),one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen)
 define demo_run
 	$(if $(filter demo $(demo_names:%=demo-%),$@),,$(error no demo '$*'; choose \
 		$(subst $(space)demo-,$(comma) demo-,$(demo_names:%=demo-%)) or demo \

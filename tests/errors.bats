@@ -278,7 +278,7 @@ receiver_gone_after_all() {
 
 @test "make demo-foo names the demos in one line, exit 2" {
 	run -2 make -C "$ROOT" --no-print-directory demo-foo
-	local names count=(zero one two three four five six seven eight nine)
+	local names count=(zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen)
 	names=$(demos_list | cut -f1 | sed 's/^/demo-/' | paste -sd, | sed 's/,/, /g')
 	assert_output --partial "no demo 'foo'; choose $names or demo (all ${count[$(demos_list | wc -l)]})"
 	one_line
