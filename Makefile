@@ -98,12 +98,25 @@ FUZZ_RT = $(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m)
 FUZZ_DEPS = libclang-rt-dev=$(or $(FUZZ_RT),libclang_rt.fuzzer)
 DEPS = $(BUILD_DEPS) $(BPF_DEPS) $(TEST_DEPS) $(FUZZ_DEPS)
 # Optional extras: the Java demos need a JDK, demos/nginx.sh (a real server,
-# measured) nginx and curl, io-uring-zc liburing, make bench's peer iperf3.
-# Without them those are left out and say what to install; make deps
-# installs them (but not with EXTRAS=no), and does not fail for them.
+# measured) nginx and curl, io-uring-zc liburing, make bench's peer iperf3,
+# demos/kafka.sh Maven (to fetch Apache Kafka, below) and kcat (Debian has
+# Kafka's clients, not its broker). Without them those are left out and say
+# what to install; make deps installs them (but not with EXTRAS=no), and
+# does not fail for them.
 EXTRA_DEPS := openjdk-17-jdk-headless=javac nginx-light=nginx curl=curl \
-	liburing-dev=$(LIBURING_H) iperf3=iperf3
+	liburing-dev=$(LIBURING_H) iperf3=iperf3 maven=mvn kcat=kcat
 EXTRAS ?= yes
+
+# Apache Kafka, for demos/kafka.sh: one pinned release (KAFKA_POM's
+# kafka.version says which), the broker and the tools it runs, with their
+# dependencies, from Maven Central. make deps fetches them with Maven into
+# KAFKA_LIB, kafka.sh's classpath, and keeps a copy of the POM it fetched
+# for beside them (KAFKA_STAMP): a changed POM is fetched again. Maven's
+# own cache (~/.m2) makes a second fetch quick; make clean removes the jars.
+KAFKA_POM := demos/kafka/pom.xml
+KAFKA_LIB := $(BUILD)/kafka/lib
+KAFKA_STAMP := $(KAFKA_LIB)/.pom.xml
+KAFKA_VERSION = $(shell sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' $(KAFKA_POM))
 
 # missing_pkgs DEPS: lists the packages whose probe is missing; bpftool lives in /usr/sbin.
 missing_pkgs = for d in $(1); do p=$${d%%=*}; f=$${d\#*=}; \
@@ -145,13 +158,34 @@ GIVE_BACK = $(if $(filter-out 0,$(SUDO_UID)),[ "$$(id -u)" != 0 ] || [ ! -d $(BU
 .PHONY: deps
 deps:
 	$(Q)[ -n "$$($(call missing_pkgs,$(DEPS) $(if $(filter no,$(EXTRAS)),,$(EXTRA_DEPS))))" ] || \
+		$(if $(filter no,$(EXTRAS)),,! $(kafka_fetched) ||) \
 		{ echo "deps: everything is installed"; exit 0; }; \
 	$(call get_deps,$(DEPS),needed to build and test)
 ifneq ($(EXTRAS),no)
-	$(Q)( $(call get_deps,$(EXTRA_DEPS),optional: the Java demos$(comma) nginx$(comma) io_uring$(comma) iperf3) ) || \
+	$(Q)( $(call get_deps,$(EXTRA_DEPS),optional: the Java demos$(comma) nginx$(comma) io_uring$(comma) iperf3$(comma) Maven and kcat for Kafka) ) || \
 		echo "deps: the optional packages are not installed: the demos that need them are left out, and say why"
+	$(Q)$(kafka_fetch)
 endif
 	$(Q)$(GIVE_BACK)
+
+# kafka_fetched: a condition, true when KAFKA_LIB holds what KAFKA_POM asks for
+kafka_fetched = cmp -s $(KAFKA_POM) $(KAFKA_STAMP)
+
+# kafka_fetch: a recipe line that fetches Apache Kafka into KAFKA_LIB unless
+# it is there, and says what it did; a new folder that replaces the old only
+# once Maven has filled it. Optional: it never fails make deps.
+kafka_fetch = ! $(kafka_fetched) || exit 0; \
+	if ! command -v mvn >/dev/null; then \
+		echo "deps: Apache Kafka is not fetched: Maven (mvn) is missing; sudo make deps installs maven, then fetches it"; exit 0; fi; \
+	echo "deps: fetching Apache Kafka $(KAFKA_VERSION) and its dependencies from Maven Central into $(KAFKA_LIB) (optional: demos/kafka.sh)"; \
+	mkdir -p $(BUILD)/kafka && rm -rf $(KAFKA_LIB).new && \
+	if mvn -B -q -f $(KAFKA_POM) dependency:copy-dependencies -DincludeScope=runtime \
+		-DoutputDirectory=$(abspath $(KAFKA_LIB)).new >$(BUILD)/kafka/mvn.log 2>&1 && \
+		cp $(KAFKA_POM) $(KAFKA_LIB).new/$(notdir $(KAFKA_STAMP)); then \
+		rm -rf $(KAFKA_LIB) && mv $(KAFKA_LIB).new $(KAFKA_LIB) && \
+		echo "deps: Apache Kafka $(KAFKA_VERSION): $$(ls $(KAFKA_LIB)/*.jar | wc -l) jars, $$(du -sh $(KAFKA_LIB) | cut -f1), in $(KAFKA_LIB)"; \
+	else rm -rf $(KAFKA_LIB).new; tail -n 20 $(BUILD)/kafka/mvn.log >&2; \
+		echo "deps: Maven failed: Apache Kafka is not fetched (its log: $(BUILD)/kafka/mvn.log); demos/kafka.sh says so"; fi
 
 # The README's first command, make demo-NAME, installs what the demos and
 # the tests need when it is missing (root only), and says so: make deps
@@ -479,7 +513,8 @@ help:
 	@echo "  make                  build the demos into $(BUILD)/ (names missing packages: make deps),"
 	@echo "                        and their man pages: man -l $(BUILD)/man/zcviz.1"
 	@echo "  make deps             install every missing Debian/Ubuntu package (build, test, extras;"
-	@echo "                        EXTRAS=no: not the extras), or name them"
+	@echo "                        EXTRAS=no: not the extras), or name them; fetches Apache Kafka"
+	@echo "                        (an extra, for demos/kafka.sh) with Maven into $(KAFKA_LIB)"
 	@echo "  make demo-NAME        a demo in the lab, under the dashboard (root)$$([ -x $(BUILD)/zcviz ] && echo : || echo '; once built, make help names them')"
 	@[ ! -x $(BUILD)/zcviz ] || $(BUILD)/zcviz --list-demos | \
 		awk -F'\t' '{ printf "    %-20s %s\n", "demo-" $$1, $$6 }'

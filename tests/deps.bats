@@ -85,3 +85,47 @@ teardown() {
 	run -0 runuser -u nobody -- make -C "$TREE" --no-print-directory clean
 	assert_file_not_exists "$TREE/build"
 }
+
+@test "make deps fetches Kafka with Maven into build/kafka/lib once, again for a changed POM, never with EXTRAS=no, and never fails for it" {
+	[ "$(id -u)" = 0 ] || skip "needs root: what root's make deps does"
+	student_tree
+	local version mk=(env PATH="$FAKE_PATH" make -C "$TREE" --no-print-directory)
+	version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$TREE/demos/kafka/pom.xml")
+	# an apt-get that only says it was called, and a mvn that says so and
+	# puts the POM's Kafka jar where it is told to (or fails, with MVN_FAILS)
+	rm -f "$FAKE_PATH/apt-get" "$FAKE_PATH/mvn"
+	printf '#!/bin/sh\necho "apt-get $*" >>"%s/apt.log"\n' "$TREE" >"$FAKE_PATH/apt-get"
+	cat >"$FAKE_PATH/mvn" <<EOF
+#!/bin/sh
+echo "mvn \$*" >>"$TREE/mvn.log"
+[ -z "\${MVN_FAILS:-}" ] || { echo "[ERROR] no network"; exit 1; }
+v=\$(sed -n 's:.*<kafka.version>\\(.*\\)</kafka.version>.*:\\1:p' "$TREE/demos/kafka/pom.xml")
+for a; do case \$a in -DoutputDirectory=*) mkdir -p "\${a#*=}" && touch "\${a#*=}/kafka_2.13-\$v.jar" ;; esac; done
+EOF
+	chmod +x "$FAKE_PATH/apt-get" "$FAKE_PATH/mvn"
+
+	run -0 "${mk[@]}" deps EXTRAS=no
+	assert_file_not_exists "$TREE/mvn.log"
+	run -0 env MVN_FAILS=1 "${mk[@]}" deps
+	assert_line "deps: Maven failed: Apache Kafka is not fetched (its log: build/kafka/mvn.log); demos/kafka.sh says so"
+	assert_file_not_exists "$TREE/build/kafka/lib"
+	run -0 "${mk[@]}" deps
+	assert_line "deps: fetching Apache Kafka $version and its dependencies from Maven Central into build/kafka/lib (optional: demos/kafka.sh)"
+	assert_line --regexp "^deps: Apache Kafka $version: 1 jars, [0-9.]+[KMG]?, in build/kafka/lib$"
+	assert_file_exists "$TREE/build/kafka/lib/kafka_2.13-$version.jar"
+	run -0 cat "$TREE/mvn.log"
+	assert_line --index 1 "mvn -B -q -f demos/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=$TREE/build/kafka/lib.new"
+	run -0 "${mk[@]}" deps
+	refute_line --partial "Apache Kafka"
+	assert_equal "$(grep -c dependency:copy-dependencies "$TREE/mvn.log")" 2
+	# another release in the POM: fetched again, in place of the old
+	sed -i "s:<kafka.version>$version<:<kafka.version>9.9.9<:" "$TREE/demos/kafka/pom.xml"
+	run -0 "${mk[@]}" deps
+	assert_line --partial "deps: fetching Apache Kafka 9.9.9 "
+	assert_file_exists "$TREE/build/kafka/lib/kafka_2.13-9.9.9.jar"
+	assert_file_not_exists "$TREE/build/kafka/lib/kafka_2.13-$version.jar"
+	# without mvn, it says so
+	rm -rf "$TREE/build/kafka" "$FAKE_PATH/mvn"
+	run -0 "${mk[@]}" deps
+	assert_line "deps: Apache Kafka is not fetched: Maven (mvn) is missing; sudo make deps installs maven, then fetches it"
+}
