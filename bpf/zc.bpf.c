@@ -756,7 +756,11 @@ int zc_cache_add(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 	__u64 bytes = 4096ULL << ctx->order;
 	struct zc_event *e;
 
-	if (ctx->i_ino != file_ino || ctx->s_dev != file_kdev)
+	/* the demo's file; or, watching a program, the pages it brings into
+	 * the page cache itself (readahead runs in the reader's context), of
+	 * whatever file: a server's log read from disk */
+	if (watch_any ? !is_sender() :
+			ctx->i_ino != file_ino || ctx->s_dev != file_kdev)
 		return 0;
 	count(ZC_C_CACHE_ADD_BYTES, bytes);
 	count(ZC_C_CACHE_ADD_EVENTS, 1);

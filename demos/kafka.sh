@@ -4,8 +4,8 @@
 # lab's sending namespace, with a plaintext and a TLS listener; produces
 # SIZE bytes of records into a topic with kcat from the receiving
 # namespace, then has N kcat consumers read the whole topic back, and
-# checks that each got every record. The fetch phase is where zcviz -p
-# watches the broker's JVM (watch_start, watch_stop: not yet). Leaves
+# checks that each got every record. zcviz -p watches the broker's JVM
+# during the fetch phase and reports what it did. Leaves
 # nothing: the broker, its files, the lab and kcat go, on success, error
 # and signal.
 set -u
@@ -30,9 +30,8 @@ Usage: $PROG [--report|--json] [--tls] [--consumers N] [--cold] [--size BYTES] [
 Run a real Apache Kafka broker (one node, KRaft) in the lab's sending
 namespace, produce BYTES of records into a topic with kcat -P from the
 receiving one, then consume the whole topic with N kcat -C at once, and
-check that every consumer got every record. zcviz -p is to watch the
-broker during the consumers' fetches (--report or --json: its output);
-that part is not there yet.
+check that every consumer got every record. zcviz -p watches the broker
+during the consumers' fetches: its report (or --json) is the output.
 
   --tls           produce and consume over the broker's TLS listener
                   (a throwaway CA made for the run), not its plaintext one
@@ -316,19 +315,25 @@ evict() {
 # ---- the instrument's hook --------------------------------------------------------
 
 # watch_start PID, watch_stop: around the fetch phase (the consumers, and
-# nothing before them), zcviz -p PID watches the broker's JVM. Not yet: BPF
-# is for another change to load. It goes here, as in nginx.sh:
-#   "$ZCVIZ" "$OUT" -p "$1" >"$DIR/zcviz.out" 2>"$DIR/zcviz.err" &
-#   WATCHER=$!  (cleanup kills it), then wait for "^zcviz: watching " on
-#   its stderr (die 3 if it exits first); watch_stop sends it SIGINT, waits
-#   for it (die 1 if it failed), sets WATCHER="" and prints DIR/zcviz.out.
-# Until then both do nothing and the run prints nothing on stdout.
+# nothing before them), zcviz -p PID watches the broker's JVM; its report
+# (or --json) goes to stdout when the consumers are done.
 watch_start() {
-	:
+	local i
+	"$ZCVIZ" "$OUT" -p "$1" >"$DIR/zcviz.out" 2>"$DIR/zcviz.err" &
+	WATCHER=$!
+	for i in $(seq 200); do
+		grep -q "^zcviz: watching " "$DIR/zcviz.err" && return 0
+		kill -0 "$WATCHER" 2>/dev/null || die 3 "zcviz -p failed: $(head -n 1 "$DIR/zcviz.err")"
+		sleep 0.05
+	done
+	die 3 "zcviz -p did not start watching within 10 s"
 }
 
 watch_stop() {
-	:
+	kill -INT "$WATCHER"
+	wait "$WATCHER" || die 1 "zcviz -p failed: $(head -n 1 "$DIR/zcviz.err")"
+	WATCHER=""
+	cat "$DIR/zcviz.out"
 }
 
 # ---- the run ------------------------------------------------------------------
@@ -368,6 +373,7 @@ main() {
 		die 3 "Kafka's jars are not in $KAFKA_LIB: sudo make deps fetches them (with Maven)"
 	command -v kcat >/dev/null || die 3 "kcat is not installed: sudo make deps installs it"
 	command -v java >/dev/null || die 3 "java is missing: sudo make deps installs openjdk-17-jdk-headless"
+	[ -x "$ZCVIZ" ] || die 3 "$ZCVIZ is missing: run make"
 	command -v openssl >/dev/null || die 3 "openssl is not installed (the TLS listener's throwaway CA): sudo apt-get install openssl"
 	command -v xxhsum >/dev/null || die 3 "xxhsum is not installed: sudo make deps installs xxhash"
 	[ "$(id -u)" = 0 ] || die 3 "needs root (the lab): sudo demos/$PROG${args[*]:+ $(quote "${args[@]}")}"

@@ -27,9 +27,10 @@ nothing_left() {
 	[ "$(id -u)" != 0 ] || no_lab_left
 }
 
-# require_kafka: root, Kafka's jars and kcat, or skip saying what to do
+# require_kafka: root and BPF (zcviz -p watches the broker), Kafka's jars
+# and kcat, or skip saying what to do
 require_kafka() {
-	require_root
+	require_bpf
 	compgen -G "${ZC_KAFKA_LIB:-$ROOT/build/kafka/lib}/kafka_2.13-*.jar" >/dev/null ||
 		skip "needs Apache Kafka's jars: sudo make deps fetches them (Maven)"
 	command -v kcat >/dev/null || skip "needs kcat: sudo make deps installs it"
@@ -131,8 +132,8 @@ EOF
 	assert_regex "$stderr" $'\n\\+ ip netns exec zclab-k[0-9a-f]+-rx kcat -P -b 198\\.18\\.0\\.1:9092 -t zc -p 0 <'
 	assert_regex "$stderr" $'\n\\+ ip netns exec zclab-k[0-9a-f]+-rx kcat -C -b 198\\.18\\.0\\.1:9092 -t zc -p 0 -o beginning -e'
 	refute_regex "$stderr" "security.protocol=ssl"
-	# the hook prints nothing until zcviz -p is there
-	assert_output ""
+	# zcviz -p watched the broker's JVM while the consumer fetched
+	assert_line --regexp "^java \(pid [0-9]+\): watched [0-9.]+ s; its sockets took [0-9]+ bytes$"
 }
 
 @test "kafka.sh --tls --consumers 3: three consumers at once over TLS, each gets every record" {
@@ -191,4 +192,44 @@ signalled() {
 	signalled TERM '^kafka\.sh: the broker \(pid [0-9]+, java\) started' 143
 	signalled INT '^\+ ip netns exec .* kafka\.Kafka ' 130
 	signalled TERM '^\+ ip netns exec .* kcat -C ' 143
+}
+
+# log_bytes STDERR: the topic's log, as kafka.sh --cold says its size
+log_bytes() {
+	sed -n 's/^kafka\.sh: 00000000000000000000\.log: \([0-9]*\) bytes, .*/\1/p' <<<"$1" | head -n 1
+}
+
+@test "the broker's fetch over plaintext: the log goes by page reference, at most 0.01 CPU copies per fetched byte" {
+	require_kafka
+	run -0 --separate-stderr kafka.sh --json
+	# what the broker sent is the log, by page reference (sendfile from
+	# the segment); copied are the responses' headers, and the JVM's
+	# reads of its own jars while it fetched
+	assert_equal "$(jget "$output" .sg)" true
+	assert_equal "$(jget "$output" '.cpu_copies_per_byte <= 0.01')" true
+	assert_equal "$(jget "$output" '.edges.pagecache_to_socket.bytes >= 0.99 * .edges.socket_to_nic.bytes')" true
+	assert_equal "$(jget "$output" '.edges.pagecache_to_socket.bytes >= 67108867')" true
+}
+
+@test "the broker's fetch over TLS: read into the JVM and written out encrypted, at least 1.9 CPU copies per fetched byte" {
+	require_kafka
+	run -0 --separate-stderr kafka.sh --json --tls --size 10M
+	assert_equal "$(jget "$output" '.cpu_copies_per_byte >= 1.9')" true
+	assert_equal "$(jget "$output" .edges.pagecache_to_socket.bytes)" 0
+}
+
+@test "three consumers from a cold log: the disk read once, the log sent three times by page reference" {
+	require_kafka
+	command -v fincore >/dev/null || skip "needs fincore (util-linux) to see the page cache"
+	local log
+	run -0 --separate-stderr kafka.sh --json --consumers 3 --cold --size 10M
+	log=$(log_bytes "$stderr")
+	[ -n "$log" ] || fail "kafka.sh did not say the log's size: $stderr"
+	# once, to the page: the segment's pages, and what else the broker
+	# read from disk meanwhile (a few pages of its metadata, if any)
+	assert_equal "$(jget "$output" ".edges.disk_to_pagecache.bytes / $log | . >= 1 and . < 1.02")" true
+	# three times, and a little more: a fetch response ends at its size
+	# limit, inside a record batch, which the consumer asks for again
+	assert_equal "$(jget "$output" ".edges.pagecache_to_socket.bytes / $log | . >= 3 and . < 3.6")" true
+	assert_equal "$(jget "$output" '.cpu_copies_per_byte <= 0.01')" true
 }
