@@ -112,6 +112,22 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# stale_cleanup: what a run killed outright (SIGKILL: no trap ran) left,
+# as zcviz does at its start: its lab, with whatever still ran in it (the
+# broker, kcat), goes with lab.sh cleanup; then its directory, which names
+# a lab that is no more
+stale_cleanup() {
+	local d id labs
+	"$LAB" cleanup >/dev/null 2>&1
+	labs=$("$LAB" status 2>/dev/null | awk '$1 == "lab" { sub(/:$/, "", $2); print $2 }')
+	for d in "${TMPDIR:-/tmp}"/zc-kafka.*; do
+		# only a directory this user made, never through a link
+		[ -d "$d" ] && [ ! -L "$d" ] && [ -O "$d" ] || continue
+		read -r id <"$d/lab" 2>/dev/null || continue
+		grep -qx -- "$id" <<<"$labs" || rm -rf -- "$d"
+	done
+}
+
 # in_bg CMD...: CMD, waited for in the background, so that a signal is
 # handled at once rather than when CMD ends (cleanup kills it); its
 # standard input is ours (a job's would be /dev/null)
@@ -381,11 +397,13 @@ main() {
 	version=$(compgen -G "$KAFKA_LIB/kafka_2.13-*.jar" | head -n 1)
 	version=${version##*/kafka_2.13-} version=${version%.jar}
 
+	stale_cleanup
 	# a lab id of at most 7 characters, whatever the pid
 	LAB_ID=k$(printf %x $$)
 	vars=$("$LAB" up --id "$LAB_ID" --owner $$ --sg "$sg") || die 3 "could not set up the lab"
 	eval "$vars"
 	DIR=$(mktemp -d "${TMPDIR:-/tmp}/zc-kafka.XXXXXX") || die 3 "cannot make a directory in ${TMPDIR:-/tmp}"
+	echo "$LAB_ID" >"$DIR/lab"
 	if [ -n "$cold" ] && [ "$(stat -f -c %T "$DIR")" = tmpfs ]; then
 		die 3 "--cold: $DIR is on tmpfs, whose pages cannot leave memory; set TMPDIR to a directory on disk"
 	fi

@@ -233,3 +233,25 @@ log_bytes() {
 	assert_equal "$(jget "$output" ".edges.pagecache_to_socket.bytes / $log | . >= 3 and . < 3.6")" true
 	assert_equal "$(jget "$output" '.cpu_copies_per_byte <= 0.01')" true
 }
+
+@test "SIGINT, SIGTERM or SIGKILL at a random moment leave nothing (after a SIGKILL: once the next run has cleaned up)" {
+	require_kafka
+	local i sig rc ms
+	for i in 1 2 3 4 5 6; do
+		sig=$(echo INT TERM KILL | cut -d' ' -f$(((i - 1) % 3 + 1)))
+		# a run takes about 9 s: anywhere in it
+		ms=$((RANDOM % 8000))
+		env --default-signal=INT kafka.sh --consumers 2 --size 4M >/dev/null 2>&1 3>&- &
+		KAFKA_PID=$!
+		sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
+		kill "-$sig" "$KAFKA_PID" 2>/dev/null || true
+		rc=0
+		wait "$KAFKA_PID" || rc=$?
+		KAFKA_PID=""
+		echo "# trial $i: SIG$sig after $ms ms, exit $rc" >&3
+		# no trap runs for SIGKILL: the next run takes its leavings away
+		[ "$sig" != KILL ] || kafka.sh --size 1K >/dev/null 2>&1 3>&- ||
+			fail "the run after a SIGKILL failed"
+		nothing_left
+	done
+}
