@@ -65,6 +65,14 @@ teardown() {
 	[ "$java" = 0 ] || assert_line --regexp "^\| file size \|.* sendfile \+ gather vs read\+write 4K \| Java: transferTo vs stream 4K \|$"
 	[ "$java" = 0 ] || assert_line --regexp "^\| 2M \|.* % less time \| -?[0-9]+ % less time \|$"
 	assert_line --regexp "^\| sendfile \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \|$"
+	# Apache Kafka's fetch, where make deps fetched it: plaintext by page
+	# reference, TLS copied twice; or a line saying why there are none
+	if compgen -G "$ROOT/build/kafka/lib/kafka_2.13-*.jar" >/dev/null && command -v kcat >/dev/null; then
+		assert_line --regexp "^\| plaintext \| [0-9.]+ \([0-9.]+-[0-9.]+\) \| [0-9]+ \([0-9]+-[0-9]+\) \| 0\.00[0-9]{2} \(0\.00[0-9]{2}-0\.0[01][0-9]{2}\) \|$"
+		assert_line --regexp "^\| tls \| [0-9.]+ \([0-9.]+-[0-9.]+\) \| [0-9]+ \([0-9]+-[0-9]+\) \| (1\.9|2\.0)[0-9]{3} \("
+	else
+		assert_line "Apache Kafka's jars or kcat are missing (sudo make deps): no Kafka rows"
+	fi
 
 	# the chart: well-formed SVG, two panels (time, sender CPU) on log
 	# axes, a line for each method in each, a whisker per point

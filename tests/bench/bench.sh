@@ -11,6 +11,9 @@
 #    iperf3 -F FILE -Z against zc-dma-gather, alternating.
 # 3. What the instrument costs: each demo with and without zcviz attached,
 #    alternating; and the dashboard's own CPU while animating and paused.
+# 4. Apache Kafka (where make deps fetched it): a consumer's fetch of the
+#    same topic over plaintext and over TLS (demos/kafka.sh), alternating:
+#    MB/s, the broker's CPU per GB and its CPU copies per fetched byte.
 #
 # Writes build/bench/results.csv, results.md and results.svg. BENCH_QUICK=1
 # runs small sizes and fewer runs; BENCH_SIZES="7M 63M" picks sizes.
@@ -27,12 +30,16 @@ if [ -n "${BENCH_QUICK:-}" ]; then
 	RUNS=${BENCH_RUNS:-3}
 	PAIRS=${BENCH_PAIRS:-3}
 	PEER_SIZE=${BENCH_PEER_SIZE:-16M}
+	KAFKA_SIZE=${BENCH_KAFKA_SIZE:-16M}
+	KAFKA_PAIRS=${BENCH_KAFKA_PAIRS:-2}
 	DASH_SECONDS=2
 else
 	SIZES=${BENCH_SIZES:-7M 21M 63M 98M 200M 350M 700M 1G}
 	RUNS=${BENCH_RUNS:-5}
 	PAIRS=${BENCH_PAIRS:-21}
 	PEER_SIZE=${BENCH_PEER_SIZE:-200M}
+	KAFKA_SIZE=${BENCH_KAFKA_SIZE:-64M}
+	KAFKA_PAIRS=${BENCH_KAFKA_PAIRS:-5}
 	DASH_SECONDS=5
 fi
 # The demos, from the one table (zcviz --list-demos: name, program,
@@ -524,6 +531,70 @@ dashboard_cpu() {
 	tmux -L zcbench kill-server 2>/dev/null
 }
 
+# ---- 4. Apache Kafka ---------------------------------------------------------
+
+# kafka_once [--tls]: one run of kafka.sh at KAFKA_SIZE, a line to
+# kafka-plaintext.txt or kafka-tls.txt: the consumer's MB/s (the bytes the
+# broker sent, over the consumer's time), the broker's CPU per GB of them
+# (ms a GB: zcviz -p, while it watched) and its CPU copies per fetched byte
+kafka_once() {
+	local out=$OUT/kafka-run.json err=$OUT/kafka-run.err s listener=plaintext
+	[ "${1:-}" != --tls ] || listener=tls
+	"$ROOT/demos/kafka.sh" --json --size "$KAFKA_SIZE" "$@" >"$out" 2>"$err" ||
+		die "kafka.sh $* failed: $(tail -n 1 "$err")"
+	s=$(sed -n 's/^kafka\.sh: 1 consumer(s) read the topic in \([0-9.]*\) s$/\1/p' "$err")
+	[ -n "$s" ] || die "kafka.sh did not say how long its consumer took: $(tail -n 1 "$err")"
+	jq -r --arg s "$s" '[.edges.socket_to_nic.bytes / 1e6 / ($s | tonumber),
+		(.sender_cpu_ns.user + .sender_cpu_ns.sys) / 1e6 / (.edges.socket_to_nic.bytes / 1e9),
+		.cpu_copies_per_byte] | map(tostring) | join(" ")' "$out" \
+		>>"$OUT/kafka-$listener.txt"
+}
+
+# column_stats FILE N: "median min max" of column N of FILE
+column_stats() {
+	awk -v n="$2" '{ print $n }' "$1" >"$OUT/column.tmp"
+	ratio_stats "$OUT/column.tmp"
+}
+
+kafka() {
+	local i
+	rm -f "$OUT"/kafka-plaintext.txt "$OUT"/kafka-tls.txt
+	if ! compgen -G "$BUILD/kafka/lib/kafka_2.13-*.jar" >/dev/null || ! command -v kcat >/dev/null; then
+		echo "Apache Kafka's jars or kcat are missing (sudo make deps): no Kafka rows" >"$OUT/kafka-none.txt"
+		return
+	fi
+	rm -f "$OUT/kafka-none.txt"
+	for i in $(seq "$KAFKA_PAIRS"); do
+		progress "kafka: pair $i/$KAFKA_PAIRS"
+		# in turn, and each pair the other way round
+		if [ $((i % 2)) = 1 ]; then
+			kafka_once && kafka_once --tls
+		else
+			kafka_once --tls && kafka_once
+		fi
+	done
+}
+
+# md_kafka: the Kafka rows, or why there are none
+md_kafka() {
+	local l r
+	if [ -s "$OUT/kafka-none.txt" ]; then
+		cat "$OUT/kafka-none.txt"
+		return
+	fi
+	echo "demos/kafka.sh: one broker, $KAFKA_SIZE of records, one consumer; $KAFKA_PAIRS runs each,"
+	echo "in turn; medians with min-max; the broker's CPU and copies as zcviz -p saw them."
+	echo
+	echo "| listener | consumer MB/s | broker CPU, ms per GB | broker CPU copies per fetched byte |"
+	echo "|---|---|---|---|"
+	for l in plaintext tls; do
+		r="$(column_stats "$OUT/kafka-$l.txt" 1 | awk '{ printf "%.1f (%.1f-%.1f)", $1, $2, $3 }')"
+		r="$r | $(column_stats "$OUT/kafka-$l.txt" 2 | awk '{ printf "%.0f (%.0f-%.0f)", $1, $2, $3 }')"
+		r="$r | $(column_stats "$OUT/kafka-$l.txt" 3 | awk '{ printf "%.4f (%.4f-%.4f)", $1, $2, $3 }')"
+		echo "| $l | $r |"
+	done
+}
+
 # ---- the results -----------------------------------------------------------
 
 # each method's name in the tables: the demo's title in brief
@@ -678,6 +749,10 @@ write_md() {
 		echo
 		echo "The dashboard's own CPU: ${DASH_ANIMATING}% of one CPU while animating"
 		echo "(4 syscalls a second), ${DASH_PAUSED}% while paused."
+		echo
+		echo "## Apache Kafka: a consumer's fetch, plaintext and TLS"
+		echo
+		md_kafka
 	} >"$OUT/results.md"
 }
 
@@ -790,6 +865,8 @@ results.svg. It takes no arguments; the environment picks the work:
   BENCH_QUICK=1         small sizes, fewer runs (about a minute)
   BENCH_SIZES="7M 63M"  these sizes
   BENCH_RUNS=N, BENCH_PAIRS=N, BENCH_PEER_SIZE=SIZE
+  BENCH_KAFKA_SIZE=SIZE, BENCH_KAFKA_PAIRS=N (Apache Kafka, where make deps
+                        fetched it: its consumer's fetch, plaintext and TLS)
   BENCH_REPORT_ONLY=1   write results.md and .svg again from the CSV
 EOF
 }
@@ -836,6 +913,7 @@ main() {
 	overhead
 	programs_share
 	dashboard_cpu
+	kafka
 	write_md
 	write_svg
 	progress "wrote $OUT/results.csv, results.md and results.svg"
