@@ -22,6 +22,7 @@
 #include "run.h"
 #include "trace.h"
 #include "view.h"
+#include "sample.h"
 #include "watch.h"
 
 #define DEFAULT_SIZE (64ULL << 20)
@@ -670,7 +671,8 @@ static int demos_run(struct opts *o, struct recorder *rec)
 			return 128 + run_stop_signal();
 		/* all: a demo this machine cannot run (a Java demo without a
 		 * JVM, io_uring's without io_uring) is left out, and says why */
-		if (rc == ZC_EXIT_ENV && nrows > 1 && zc_demo_may_lack(rows[d])) {
+		if (rc == ZC_EXIT_ENV && nrows > 1 &&
+		    zc_demo_may_lack(rows[d])) {
 			fprintf(stderr, "zcviz: skipped %s\n", res[n].why);
 			rc = 0;
 			continue;
@@ -785,8 +787,8 @@ static int live(struct opts *o)
 
 	rc = trace_check_env(why, sizeof(why));
 	if (!rc)
-		rc = run_prepare_file(o->file, o->size ? o->size : DEFAULT_SIZE,
-				      path, sizeof(path), why, sizeof(why));
+		rc = sample_prepare(o->file, o->size ? o->size : DEFAULT_SIZE,
+				    path, sizeof(path), why, sizeof(why));
 	if (!rc && o->record && o->out != OUT_DASHBOARD) {
 		rec = record_open(o->record, why, sizeof(why));
 		rc = rec ? 0 : ZC_EXIT_USAGE;

@@ -14,22 +14,13 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <net/if.h>
-#include <netdb.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/random.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,16 +29,20 @@
 #include "../demos/net.h"
 #include "../demos/summary.h"
 #include "../demos/units.h"
+#include "child.h"
+#include "lab.h"
 #include "safefile.h"
+#include "sample.h"
 #include "witness.h"
 
-#define TMPFS_MAGIC 0x01021994
 #define SINK_WAIT_MS 10000
 /* the sender has exited: its socket ends at once, or within its FIN's
  * round trip; beyond this its TCP count is said to be not known */
 #define WITNESS_WAIT_MS 2000
 
 static volatile sig_atomic_t stop_signal;
+/* Whether this process ever attached the BPF programs: its last message */
+static bool ever_bpf;
 
 void run_request_stop(int sig)
 {
@@ -73,611 +68,25 @@ bool run_output_gone(void)
 	return stop_signal == SIGPIPE;
 }
 
-/* ---- where our programs are: next to zcviz, lab.sh in ../demos ------ */
-
-static int bin_dir(char *dir, size_t len)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	snprintf(dir, len, "%s", exe);
-	return 0;
-}
-
-/* ---- child processes -------------------------------------------------- */
-
-struct child {
-	pid_t pid;
-	int out; /* its stdout */
-	int err; /* its stderr, or -1 when it goes to ours */
-	int gate; /* write end: one byte lets it exec(), -1 when ungated */
-};
-
-enum spawn_flag {
-	SPAWN_GATED = 1, /* wait for a byte on the gate before exec() */
-	SPAWN_SHARE_ERR = 2, /* its stderr is ours */
-	/* killed with us, even by SIGKILL: the sink and the demo, which
-	 * would otherwise go on inside the lab's namespaces */
-	SPAWN_DIE_WITH_US = 4,
-	/* its own process group: Ctrl-C at the terminal does not cut
-	 * lab.sh short; we decide when the lab goes */
-	SPAWN_OWN_GROUP = 8,
-};
-
-static void netns_enter(const char *ns)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
-		fprintf(stderr,
-			"zcviz: cannot enter network namespace %s: %s\n", ns,
-			strerror(errno));
-		_exit(127);
-	}
-	close(fd);
-}
-
-#define STEP_FD 3 /* where the demo finds the step handshake */
-
-/*
- * In the child: stdin from /dev/null (the dashboard owns the terminal)
- * and nothing of ours from STEP_FD on (the terminal curses opened, our
- * error log), so the demo's file and socket get the same numbers in
- * every mode, and the syscall log reads the same live and replayed.
- */
-static void fds_tidy(bool keep_step)
-{
-	int fd = open("/dev/null", O_RDONLY);
-	unsigned from = keep_step ? STEP_FD + 1 : STEP_FD;
-
-	if (fd >= 0 && fd != STDIN_FILENO) {
-		dup2(fd, STDIN_FILENO);
-		close(fd);
-	}
-	if (syscall(SYS_close_range, from, ~0U, 0))
-		for (fd = from; fd < 1024; fd++)
-			close(fd);
-}
-
-/*
- * In the child: what a program expects to start with, not what zcviz
- * set up for itself: every signal at its default (we ignore SIGPIPE, and
- * our handlers would survive until exec()), none blocked.
- */
-static void signals_default(void)
-{
-	sigset_t none;
-
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-static void gate_wait(int fd)
-{
-	ssize_t n;
-	char c;
-
-	do
-		n = read(fd, &c, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		_exit(127); /* zcviz went away: do not run */
-}
-
-static void child_exec(const char *ns, int flags, int step_rd, const int out[2],
-		       const int err[2], const int gate[2], pid_t parent,
-		       char *const argv[])
-{
-	signals_default();
-	if ((flags & SPAWN_DIE_WITH_US) &&
-	    (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent))
-		_exit(127); /* zcviz is gone already */
-	if (flags & SPAWN_OWN_GROUP)
-		setpgid(0, 0);
-	if (ns)
-		netns_enter(ns);
-	dup2(out[1], STDOUT_FILENO);
-	if (!(flags & SPAWN_SHARE_ERR))
-		dup2(err[1], STDERR_FILENO);
-	if (step_rd >= 0)
-		dup2(step_rd, STEP_FD);
-	if (flags & SPAWN_GATED)
-		gate_wait(gate[0]);
-	fds_tidy(step_rd >= 0);
-	execv(argv[0], argv);
-	fprintf(stderr, "zcviz: cannot run %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
-}
-
-/*
- * Starts argv in network namespace ns (NULL: ours) with its stdout, and
- * its stderr unless SPAWN_SHARE_ERR, in pipes; step_rd becomes its
- * STEP_FD when it is not -1.
- */
-static int child_spawn(struct child *ch, const char *ns, int flags, int step_rd,
-		       char *const argv[])
-{
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, gate[2] = { -1, -1 };
-	pid_t parent = getpid();
-
-	if (pipe2(out, O_CLOEXEC) ||
-	    (!(flags & SPAWN_SHARE_ERR) && pipe2(err, O_CLOEXEC)) ||
-	    ((flags & SPAWN_GATED) && pipe2(gate, O_CLOEXEC)))
-		goto fail;
-	ch->pid = fork();
-	if (ch->pid < 0)
-		goto fail;
-	if (ch->pid == 0)
-		child_exec(ns, flags, step_rd, out, err, gate, parent, argv);
-	close(out[1]);
-	ch->out = out[0];
-	if (err[1] >= 0)
-		close(err[1]);
-	ch->err = err[0];
-	if (gate[0] >= 0)
-		close(gate[0]);
-	ch->gate = gate[1];
-	return 0;
-fail:
-	for (int i = 0; i < 2; i++) {
-		if (out[i] >= 0)
-			close(out[i]);
-		if (err[i] >= 0)
-			close(err[i]);
-		if (gate[i] >= 0)
-			close(gate[i]);
-	}
-	ch->pid = -1;
-	return -1;
-}
-
-/*
- * Waits up to ms (-1: no limit) for fd to be readable. A signal that
- * does not stop the run (SIGWINCH, when the terminal is resized) only
- * wakes it; so does a stop, unless the wait is one that must finish.
- */
-static bool fd_wait(int fd, int ms, bool finish)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	uint64_t until = zc_now_ns() + (uint64_t)ms * 1000000;
-	int64_t left;
-	int n;
-
-	for (;;) {
-		left = ms < 0 ? -1 : (int64_t)(until - zc_now_ns()) / 1000000;
-		if (ms >= 0 && left < 0)
-			left = 0;
-		n = poll(&p, 1, (int)left);
-		if (n >= 0)
-			return n > 0;
-		if (errno != EINTR || (stop_signal && !finish))
-			return false;
-	}
-}
-
-/* Reads what is left in fd (at most len - 1 bytes); waits up to ms. */
-static size_t fd_slurp(int fd, char *buf, size_t len, int ms, bool finish)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (fd >= 0 && got < len - 1 && fd_wait(fd, ms, finish)) {
-		n = read(fd, buf + got, len - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	buf[got] = '\0';
-	return got;
-}
-
-/* Ends a child that is still running and reaps it. */
-static void child_end(struct child *ch)
-{
-	if (ch->pid > 0) {
-		kill(ch->pid, SIGKILL);
-		while (waitpid(ch->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
-	if (ch->out >= 0)
-		close(ch->out);
-	if (ch->err >= 0)
-		close(ch->err);
-	if (ch->gate >= 0)
-		close(ch->gate);
-	ch->pid = ch->out = ch->err = ch->gate = -1;
-}
-
-/*
- * Runs a short command (lab.sh) to its end, whatever signal comes: a lab
- * half set up or half taken down is what must not happen. Its stdout is
- * in out, and its stderr in err unless verbose. Returns its exit status.
- */
-static int cmd_run(char *const argv[], char *out, size_t outlen, bool verbose,
-		   char *err, size_t errlen)
-{
-	struct child ch;
-	int status = 0;
-
-	if (child_spawn(&ch, NULL,
-			SPAWN_OWN_GROUP | (verbose ? SPAWN_SHARE_ERR : 0), -1,
-			argv))
-		return -1;
-	/* stderr first: lab.sh writes little there, and it ends when the
-	 * command does, like stdout */
-	if (!verbose)
-		fd_slurp(ch.err, err, errlen, -1, true);
-	fd_slurp(ch.out, out, outlen, -1, true);
-	while (waitpid(ch.pid, &status, 0) < 0 && errno == EINTR)
-		;
-	ch.pid = -1;
-	child_end(&ch);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-/* ---- the lab (demos/lab.sh) ------------------------------------------- */
-
-struct lab {
-	char id[16];
-	char tx_ns[32], rx_ns[32], tx_dev[16];
-	char rx_ip[32];
-	bool up; /* it may exist: lab_down() must take it down */
-};
-
-/* What this process set up and took down again, for the last message. */
-static bool ever_lab, ever_bpf;
-
-static void lab_value(const char *out, const char *key, char *val, size_t len)
-{
-	const char *p = strstr(out, key);
-	size_t n;
-
-	val[0] = '\0';
-	if (!p)
-		return;
-	p += strlen(key);
-	n = strcspn(p, "\n");
-	if (n >= len)
-		n = len - 1;
-	memcpy(val, p, n);
-	val[n] = '\0';
-}
-
-static int lab_cmd(const char *bindir, char *const args[], char *out,
-		   size_t outlen, bool verbose, char *why, size_t whylen)
-{
-	char script[PATH_MAX], err[2048] = "";
-	char *argv[10];
-	int i, rc;
-
-	snprintf(script, sizeof(script), "%s/../demos/lab.sh", bindir);
-	argv[0] = script;
-	for (i = 0; args[i] && i < 8; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	rc = cmd_run(argv, out, outlen, verbose, err, sizeof(err));
-	if (rc) {
-		err[strcspn(err, "\n")] = '\0';
-		snprintf(why, whylen, "%s %s failed: %s", script, args[0],
-			 rc < 0 ? strerror(errno) : err);
-	}
-	return rc;
-}
-
-static int lab_up(struct lab *lab, const char *bindir, bool sg, bool verbose,
-		  char *why, size_t whylen)
-{
-	char out[1024], owner[16];
-	char *cleanup[] = { "cleanup", NULL };
-	char *up[] = { "up",	  "--id", lab->id, "--sg", sg ? "on" : "off",
-		       "--owner", owner,  NULL };
-
-	snprintf(owner, sizeof(owner), "%d", (int)getpid());
-	/* labs of runs that were killed (SIGKILL) before they could clean up */
-	if (lab_cmd(bindir, cleanup, out, sizeof(out), verbose, why, whylen))
-		return ZC_EXIT_ENV;
-	/*
-	 * The id is known before the lab exists, so that whatever happens
-	 * from here on (a signal, a failure half-way), lab_down() knows
-	 * what to take down.
-	 */
-	snprintf(lab->id, sizeof(lab->id), "%d", (int)getpid());
-	lab->up = ever_lab = true;
-	if (lab_cmd(bindir, up, out, sizeof(out), verbose, why, whylen))
-		return ZC_EXIT_ENV;
-	lab_value(out, "ZCLAB_TX_NS=", lab->tx_ns, sizeof(lab->tx_ns));
-	lab_value(out, "ZCLAB_RX_NS=", lab->rx_ns, sizeof(lab->rx_ns));
-	lab_value(out, "ZCLAB_TX_DEV=", lab->tx_dev, sizeof(lab->tx_dev));
-	lab_value(out, "ZCLAB_RX_IP=", lab->rx_ip, sizeof(lab->rx_ip));
-	if (!lab->tx_ns[0] || !lab->rx_ip[0]) {
-		snprintf(why, whylen, "lab.sh up printed no lab: %s", out);
-		return ZC_EXIT_ENV;
-	}
-	return 0;
-}
-
-/* A lab that lab.sh down could not remove, for the last message. */
-static char lab_stuck[16];
-
-static void lab_down(struct lab *lab, const char *bindir, bool verbose)
-{
-	char out[256], why[256];
-	char *down[] = { "down", lab->id, NULL };
-
-	if (lab->up && lab_cmd(bindir, down, out, sizeof(out), verbose, why,
-			       sizeof(why))) {
-		fprintf(stderr, "zcviz: %s\n", why);
-		snprintf(lab_stuck, sizeof(lab_stuck), "%s", lab->id);
-	}
-	lab->up = false;
-}
-
 const char *run_undone(void)
 {
 	static char s[160];
+	const char *stuck = lab_stuck_id();
 
-	if (lab_stuck[0])
+	if (stuck)
 		snprintf(
 			s, sizeof(s),
 			"lab %s could not be removed (sudo demos/lab.sh cleanup removes it)%s",
-			lab_stuck,
+			stuck,
 			ever_bpf ? "; the BPF programs are detached" : "");
-	else if (ever_lab || ever_bpf)
+	else if (lab_ever_up() || ever_bpf)
 		snprintf(s, sizeof(s), "%s%s%s",
-			 ever_lab ? "the lab is down" : "",
-			 ever_lab && ever_bpf ? " and " : "",
+			 lab_ever_up() ? "the lab is down" : "",
+			 lab_ever_up() && ever_bpf ? " and " : "",
 			 ever_bpf ? "the BPF programs are detached" : "");
 	else
 		return NULL;
 	return s;
-}
-
-struct ifindex_ask {
-	const char *dev;
-	unsigned ifindex;
-};
-
-static void ifindex_here(void *arg)
-{
-	struct ifindex_ask *a = arg;
-
-	a->ifindex = if_nametoindex(a->dev);
-}
-
-/* dev's ifindex in namespace ns (NULL: ours); 0 when it has none. */
-static unsigned ifindex_in(const char *ns, const char *dev)
-{
-	struct ifindex_ask a = { .dev = dev };
-
-	return netns_run(ns, ifindex_here, &a) ? 0 : a.ifindex;
-}
-
-static uint32_t netns_inode(const char *ns)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	snprintf(path, sizeof(path), ns ? "/run/netns/%s" : "/proc/self/ns/net",
-		 ns);
-	return stat(path, &st) ? 0 : (uint32_t)st.st_ino;
-}
-
-/* --to: the device a connection to HOST:PORT would leave by. */
-static int remote_egress(const char *to, char *dev, size_t devlen, char *why,
-			 size_t whylen)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM };
-	struct addrinfo *res;
-	char host[256], port[8];
-	int fd, rc;
-
-	if (zc_split_hostport("zcviz", to, host, sizeof(host), port,
-			      sizeof(port)))
-		return ZC_EXIT_USAGE;
-	rc = getaddrinfo(host, port, &hints, &res);
-	if (rc) {
-		snprintf(why, whylen, "cannot resolve host '%s' in --to: %s",
-			 host, gai_strerror(rc));
-		return ZC_EXIT_USAGE;
-	}
-	/* a UDP connect() sends nothing; it only picks the route */
-	fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	rc = fd < 0 || connect(fd, res->ai_addr, res->ai_addrlen);
-	if (!rc)
-		zc_sock_egress(fd, dev, devlen);
-	if (fd >= 0)
-		close(fd);
-	freeaddrinfo(res);
-	if (rc || !strcmp(dev, "?")) {
-		snprintf(why, whylen, "no route to %s; check the address", to);
-		return ZC_EXIT_FAIL;
-	}
-	return 0;
-}
-
-/* ---- the file --------------------------------------------------------- */
-
-/* Is there room for size more bytes where fd is? */
-static int space_check(int fd, const char *path, uint64_t size, char *why,
-		       size_t whylen)
-{
-	struct statvfs vfs;
-	uint64_t room;
-
-	if (fstatvfs(fd, &vfs))
-		return 0; /* cannot tell: the writes will say */
-	room = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-	if (room >= size)
-		return 0;
-	snprintf(why, whylen,
-		 "no room for %s (%" PRIu64 " bytes): %" PRIu64
-		 " bytes are free there; give a smaller --size, or --file",
-		 path, size, room);
-	return -1;
-}
-
-/*
- * SIZE random bytes at path, written whole or not at all. A file of that
- * name that another run wrote meanwhile is as good: it stays (replace
- * false); one of the wrong size goes (replace true).
- */
-static int file_random(const char *path, uint64_t size, bool replace, char *why,
-		       size_t whylen)
-{
-	static char buf[1 << 20];
-	struct safefile sf;
-	uint64_t done = 0;
-	size_t n;
-	int shown = 0, rc = ZC_EXIT_ENV;
-
-	if (safefile_open(&sf, path, why, whylen))
-		return ZC_EXIT_ENV;
-	if (space_check(sf.fd, path, size, why, whylen))
-		goto cleanup;
-	for (; done < size && !stop_signal; done += n) {
-		n = size - done < sizeof(buf) ? size - done : sizeof(buf);
-		if (getrandom(buf, n, 0) != (ssize_t)n ||
-		    write(sf.fd, buf, n) != (ssize_t)n)
-			break;
-		if (size >= (256 << 20) &&
-		    done * 10 / size != (done + n) * 10 / size)
-			fprintf(stderr, "\rzcviz: writing %s: %3d%%", path,
-				shown = (int)((done + n) * 100 / size));
-	}
-	if (shown)
-		fputc('\n', stderr);
-	if (stop_signal) {
-		snprintf(why, whylen, "interrupted");
-		rc = 128 + stop_signal;
-	} else if (done < size) {
-		snprintf(why, whylen, "cannot write %s: %s", path,
-			 strerror(errno));
-	} else if (safefile_commit(&sf, replace, why, whylen) >= 0) {
-		return 0;
-	}
-cleanup:
-	safefile_abort(&sf);
-	return rc;
-}
-
-/* A file whose size lies (/proc) would be sent as nothing, "verified". */
-static int file_honest(const char *file, uint64_t size, char *why,
-		       size_t whylen)
-{
-	int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	bool lies = fd >= 0 && zc_size_lies(fd, size);
-
-	if (fd >= 0)
-		close(fd);
-	if (!lies)
-		return 0; /* or unreadable: the demo says so */
-	snprintf(why, whylen, ZC_SIZE_LIES_FMT, file);
-	return ZC_EXIT_USAGE;
-}
-
-static void size_name(uint64_t size, char *out, size_t len)
-{
-	if (size && !(size % (1ULL << 30)))
-		snprintf(out, len, "%" PRIu64 "G", size >> 30);
-	else if (size && !(size % (1ULL << 20)))
-		snprintf(out, len, "%" PRIu64 "M", size >> 20);
-	else if (size && !(size % 1024))
-		snprintf(out, len, "%" PRIu64 "K", size >> 10);
-	else
-		snprintf(out, len, "%" PRIu64, size);
-}
-
-int run_prepare_file(const char *file, uint64_t size, char *path,
-		     size_t pathlen, char *why, size_t whylen)
-{
-	char dir[PATH_MAX], name[32];
-	struct stat st;
-	bool exists;
-	int rc;
-
-	if (file) {
-		snprintf(path, pathlen, "%s", file);
-		if (stat(file, &st)) {
-			snprintf(
-				why, whylen,
-				"cannot use --file '%s': %s; give the path of a regular file",
-				file, strerror(errno));
-			return ZC_EXIT_USAGE;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			snprintf(
-				why, whylen,
-				"--file '%s' is not a regular file; the demos send regular files only",
-				file);
-			return ZC_EXIT_USAGE;
-		}
-		return file_honest(file, st.st_size, why, whylen);
-	}
-	if (bin_dir(dir, sizeof(dir))) {
-		snprintf(why, whylen, "cannot find where zcviz is installed");
-		return ZC_EXIT_ENV;
-	}
-	size_name(size, name, sizeof(name));
-	snprintf(path, pathlen, "%s/sample-%s.bin", dir, name);
-	exists = !lstat(path, &st);
-	if (exists && S_ISREG(st.st_mode) && (uint64_t)st.st_size == size)
-		return 0;
-	rc = file_random(path, size, exists, why, whylen);
-	if (rc)
-		return rc;
-	/* another run may have written it meanwhile: it must be the sample */
-	if (lstat(path, &st) || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size != size) {
-		snprintf(
-			why, whylen,
-			"%s changed while it was written; remove it and run again",
-			path);
-		return ZC_EXIT_ENV;
-	}
-	return 0;
-}
-
-/*
- * Cold: write back and drop the file's pages, so that the demo reads it
- * from disk. Warm: read it all once, so that nothing comes from disk.
- */
-static int file_cache(const char *path, bool cold, struct run_result *res)
-{
-	static char buf[1 << 20];
-	struct statfs sf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		snprintf(res->why, sizeof(res->why), "cannot open '%s': %s",
-			 path, strerror(errno));
-		return ZC_EXIT_USAGE;
-	}
-	res->tmpfs = !fstatfs(fd, &sf) && sf.f_type == TMPFS_MAGIC;
-	if (cold) {
-		fdatasync(fd);
-		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	} else {
-		while (read(fd, buf, sizeof(buf)) > 0)
-			;
-	}
-	close(fd);
-	return 0;
 }
 
 /* ---- the run ---------------------------------------------------------- */
@@ -754,54 +163,6 @@ static int sink_start(struct run *r)
 	return 0;
 }
 
-static void argv_free(char **argv)
-{
-	for (size_t i = 0; argv && argv[i]; i++)
-		free(argv[i]);
-	free(argv);
-}
-
-/* A command's argument with {sink} and {file} put in (malloc'd). */
-static char *arg_expand(const char *a, const char *sink, const char *file)
-{
-	size_t n = strlen(a) + 1, len = 0;
-	const char *p;
-	char *out;
-
-	for (p = a; (p = strchr(p, '{')); p++)
-		n += strlen(sink) + strlen(file); /* room for either, enough */
-	out = malloc(n);
-	for (p = a; out && *p;) {
-		if (!strncmp(p, "{sink}", 6) || !strncmp(p, "{file}", 6)) {
-			len += sprintf(out + len, "%s",
-				       p[1] == 's' ? sink : file);
-			p += 6;
-		} else {
-			out[len++] = *p++;
-		}
-	}
-	if (out)
-		out[len] = '\0';
-	return out;
-}
-
-/* zcviz -- CMD: its argv, expanded; and ZC_SINK and ZC_FILE in its
- * environment (set here, in zcviz, only while it is started). */
-static char **command_argv(struct run *r)
-{
-	char *const *cmd = r->cfg->command;
-	size_t n = 0, i;
-	char **argv;
-
-	while (cmd[n])
-		n++;
-	argv = calloc(n + 1, sizeof(*argv));
-	for (i = 0; argv && i < n; i++)
-		if (!(argv[i] = arg_expand(cmd[i], r->dest, r->cfg->file)))
-			return argv_free(argv), NULL;
-	return argv;
-}
-
 /* The demo's program from the table: --to, --chunk, --rate, --step-fd,
  * --batch. */
 static void program_argv(struct run *r, char *argv[14], char *bin, size_t len,
@@ -845,7 +206,8 @@ static int demo_start(struct run *r)
 	int pipefd[2] = { -1, -1 }, rc = -1;
 
 	if (cfg->command) {
-		if (!(argv = cmd = command_argv(r)))
+		if (!(argv = cmd =
+			      argv_expand(cfg->command, r->dest, cfg->file)))
 			goto fail;
 		setenv("ZC_SINK", r->dest, 1);
 		setenv("ZC_FILE", cfg->file, 1);
@@ -1023,7 +385,7 @@ static int demo_ready(struct run *r)
 
 static int file_warm_or_cold(struct run *r)
 {
-	return file_cache(r->cfg->file, r->cfg->cold, r->res);
+	return sample_cache(r->cfg->file, r->cfg->cold, r->res);
 }
 
 struct run *run_start(const struct run_config *cfg, struct run_result *res,
@@ -1038,7 +400,7 @@ struct run *run_start(const struct run_config *cfg, struct run_result *res,
 	size_t i;
 
 	*rc = r ? 0 : ZC_EXIT_ENV;
-	if (r && bin_dir(r->bindir, sizeof(r->bindir))) {
+	if (r && child_bindir(r->bindir, sizeof(r->bindir))) {
 		snprintf(res->why, sizeof(res->why),
 			 "cannot find where zcviz is installed");
 		*rc = ZC_EXIT_ENV;
@@ -1212,8 +574,8 @@ static int verdict(struct run *r)
 	counts_with_tcp(r);
 	trace_read_programs(r->trace, &res->in.counts);
 	if (getenv("ZCVIZ_STATS") || getenv("ZCVIZ_BASELINE"))
-		res->nhooks = trace_read_hooks(r->trace, res->hooks,
-					       TRACE_MAX_HOOKS);
+		res->nhooks =
+			trace_read_hooks(r->trace, res->hooks, TRACE_MAX_HOOKS);
 	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status)) {
 		err[strcspn(err, "\n")] = '\0';
 		snprintf(res->why, sizeof(res->why), "%s",

@@ -99,13 +99,6 @@ void run_unleash(struct run *r);
 int run_finish(struct run *r);
 void run_abort(struct run *r);
 
-/*
- * Makes FILE (or build/sample-SIZE.bin when FILE is NULL) ready: checks
- * it, or writes SIZE random bytes. Prints progress for big files.
- */
-int run_prepare_file(const char *file, uint64_t size, char *path,
-		     size_t pathlen, char *why, size_t whylen);
-
 /* Async-signal-safe: asks the current run to stop and clean up. */
 void run_request_stop(int sig);
 /* The signal that stopped the run, or 0. */
