@@ -370,7 +370,7 @@ $(BUILD)/test-two-senders: tests/unit/two_senders.c $(FLAGS_STAMP)
 
 # The reader, the model, both reports and the dashboard's view under
 # libFuzzer with ASan and UBSan: none of them needs libbpf or curses.
-FUZZ_SRCS := tests/fuzz/fuzz_trace.c viz/record.c viz/model.c viz/report.c \
+FUZZ_SRCS := tests/fuzz/fuzz_trace.c viz/record.c viz/replay.c viz/model.c viz/report.c \
 	viz/view.c viz/text.c viz/safefile.c viz/probe.c viz/syscalls.c viz/counts.c \
 	demos/demos.c demos/summary.c
 FUZZ_SECONDS ?= 60
