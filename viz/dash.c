@@ -14,8 +14,10 @@
 
 #include "../demos/units.h"
 #include "cast.h"
+#include "output.h"
 #include "record.h"
 #include "report.h"
+#include "session.h"
 #include "ui.h"
 #include "view.h"
 
@@ -33,9 +35,6 @@ struct dash {
 	struct run *run;
 	struct run_config cfg;
 	struct run_result res;
-	/* ZC_EXIT_FAIL once a run ended unverified: the exit status, as
-	 * --report's for the same runs */
-	int status;
 	/* --replay: recorded run `slot`, played up to item `pos` */
 	struct replay *rp;
 	size_t pos;
@@ -44,12 +43,10 @@ struct dash {
 	bool playing;
 	int slot; /* the demo (live) or the recorded run (replay) shown */
 	bool sequence; /* play every slot in turn: `all`, or a trace of several */
-	/* the finished runs of this session, by demo, for the final table */
-	struct run_config done_cfg[ZC_MAX_DEMOS];
-	struct run_result done[ZC_MAX_DEMOS];
-	struct model_result done_m[ZC_MAX_DEMOS];
-	bool have[ZC_MAX_DEMOS];
-	int last; /* the demo of the last finished run, or -1 */
+	/* the finished runs, by slot, for the final table; and who follows
+	 * a live run: the dashboard itself, and the recorder */
+	struct session s;
+	struct run_consumer self, recording;
 	char keys_table[VIEW_LINE]; /* the comparison table's key line */
 	double card_until; /* showing a title card until then */
 	double next_at; /* when to start the next slot of the sequence */
@@ -72,9 +69,10 @@ static int demo_keys(void)
 static const char *count_word(int n)
 {
 	static const char *const words[] = {
-		"none", "one",	"two",	  "three",  "four",	"five",
-		"six",	"seven", "eight",  "nine",   "ten",	"eleven",
-		"twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+		"none",	   "one",     "two",	"three",    "four",
+		"five",	   "six",     "seven",	"eight",    "nine",
+		"ten",	   "eleven",  "twelve", "thirteen", "fourteen",
+		"fifteen", "sixteen",
 	};
 
 	return n >= 0 && n < (int)(sizeof(words) / sizeof(words[0])) ?
@@ -106,7 +104,6 @@ static void on_event(void *ctx, const struct zc_event *e)
 	struct dash *d = ctx;
 
 	view_event(&d->v, e, dash_now(d));
-	record_event(d->rec, e);
 }
 
 /* demo's title card, the place-th of total in the sequence */
@@ -161,12 +158,9 @@ static void live_begin(struct dash *d, bool cold)
 	d->cfg.demo = &zc_demos[d->slot];
 	d->cfg.cold = cold;
 	d->cfg.stepped = true;
-	d->cfg.on_event = on_event;
-	d->cfg.event_ctx = d;
 	view_reset(&d->v, &d->cfg, dash_now(d));
-	/* the kernel's clock, which its events are timed by */
-	record_run_begin(d->rec, (uint64_t)(now_s() * 1e9));
-	d->run = run_start(&d->cfg, &d->res, &rc);
+	d->run = run_start(&d->cfg, &d->res, session_consumer(&d->s, d->slot),
+			   &rc);
 	d->v.res = d->res; /* egress, scatter-gather, file size */
 	if (!d->run) {
 		d->v.state = VS_FAILED;
@@ -210,32 +204,28 @@ static void slot_begin(struct dash *d, bool cold)
 		live_begin(d, cold);
 }
 
-/* A run ended with res: keep it for the table, go on with the sequence. */
+/* A run ended with res: shown, kept for the table (live, the session
+ * kept it already), and the sequence goes on. */
 static void slot_end(struct dash *d, const struct run_result *res, int rc)
 {
-	int demo = zc_demo_index(res->in.demo);
-
 	view_end(&d->v, res, rc != 0, dash_now(d));
-	if (rc == ZC_EXIT_FAIL)
-		d->status = rc;
-	d->done_cfg[demo] = d->cfg;
-	d->done[demo] = *res;
-	d->done_m[demo] = d->v.m;
-	d->have[demo] = true;
-	d->last = demo;
+	if (d->rp)
+		session_put(&d->s, d->slot, &d->cfg, res, rc);
 	if (d->sequence && slot_next(d, d->slot) >= 0)
 		d->next_at = d->v.t_end + NEXT_SECONDS;
 	else if (d->sequence)
 		d->table = true;
 }
 
-static void live_end(struct dash *d)
+/* A live run came to its verdict (run_finish() tells its consumers). */
+static void live_end(void *ctx, const struct run_config *cfg,
+		     const struct run_result *res, int rc)
 {
-	int rc = run_finish(d->run);
+	struct dash *d = ctx;
 
+	(void)cfg;
 	d->run = NULL;
-	record_run_end(d->rec, &d->cfg, &d->res);
-	slot_end(d, &d->res, rc);
+	slot_end(d, res, rc);
 }
 
 static void slot_stop(struct dash *d)
@@ -358,23 +348,17 @@ static void key_handle(struct dash *d, int key)
 /* The comparison table of a sequence, as a card. */
 static void table_show(struct dash *d)
 {
-	struct run_result res[ZC_MAX_DEMOS];
-	struct model_result m[ZC_MAX_DEMOS];
+	const struct session_run *runs[ZC_MAX_DEMOS];
 	char *text = NULL, title[64];
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	int i, n = 0;
 
-	for (i = 0; i < zc_ndemos; i++)
-		if (d->have[i]) {
-			res[n] = d->done[i];
-			m[n++] = d->done_m[i];
-		}
 	if (!f)
 		return;
-	report_compare(f, res, m, n);
+	session_compare(&d->s, f);
 	fclose(f);
-	snprintf(title, sizeof(title), "all %s, measured", count_word(n));
+	snprintf(title, sizeof(title), "all %s, measured",
+		 count_word(session_runs(&d->s, runs, ZC_MAX_DEMOS)));
 	ui_card(d->ui, title, text, d->keys_table, dash_now(d));
 	free(text);
 }
@@ -440,19 +424,16 @@ static void live_counts(void *ctx, const struct zc_counts *c)
 	struct dash *d = ctx;
 
 	view_counts(&d->v, c);
-	record_counts(d->rec, c, (uint64_t)(now_s() * 1e9));
 }
 
 static int live_tick(struct dash *d)
 {
-	const struct run_pace pace = { live_grant, live_counts, NULL, d,
-				       FRAME_MS };
-	int t = run_step(d->run, &pace);
+	int t = run_step(d->run);
 
 	if (t < 0)
 		return -1;
 	if (t > 0)
-		live_end(d);
+		run_finish(d->run); /* live_end() */
 	return 0;
 }
 
@@ -498,7 +479,8 @@ static int frame(struct dash *d)
 	if (d->next_at && now >= d->next_at && slot_next(d, d->slot) >= 0)
 		slot_switch(d, slot_next(d, d->slot), d->cfg.cold);
 	else if (d->next_at && now >= d->next_at)
-		d->next_at = 0, d->table = true; /* the last one could not run */
+		d->next_at = 0,
+		d->table = true; /* the last one could not run */
 	headless_end(d, now);
 	if (d->card_until || d->quit || d->table) {
 		if (d->table)
@@ -533,28 +515,18 @@ static void quit_note(const struct dash *d, char *s, size_t len)
 		"       it did not finish, so it is neither verified nor reported.%s\n",
 		d->v.cfg.demo->name, d->rp ? "replay" : "run", m->socket_in,
 		d->v.res.in.file_bytes,
-		d->last >= 0 ? "\nThe last run that finished:\n" : "");
+		d->s.last >= 0 ? "\nThe last run that finished:\n" : "");
 }
 
-/* After the dashboard: the last run's report on the terminal, kept. */
+/* After the dashboard: the last run's report on the terminal, kept, and
+ * the table of them all. */
 static void report_after(struct dash *d, const char *note)
 {
-	int i, n = 0;
-	struct run_result res[ZC_MAX_DEMOS];
-	struct model_result m[ZC_MAX_DEMOS];
-
 	fputs(note, stdout);
-	if (d->last < 0)
+	if (d->s.last < 0)
 		return;
-	report_text(stdout, &d->done_cfg[d->last], &d->done[d->last],
-		    &d->done_m[d->last]);
-	for (i = 0; i < zc_ndemos; i++)
-		if (d->have[i]) {
-			res[n] = d->done[i];
-			m[n++] = d->done_m[i];
-		}
-	if (n > 1)
-		report_compare(stdout, res, m, n);
+	report_run(stdout, &d->s, &d->s.runs[d->s.last]);
+	session_compare(&d->s, stdout);
 }
 
 /* The key bar offers only what works: a replay has only what it recorded. */
@@ -581,7 +553,14 @@ static int dash_setup(struct dash *d, struct dash_opts *o)
 	char why[512];
 
 	d->o = o;
-	d->last = -1;
+	session_init(&d->s, NULL);
+	d->self = (struct run_consumer){ .grant = live_grant,
+					 .event = on_event,
+					 .counts = live_counts,
+					 .end = live_end,
+					 .ctx = d,
+					 .ms = FRAME_MS };
+	session_follow(&d->s, &d->self);
 	if (o->replay) {
 		d->rp = replay_load(o->replay, run_stop_signal, why,
 				    sizeof(why));
@@ -598,6 +577,8 @@ static int dash_setup(struct dash *d, struct dash_opts *o)
 			fprintf(stderr, "zcviz: %s\n", why);
 			return ZC_EXIT_USAGE;
 		}
+		d->recording = record_consumer(d->rec, false);
+		session_follow(&d->s, &d->recording);
 	}
 	if (o->cast) {
 		d->cast = cast_open(o->cast, why, sizeof(why));
@@ -645,11 +626,12 @@ int dash_main(struct dash_opts *o)
 	}
 	if (!rc)
 		report_after(&d, note);
-	rc = record_end(d.rec, rc ? rc : d.status);
+	rc = record_end(d.rec, rc ? rc : d.s.status);
 	if (d.cast && cast_close(d.cast, note, sizeof(note))) {
 		fprintf(stderr, "zcviz: %s\n", note);
 		rc = rc ? rc : ZC_EXIT_USAGE;
 	}
 	replay_free(d.rp);
+	session_free(&d.s);
 	return rc < 0 ? 128 + run_stop_signal() : rc;
 }

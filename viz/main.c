@@ -22,20 +22,21 @@
 #include "run.h"
 #include "trace.h"
 #include "view.h"
+#include "output.h"
+#include "record.h"
 #include "sample.h"
+#include "session.h"
 #include "watch.h"
 
 #define DEFAULT_SIZE (64ULL << 20)
 #define DEFAULT_CHUNK (128 * 1024)
-
-enum output { OUT_DASHBOARD, OUT_REPORT, OUT_JSON };
 
 struct opts {
 	struct run_config run;
 	const char *demo;
 	const char *file;
 	uint64_t size;
-	enum output out;
+	const struct output *out; /* NULL: the dashboard */
 	bool step;
 	/* --pace: the dashboard's first pace, and its level (-1: the view's) */
 	enum view_pace pace;
@@ -464,7 +465,7 @@ static const struct option longopts[] = {
 /* The dashboard's own options, together: --cast, --step, --pace. */
 static int dashboard_opts_check(const struct opts *o)
 {
-	if (o->cast && (o->out != OUT_DASHBOARD || o->run.watch_pid))
+	if (o->cast && (o->out || o->run.watch_pid))
 		return usage_error(
 			"%s",
 			"--cast records the dashboard: not with --report, --json or -p");
@@ -489,9 +490,9 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		else if (c == 'S')
 			o->step = true;
 		else if (c == 'R')
-			o->out = OUT_REPORT;
+			o->out = output_find("report");
 		else if (c == 'j')
-			o->out = OUT_JSON;
+			o->out = output_find("json");
 		else if (c == 'v')
 			o->run.verbose = true;
 		else if (c == 'h')
@@ -559,185 +560,34 @@ static void signals_catch(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static void report_one(const struct opts *o, const struct run_config *cfg,
-		       const struct run_result *res, struct model_result *m)
-{
-	model_compute(&res->in, m);
-	if (o->out == OUT_JSON)
-		report_json(stdout, cfg, res, m);
-	else
-		report_text(stdout, cfg, res, m);
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-/*
- * Recording without a dashboard: the demo is stepped one data-moving
- * syscall at a time, as fast as it goes, and the counters are kept after
- * each, so that a replay shows them grow syscall by syscall.
- */
-#define STEPPED_MS 5
-
-struct stepped {
-	struct recorder *rec;
-	const struct run_config *cfg;
-	bool moved; /* a data-moving syscall returned since the last grant */
-	int waited; /* ms since then */
-};
-
-static void event_record(void *ctx, const struct zc_event *e)
-{
-	struct stepped *s = ctx;
-
-	record_event(s->rec, e);
-	/* a step is done when a syscall of the transfer returned: one that
-	 * moved data, or any once the window is open (the demos step before
-	 * each, waits for completions too); before it, the program's start-up
-	 * is not stepped */
-	if (e->type == ZC_EV_SYSCALL &&
-	    (e->fd_kind != ZC_FD_OTHER || e->in_window))
-		s->moved = true;
-}
-
-/* The next step once this one has moved data (or seems stuck: 200 ms). */
-static int stepped_grant(void *ctx)
-{
-	struct stepped *s = ctx;
-
-	if (!s->moved && (s->waited += STEPPED_MS) < 200)
-		return 0;
-	s->moved = false;
-	s->waited = 0;
-	return 1;
-}
-
-static void stepped_counts(void *ctx, const struct zc_counts *c)
-{
-	struct stepped *s = ctx;
-
-	record_counts(s->rec, c, (uint64_t)now_ns());
-}
-
-static void stepped_end(void *ctx, const struct run_result *res)
-{
-	struct stepped *s = ctx;
-
-	record_run_end(s->rec, s->cfg, res);
-}
-
-static int run_recorded(struct run_config *cfg, struct run_result *res,
-			struct recorder *rec)
-{
-	struct stepped s = { .rec = rec, .cfg = cfg, .moved = true };
-	struct run_pace pace = { stepped_grant, stepped_counts, stepped_end, &s,
-				 STEPPED_MS };
-
-	cfg->stepped = true;
-	cfg->on_event = event_record;
-	cfg->event_ctx = &s;
-	record_run_begin(rec, (uint64_t)now_ns());
-	return run_demo(cfg, res, &pace);
-}
-
-/* Runs the demos asked for; prints as it goes. Returns the exit status. */
+/* Runs the demos asked for, printed as they end; the exit status. */
 static int demos_run(struct opts *o, struct recorder *rec)
 {
-	struct run_result res[ZC_MAX_DEMOS];
-	struct model_result m[ZC_MAX_DEMOS];
-	const struct zc_demo *rows[ZC_MAX_DEMOS];
-	int nrows = 0, d, n = 0, rc = 0, status = 0;
-	int sg = o->run.sg;
+	struct session s;
+	struct run_consumer c;
+	int rc;
 
-	/* a command's row, or the table's rows the name selects: one
-	 * demo's, or several */
-	if (o->command)
-		rows[nrows++] = o->run.demo;
-	else
-		for (d = 0; d < zc_ndemos; d++)
-			if (zc_demo_selected(o->demo, &zc_demos[d]))
-				rows[nrows++] = &zc_demos[d];
-	for (d = 0; d < nrows && !rc && !run_output_gone(); d++) {
-		o->run.demo = rows[d];
-		o->run.sg = sg;
-		rc = rec ? run_recorded(&o->run, &res[n], rec) :
-			   run_demo(&o->run, &res[n], NULL);
-		if (run_stop_signal()) /* main() says so */
-			return 128 + run_stop_signal();
-		/* all: a demo this machine cannot run (a Java demo without a
-		 * JVM, io_uring's without io_uring) is left out, and says why */
-		if (rc == ZC_EXIT_ENV && nrows > 1 &&
-		    zc_demo_may_lack(rows[d])) {
-			fprintf(stderr, "zcviz: skipped %s\n", res[n].why);
-			rc = 0;
-			continue;
-		}
-		if (rc && rc != ZC_EXIT_FAIL)
-			break;
-		report_one(o, &o->run, &res[n], &m[n]);
-		if (rc) {
-			fprintf(stderr, "zcviz: %s: %s\n", rows[d]->name,
-				res[n].why);
-			status = rc;
-			rc = 0;
-		}
-		n++;
+	session_init(&s, o->out);
+	if (rec) {
+		c = record_consumer(rec, true);
+		session_follow(&s, &c);
+		o->run.stepped = true;
 	}
-	if (rc) {
-		fprintf(stderr, "zcviz: %s\n", res[n].why);
-		return rc;
-	}
-	if (o->out != OUT_JSON && n > 1)
-		report_compare(stdout, res, m, n);
-	return status;
+	rc = session_demos(&s, &o->run, o->demo, o->command != NULL);
+	session_free(&s);
+	return rc;
 }
 
-/*
- * --replay without a terminal: the recorded runs' reports, then the table
- * of them. A signal, or the reader going away, stops it between two runs:
- * the runs after that were never filled in, and a stopped replay prints
- * no table, as a stopped live run does not.
- */
+/* --replay without a terminal: the recorded runs, printed. */
 static int replay_print(struct opts *o)
 {
-	struct run_result *res = NULL;
-	struct model_result *m = NULL;
-	char why[512];
-	struct replay *p;
-	int i, status = 0;
+	struct session s;
+	int rc;
 
-	p = replay_load(o->replay, run_stop_signal, why, sizeof(why));
-	if (!p && run_stop_signal())
-		return 128 + run_stop_signal();
-	if (!p) {
-		fprintf(stderr, "zcviz: cannot replay: %s\n", why);
-		return ZC_EXIT_USAGE;
-	}
-	res = calloc(p->n, sizeof(*res));
-	m = calloc(p->n, sizeof(*m));
-	if (!res || !m) {
-		fprintf(stderr, "zcviz: out of memory\n");
-		status = ZC_EXIT_ENV;
-		goto cleanup;
-	}
-	for (i = 0; i < p->n && !run_stop_signal() && !run_output_gone(); i++) {
-		report_one(o, &p->runs[i].cfg, &p->runs[i].res, &m[i]);
-		if (!p->runs[i].res.verified)
-			status = ZC_EXIT_FAIL;
-		res[i] = p->runs[i].res;
-	}
-	if (o->out != OUT_JSON && i > 1 && !run_stop_signal())
-		report_compare(stdout, res, m, i);
-cleanup:
-	free(res);
-	free(m);
-	replay_free(p);
-	return status;
+	session_init(&s, o->out);
+	rc = session_replay(&s, o->replay);
+	session_free(&s);
+	return rc;
 }
 
 static int dashboard(struct opts *o)
@@ -756,13 +606,11 @@ static int dashboard(struct opts *o)
 	return dash_main(&d);
 }
 
-/* Live runs: root, BTF and tracefs, the file, the recorder. */
-/* zcviz -p PID: watch it, then report (a terminal gets the report too,
- * for now). */
+/* zcviz -p PID: watch it, then print it (a terminal gets the report
+ * too, for now). */
 static int watched(struct opts *o)
 {
-	struct run_result res;
-	struct model_result m;
+	struct session s;
 	char why[512];
 	int rc = trace_check_env(why, sizeof(why));
 
@@ -770,15 +618,14 @@ static int watched(struct opts *o)
 		fprintf(stderr, "zcviz: %s\n", why);
 		return rc;
 	}
-	rc = run_watch(&o->run, &res);
+	session_init(&s, o->out);
+	rc = session_watch(&s, &o->run);
+	session_free(&s);
 	trace_env_restore();
-	if (rc && !run_stop_signal())
-		fprintf(stderr, "zcviz: %s\n", res.why);
-	if (!rc)
-		report_one(o, &o->run, &res, &m);
 	return rc;
 }
 
+/* Live runs: root, BTF and tracefs, the file, the recorder. */
 static int live(struct opts *o)
 {
 	char path[4096], why[512];
@@ -789,7 +636,7 @@ static int live(struct opts *o)
 	if (!rc)
 		rc = sample_prepare(o->file, o->size ? o->size : DEFAULT_SIZE,
 				    path, sizeof(path), why, sizeof(why));
-	if (!rc && o->record && o->out != OUT_DASHBOARD) {
+	if (!rc && o->record && o->out) {
 		rec = record_open(o->record, why, sizeof(why));
 		rc = rec ? 0 : ZC_EXIT_USAGE;
 	}
@@ -798,7 +645,7 @@ static int live(struct opts *o)
 		return rc;
 	}
 	o->run.file = path;
-	rc = o->out == OUT_DASHBOARD ? dashboard(o) : demos_run(o, rec);
+	rc = !o->out ? dashboard(o) : demos_run(o, rec);
 	rc = record_end(rec, rc);
 	trace_env_restore();
 	return rc;
@@ -819,11 +666,11 @@ int main(int argc, char **argv)
 	signals_catch();
 	/* without a terminal, the dashboard is a report; a command's, for
 	 * now, too (its keys are the table's demos') */
-	if (o.out == OUT_DASHBOARD && !o.cast &&
+	if (!o.out && !o.cast &&
 	    (!isatty(STDOUT_FILENO) || o.command || o.run.watch_pid))
-		o.out = OUT_REPORT;
+		o.out = output_find("report");
 	if (o.replay)
-		rc = o.out == OUT_DASHBOARD ? dashboard(&o) : replay_print(&o);
+		rc = !o.out ? dashboard(&o) : replay_print(&o);
 	else
 		rc = o.run.watch_pid ? watched(&o) : live(&o);
 	/* the reader of our output has gone: nobody is left to tell */

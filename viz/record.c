@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../demos/units.h"
@@ -28,6 +29,9 @@ struct recorder {
 	size_t body_len;
 	uint64_t t0_ns;
 	struct zc_values last;
+	/* stepped: the run is paced one data-moving syscall a step */
+	bool moved; /* a data-moving syscall returned since the last grant */
+	int waited; /* ms since then */
 };
 
 struct recorder *record_open(const char *path, char *why, size_t len)
@@ -61,7 +65,7 @@ static void line_clean(char *s)
 			*s = ' ';
 }
 
-void record_run_begin(struct recorder *r, uint64_t t0_ns)
+static void record_run_begin(struct recorder *r, uint64_t t0_ns)
 {
 	if (!r)
 		return;
@@ -79,7 +83,7 @@ static uint64_t since_us(const struct recorder *r, uint64_t ns)
 	return ns > r->t0_ns ? (ns - r->t0_ns) / 1000 : 0;
 }
 
-void record_event(struct recorder *r, const struct zc_event *e)
+static void record_event(struct recorder *r, const struct zc_event *e)
 {
 	if (!r || !r->body)
 		return;
@@ -95,8 +99,8 @@ void record_event(struct recorder *r, const struct zc_event *e)
 	fprintf(r->body, " %u %u\n", e->fd_kind, e->send_kind);
 }
 
-void record_counts(struct recorder *r, const struct zc_counts *c,
-		   uint64_t now_ns)
+static void record_counts(struct recorder *r, const struct zc_counts *c,
+			  uint64_t now_ns)
 {
 	struct zc_values v;
 
@@ -133,8 +137,8 @@ static void line_write(FILE *f, const char *key, const char *text)
 	fprintf(f, "%s %s\n", key, line);
 }
 
-void record_run_end(struct recorder *r, const struct run_config *cfg,
-		    const struct run_result *res)
+static void record_run_end(struct recorder *r, const struct run_config *cfg,
+			   const struct run_result *res)
 {
 	char result[64];
 
@@ -204,4 +208,73 @@ int record_end(struct recorder *r, int rc)
 	if (closed)
 		fprintf(stderr, "zcviz: %s\n", why);
 	return closed < 0 && !rc ? ZC_EXIT_ENV : rc;
+}
+
+/* ---- the recorder as a run's consumer --------------------------------- */
+
+#define STEPPED_MS 5
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	/* the kernel's clock, which its events are timed by */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void on_begin(void *ctx, const struct run_config *cfg)
+{
+	(void)cfg;
+	record_run_begin(ctx, now_ns());
+}
+
+static void on_event(void *ctx, const struct zc_event *e)
+{
+	struct recorder *r = ctx;
+
+	record_event(r, e);
+	/* a step is done when a syscall of the transfer returned: one that
+	 * moved data, or any once the window is open (the demos step before
+	 * each, waits for completions too); before it, the program's start-up
+	 * is not stepped */
+	if (e->type == ZC_EV_SYSCALL &&
+	    (e->fd_kind != ZC_FD_OTHER || e->in_window))
+		r->moved = true;
+}
+
+/* The next step once this one has moved data (or seems stuck: 200 ms). */
+static int on_grant(void *ctx)
+{
+	struct recorder *r = ctx;
+
+	if (!r->moved && (r->waited += STEPPED_MS) < 200)
+		return 0;
+	r->moved = false;
+	r->waited = 0;
+	return 1;
+}
+
+static void on_counts(void *ctx, const struct zc_counts *c)
+{
+	record_counts(ctx, c, now_ns());
+}
+
+static void on_end(void *ctx, const struct run_config *cfg,
+		   const struct run_result *res, int rc)
+{
+	(void)rc;
+	record_run_end(ctx, cfg, res);
+}
+
+struct run_consumer record_consumer(struct recorder *r, bool stepped)
+{
+	r->moved = true;
+	return (struct run_consumer){ on_begin,
+				      stepped ? on_grant : NULL,
+				      on_event,
+				      on_counts,
+				      on_end,
+				      r,
+				      stepped ? STEPPED_MS : 0 };
 }

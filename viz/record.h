@@ -45,18 +45,16 @@
 struct recorder;
 
 /*
- * A run is recorded between record_run_begin() (t0: CLOCK_MONOTONIC, the
- * clock of the events) and record_run_end(), which writes it all out:
- * its header needs what only the end knows. NULL recorders are ignored.
+ * A trace at path, its header written; NULL with a reason. Each run is
+ * recorded through the recorder's consumer: its events, its counters
+ * when they changed, and at its end all of it, since the run's header
+ * needs what only the end knows. stepped: the recorder also paces the
+ * run, one data-moving syscall a step, so that a replay shows the
+ * counters grow syscall by syscall (a recording without a dashboard,
+ * which paces its own).
  */
 struct recorder *record_open(const char *path, char *why, size_t len);
-void record_run_begin(struct recorder *r, uint64_t t0_ns);
-void record_event(struct recorder *r, const struct zc_event *e);
-/* Keeps the counters when they changed since the last call. */
-void record_counts(struct recorder *r, const struct zc_counts *c,
-		   uint64_t now_ns);
-void record_run_end(struct recorder *r, const struct run_config *cfg,
-		    const struct run_result *res);
+struct run_consumer record_consumer(struct recorder *r, bool stepped);
 /*
  * Writes the end line and gives the trace its name. 0; 1 when no run
  * finished, so that there is nothing to keep (what was there stays); -1

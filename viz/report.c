@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
+#include "session.h"
 #include "syscalls.h"
 #include "text.h"
 
@@ -192,11 +194,12 @@ static void answer_note(FILE *f, const struct run_result *res,
 {
 	char text[320];
 
-	snprintf(text, sizeof(text),
-		 "the kernel's answer says %" PRIu64
-		 " bytes went without a copy, yet the device could not gather and GSO copied %" PRIu64
-		 " bytes: the answer speaks of the pinned pages, not of what segmentation did with them.",
-		 res->in.done.zc_bytes, m->seg_copy);
+	snprintf(
+		text, sizeof(text),
+		"the kernel's answer says %" PRIu64
+		" bytes went without a copy, yet the device could not gather and GSO copied %" PRIu64
+		" bytes: the answer speaks of the pinned pages, not of what segmentation did with them.",
+		res->in.done.zc_bytes, m->seg_copy);
 	text_note_print(f, text);
 }
 
@@ -760,4 +763,23 @@ void report_compare(FILE *f, const struct run_result res[],
 		"\n  A mode switch is a syscall entering or leaving the kernel (the classic\n"
 		"  article's \"context switch\"); a context switch here is the scheduler\n"
 		"  giving the CPU to another task.\n");
+}
+
+/* ---- as rows of the output table (output.c) --------------------------- */
+
+void report_run(FILE *f, const struct session *s, const struct session_run *r)
+{
+	(void)s;
+	report_text(f, &r->cfg, &r->res, &r->m);
+}
+
+void report_done(FILE *f, const struct session *s)
+{
+	session_compare(s, f);
+}
+
+void json_run(FILE *f, const struct session *s, const struct session_run *r)
+{
+	(void)s;
+	report_json(f, &r->cfg, &r->res, &r->m);
 }

@@ -93,6 +93,7 @@ const char *run_undone(void)
 
 struct run {
 	const struct run_config *cfg;
+	const struct run_consumer *c;
 	struct run_result *res;
 	char bindir[PATH_MAX];
 	struct lab lab;
@@ -245,7 +246,7 @@ static int trace_begin(struct run *r)
 		.sender = r->demo.pid,
 		.sink = r->sink.pid > 0 ? r->sink.pid : 0,
 		.port = r->port,
-		.events = cfg->on_event != NULL,
+		.events = r->c->event != NULL,
 		.step_fd = cfg->stepped ? STEP_FD : -1,
 		/* a JVM moves data from a thread of its own; a command, who
 		 * knows: only the C demos are known to have one thread */
@@ -273,7 +274,7 @@ static int trace_begin(struct run *r)
 	r->witness = witness_open(r->tx_ns, res->why, sizeof(res->why));
 	res->why[0] = '\0'; /* without it, TCP's count is only not known */
 	ever_bpf = true;
-	r->trace = trace_start(&tg, cfg->on_event, cfg->event_ctx, res->why,
+	r->trace = trace_start(&tg, r->c->event, r->c->ctx, res->why,
 			       sizeof(res->why));
 	if (!r->trace)
 		return ZC_EXIT_ENV;
@@ -325,7 +326,8 @@ static int path_up(struct run *r)
 	return sink_start(r);
 }
 
-static struct run *run_new(const struct run_config *cfg, struct run_result *res)
+static struct run *run_new(const struct run_config *cfg, struct run_result *res,
+			   const struct run_consumer *c)
 {
 	struct run *r = calloc(1, sizeof(*r));
 
@@ -335,6 +337,7 @@ static struct run *run_new(const struct run_config *cfg, struct run_result *res)
 		return NULL;
 	}
 	r->cfg = cfg;
+	r->c = c;
 	r->res = res;
 	r->sink = r->demo = (struct child){ -1, -1, -1, -1 };
 	r->step = -1;
@@ -389,16 +392,18 @@ static int file_warm_or_cold(struct run *r)
 }
 
 struct run *run_start(const struct run_config *cfg, struct run_result *res,
-		      int *rc)
+		      const struct run_consumer *c, int *rc)
 {
 	/* in order; a signal stops the next step from starting */
 	static int (*const steps[])(struct run *) = {
 		file_size,  demo_ready,	 path_up,   file_warm_or_cold,
 		demo_start, trace_begin, gate_open,
 	};
-	struct run *r = run_new(cfg, res);
+	struct run *r = run_new(cfg, res, c);
 	size_t i;
 
+	if (c->begin)
+		c->begin(c->ctx, cfg);
 	*rc = r ? 0 : ZC_EXIT_ENV;
 	if (r && child_bindir(r->bindir, sizeof(r->bindir))) {
 		snprintf(res->why, sizeof(res->why),
@@ -623,50 +628,51 @@ void run_abort(struct run *r)
 
 int run_finish(struct run *r)
 {
+	const struct run_consumer *c = r->c;
 	int rc = sink_wait(r);
 
 	if (!rc)
 		rc = verdict(r);
+	if (c->end)
+		c->end(c->ctx, r->cfg, r->res, rc);
 	run_abort(r);
 	return rc;
 }
 
-int run_step(struct run *r, const struct run_pace *p)
+int run_step(struct run *r)
 {
-	struct zc_counts c = { 0 }; /* user space's counters: at the end */
+	const struct run_consumer *c = r->c;
+	struct zc_counts counts = { 0 }; /* user space's counters: at the end */
 	int t;
 
-	if (p->grant)
-		run_grant(r, p->grant(p->ctx));
-	t = run_tick(r, p->ms);
-	if (t >= 0 && p->counts) {
-		trace_read(r->trace, &c);
-		p->counts(p->ctx, &c);
+	if (c->grant)
+		run_grant(r, c->grant(c->ctx));
+	t = run_tick(r, c->ms > 0 ? c->ms : 50);
+	if (t >= 0 && c->counts) {
+		trace_read(r->trace, &counts);
+		c->counts(c->ctx, &counts);
 	}
 	return t;
 }
 
 int run_demo(const struct run_config *cfg, struct run_result *res,
-	     const struct run_pace *p)
+	     const struct run_consumer *c)
 {
-	static const struct run_pace report = { .ms = 50 };
+	static const struct run_consumer nobody = { .ms = 50 };
 	struct run *r;
 	int rc, t;
 
-	if (!p)
-		p = &report;
-	r = run_start(cfg, res, &rc);
+	if (!c)
+		c = &nobody;
+	r = run_start(cfg, res, c, &rc);
 	if (!r)
 		return rc;
-	while (!(t = run_step(r, p)))
+	while (!(t = run_step(r)))
 		;
 	if (t < 0) {
 		snprintf(res->why, sizeof(res->why), "interrupted");
 		run_abort(r);
 		return 128 + stop_signal;
 	}
-	rc = run_finish(r);
-	if (p->end)
-		p->end(p->ctx, res);
-	return rc;
+	return run_finish(r);
 }

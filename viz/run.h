@@ -31,8 +31,6 @@ struct run_config {
 	char *const *command;
 	pid_t watch_pid; /* zcviz -p: the program watched (viz/watch.c) */
 	bool verbose;
-	trace_event_fn on_event; /* NULL: no ring-buffer events */
-	void *event_ctx;
 };
 
 struct run_result {
@@ -59,38 +57,45 @@ struct run_result {
 };
 
 /*
- * What drives a run, the one thing the report, the recording and the
- * dashboard do differently: before each step, how many more syscalls a
- * stepped demo may make (grant; NULL: none); after it, what sees the
- * counters (counts; NULL: nobody); and once a run came to its verdict,
- * what sees the result (end; NULL: nobody). ms: how long a step waits
- * for events.
+ * Whoever follows a run: the dashboard, the recorder, the text report,
+ * JSON, CSV (output.h). The run calls each hook that is not NULL: begin
+ * as it starts; before each step, how many more syscalls a stepped demo
+ * may make (grant); every event of the ring buffer (event: with none,
+ * the ring buffer is not read); the counters after each step (counts);
+ * and the result with its exit status once the demo ran to its verdict
+ * (end; a run that never started, or was stopped, has none). ms: how long
+ * a step waits for events. session.c fans one run out to several.
  */
-struct run_pace {
+struct run_consumer {
+	void (*begin)(void *ctx, const struct run_config *cfg);
 	int (*grant)(void *ctx);
+	void (*event)(void *ctx, const struct zc_event *e);
 	void (*counts)(void *ctx, const struct zc_counts *c);
-	void (*end)(void *ctx, const struct run_result *res);
+	void (*end)(void *ctx, const struct run_config *cfg,
+		    const struct run_result *res, int rc);
 	void *ctx;
 	int ms;
 };
 
-/* One whole run, paced by p (NULL: a report's, free and unseen): 0, or a
- * ZC_EXIT_* status (128 + N on signal N) with res->why set. */
+/* One whole run, followed by c: 0, or a ZC_EXIT_* status (128 + N on
+ * signal N) with res->why set. The one run loop: the dashboard steps
+ * through the same run_step() frame by frame. */
 int run_demo(const struct run_config *cfg, struct run_result *res,
-	     const struct run_pace *p);
+	     const struct run_consumer *c);
 
 /*
  * The same in steps, for the dashboard's frames. run_start() sets
  * everything up and lets the demo start (NULL, *rc and res->why on
- * failure); cfg and res must outlive the run. run_step() grants, delivers
- * events for up to p->ms and hands the counters on; it returns 1 once the
- * demo has exited, -1 on a stop signal, else 0. run_finish() collects the
- * verdict and tears down; run_abort() only tears down.
+ * failure); cfg, res and c must outlive the run. run_step() grants,
+ * delivers events for up to c->ms and hands the counters on; it returns 1
+ * once the demo has exited, -1 on a stop signal, else 0. run_finish()
+ * collects the verdict, tells c, and tears down; run_abort() only tears
+ * down.
  */
 struct run;
 struct run *run_start(const struct run_config *cfg, struct run_result *res,
-		      int *rc);
-int run_step(struct run *r, const struct run_pace *p);
+		      const struct run_consumer *c, int *rc);
+int run_step(struct run *r);
 /* With cfg->stepped: let the demo make n more syscalls (the dashboard's
  * space key) ... */
 void run_grant(struct run *r, int n);
