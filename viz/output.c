@@ -9,11 +9,10 @@
 
 const struct output outputs[] = {
 	{ "report",
-	  "print a report of each run, then a table comparing them,\n"
-	  "instead of the dashboard (the default when stdout is not a\n"
-	  "terminal)",
+	  "print a table instead of the dashboard (the default\n"
+	  "when stdout is not a terminal)",
 	  report_run, report_done },
-	{ "json", "print one JSON object per run", json_run, NULL },
+	{ "json", "print one JSON object per demo run", json_run, NULL },
 	{ NULL },
 };
 
@@ -25,7 +24,7 @@ const struct output *output_find(const char *name)
 	return NULL;
 }
 
-const char *output_options(void)
+const char *output_options(char sep)
 {
 	static char s[128];
 	size_t n = 0;
@@ -33,8 +32,8 @@ const char *output_options(void)
 	for (const struct output *o = outputs; o->name && n < sizeof(s); o++)
 		n += snprintf(s + n, sizeof(s) - n, "%s--%s",
 			      o == outputs ? "" :
-			      o[1].name	   ? ", " :
-					     " or ",
+			      sep == ','   ? ", " :
+					     "|",
 			      o->name);
 	return s;
 }

@@ -28,8 +28,8 @@ extern const struct output outputs[];
 
 /* The row of --NAME, or NULL */
 const struct output *output_find(const char *name);
-/* "--report, --json or --csv", for messages */
-const char *output_options(void);
+/* "--report, --json" (sep ',') or "--report|--json" (sep '|') */
+const char *output_options(char sep);
 
 /* The rows' functions, each in its own file */
 void report_run(FILE *f, const struct session *s, const struct session_run *r);
