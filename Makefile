@@ -368,11 +368,11 @@ $(BUILD)/test-two-senders: tests/unit/two_senders.c $(FLAGS_STAMP)
 
 # ---- fuzzing the trace reader ---------------------------------------------------
 
-# The reader, the model, both reports and the dashboard's view under
-# libFuzzer with ASan and UBSan: none of them needs libbpf or curses.
-FUZZ_SRCS := tests/fuzz/fuzz_trace.c viz/record.c viz/replay.c viz/model.c viz/report.c \
-	viz/view.c viz/text.c viz/safefile.c viz/probe.c viz/syscalls.c viz/counts.c \
-	demos/demos.c demos/summary.c
+# Everything of zcviz under libFuzzer with ASan and UBSan but what needs
+# libbpf (trace.c: trace_none.c stands in) or curses (the dashboard's
+# terminal): the reader, the model, the session and every output.
+FUZZ_SRCS := tests/fuzz/fuzz_trace.c $(filter-out viz/main.c viz/trace.c \
+	viz/ui.c viz/dash.c,$(wildcard viz/*.c)) $(LIB:%=demos/%.c)
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= -1
 FUZZ_CORPUS := $(BUILD)/fuzz/corpus
@@ -383,7 +383,7 @@ $(BUILD)/fuzz-trace: $(FUZZ_SRCS) $(wildcard viz/*.h) $(BUILD)/.deps-ok
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unknown-warning-option \
 		-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -fno-sanitize-recover=undefined \
-		-fsanitize=fuzzer,address,undefined $(FUZZ_SRCS) -lm -o $@
+		-fsanitize=fuzzer,address,undefined $(FUZZ_SRCS) -lxxhash -lz -lm -o $@
 
 # make fuzz: FUZZ_SECONDS (default 60) or FUZZ_RUNS executions, seeded with
 # the lessons' traces and every input that ever crashed it, which it keeps

@@ -525,7 +525,8 @@ static void report_after(struct dash *d, const char *note)
 	fputs(note, stdout);
 	if (d->s.last < 0)
 		return;
-	report_run(stdout, &d->s, &d->s.runs[d->s.last]);
+	report_text(stdout, &d->s.runs[d->s.last].cfg,
+		    &d->s.runs[d->s.last].res, &d->s.runs[d->s.last].m);
 	session_compare(&d->s, stdout);
 }
 

@@ -7,13 +7,18 @@
 
 #include "session.h"
 
+/* The rows' functions, each in its own file */
+void report_run(FILE *f, const struct session *s, const struct session_run *r);
+void report_done(FILE *f, const struct session *s);
+void json_run(FILE *f, const struct session *s, const struct session_run *r);
+
 const struct output outputs[] = {
 	{ "report",
 	  "print a table instead of the dashboard (the default\n"
 	  "when stdout is not a terminal)",
 	  report_run, report_done },
 	{ "json", "print one JSON object per demo run", json_run, NULL },
-	{ NULL },
+	{ NULL, NULL, NULL, NULL },
 };
 
 const struct output *output_find(const char *name)

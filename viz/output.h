@@ -31,9 +31,4 @@ const struct output *output_find(const char *name);
 /* "--report, --json" (sep ',') or "--report|--json" (sep '|') */
 const char *output_options(char sep);
 
-/* The rows' functions, each in its own file */
-void report_run(FILE *f, const struct session *s, const struct session_run *r);
-void report_done(FILE *f, const struct session *s);
-void json_run(FILE *f, const struct session *s, const struct session_run *r);
-
 #endif /* ZC_OUTPUT_H */

@@ -17,6 +17,7 @@ void session_init(struct session *s, const struct output *out)
 {
 	memset(s, 0, sizeof(*s));
 	s->out = out;
+	s->f = stdout;
 	s->last = -1;
 }
 
@@ -69,7 +70,7 @@ void session_put(struct session *s, int slot, const struct run_config *cfg,
 	if (rc == ZC_EXIT_FAIL)
 		s->status = rc;
 	if (s->out) {
-		s->out->run(stdout, s, r);
+		s->out->run(s->f, s, r);
 		s->printed++;
 	}
 }
@@ -246,7 +247,7 @@ int session_demos(struct session *s, struct run_config *cfg,
 	if (rc)
 		return rc;
 	if (s->out && s->out->done && !run_stop_signal())
-		s->out->done(stdout, s);
+		s->out->done(s->f, s);
 	return s->status;
 }
 
@@ -271,7 +272,7 @@ int session_replay(struct session *s, const char *path)
 		session_put(s, i, &p->runs[i].cfg, &p->runs[i].res,
 			    p->runs[i].res.verified ? 0 : ZC_EXIT_FAIL);
 	if (s->out && s->out->done && !run_stop_signal())
-		s->out->done(stdout, s);
+		s->out->done(s->f, s);
 	replay_free(p);
 	return s->status;
 }

@@ -39,6 +39,7 @@ struct session {
 	int status; /* ZC_EXIT_FAIL once a run ended unverified */
 	/* the printed output (--report, --json, --csv), or NULL */
 	const struct output *out;
+	FILE *f; /* where it prints: stdout */
 	/* who follows each run; the first with a grant paces it */
 	struct run_consumer consumers[SESSION_MAX_CONSUMERS];
 	int nconsumers;
