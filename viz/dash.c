@@ -348,8 +348,9 @@ static void key_handle(struct dash *d, int key)
 /* The comparison table of a sequence, as a card. */
 static void table_show(struct dash *d)
 {
-	const struct session_run *runs[ZC_MAX_DEMOS];
+	const struct session_run **runs;
 	char *text = NULL, title[64];
+	int n;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
@@ -357,8 +358,9 @@ static void table_show(struct dash *d)
 		return;
 	session_compare(&d->s, f);
 	fclose(f);
-	snprintf(title, sizeof(title), "all %s, measured",
-		 count_word(session_runs(&d->s, runs, ZC_MAX_DEMOS)));
+	runs = session_runs(&d->s, &n);
+	free(runs);
+	snprintf(title, sizeof(title), "all %s, measured", count_word(n));
 	ui_card(d->ui, title, text, d->keys_table, dash_now(d));
 	free(text);
 }

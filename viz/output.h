@@ -16,7 +16,7 @@ struct session_run;
 struct output {
 	const char *name; /* its option: --NAME */
 	const char *help; /* what it prints, for --help */
-	/* after each run; s->printed runs were printed before it */
+	/* after each run (NULL: nothing); s->printed runs were before it */
 	void (*run)(FILE *f, const struct session *s,
 		    const struct session_run *r);
 	/* after the last run, unless stopped (NULL: nothing) */

@@ -69,38 +69,37 @@ void session_put(struct session *s, int slot, const struct run_config *cfg,
 	s->last = slot;
 	if (rc == ZC_EXIT_FAIL)
 		s->status = rc;
-	if (s->out) {
+	if (s->out && s->out->run) {
 		s->out->run(s->f, s, r);
 		s->printed++;
 	}
 }
 
-int session_runs(const struct session *s, const struct session_run **out,
-		 int max)
+const struct session_run **session_runs(const struct session *s, int *n)
 {
-	int n = 0;
+	const struct session_run **runs = calloc(s->nslots + 1, sizeof(*runs));
 
-	for (int i = 0; i < s->nslots && n < max; i++)
+	*n = 0;
+	for (int i = 0; runs && i < s->nslots; i++)
 		if (s->have[i])
-			out[n++] = &s->runs[i];
-	return n;
+			runs[(*n)++] = &s->runs[i];
+	return runs;
 }
 
 void session_compare(const struct session *s, FILE *f)
 {
-	const struct session_run *runs[ZC_MAX_DEMOS];
-	struct run_result *res;
-	struct model_result *m;
-	int n = session_runs(s, runs, ZC_MAX_DEMOS);
+	int n;
+	const struct session_run **runs = session_runs(s, &n);
+	struct run_result *res = calloc(n + 1, sizeof(*res));
+	struct model_result *m = calloc(n + 1, sizeof(*m));
 
-	res = calloc(n ? n : 1, sizeof(*res));
-	m = calloc(n ? n : 1, sizeof(*m));
-	for (int i = 0; res && m && i < n; i++) {
+	for (int i = 0; runs && res && m && i < n; i++) {
 		res[i] = runs[i]->res;
 		m[i] = runs[i]->m;
 	}
-	if (res && m && n > 1)
+	if (runs && res && m && n > 1)
 		report_compare(f, res, m, n);
+	free(runs);
 	free(res);
 	free(m);
 }

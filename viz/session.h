@@ -60,9 +60,9 @@ const struct run_consumer *session_consumer(struct session *s, int slot);
 /* Keeps a run that ended in slot, and prints it through the output. */
 void session_put(struct session *s, int slot, const struct run_config *cfg,
 		 const struct run_result *res, int rc);
-/* The runs kept, in slot order (at most nslots). */
-int session_runs(const struct session *s, const struct session_run **out,
-		 int max);
+/* The runs kept, in slot order, *n of them, in an array to free (NULL
+ * when out of memory). */
+const struct session_run **session_runs(const struct session *s, int *n);
 /* The comparison of the runs kept, as a text table, when there are two
  * or more; else nothing. */
 void session_compare(const struct session *s, FILE *f);

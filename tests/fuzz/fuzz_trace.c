@@ -6,6 +6,7 @@
  * object it prints is one a strict parser accepts. make fuzz runs it;
  * make test replays regressions/.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +172,32 @@ static void json_lines_check(const char *text, size_t len)
 	}
 }
 
+/* RFC 4180, as csv.c writes it: every record has the header's fields. */
+static void csv_check(const char *text, size_t len)
+{
+	int fields = 1, want = -1;
+	bool quoted = false;
+
+	for (const char *p = text; p < text + len; p++) {
+		if (*p == '"')
+			quoted = !quoted; /* "" inside: out and in again */
+		else if (!quoted && *p == ',')
+			fields++;
+		else if (!quoted && *p == '\n') {
+			if (want >= 0 && fields != want) {
+				fprintf(stderr,
+					"a CSV record of %d fields, not %d\n",
+					fields, want);
+				abort();
+			}
+			want = want < 0 ? fields : want;
+			fields = 1;
+		}
+	}
+	if (quoted || (len && text[len - 1] != '\n'))
+		abort();
+}
+
 /* The trace's runs as one session, printed by each output in turn. */
 static void outputs_print(const struct replay *p)
 {
@@ -192,6 +219,8 @@ static void outputs_print(const struct replay *p)
 			fclose(s.f);
 		if (!strcmp(o->name, "json"))
 			json_lines_check(text, len);
+		if (!strcmp(o->name, "csv"))
+			csv_check(text, len);
 		free(text);
 		session_free(&s);
 	}
