@@ -11,6 +11,7 @@
 void report_run(FILE *f, const struct session *s, const struct session_run *r);
 void report_done(FILE *f, const struct session *s);
 void json_run(FILE *f, const struct session *s, const struct session_run *r);
+void csv_done(FILE *f, const struct session *s);
 
 const struct output outputs[] = {
 	{ "report",
@@ -18,6 +19,9 @@ const struct output outputs[] = {
 	  "when stdout is not a terminal)",
 	  report_run, report_done },
 	{ "json", "print one JSON object per demo run", json_run, NULL },
+	{ "csv",
+	  "print one CSV line per run, under a line naming the\ncolumns: the JSON's values, a nested one as a.b",
+	  NULL, csv_done },
 	{ NULL, NULL, NULL, NULL },
 };
 
