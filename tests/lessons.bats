@@ -549,6 +549,50 @@ lesson_num() {
 $hits"
 }
 
+# kafka_stale FILE: what FILE says of Kafka that Kafka 4 made untrue, a
+# line each ("FILE: why: the paragraph"). It judges a paragraph at a time
+# (a table's rows one by one; an answer in <details> with its question;
+# a question itself, ending in "?", claims nothing): a broker converting
+# records to an older format for old consumers (down-conversion) told as
+# anything but gone since Kafka 4.0, which removed it; and kernel TLS
+# named beside Kafka without saying that the JDK's TLS cannot use it (it
+# cannot hand its keys to the kernel, so a broker sends with sendfile()
+# only on plaintext listeners)
+kafka_stale() {
+	awk -v f="$1" '
+	function check(p, ctx,   l) {
+		l = tolower(ctx "\n" p)
+		if ((l ~ /down-?conver|다운 ?컨버전/ || (l ~ /kafka/ && l ~ /convert|변환/ && l ~ /format|형식/)) &&
+			!(l ~ /kafka 4\.0/ && l ~ /removed|gone|no longer|없앴|사라졌|제거/))
+			print f ": down-conversion, not as gone since Kafka 4.0: " p
+		if (l ~ /kafka/ && l ~ /ktls|kernel tls|커널 tls|커널의 tls/ && p !~ /\?[ \t\n]*$/ &&
+			l !~ /jdk.s tls[^.]*(cannot|has no|no way)/ && l !~ /jdk의 tls[^.]*(없|못)/)
+			print f ": Kafka and kernel TLS, without saying the JDK cannot use it: " p
+	}
+	BEGIN { RS = "" }
+	# a numbered question, and the answer folded away after it
+	/^[0-9]+\. / { q = $0; inq = 0 }
+	/^<details>/ { inq = q != ""; next }
+	/^<\/details>/ { q = ""; inq = 0; next }
+	!/^[0-9]+\. / && !/^<details>/ && !inq { q = "" }
+	/^\|/ { n = split($0, rows, "\n"); for (i = 1; i <= n; i++) check(rows[i], ""); next }
+	{ check($0, inq ? q : "") }' "$1"
+}
+
+@test "what the lessons say of Kafka holds for Kafka 4: down-conversion only as gone since 4.0, kernel TLS never as a way back to sendfile(), and lesson 11 is Kafka's in both languages, with the same sections" {
+	local f lang s hits
+	for lang in en ko; do
+		f=lessons/$lang/11-kafka.md
+		assert_file_exists "$f"
+		head -n 1 "$f" | grep -q '^# 11 · .*Kafka' || fail "$f: its title is not Kafka's: $(head -n 1 "$f")"
+		[ "$(markers "$f" s | tr '\n' ' ')" = "$(for s in learn picture code predict run observe explain questions exercise; do echo "<!-- s: $s -->"; done | tr '\n' ' ')" ] ||
+			fail "$f: its sections are not a lesson's: $(markers "$f" s | tr '\n' ' ')"
+	done
+	hits=$(for f in lessons/en/*.md lessons/ko/*.md lessons/*.md README.md; do kafka_stale "$f"; done)
+	[ -z "$hits" ] || fail "claims about Kafka that Kafka 4 made untrue:
+$hits"
+}
+
 @test "the article's own '65 %' is discussed once, against its table (its table shows 46-71 %)" {
 	local f
 	for f in lessons/en/*.md lessons/ko/*.md; do
