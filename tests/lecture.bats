@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The lecture (lessons/en/11-lecture-plan.md) runs itself on a projector's
+# The lecture (lessons/en/12-lecture-plan.md) runs itself on a projector's
 # 80x24: the article's four demos, a title card before each, and their
 # table at the end; live with root, and from the recorded trace without.
 

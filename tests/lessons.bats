@@ -4,17 +4,19 @@
 #   and code quotes (lessons/README.md explains the markers);
 # - every ```sh block runs (from the repository's top, as root on CI);
 # - every `<!-- zcviz: ... -->` number matches what zcviz --json measures,
-#   every `<!-- trace: ... -->` number what the shipped trace replays, and
+#   every `<!-- trace: ... -->` number what the shipped trace replays,
 #   every `<!-- bench: ... -->` number what a results file of make bench
-#   says (tests/bench/);
+#   says (tests/bench/), and every `<!-- output: ... -->` number what a
+#   shipped output of a run that needs root says (lessons/outputs/);
 # - every `<!-- lines: FILE A-B -->` quote equals those lines;
 # - the shipped traces replay to the end as a user without root;
 # - a student without root can do every lesson's predictions and exercise:
 #   each lesson with a predict section or an exercise asks predictions of
-#   shipped traces (`<!-- predict: TRACE | JQ | WHAT -->`, the same TRACE
-#   and JQ in English and Korean) and says how to check them
-#   (lessons/predict; tests/predict.bats checks the sheets), and an
-#   exercise that needs root replays a trace and asks predictions of it;
+#   shipped traces or outputs (`<!-- predict: TRACE | JQ | WHAT -->`, TRACE
+#   output:FILE for lessons/outputs/FILE; the same TRACE and JQ in English
+#   and Korean) and says how to check them (lessons/predict;
+#   tests/predict.bats checks the sheets), and an exercise that needs root
+#   replays a trace or reads a shipped output and asks predictions of it;
 # - what the lessons say about themselves holds (their numbers in titles
 #   and citations, the dashboard's keys), claims that went stale once do
 #   not come back, and every relative link leads to a file.
@@ -29,7 +31,7 @@ setup() {
 	cd "$ROOT"
 }
 
-# markers FILE KIND: the markers of a kind, in order (s, zcviz, trace, bench, lines, predict)
+# markers FILE KIND: the markers of a kind, in order (s, zcviz, trace, bench, output, lines, predict)
 markers() {
 	grep -o "<!-- $2: [^>]* -->" "$1" || true
 }
@@ -68,7 +70,7 @@ sh_blocks() {
 @test "English and Korean have the same sections, commands, checks and quotes" {
 	local l kind
 	for l in $LESSONS; do
-		for kind in s zcviz trace bench lines; do
+		for kind in s zcviz trace bench output lines; do
 			[ "$(markers "lessons/en/$l.md" $kind)" = "$(markers "lessons/ko/$l.md" $kind)" ] ||
 				fail "$l: the '$kind' markers differ between en and ko"
 		done
@@ -92,14 +94,19 @@ sh_blocks() {
 	done
 }
 
-@test "a lesson that predicts or has an exercise asks predictions of shipped traces, and says how to check them without root" {
-	local f l n m
+@test "a lesson that predicts or has an exercise asks predictions of shipped traces or outputs, and says how to check them without root" {
+	local f l n m t
 	for f in lessons/en/*.md lessons/ko/*.md; do
 		while IFS= read -r m; do
 			m=${m#<!-- predict: }
 			m=${m% -->}
 			[[ $m == *" | "*" | "?* ]] || fail "$f: '$m' is not TRACE | JQ | WHAT"
-			[ -f "lessons/traces/${m%% | *}" ] || fail "$f asks a prediction of lessons/traces/${m%% | *}, which does not exist"
+			t=${m%% | *}
+			if [[ $t == output:* ]]; then
+				[ -f "lessons/outputs/${t#output:}" ] || fail "$f asks a prediction of lessons/outputs/${t#output:}, which does not exist"
+			else
+				[ -f "lessons/traces/$t" ] || fail "$f asks a prediction of lessons/traces/$t, which does not exist"
+			fi
 		done < <(markers "$f" predict)
 	done
 	for l in $LESSONS; do
@@ -114,17 +121,21 @@ sh_blocks() {
 	done
 }
 
-@test "an exercise that needs root can be done without it: it replays a shipped trace and asks predictions of it" {
+@test "an exercise that needs root can be done without it: it replays a shipped trace (or reads a shipped output) and asks predictions of it" {
 	local l f ex sh replayed asked t
 	for l in $TAUGHT; do
 		for f in "lessons/en/$l.md" "lessons/ko/$l.md"; do
 			ex=$(sed -n '/<!-- s: exercise -->/,$p' "$f")
 			sh=$(sh_blocks /dev/stdin <<<"$ex")
 			grep -q '^[0-9]*: sudo ' <<<"$sh" || continue
-			replayed=$(grep -oE -- '--replay lessons/traces/[^ ]+\.trace' <<<"$sh" | sed 's|.*/||' | sort -u)
-			[ -n "$replayed" ] || fail "$f: its exercise needs root and replays no trace"
+			# the traces it replays, and the outputs it reads (as output:FILE)
+			replayed=$({
+				grep -oE -- '--replay lessons/traces/[^ ]+\.trace' <<<"$sh" | sed 's|.*/||'
+				grep -oE -- 'lessons/outputs/[^ /]+' <<<"$sh" | sed 's|.*/|output:|'
+			} | sort -u)
+			[ -n "$replayed" ] || fail "$f: its exercise needs root and replays no trace (nor reads a shipped output)"
 			asked=$(grep -o '<!-- predict: [^ ]*' <<<"$ex" | sed 's/.* //' | sort -u)
-			[ "$asked" = "$replayed" ] || fail "$f: its exercise replays
+			[ "$asked" = "$replayed" ] || fail "$f: its exercise replays (or reads)
 $replayed
 and asks predictions of
 $asked"
@@ -187,6 +198,11 @@ cannot_run() {
 			# an optional extra's block runs where it is installed
 			if sh_blocks "$f" | grep -q "^$n: .*demos/nginx.sh" && ! command -v nginx >/dev/null; then
 				echo "# $f, block $n: skipped, no nginx (sudo make deps)" >&3
+				continue
+			fi
+			if sh_blocks "$f" | grep -q "^$n: .*demos/kafka.sh" &&
+				! { compgen -G "${ZC_KAFKA_LIB:-$ROOT/build/kafka/lib}/kafka_2.13-*.jar" >/dev/null && command -v kcat >/dev/null; }; then
+				echo "# $f, block $n: skipped, no Apache Kafka's jars or no kcat (sudo make deps)" >&3
 				continue
 			fi
 			d=$(cannot_run "$(sh_blocks "$f" | sed -n "s/^$n: //p")")
@@ -309,6 +325,33 @@ bench_json() {
 		got=$(jq -r "$expr" <<<"${cache[$args]}") || fail "$args: jq '$expr' failed"
 		check_value "$got" "$want" || fail "$file: jq '$expr' = $got; the lessons say $want"
 	done < <(cat lessons/en/*.md | grep -o '<!-- bench: [^>]* -->' | sort -u)
+}
+
+# output_json FILE: a shipped output (lessons/outputs/) as jq reads it: a
+# .json file as it is, any other (what a run printed) as one JSON string
+output_json() {
+	case $1 in
+	*.json) jq -c . "$1" ;;
+	*) jq -R -s . "$1" ;;
+	esac
+}
+
+@test "the numbers the lessons quote from a shipped output are what it says" {
+	local spec args expr want got file n=0
+	declare -A cache
+	while IFS= read -r spec; do
+		marker_parts "$spec" output
+		file=lessons/outputs/$args
+		assert_file_exists "$file"
+		if [ -z "${cache[$args]:-}" ]; then
+			cache[$args]=$(output_json "$file") || fail "jq cannot read $file"
+		fi
+		got=$(jq -r "$expr" <<<"${cache[$args]}") || fail "$args: jq '$expr' failed"
+		[[ -n $got && $got != *$'\n'* ]] || fail "$file: jq '$expr' gives no single value: '$got'"
+		check_value "$got" "$want" || fail "$file: jq '$expr' = $got; the lessons say $want"
+		n=$((n + 1))
+	done < <(cat lessons/en/*.md | grep -o '<!-- output: [^>]* -->' | sort -u)
+	echo "# $n numbers checked against lessons/outputs/" >&3
 }
 
 @test "make lessons lists them" {
@@ -503,6 +546,50 @@ lesson_num() {
 		done
 	done
 	[ -z "$hits" ] || fail "stale claims:
+$hits"
+}
+
+# kafka_stale FILE: what FILE says of Kafka that Kafka 4 made untrue, a
+# line each ("FILE: why: the paragraph"). It judges a paragraph at a time
+# (a table's rows one by one; an answer in <details> with its question;
+# a question itself, ending in "?", claims nothing): a broker converting
+# records to an older format for old consumers (down-conversion) told as
+# anything but gone since Kafka 4.0, which removed it; and kernel TLS
+# named beside Kafka without saying that the JDK's TLS cannot use it (it
+# cannot hand its keys to the kernel, so a broker sends with sendfile()
+# only on plaintext listeners)
+kafka_stale() {
+	awk -v f="$1" '
+	function check(p, ctx,   l) {
+		l = tolower(ctx "\n" p)
+		if ((l ~ /down-?conver|다운 ?컨버전/ || (l ~ /kafka/ && l ~ /convert|변환/ && l ~ /format|형식/)) &&
+			!(l ~ /kafka 4\.0/ && l ~ /removed|gone|no longer|없앴|사라졌|제거/))
+			print f ": down-conversion, not as gone since Kafka 4.0: " p
+		if (l ~ /kafka/ && l ~ /ktls|kernel tls|커널 tls|커널의 tls/ && p !~ /\?[ \t\n]*$/ &&
+			l !~ /jdk.s tls[^.]*(cannot|has no|no way)/ && l !~ /jdk의 tls[^.]*(없|못)/)
+			print f ": Kafka and kernel TLS, without saying the JDK cannot use it: " p
+	}
+	BEGIN { RS = "" }
+	# a numbered question, and the answer folded away after it
+	/^[0-9]+\. / { q = $0; inq = 0 }
+	/^<details>/ { inq = q != ""; next }
+	/^<\/details>/ { q = ""; inq = 0; next }
+	!/^[0-9]+\. / && !/^<details>/ && !inq { q = "" }
+	/^\|/ { n = split($0, rows, "\n"); for (i = 1; i <= n; i++) check(rows[i], ""); next }
+	{ check($0, inq ? q : "") }' "$1"
+}
+
+@test "what the lessons say of Kafka holds for Kafka 4: down-conversion only as gone since 4.0, kernel TLS never as a way back to sendfile(), and lesson 11 is Kafka's in both languages, with the same sections" {
+	local f lang s hits
+	for lang in en ko; do
+		f=lessons/$lang/11-kafka.md
+		assert_file_exists "$f"
+		head -n 1 "$f" | grep -q '^# 11 · .*Kafka' || fail "$f: its title is not Kafka's: $(head -n 1 "$f")"
+		[ "$(markers "$f" s | tr '\n' ' ')" = "$(for s in learn picture code predict run observe explain questions exercise; do echo "<!-- s: $s -->"; done | tr '\n' ' ')" ] ||
+			fail "$f: its sections are not a lesson's: $(markers "$f" s | tr '\n' ' ')"
+	done
+	hits=$(for f in lessons/en/*.md lessons/ko/*.md lessons/*.md README.md; do kafka_stale "$f"; done)
+	[ -z "$hits" ] || fail "claims about Kafka that Kafka 4 made untrue:
 $hits"
 }
 

@@ -20,14 +20,18 @@ teardown() {
 	rm -rf "${SHEETS:-}"
 }
 
-# answered SHEET DELTA: SHEET with each ? replaced by what the trace says,
-# plus DELTA
+# answered SHEET DELTA: SHEET with each ? replaced by what the trace (or
+# the shipped output, output:FILE) says, plus DELTA
 answered() {
 	local line trace expr got
 	while IFS= read -r line; do
 		if [[ $line == *" = ?" ]]; then
 			trace=${line%% | *} expr=${line#* | } expr=${expr% = ?}
-			got=$("$USER_ROOT/build/zcviz" --replay "$USER_ROOT/lessons/traces/$trace" --json | jq -r "$expr")
+			case $trace in
+			output:*.json) got=$(jq -r "$expr" "$USER_ROOT/lessons/outputs/${trace#output:}") ;;
+			output:*) got=$(jq -R -s -r "$expr" "$USER_ROOT/lessons/outputs/${trace#output:}") ;;
+			*) got=$("$USER_ROOT/build/zcviz" --replay "$USER_ROOT/lessons/traces/$trace" --json | jq -r "$expr") ;;
+			esac
 			echo "${line% ?} $(awk -v g="$got" -v d="$2" 'BEGIN { print g + d }')"
 		else
 			echo "$line"
@@ -96,6 +100,28 @@ lessons_with_predictions() {
 	echo "$t | select(.demo == \"splice\") | .cpu_copies_per_byte = 0" >"$S"
 	run -2 --separate-stderr "${as[@]}" "$P" "$S"
 	assert_equal "$stderr" "lessons/predict: 'select(.demo == \"splice\") | .cpu_copies_per_byte' gives no value for $t"
+}
+
+@test "a prediction of a shipped output (output:FILE) is read from lessons/outputs/ by jq: JSON, or a log as text; one that is not there, or gives no single value, is exit 2, in one line" {
+	local o=output:kafka-tls.json l=output:kafka-cold-3.log
+	printf '%s\n' "$o | .cpu_copies_per_byte = ~2" "$o | .edges.pagecache_to_socket.bytes = 1" \
+		"$l | capture(\"(?<b>[0-9]+) bytes, 0 of them still cached\").b = 67779750" >"$S"
+	chmod 644 "$S"
+	run -1 "${as[@]}" "$P" "$S"
+	assert_line "held:         $o | .cpu_copies_per_byte = ~2"
+	assert_line "did not hold: $o | .edges.pagecache_to_socket.bytes = 1; the run says 0"
+	assert_line "held:         $l | capture(\"(?<b>[0-9]+) bytes, 0 of them still cached\").b = 67779750"
+	assert_line "2 of 3 predictions held"
+	echo "output:no-such.json | .file_bytes = 1" >"$S"
+	run -2 --separate-stderr "${as[@]}" "$P" "$S"
+	assert_equal "$stderr" "lessons/predict: no output lessons/outputs/no-such.json"
+	echo "$o | .files[].read_calls = 1" >"$S"
+	run -2 --separate-stderr "${as[@]}" "$P" "$S"
+	assert_equal "$output" ""
+	assert_equal "$stderr" "lessons/predict: '.files[].read_calls' gives 8 values for kafka-tls.json: it must give one"
+	echo "$o | empty = 1" >"$S"
+	run -2 --separate-stderr "${as[@]}" "$P" "$S"
+	assert_equal "$stderr" "lessons/predict: 'empty' gives no value for kafka-tls.json"
 }
 
 @test "lessons/predict ko/NN prints the Korean lesson's sheet: the same predictions, asked in Korean" {
