@@ -294,7 +294,7 @@ $(MAN_STAMP): $(BINS) $(JAVA_LINKS) $(wildcard man/*.h2m)
 	$(Q)mkdir -p $(MAN_DIR)
 	$(Q)$(HELP2MAN) -N -i man/zcviz.h2m -o $(MAN_DIR)/zcviz.1 \
 		-n "see every copy a file takes to the network, measured with eBPF" $(BUILD)/zcviz
-	$(Q)$(HELP2MAN) -N -i man/sender.h2m -o $(MAN_DIR)/zc-sink.1 \
+	$(Q)$(HELP2MAN) -N -i man/sink.h2m -o $(MAN_DIR)/zc-sink.1 \
 		-n "receive, count and checksum what the zerocopy-lab demos send" $(BUILD)/zc-sink
 	$(Q)$(BUILD)/zcviz --list-demos | while IFS='	' read -r name prog _ _ _ title _; do \
 		$(HELP2MAN) -N -i man/sender.h2m -n "$$title" -o $(MAN_DIR)/$$prog.1 $(BUILD)/$$prog || exit; \

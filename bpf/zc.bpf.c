@@ -4,8 +4,8 @@
  * sender process, every system call, every copy and every page reference
  * of the file on its way from disk to the NIC. Tracepoints only (tp/,
  * tp_btf/): kprobes and fentry are not available everywhere, and
- * tracepoints are the kernel's stable interface. DESIGN.md section 4 says
- * which tracepoint proves which arrow.
+ * tracepoints are the kernel's stable interface. docs/measurement.md
+ * ("From tracepoint to arrow") says which tracepoint proves which arrow.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>

@@ -15,7 +15,8 @@
 #define ZC_STR_(x) #x
 #define ZC_STR(x) ZC_STR_(x) /* a number #defined, as a string */
 
-/* Exit statuses shared by every program of the project (DESIGN.md 6). */
+/* Exit statuses shared by every program of the project (docs/contracts.md,
+ * "Exit statuses"). */
 enum {
 	ZC_EXIT_OK = 0,
 	ZC_EXIT_FAIL = 1, /* the transfer or its verification failed */

@@ -1,6 +1,6 @@
 /*
- * The accounting model. DESIGN.md section 4 says which tracepoint proves
- * which arrow; this file only adds them up. No count passes COUNTS_MAX
+ * The accounting model. docs/measurement.md ("From tracepoint to arrow")
+ * says which tracepoint proves which arrow; this file only adds them up. No count passes COUNTS_MAX
  * (counts.h: the reader refuses a trace that does), and no sum here adds
  * more than six, so none can pass 2^64.
  */

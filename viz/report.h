@@ -1,4 +1,5 @@
-/* --report (a readable table) and --json (DESIGN.md section 6). */
+/* --report (a readable table) and --json (docs/contracts.md, "The JSON of a
+ * run"). */
 #ifndef ZC_REPORT_H
 #define ZC_REPORT_H
 
