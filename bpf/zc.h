@@ -1,12 +1,64 @@
 /*
- * What bpf/zc.bpf.c and viz/ share: counter indices and the ring-buffer
- * event. Fixed-width types only, so that both sides agree on the layout.
+ * What bpf/zc.bpf.c and viz/ share: the tracepoints and programs, the
+ * counters, and the ring-buffer event. Fixed-width types only, so that both sides agree on the layout.
  */
 #ifndef ZC_H
 #define ZC_H
 
 #define ZC_NR_SYSCALLS 512 /* syscall numbers counted one by one */
 #define ZC_DEV_LEN 16 /* IFNAMSIZ */
+
+/*
+ * The groups of tracepoints, and each program of zc.bpf.c with the group
+ * it measures: one list, the map from tracepoint to what it measures
+ * (docs/measurement.md draws the map to the arrows). A missing group
+ * leaves what it measures unmeasured, and says so: G(ID, its name in
+ * --json's missing_tracepoints, what is lost for --report, the same in
+ * brief for the dashboard). A trace's MISSING field holds the groups by
+ * their place in this list, so a new group goes at its end. The build
+ * fails when zc.bpf.c has a program ZC_PROGRAMS does not list
+ * (viz/trace.c), so no program is ever taken for another group's.
+ */
+#define ZC_PROBES(G)                                                         \
+	G(SYSCALLS, "syscalls", "system calls", "syscalls")                  \
+	G(SENDMSG, "tcp_sendmsg_locked",                                     \
+	  "copy or page reference at the socket (from the syscall instead)", \
+	  "copy/ref at the socket (from the syscall)")                       \
+	G(CACHE, "mm_filemap_add_to_page_cache", "disk -> page cache",       \
+	  "disk DMA")                                                        \
+	G(FAULTS, "page_fault", "page faults", "page faults")                \
+	G(SCHED, "sched_switch", "context switches", "context switches")     \
+	G(EXIT, "sched_process_exit", "sender CPU time (from wait4 instead)",\
+	  "CPU (from wait4)")                                                \
+	G(NET, "net_dev_xmit",                                               \
+	  "socket buffer -> NIC and the segmentation copy",                  \
+	  "NIC and GSO copy")                                                \
+	G(RX_COPY, "skb_copy_datagram_iovec", "receiver copy",               \
+	  "receiver copy")                                                   \
+	G(URING, "io_uring",                                                 \
+	  "io_uring's requests and completions, and the bytes they sent",    \
+	  "io_uring requests")                                               \
+	G(RX, "netif_receive_skb",                                           \
+	  "whether the receiving side got the pinned pages or copies",       \
+	  "copy at delivery")
+
+/* P(the program's name in zc.bpf.c, its group in ZC_PROBES) */
+#define ZC_PROGRAMS(P)                                                       \
+	P(zc_sys_enter, SYSCALLS) /* raw_syscalls:sys_enter */               \
+	P(zc_sys_exit, SYSCALLS) /* raw_syscalls:sys_exit */                 \
+	P(zc_tcp_sendmsg, SENDMSG) /* tcp:tcp_sendmsg_locked */              \
+	P(zc_cache_add, CACHE) /* filemap:mm_filemap_add_to_page_cache */    \
+	P(zc_fault_user, FAULTS) /* exceptions:page_fault_user */            \
+	P(zc_fault_kernel, FAULTS) /* exceptions:page_fault_kernel */        \
+	P(zc_sched_switch, SCHED) /* sched:sched_switch */                   \
+	P(zc_process_exit, EXIT) /* sched:sched_process_exit */              \
+	P(zc_net_dev_queue, NET) /* net:net_dev_queue */                     \
+	P(zc_net_dev_start_xmit, NET) /* net:net_dev_start_xmit */           \
+	P(zc_rx_copy, RX_COPY) /* skb:skb_copy_datagram_iovec */             \
+	P(zc_iou_submit, URING) /* io_uring:io_uring_submit_req */           \
+	P(zc_iou_complete, URING) /* io_uring:io_uring_complete */           \
+	P(zc_iou_overflow, URING) /* io_uring:io_uring_cqe_overflow */       \
+	P(zc_rx_skb, RX) /* net:netif_receive_skb (zero-copy demos only) */
 
 /*
  * The counters, in one list. K: the kernel's, written by our programs

@@ -119,20 +119,30 @@ void trace_env_restore(void)
 
 /* ---- feature detection ------------------------------------------------ */
 
+/* Each program's group, from bpf/zc.h's one list */
 static const struct {
 	const char *prog;
 	enum trace_probe probe;
 } prog_probe[] = {
-	{ "zc_sys_enter", TP_SYSCALLS },  { "zc_sys_exit", TP_SYSCALLS },
-	{ "zc_tcp_sendmsg", TP_SENDMSG }, { "zc_cache_add", TP_CACHE },
-	{ "zc_fault_user", TP_FAULTS },	  { "zc_fault_kernel", TP_FAULTS },
-	{ "zc_sched_switch", TP_SCHED },  { "zc_process_exit", TP_EXIT },
-	{ "zc_net_dev_queue", TP_NET },	  { "zc_net_dev_start_xmit", TP_NET },
-	{ "zc_rx_copy", TP_RX_COPY },	  { "zc_iou_submit", TP_URING },
-	{ "zc_iou_complete", TP_URING },  { "zc_iou_overflow", TP_URING },
-	{ "zc_rx_skb", TP_RX },
+#define PROG_PROBE(prog, group) { #prog, TP_##group },
+	ZC_PROGRAMS(PROG_PROBE)
+#undef PROG_PROBE
 };
 
+/*
+ * The build's check that the list is whole: every program it names is
+ * in the skeleton (else "no member named"), and the skeleton has no other
+ * (else the assertion below). An unlisted program would otherwise be
+ * taken for a syscall program, and stop every run on a kernel without
+ * its tracepoint.
+ */
+#define PROG_SLOT(prog, group) +sizeof(((struct zc_bpf *)0)->progs.prog)
+_Static_assert(
+	sizeof(((struct zc_bpf *)0)->progs) == 0 ZC_PROGRAMS(PROG_SLOT),
+	"bpf/zc.bpf.c has a program that ZC_PROGRAMS in bpf/zc.h does not list: add it there, with its tracepoint group");
+#undef PROG_SLOT
+
+/* The program's group; every program has one (checked above). */
 static int probe_of(const struct bpf_program *prog)
 {
 	size_t i;
@@ -286,7 +296,8 @@ static void empty_attach(struct trace *t, int i, const struct bpf_program *prog)
 	t->empty_fd[i] = bpf_prog_load(BPF_PROG_TYPE_TRACING, "zc_empty", "GPL",
 				       nothing, 2, &opts);
 	if (t->empty_fd[i] >= 0)
-		t->empty_link[i] = bpf_raw_tracepoint_open(NULL, t->empty_fd[i]);
+		t->empty_link[i] =
+			bpf_raw_tracepoint_open(NULL, t->empty_fd[i]);
 }
 
 static void empties_attach(struct trace *t)
