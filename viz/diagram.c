@@ -33,13 +33,11 @@ struct pen {
 
 /* The pipe sits between the page cache and the socket, where sendfile's
  * arrow runs: a run draws one or the other (pipe_shown()). */
-enum { B_DISK, B_CACHE, B_USER, B_SOCKET, B_NIC, B_PIPE, B_NR };
-
-static const char *const box_names[B_NR] = { "disk",	    "page cache",
-					     "user buffer", "socket buffer",
-					     "NIC",	    "pipe" };
-static const int box_w[B_NR] = { 8, 14, 15, 17, 7, 8 };
-static const int box_x80[B_NR] = { 1, 14, 31, 49, 72, 34 };
+static const char *const box_names[BOX_NR] = { "disk",	      "page cache",
+					       "user buffer", "socket buffer",
+					       "NIC",	      "pipe" };
+static const int box_w[BOX_NR] = { 8, 14, 15, 17, 7, 8 };
+static const int box_x80[BOX_NR] = { 1, 14, 31, 49, 72, 34 };
 
 #define PATH_MAX_CELLS 256
 
@@ -50,7 +48,7 @@ struct path {
 };
 
 struct layout {
-	int bx[B_NR];
+	int bx[BOX_NR];
 	int urow; /* the user buffer's top row */
 	int line; /* the user/kernel line */
 	int krow; /* the kernel boxes' top row */
@@ -82,37 +80,45 @@ static void path_v(struct path *p, int x, int y0, int y1)
 		path_add(p, x, y, true);
 }
 
+/*
+ * An arrow's path, from the boxes its row names (model.h): along the
+ * kernel's row between two of its boxes; up from the middle of a kernel
+ * box and across into the user buffer; or across from the user buffer
+ * and down into the middle of a kernel box.
+ */
+static void layout_route(struct layout *l, int e)
+{
+	enum zc_box a = model_edge_from(e), b = model_edge_to(e);
+	struct path *p = &l->p[e];
+	int x;
+
+	if (a != BOX_USER && b != BOX_USER) {
+		path_h(p, l->bx[a] + box_w[a], l->bx[b] - 1, l->krow + 1);
+	} else if (b == BOX_USER) {
+		x = l->bx[a] + box_w[a] / 2;
+		path_v(p, x, l->krow - 1, l->urow + 1);
+		path_h(p, x + 1, l->bx[b] - 1, l->urow + 1);
+	} else {
+		x = l->bx[b] + box_w[b] / 2;
+		path_h(p, l->bx[a] + box_w[a], x, l->urow + 1);
+		path_v(p, x, l->urow + 2, l->krow - 1);
+	}
+}
+
 static void layout_make(struct layout *l, int w)
 {
-	int i, mid;
-
 	memset(l, 0, sizeof(*l));
-	for (i = 0; i < B_NR; i++)
+	for (int i = 0; i < BOX_NR; i++)
 		l->bx[i] = box_x80[i] * (w - 2) / (DIAGRAM_MIN_W - 2);
 	l->urow = 2;
 	l->line = 5;
 	l->krow = 7;
 	l->info = 12;
-	mid = l->krow + 1;
-	l->vx = l->bx[B_CACHE] + 7;
-	l->dx = l->bx[B_SOCKET] + 8;
-	path_h(&l->p[E_DISK_CACHE], l->bx[B_DISK] + box_w[B_DISK],
-	       l->bx[B_CACHE] - 1, mid);
-	path_h(&l->p[E_CACHE_SOCKET], l->bx[B_CACHE] + box_w[B_CACHE],
-	       l->bx[B_SOCKET] - 1, mid);
-	path_h(&l->p[E_CACHE_PIPE], l->bx[B_CACHE] + box_w[B_CACHE],
-	       l->bx[B_PIPE] - 1, mid);
-	path_h(&l->p[E_PIPE_SOCKET], l->bx[B_PIPE] + box_w[B_PIPE],
-	       l->bx[B_SOCKET] - 1, mid);
-	path_h(&l->p[E_SOCKET_NIC], l->bx[B_SOCKET] + box_w[B_SOCKET],
-	       l->bx[B_NIC] - 1, mid);
-	/* page cache up to the user buffer, and from it down to the socket */
-	path_v(&l->p[E_CACHE_USER], l->vx, l->krow - 1, l->urow + 1);
-	path_h(&l->p[E_CACHE_USER], l->vx + 1, l->bx[B_USER] - 1, l->urow + 1);
-	l->p[E_CACHE_MAPPED] = l->p[E_CACHE_USER];
-	path_h(&l->p[E_USER_SOCKET], l->bx[B_USER] + box_w[B_USER], l->dx,
-	       l->urow + 1);
-	path_v(&l->p[E_USER_SOCKET], l->dx, l->urow + 2, l->krow - 1);
+	/* the verticals through user space: page cache up, down to the socket */
+	l->vx = l->bx[BOX_CACHE] + box_w[BOX_CACHE] / 2;
+	l->dx = l->bx[BOX_SOCKET] + box_w[BOX_SOCKET] / 2;
+	for (int e = 0; e < E_NR; e++)
+		layout_route(l, e);
 }
 
 /* ---- drawing the frame -------------------------------------------------- */
@@ -278,7 +284,7 @@ static void draw_cache_socket_label(struct pen *u, const struct layout *l,
 {
 	const char *sendfile = model_demo_call(v->cfg.demo, ZC_MOVES_SENDFILE);
 	const struct model_edge *ref = &v->m.edge[E_CACHE_SOCKET];
-	int x = l->bx[B_CACHE] + box_w[B_CACHE] + 1;
+	int x = l->bx[BOX_CACHE] + box_w[BOX_CACHE] + 1;
 	char b[32];
 
 	bytes_short(b, sizeof(b), ref->bytes);
@@ -297,9 +303,9 @@ static void draw_pipe_labels(struct pen *u, const struct layout *l,
 {
 	const char *call = model_demo_call(v->cfg.demo, ZC_MOVES_SPLICE);
 	static const int arrows[2] = { E_CACHE_PIPE, E_PIPE_SOCKET };
-	int x[2] = { l->vx + 2, l->bx[B_PIPE] - 12 };
+	int x[2] = { l->vx + 2, l->bx[BOX_PIPE] - 12 };
 	int y[2] = { l->krow - 1, l->krow + 3 };
-	int end[2] = { l->dx - 1, l->bx[B_SOCKET] - 1 };
+	int end[2] = { l->dx - 1, l->bx[BOX_SOCKET] - 1 };
 	char b[32], full[64], brief[48];
 	const struct model_edge *e;
 
@@ -322,7 +328,7 @@ static void draw_kernel_labels(struct pen *u, const struct layout *l,
 	char b[32];
 
 	bytes_short(b, sizeof(b), v->m.edge[E_DISK_CACHE].bytes);
-	cv_printf(u->cv, l->bx[B_DISK], row, AT_DMA, "%s %s",
+	cv_printf(u->cv, l->bx[BOX_DISK], row, AT_DMA, "%s %s",
 		  v->res.tmpfs ? "tmpfs: no disk" :
 				 model_kind_label(v->m.edge[E_DISK_CACHE].kind),
 		  b);
@@ -331,18 +337,48 @@ static void draw_kernel_labels(struct pen *u, const struct layout *l,
 	else
 		draw_cache_socket_label(u, l, v);
 	bytes_short(b, sizeof(b), v->m.edge[E_SOCKET_NIC].bytes);
-	cv_printf(u->cv, l->bx[B_SOCKET], row, AT_DMA, "%s%s %s",
+	cv_printf(u->cv, l->bx[BOX_SOCKET], row, AT_DMA, "%s%s %s",
 		  model_kind_label(v->m.edge[E_SOCKET_NIC].kind),
 		  v->m.nic_paged ? " gather" : "", b);
 	if (v->m.seg_copy) {
 		bytes_short(b, sizeof(b), v->m.seg_copy);
-		cv_printf(u->cv, l->bx[B_SOCKET], row + 1, AT_COPY,
+		cv_printf(u->cv, l->bx[BOX_SOCKET], row + 1, AT_COPY,
 			  "%s at GSO %s", model_kind_label(K_CPU_COPY), b);
 	} else if (v->m.pinned.copied) {
 		bytes_short(b, sizeof(b), v->m.pinned.copied);
-		cv_printf(u->cv, l->bx[B_SOCKET], row + 1, AT_COPY, "%s %s %s",
-			  model_kind_label(K_CPU_COPY),
+		cv_printf(u->cv, l->bx[BOX_SOCKET], row + 1, AT_COPY,
+			  "%s %s %s", model_kind_label(K_CPU_COPY),
 			  model_copied_at(v->m.pinned.where), b);
+	}
+}
+
+/*
+ * An arrow without a caption of its own above (a row added to ZC_ARROWS
+ * since): its kind and bytes beside the middle of its path.
+ */
+static void draw_other_labels(struct pen *u, const struct layout *l,
+			      const struct view *v)
+{
+	static const bool placed[E_NR] = {
+		[E_DISK_CACHE] = true,	 [E_CACHE_USER] = true,
+		[E_CACHE_MAPPED] = true, [E_USER_SOCKET] = true,
+		[E_CACHE_SOCKET] = true, [E_CACHE_PIPE] = true,
+		[E_PIPE_SOCKET] = true,	 [E_SOCKET_NIC] = true,
+	};
+	const struct path *p;
+	char s[48], b[32];
+
+	for (int e = 0; e < E_NR; e++) {
+		p = &l->p[e];
+		if (placed[e] || !p->n ||
+		    !model_edge_shown(&v->res.in, &v->m, e))
+			continue;
+		bytes_short(b, sizeof(b), v->m.edge[e].bytes);
+		snprintf(s, sizeof(s), "%s %s",
+			 model_kind_label(v->m.edge[e].kind), b);
+		cv_text(u->cv, p->x[p->n / 2] + (p->vert[p->n / 2] ? 2 : 0),
+			p->y[p->n / 2] - !p->vert[p->n / 2],
+			kind_attr(v->m.edge[e].kind), s);
 	}
 }
 
@@ -374,10 +410,10 @@ static void draw_diagram(struct pen *u, const struct view *v, double now)
 
 	layout_make(&l, u->cv->w);
 	draw_band(u, &l, v);
-	cv_box(u->cv, u->g, l.bx[B_USER], l.urow, box_w[B_USER], AT_BOX,
-	       box_names[B_USER]);
-	for (int b = 0; b < B_NR; b++)
-		if (b != B_USER && (b != B_PIPE || pipe))
+	cv_box(u->cv, u->g, l.bx[BOX_USER], l.urow, box_w[BOX_USER], AT_BOX,
+	       box_names[BOX_USER]);
+	for (int b = 0; b < BOX_NR; b++)
+		if (b != BOX_USER && (b != BOX_PIPE || pipe))
 			cv_box(u->cv, u->g, l.bx[b], l.krow, box_w[b], AT_BOX,
 			       box_names[b]);
 	for (e = 0; e < E_NR; e++)
@@ -389,6 +425,7 @@ static void draw_diagram(struct pen *u, const struct view *v, double now)
 	draw_edge(u, &l, v, maps_file(v) ? E_CACHE_MAPPED : E_CACHE_USER);
 	draw_user_labels(u, &l, v);
 	draw_kernel_labels(u, &l, v);
+	draw_other_labels(u, &l, v);
 	draw_blocks(u, &l, v, now);
 }
 

@@ -48,28 +48,20 @@ const char *model_demo_call(const struct zc_demo *d, enum zc_moves how)
 	return NULL;
 }
 
-/* Each arrow: its JSON key, its name in the report, and the syscall
- * without which a demo has no such arrow (ZC_MOVES_NONE: every demo). */
+/* Each arrow's row, from ZC_ARROWS (model.h) */
 static const struct {
 	const char *key, *label;
+	enum zc_box from, to;
+	enum zc_kind kind;
+	int counter; /* ZC_C_NONE: added up below */
+	enum trace_probe group;
 	enum zc_moves only;
 } edges[E_NR] = {
-	[E_DISK_CACHE] = { "disk_to_pagecache", "disk -> page cache",
-			   ZC_MOVES_NONE },
-	[E_CACHE_USER] = { "pagecache_to_user", "page cache -> user buffer",
-			   ZC_MOVES_NONE },
-	[E_CACHE_MAPPED] = { "pagecache_mapped", "page cache => user (mapped)",
-			     ZC_MOVES_NONE },
-	[E_USER_SOCKET] = { "user_to_socket", "user buffer -> socket buffer",
-			    ZC_MOVES_NONE },
-	[E_CACHE_SOCKET] = { "pagecache_to_socket",
-			     "page cache -> socket buffer", ZC_MOVES_NONE },
-	[E_SOCKET_NIC] = { "socket_to_nic", "socket buffer -> NIC",
-			   ZC_MOVES_NONE },
-	[E_CACHE_PIPE] = { "pagecache_to_pipe", "page cache -> pipe",
-			   ZC_MOVES_SPLICE },
-	[E_PIPE_SOCKET] = { "pipe_to_socket", "pipe -> socket buffer",
-			    ZC_MOVES_SPLICE },
+#define EDGE_ROW(id, key, label, from, to, kind, counter, group, only) \
+	[E_##id] = { key,      label,	       BOX_##from, BOX_##to,   \
+		     K_##kind, ZC_C_##counter, TP_##group, ZC_MOVES_##only },
+	ZC_ARROWS(EDGE_ROW)
+#undef EDGE_ROW
 };
 
 /* Each kind of arrow: its JSON key and its word (report, log, dashboard). */
@@ -90,6 +82,16 @@ const char *model_edge_key(enum zc_edge e)
 const char *model_edge_label(enum zc_edge e)
 {
 	return e < E_NR ? edges[e].label : "?";
+}
+
+enum zc_box model_edge_from(enum zc_edge e)
+{
+	return e < E_NR ? edges[e].from : BOX_NR;
+}
+
+enum zc_box model_edge_to(enum zc_edge e)
+{
+	return e < E_NR ? edges[e].to : BOX_NR;
 }
 
 bool model_edge_shown(const struct model_input *in,
@@ -117,6 +119,23 @@ static void edge_set(struct model_result *r, enum zc_edge e, enum zc_kind k,
 	r->edge[e].kind = k;
 	r->edge[e].bytes = bytes;
 	r->edge[e].measured = measured;
+}
+
+/*
+ * Every arrow as its row says: measured unless its group is missing; one
+ * with a counter is that counter's bytes, and a CPU copy counts as one.
+ * The rest are added up below.
+ */
+static void edges_counted(const struct model_input *in, struct model_result *r)
+{
+	for (int e = 0; e < E_NR; e++) {
+		int k = edges[e].counter;
+
+		edge_set(r, e, edges[e].kind, k >= 0 ? in->counts.c[k] : 0,
+			 !(in->missing & (1u << edges[e].group)));
+		if (k >= 0 && edges[e].kind == K_CPU_COPY)
+			r->cpu_copy_bytes += in->counts.c[k];
+	}
 }
 
 /*
@@ -151,8 +170,8 @@ static void edges_pipe(const struct model_input *in, struct model_result *r)
 	bool seen = !(in->missing & (1u << TP_SENDMSG));
 	uint64_t ref = c[ZC_C_PIPE_OUT_REF_BYTES];
 
+	/* into the pipe: its row's counter (edges_counted()) */
 	r->pipe_copied = c[ZC_C_PIPE_OUT_COPY_BYTES];
-	edge_set(r, E_CACHE_PIPE, K_PAGE_REF, c[ZC_C_PIPE_IN_BYTES], true);
 	edge_set(r, E_PIPE_SOCKET,
 		 r->pipe_copied > ref ? K_CPU_COPY : K_PAGE_REF,
 		 c[ZC_C_PIPE_OUT_BYTES],
@@ -247,7 +266,7 @@ static void pinned_path(const struct model_input *in, struct model_result *r)
 	    r->pinned.device <= r->pinned.received)
 		return;
 	r->pinned.copied = r->pinned.device - r->pinned.received;
-	r->pinned.where = !rx			? AT_UNKNOWN :
+	r->pinned.where = !rx		      ? AT_UNKNOWN :
 			  r->pinned.delivered ? AT_RECEIVE :
 						AT_DEVICE;
 }
@@ -304,19 +323,16 @@ void model_compute(const struct model_input *in, struct model_result *r)
 	double tolerance;
 
 	memset(r, 0, sizeof(*r));
-	edge_set(r, E_DISK_CACHE, K_DMA, c[ZC_C_CACHE_ADD_BYTES],
-		 !(in->missing & (1u << TP_CACHE)));
-	edge_set(r, E_CACHE_USER, K_CPU_COPY, c[ZC_C_FILE_READ_BYTES], true);
-	edge_set(r, E_CACHE_MAPPED, K_MAP, c[ZC_C_FILE_MAP_BYTES], true);
+	edges_counted(in, r);
 	edges_socket(in, r);
 	edges_pipe(in, r);
 	edge_nic(in, r);
 	pinned_path(in, r);
-	r->socket_in = r->edge[E_USER_SOCKET].bytes +
-		       r->edge[E_CACHE_SOCKET].bytes +
-		       r->edge[E_PIPE_SOCKET].bytes;
-	r->cpu_copy_bytes = r->edge[E_CACHE_USER].bytes + r->user_copied +
-			    r->pipe_copied + r->seg_copy + r->pinned.copied;
+	for (int e = 0; e < E_NR; e++)
+		if (edges[e].to == BOX_SOCKET)
+			r->socket_in += r->edge[e].bytes;
+	r->cpu_copy_bytes += r->user_copied + r->pipe_copied + r->seg_copy +
+			     r->pinned.copied;
 	r->unknown_send = c[ZC_C_SEND_UNKNOWN_BYTES];
 	r->copies_per_byte =
 		in->file_bytes ? (double)r->cpu_copy_bytes / in->file_bytes : 0;
@@ -335,8 +351,7 @@ static bool refs_into_socket(const struct model_input *in)
 {
 	const uint64_t *c = in->counts.c;
 	uint64_t refs = c[ZC_C_SEND_REF_BYTES] + c[ZC_C_SEND_UNSEEN_SENDFILE] +
-			c[ZC_C_SEND_UREF_BYTES] +
-			c[ZC_C_PIPE_OUT_REF_BYTES];
+			c[ZC_C_SEND_UREF_BYTES] + c[ZC_C_PIPE_OUT_REF_BYTES];
 	uint64_t copies = c[ZC_C_SEND_COPY_BYTES] + c[ZC_C_SEND_UNSEEN_WRITE];
 
 	if (refs || copies)

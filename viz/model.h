@@ -15,20 +15,57 @@
 #include "counts.h"
 #include "probe.h"
 
-/* The arrows (the JSON's "edges"), in the order the data flows. */
-enum zc_edge {
-	E_DISK_CACHE, /* disk -> page cache */
-	E_CACHE_USER, /* page cache -> user buffer, by read() */
-	E_CACHE_MAPPED, /* page cache mapped into user space, by mmap() */
-	E_USER_SOCKET, /* user buffer -> socket buffer */
-	E_CACHE_SOCKET, /* page cache -> socket buffer */
-	E_CACHE_PIPE, /* page cache -> pipe, by splice() */
-	E_PIPE_SOCKET, /* pipe -> socket buffer, by splice() */
-	E_SOCKET_NIC, /* socket buffer -> NIC */
-	E_NR
+enum zc_kind { K_DMA, K_CPU_COPY, K_PAGE_REF, K_MAP };
+
+/* The boxes of the diagram, the stages a byte goes through */
+enum zc_box {
+	BOX_DISK,
+	BOX_CACHE,
+	BOX_USER,
+	BOX_SOCKET,
+	BOX_NIC,
+	BOX_PIPE,
+	BOX_NR
 };
 
-enum zc_kind { K_DMA, K_CPU_COPY, K_PAGE_REF, K_MAP };
+/*
+ * The arrows (the JSON's "edges"), in the order the data flows, in one
+ * list: A(ID, its JSON key, its label in the report, the box it leaves,
+ * the box it enters, its kind, the counter (bpf/zc.h) that holds its
+ * bytes, the tracepoint group (ZC_PROBES) without which it is not
+ * measured, the syscall (enum zc_moves) without which a demo has no such
+ * arrow: NONE for every demo). An arrow whose counter is NONE is added
+ * up in model.c from several, and its kind may change there (what the
+ * socket took from user memory: copied, or pinned pages); one with a
+ * counter is that counter, of that kind: the report, the JSON, the
+ * dashboard's diagram (a path between its two boxes) and the CPU copies
+ * take it from this row alone. docs/architecture.md says how to add one.
+ */
+#define ZC_ARROWS(A)                                                           \
+	A(DISK_CACHE, "disk_to_pagecache", "disk -> page cache", DISK, CACHE,  \
+	  DMA, CACHE_ADD_BYTES, CACHE, NONE)                                   \
+	A(CACHE_USER, "pagecache_to_user", "page cache -> user buffer", CACHE, \
+	  USER, CPU_COPY, FILE_READ_BYTES, SYSCALLS, NONE)                     \
+	A(CACHE_MAPPED, "pagecache_mapped", "page cache => user (mapped)",     \
+	  CACHE, USER, MAP, FILE_MAP_BYTES, SYSCALLS, NONE)                    \
+	A(USER_SOCKET, "user_to_socket", "user buffer -> socket buffer", USER, \
+	  SOCKET, CPU_COPY, NONE, SENDMSG, NONE)                               \
+	A(CACHE_SOCKET, "pagecache_to_socket", "page cache -> socket buffer",  \
+	  CACHE, SOCKET, PAGE_REF, NONE, SENDMSG, NONE)                        \
+	A(CACHE_PIPE, "pagecache_to_pipe", "page cache -> pipe", CACHE, PIPE,  \
+	  PAGE_REF, PIPE_IN_BYTES, SYSCALLS, SPLICE)                           \
+	A(PIPE_SOCKET, "pipe_to_socket", "pipe -> socket buffer", PIPE,        \
+	  SOCKET, PAGE_REF, NONE, SENDMSG, SPLICE)                             \
+	A(SOCKET_NIC, "socket_to_nic", "socket buffer -> NIC", SOCKET, NIC,    \
+	  DMA, NONE, NET, NONE)
+
+#define ZC_ARROW_ID(id, key, label, from, to, kind, counter, group, only) \
+	E_##id,
+enum zc_edge { ZC_ARROWS(ZC_ARROW_ID) E_NR };
+#undef ZC_ARROW_ID
+
+/* An arrow's counter when model.c adds it up from several */
+#define ZC_C_NONE (-1)
 
 struct model_input {
 	const struct zc_demo *demo; /* its row in the demo table */
@@ -117,6 +154,9 @@ const char *model_demo_call(const struct zc_demo *d, enum zc_moves how);
 /* The one table of arrows and of their kinds: JSON key, and label */
 const char *model_edge_key(enum zc_edge e);
 const char *model_edge_label(enum zc_edge e);
+/* The boxes it leaves and enters */
+enum zc_box model_edge_from(enum zc_edge e);
+enum zc_box model_edge_to(enum zc_edge e);
 const char *model_kind_key(enum zc_kind k);
 /* Is arrow e on this run's picture: always, or (a pipe's) only when it
  * carried bytes or the demo's syscalls move that way. */
