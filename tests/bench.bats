@@ -17,7 +17,7 @@ teardown() {
 
 @test "BENCH_QUICK=1 make bench writes the table, the CSV and the chart" {
 	local out="$ROOT/build/bench"
-	rm -f "$out/results.csv" "$out/results.md" "$out/results.svg"
+	rm -f "$out/results.csv" "$out/run.txt" "$out/results.md" "$out/results.svg"
 	local stats
 	stats=$(sysctl -n kernel.bpf_stats_enabled)
 	run -0 env BENCH_QUICK=1 BENCH_SIZES="1M 2M 100000G" BENCH_PEER_SIZE=2M \
@@ -26,6 +26,7 @@ teardown() {
 	# it measured its programs with bpf_stats, and left the setting as it was
 	assert_equal "$(sysctl -n kernel.bpf_stats_enabled)" "$stats"
 	assert_file_exists "$out/results.csv"
+	assert_file_exists "$out/run.txt"
 	assert_file_exists "$out/results.md"
 	assert_file_exists "$out/results.svg"
 
