@@ -104,7 +104,7 @@ DEPS = $(BUILD_DEPS) $(BPF_DEPS) $(TEST_DEPS) $(FUZZ_DEPS)
 # what to install; make deps installs them (but not with EXTRAS=no), and
 # does not fail for them.
 EXTRA_DEPS := openjdk-17-jdk-headless=javac nginx-light=nginx curl=curl \
-	liburing-dev=$(LIBURING_H) iperf3=iperf3 maven=mvn kcat=kcat
+	liburing-dev=$(LIBURING_H) iperf3=iperf3 gnuplot-nox=gnuplot maven=mvn kcat=kcat
 EXTRAS ?= yes
 
 # Apache Kafka, for demos/kafka.sh: one pinned release (KAFKA_POM's

@@ -17,6 +17,10 @@ render() { # render [ENV...]: render.sh on DIR, under bats' run
 	run env "$@" "$ROOT/tests/bench/render.sh" "$DIR"
 }
 
+needs_gnuplot() { # (GNUPLOT, which render.sh runs, may name another)
+	command -v "${GNUPLOT:-gnuplot}" >/dev/null || skip "needs gnuplot (sudo make deps installs gnuplot-nox)"
+}
+
 # c_only DIR: the same run as a machine without a JDK or Apache Kafka
 # would have measured it: no java-* rows, methods or files, and the line
 # that says why there are no Kafka rows
@@ -27,10 +31,39 @@ c_only() {
 	echo "Apache Kafka's jars or kcat are missing (sudo make deps): no Kafka rows" >"$1/kafka-none.txt"
 }
 
+# svg_group ID: the lines of the chart's plot group ID (gnuplot_plot_3a:
+# panel a's third plot), to the </g> that closes it
+svg_group() {
+	awk -v id="<g id=\"$1\"" 'index($0, id) { depth = 1; next }
+		depth { depth += gsub(/<g[ >]/, "&") - gsub(/<\/g>/, "&"); print; if (depth <= 0) exit }' "$DIR/results.svg"
+}
+
+# count PATTERN: how many times an extended regex matches in stdin
+count() {
+	grep -oE -- "$1" | wc -l
+}
+
+# ticks ANCHOR: the chart's numbered tick labels that have this
+# text-anchor (middle: the x axes', end: the y axes'), "label x y" each
+ticks() {
+	awk -v a="text-anchor=\"$1\"" '
+	index($0, a) && match($0, /translate\([0-9.]+,[0-9.]+\)/) { t = substr($0, RSTART + 10, RLENGTH - 11); next }
+	t != "" && match($0, /<text> [0-9]+<\/text>/) { split(t, p, ","); print substr($0, RSTART + 7, RLENGTH - 14), p[1], p[2] }
+	{ t = "" }' "$DIR/results.svg"
+}
+
+# log_scale COLUMN: whether, in "label x y" lines, the ticks 10, 100 and
+# 1000 sit a decade apart each, the same distance (in x or y, COLUMN 2 or 3)
+log_scale() {
+	awk -v c="$1" '{ p[$1] = $c } END {
+		a = p[100] - p[10]; b = p[1000] - p[100]
+		exit !((10 in p) && (100 in p) && (1000 in p) && a * a > 1 && (a - b) * (a - b) < 0.01) }'
+}
+
 @test "render.sh writes the tables bench.sh wrote before the split, from the same data" {
 	render
 	assert_success
-	assert_line "render: wrote $DIR/results.md and results.svg"
+	assert_output --partial "render: wrote $DIR/results.md"
 	run diff "$FIXTURE/results.md" "$DIR/results.md"
 	assert_success
 	# and they are the tables: the article's comparison, in C and Java
@@ -48,6 +81,56 @@ c_only() {
 	run cat "$DIR/results.md"
 	refute_output --partial "Java"
 	assert_line "Apache Kafka's jars or kcat are missing (sudo make deps): no Kafka rows"
+}
+
+@test "the chart: valid SVG, two panels on log axes, a line and a whisker a size for each method" {
+	needs_gnuplot
+	local methods i labels
+	methods=$(sed -n 's/^METHODS=//p' "$DIR/run.txt" | wc -w)
+	render
+	assert_success
+	assert_output "render: wrote $DIR/results.md and results.svg"
+	run -0 xmllint --noout "$DIR/results.svg"
+	run cat "$DIR/results.svg"
+	for what in "Sending a file over TCP: warm page cache, median of runs, whiskers min to max" \
+		"Time to send" "Sender CPU time" "milliseconds (log scale)" "milliseconds of CPU (log scale)"; do
+		assert_line --partial "<text>$what</text>"
+	done
+	assert_equal "$(count '<text>file size \(MiB, log scale\)</text>' <<<"$output")" 2
+	# the key names every method once, in the tables' order
+	labels=$(sed -n 's/^LABELS=//p' "$DIR/run.txt" | tr '|' '\n' | sed 's/^[^:]*://')
+	assert_equal "$(sed -n 's:^\t*<text>\(.*\)</text>$:\1:p' "$DIR/results.svg" | grep -Fx -f <(echo "$labels"))" "$labels"
+	# per panel (a, b) and method: its whiskers (3 strokes each: two caps
+	# and the stem), then its line through the 3 sizes' medians (panel a's
+	# also draws the method's sample in the key)
+	for i in $(seq "$methods"); do
+		assert_equal "$(svg_group "gnuplot_plot_${i}a" | count 'M[0-9]')" 9
+		assert_equal "$(svg_group "gnuplot_plot_${i}b" | count 'M[0-9]')" 9
+		assert_equal "$(svg_group "gnuplot_plot_$((methods + i))a" | count 'L[0-9]')" 3
+		assert_equal "$(svg_group "gnuplot_plot_$((methods + i))b" | count 'L[0-9]')" 2
+	done
+	assert_equal "$(grep -c '<g id="gnuplot_plot_' "$DIR/results.svg")" $((4 * methods))
+	# log axes, from a round value below the data to one above: 7M to 1G
+	# on 5 to 2000 MiB; in each panel, a decade as long as the next
+	run ticks middle
+	assert_equal "$(awk '$2 < 530 { printf "%s ", $1 }' <<<"$output")" "5 10 20 50 100 200 500 1000 2000 "
+	awk '$2 < 530' <<<"$output" | log_scale 2 || fail "panel a's x axis is not logarithmic"
+	awk '$2 > 530' <<<"$output" | log_scale 2 || fail "panel b's x axis is not logarithmic"
+	run ticks end
+	assert_equal "$(awk '$2 < 530 { printf "%s ", $1 }' <<<"$output")" "2 5 10 20 50 100 200 500 1000 2000 5000 10000 "
+	awk '$2 < 530' <<<"$output" | log_scale 3 || fail "panel a's y axis is not logarithmic"
+	awk '$2 > 530' <<<"$output" | log_scale 3 || fail "panel b's y axis is not logarithmic"
+}
+
+@test "without gnuplot: the tables, one line that says what to install, and no chart of an older run" {
+	echo '<svg>an older run</svg>' >"$DIR/results.svg"
+	render GNUPLOT=/nonexistent/gnuplot
+	assert_success
+	assert_output "render: no chart: it needs gnuplot (Debian's gnuplot-nox; sudo make deps installs it)
+render: wrote $DIR/results.md"
+	run diff "$FIXTURE/results.md" "$DIR/results.md"
+	assert_success
+	assert_file_not_exists "$DIR/results.svg"
 }
 
 @test "a directory bench.sh did not write, or did not finish, is refused with what it lacks" {

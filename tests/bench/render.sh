@@ -12,11 +12,15 @@
 # methods in the tables' order with their names, the runs and sizes it
 # was told), results.csv and copies.csv (the table), peer-*.txt (iperf3),
 # overhead-*, programs-* and hooks-* (the instrument's cost), dashboard.txt
-# and kafka-*.txt. It writes DIR/results.md and DIR/results.svg.
+# and kafka-*.txt. It writes DIR/results.md and, with gnuplot (Debian's
+# gnuplot-nox), DIR/chart.dat and DIR/results.svg, drawn by
+# tests/bench/chart.gp; without gnuplot, the tables and a line that says
+# the chart needs it. GNUPLOT=PATH runs another gnuplot.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PROG=render
+GNUPLOT=${GNUPLOT:-gnuplot}
 
 die() {
 	echo "$PROG: $*" >&2
@@ -274,101 +278,35 @@ write_md() {
 
 # ---- the chart ---------------------------------------------------------------
 
-# Time and sender CPU against file size, a line per method (warm cache),
-# drawn directly.
+# chart_data: chart.gp's input, a block a method in the tables' order,
+# headed by its name: its warm rows, MiB, then the time's and the sender
+# CPU's median, min and max. A log axis has no 0: a whisker that would
+# reach it starts at the median, and a median of 0 is left out (NaN).
+chart_data() {
+	local m sep=""
+	for m in $METHODS; do
+		printf '%b"%s"\n' "$sep" "$(label "$m")"
+		sep='\n\n'
+		awk -F, -v m="$m" '
+		function pos(v) { return v > 0 ? v : "NaN" }
+		NR > 1 && $3 == m && $4 == "warm" {
+			printf "%g %s %s %s %s %s %s\n", $2 / 1048576,
+				pos($6), ($7 > 0 ? $7 : pos($6)), $8, pos($9), ($10 > 0 ? $10 : pos($9)), $11
+		}' "$OUT/results.csv"
+	done >"$OUT/chart.dat"
+}
+
 write_svg() {
-	awk -F, -v methods="$METHODS" -v labels="$LABELS" '
-	# Two panels, the same axes: time to send, and the CPU time of the sender,
-	# against file size; both logarithmic (7M to 1G would squeeze the
-	# small sizes into a corner), medians with min-max whiskers.
-	NR > 1 && $4 == "warm" {
-		k = $3 SUBSEP (++n[$3])
-		mb[k] = $2 / 1048576
-		med[1, k] = $6; lo[1, k] = $7; hi[1, k] = $8
-		med[2, k] = $9; lo[2, k] = $10; hi[2, k] = $11
-		grow(0, mb[k]); grow(1, $7); grow(1, $8); grow(2, $10); grow(2, $11)
-	}
-	function grow(a, v) {
-		if (v <= 0) return
-		if (!(a in min) || v < min[a]) min[a] = v
-		if (!(a in max) || v > max[a]) max[a] = v
-	}
-	function log10(v) { return log(v) / log(10) }
-	# the axis from a round value below the data to one above: 1, 2, 5 x 10^k
-	function bounds(a,    d, m, t) {
-		if (!(a in min)) { min[a] = 1; max[a] = 10 }
-		lo_t[a] = 0; hi_t[a] = 0
-		for (d = int(log10(min[a])) - 1; d <= int(log10(max[a])) + 1; d++)
-			for (m = 1; m <= 5; m += (m == 1 ? 1 : 3)) {
-				t = m * 10 ^ d
-				if (t <= min[a]) lo_t[a] = t
-				if (t >= max[a] && !hi_t[a]) hi_t[a] = t
-			}
-		if (!lo_t[a]) lo_t[a] = min[a]
-		if (!hi_t[a] || hi_t[a] <= lo_t[a]) hi_t[a] = lo_t[a] * 10
-	}
-	function sx(v, x0) { return x0 + (log10(v) - log10(lo_t[0])) / (log10(hi_t[0]) - log10(lo_t[0])) * PW }
-	function sy(v, a) { return Y0 + PH - (log10(v) - log10(lo_t[a])) / (log10(hi_t[a]) - log10(lo_t[a])) * PH }
-	function label(v) { return v >= 1024 && v % 1024 == 0 ? (v / 1024) "G" : v }
-	# ticks at 1, 2 and 5 x 10^k inside the axis, and their grid lines
-	function ticks(a, x0,    d, m, t, p) {
-		for (d = int(log10(lo_t[a])) - 1; d <= int(log10(hi_t[a])) + 1; d++)
-			for (m = 1; m <= 5; m += (m == 1 ? 1 : 3)) {
-				t = m * 10 ^ d
-				if (t < lo_t[a] * 0.999 || t > hi_t[a] * 1.001) continue
-				if (a == 0) {
-					p = sx(t, x0)
-					printf "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e3e3e3\"/>\n", p, Y0, p, Y0 + PH
-					printf "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", p, Y0 + PH + 18, label(t)
-				} else {
-					p = sy(t, a)
-					printf "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e3e3e3\"/>\n", x0, p, x0 + PW, p
-					printf "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n", x0 - 6, p + 4, t
-				}
-			}
-	}
-	function panel(a, x0, title, unit,    j, m, i, k, pts, c, px, y1, y2) {
-		printf "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"16\">%s</text>\n", x0 + PW / 2, Y0 - 14, title
-		ticks(0, x0); ticks(a, x0)
-		printf "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#555\"/>\n", x0, Y0, PW, PH
-		printf "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">file size (MiB, log scale)</text>\n", x0 + PW / 2, Y0 + PH + 40
-		printf "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 %d %d)\">%s</text>\n", x0 - 52, Y0 + PH / 2, x0 - 52, Y0 + PH / 2, unit
-		for (j = 1; j <= nm; j++) {
-			m = M[j]; c = color[(j - 1) % ncolor + 1]; pts = ""
-			for (i = 1; i <= n[m]; i++) {
-				k = m SUBSEP i
-				if (med[a, k] <= 0) continue
-				px = sx(mb[k], x0)
-				pts = pts sprintf("%.1f,%.1f ", px, sy(med[a, k], a))
-				y1 = sy(lo[a, k] > 0 ? lo[a, k] : med[a, k], a); y2 = sy(hi[a, k], a)
-				printf "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fh6M%.1f %.1fh6\" stroke=\"%s\" stroke-width=\"1.5\" fill=\"none\"/>\n", px, y1, y2, px - 3, y1, px - 3, y2, c
-			}
-			printf "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" points=\"%s\"/>\n", c, pts
-		}
-	}
-	END {
-		# 12 colours that stay apart, on a screen and on a projector
-		ncolor = split("#d62728 #ff7f0e #8c564b #1f77b4 #17becf #2ca02c #9467bd #e377c2 #7f7f7f #bcbd22 #393b79 #637939", color, " ")
-		nl = split(labels, L, "|")
-		for (i = 1; i <= nl; i++) { split(L[i], kv, ":"); name[kv[1]] = kv[2] }
-		nm = split(methods, M, " ")
-		bounds(0); bounds(1); bounds(2)
-		PW = 420; PH = 330; Y0 = 70
-		rows = int((nm + 2) / 3)
-		H = Y0 + PH + 70 + rows * 22 + 20
-		printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1060\" height=\"%d\" viewBox=\"0 0 1060 %d\" font-family=\"sans-serif\" font-size=\"13\">\n", H, H
-		printf "<rect width=\"1060\" height=\"%d\" fill=\"white\"/>\n", H
-		print "<text x=\"530\" y=\"28\" text-anchor=\"middle\" font-size=\"18\">Sending a file over TCP: warm page cache, median of runs, whiskers min to max</text>"
-		panel(1, 90, "Time to send", "milliseconds (log scale)")
-		panel(2, 610, "Sender CPU time", "milliseconds of CPU (log scale)")
-		for (j = 1; j <= nm; j++) {
-			x = 90 + ((j - 1) % 3) * 320; y = Y0 + PH + 74 + int((j - 1) / 3) * 22
-			printf "<rect x=\"%d\" y=\"%d\" width=\"18\" height=\"5\" fill=\"%s\"/>\n", x, y - 6, color[(j - 1) % ncolor + 1]
-			printf "<text x=\"%d\" y=\"%d\">%s</text>\n", x + 24, y, name[M[j]]
-		}
-		print "</svg>"
-	}
-	' "$OUT/results.csv" >"$OUT/results.svg"
+	chart_data
+	"$GNUPLOT" -c "$ROOT/tests/bench/chart.gp" "$OUT/chart.dat" "$OUT/results.svg" ||
+		die "gnuplot could not draw $OUT/results.svg from $OUT/chart.dat"
+}
+
+# no_svg: without gnuplot, one line says what to install, and no chart of
+# an older run stays beside the new tables
+no_svg() {
+	rm -f "$OUT/results.svg" "$OUT/chart.dat"
+	echo "$PROG: no chart: it needs gnuplot (Debian's gnuplot-nox; sudo make deps installs it)" >&2
 }
 
 usage() {
@@ -377,8 +315,9 @@ Usage: tests/bench/render.sh [DIR]   (or: make bench-render)
        tests/bench/render.sh --help | --version
 
 Writes DIR/results.md, the benchmark's tables, and DIR/results.svg, its
-chart, from what tests/bench/bench.sh measured into DIR (default:
-build/bench); measures nothing, needs no root.
+chart (with gnuplot: Debian's gnuplot-nox), from what tests/bench/bench.sh
+measured into DIR (default: build/bench); measures nothing, needs no root.
+GNUPLOT=PATH runs another gnuplot.
 EOF
 }
 
@@ -395,8 +334,13 @@ main() {
 	data_check
 	read -r DASH_ANIMATING DASH_PAUSED <"$OUT/dashboard.txt"
 	write_md
-	write_svg
-	echo "$PROG: wrote $OUT/results.md and results.svg" >&2
+	if command -v "$GNUPLOT" >/dev/null; then
+		write_svg
+		echo "$PROG: wrote $OUT/results.md and results.svg" >&2
+	else
+		no_svg
+		echo "$PROG: wrote $OUT/results.md" >&2
+	fi
 }
 
 main "$@"
