@@ -104,7 +104,7 @@ DEPS = $(BUILD_DEPS) $(BPF_DEPS) $(TEST_DEPS) $(FUZZ_DEPS)
 # what to install; make deps installs them (but not with EXTRAS=no), and
 # does not fail for them.
 EXTRA_DEPS := openjdk-17-jdk-headless=javac nginx-light=nginx curl=curl \
-	liburing-dev=$(LIBURING_H) iperf3=iperf3 maven=mvn kcat=kcat
+	liburing-dev=$(LIBURING_H) iperf3=iperf3 gnuplot-nox=gnuplot maven=mvn kcat=kcat
 EXTRAS ?= yes
 
 # Apache Kafka, for demos/kafka.sh: one pinned release (KAFKA_POM's
@@ -467,6 +467,12 @@ test-deps: $(BUILD)/.deps-ok
 bench: test-deps all
 	$(Q)tests/bench/bench.sh; rc=$$?; $(GIVE_BACK); exit $$rc
 
+# The tables and chart again from the data the last make bench left in
+# build/bench, measuring nothing (no root): a chart redrawn, say.
+.PHONY: bench-render
+bench-render:
+	$(Q)tests/bench/render.sh $(BUILD)/bench; rc=$$?; $(GIVE_BACK); exit $$rc
+
 .PHONY: test test-slow
 SAN_LOGS := $(abspath $(BUILD))/sanitizers
 SAN_ENV := ASAN_OPTIONS=log_path=$(SAN_LOGS)/asan:detect_leaks=1 \
@@ -526,6 +532,7 @@ help:
 	@echo "  make SANITIZE=1 test  the suite with ASan, UBSan and LeakSanitizer; fails on any report"
 	@echo "  make fuzz             fuzz the trace reader (FUZZ_SECONDS=60 or FUZZ_RUNS=N)"
 	@echo "  make bench            the classic table, iperf3, overhead (root; BENCH_QUICK=1)"
+	@echo "  make bench-render     results.md and the chart again from make bench's data"
 	@echo "  make format           clang-format the C sources"
 	@echo "  make clean            remove $(BUILD)/"
 	@echo "Variables: V=1 shows full commands; BATS_FLAGS=... is passed to bats;"

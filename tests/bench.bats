@@ -2,6 +2,8 @@
 # make bench writes its three files with every column, medians over the
 # runs, and skips the sizes that do not fit. Quick mode, tiny sizes; no
 # timing is asserted here: the benchmark measures, the tests do not.
+# (tests/render.bats checks the tables and the chart that render.sh, run
+# at its end, makes of a fixed run, without the lab.)
 
 setup() {
 	load test_helper/common-setup
@@ -17,17 +19,27 @@ teardown() {
 
 @test "BENCH_QUICK=1 make bench writes the table, the CSV and the chart" {
 	local out="$ROOT/build/bench"
-	rm -f "$out/results.csv" "$out/results.md" "$out/results.svg"
+	rm -f "$out/results.csv" "$out/run.txt" "$out/results.md" "$out/results.svg" "$out/chart.dat"
 	local stats
 	stats=$(sysctl -n kernel.bpf_stats_enabled)
 	run -0 env BENCH_QUICK=1 BENCH_SIZES="1M 2M 100000G" BENCH_PEER_SIZE=2M \
 		make -C "$ROOT" --no-print-directory bench
 	assert_output --partial "skipping 100000G: it does not fit"
+	# render.sh drew the chart, where gnuplot is (an extra of make deps),
+	# or said in one line that it needs it
+	local gnuplot=0
+	if command -v gnuplot >/dev/null; then
+		gnuplot=1
+		assert_line --regexp "^render: wrote .*/build/bench/results.md and results.svg$"
+	else
+		assert_line "render: no chart: it needs gnuplot (Debian's gnuplot-nox; sudo make deps installs it)"
+		assert_line --regexp "^render: wrote .*/build/bench/results.md$"
+	fi
 	# it measured its programs with bpf_stats, and left the setting as it was
 	assert_equal "$(sysctl -n kernel.bpf_stats_enabled)" "$stats"
 	assert_file_exists "$out/results.csv"
+	assert_file_exists "$out/run.txt"
 	assert_file_exists "$out/results.md"
-	assert_file_exists "$out/results.svg"
 
 	run head -n 1 "$out/results.csv"
 	assert_output "size,bytes,method,cache,runs,elapsed_ms_median,elapsed_ms_min,elapsed_ms_max,sender_cpu_ms_median,sender_cpu_ms_min,sender_cpu_ms_max,receiver_cpu_ms_median,receiver_cpu_ms_min,receiver_cpu_ms_max,syscalls,cpu_copies_per_byte,time_vs_traditional_4k"
@@ -75,15 +87,19 @@ teardown() {
 	fi
 
 	# the chart: well-formed SVG, two panels (time, sender CPU) on log
-	# axes, a line for each method in each, a whisker per point
+	# axes; in each, gnuplot's group of each method's whiskers, then of its
+	# line; the first method's whiskers, two caps and a stem at each size
+	# whose runs spread (gnuplot draws no whisker of length 0)
+	[ "$gnuplot" = 1 ] || { assert_file_not_exists "$out/results.svg"; return; }
 	run -0 xmllint --noout "$out/results.svg"
 	run cat "$out/results.svg"
-	assert_output --regexp "^<svg "
-	assert_output --partial ">Time to send</text>"
-	assert_output --partial ">Sender CPU time</text>"
-	assert_output --partial ">file size (MiB, log scale)</text>"
-	assert_equal "$(grep -c '<polyline' "$out/results.svg")" $((2 * methods))
-	assert_equal "$(grep -c '<path d="M' "$out/results.svg")" $((2 * methods * 2))
+	assert_line --partial "<text>Time to send</text>"
+	assert_line --partial "<text>Sender CPU time</text>"
+	assert_line --partial "<text>file size (MiB, log scale)</text>"
+	assert_equal "$(grep -c '<g id="gnuplot_plot_[0-9]*a"' "$out/results.svg")" $((2 * methods))
+	assert_equal "$(grep -c '<g id="gnuplot_plot_[0-9]*b"' "$out/results.svg")" $((2 * methods))
+	assert_equal "$(awk '/<g id="gnuplot_plot_1a"/ { f = 1 } /<g id="gnuplot_plot_2a"/ { exit } f' "$out/results.svg" | grep -oE 'M[0-9]' | wc -l)" \
+		"$(awk -F, '$3 == "traditional-4k" && $4 == "warm" && ($7 > 0 ? $7 : $6) != $8 { n += 3 } END { print n + 0 }' "$out/results.csv")"
 }
 
 @test "make bench without a JVM says it leaves the Java rows out, and why" {
