@@ -48,13 +48,13 @@ ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
 $(shell { mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' >$(FLAGS_STAMP); } 2>/dev/null)
 endif
 
-# What the senders, zc-sink and zcviz share (demos/*.h say what each is),
-# the demo table among it; every other demos/NAME.c is a sender, zc-NAME.
-# The demos themselves are rows in demos/demos.c, and zcviz --list-demos
-# names them: nothing here spells them out.
-LIB := units net summary demos
-LIB_OBJS := $(LIB:%=$(BUILD)/demos/%.o)
-SENDERS := $(subst _,-,$(filter-out $(LIB) common sink,$(patsubst demos/%.c,%,$(wildcard demos/*.c))))
+# What the senders, zc-sink and zcviz share, in lib/ (lib/*.h say what
+# each is), the demo table among it; every demos/NAME.c but common.c (the
+# senders' framework) and sink.c is a sender, zc-NAME. The demos
+# themselves are rows in lib/demos.c, and zcviz --list-demos names them:
+# nothing here spells them out.
+LIB_OBJS := $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(wildcard lib/*.c))
+SENDERS := $(subst _,-,$(filter-out common sink,$(patsubst demos/%.c,%,$(wildcard demos/*.c))))
 BINS := $(SENDERS:%=$(BUILD)/zc-%) $(BUILD)/zc-sink $(BUILD)/zcviz
 # the loader (trace.c, or trace_none.c): the zcviz rule picks one
 VIZ_OBJS := $(filter-out $(BUILD)/viz/trace.o $(BUILD)/viz/trace_none.o,\
@@ -234,6 +234,11 @@ $(BUILD)/demos/%.o: demos/%.c $(BUILD)/.deps-ok $(FLAGS_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ZC_CFLAGS) -DZC_PROG='"zc-$(subst _,-,$*)"' -c $< -o $@
 
+$(BUILD)/lib/%.o: lib/%.c $(BUILD)/.deps-ok $(FLAGS_STAMP)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ZC_CFLAGS) -c $< -o $@
+
 $(BUILD)/zc-sink: $(BUILD)/demos/sink.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -lxxhash -o $@
@@ -352,7 +357,7 @@ $(BUILD)/zcviz: $(VIZ_OBJS) $(LIB_OBJS) $(BUILD)/.bpf-state viz/trace.c viz/trac
 
 # the model's unit tests (tests/model.bats runs them)
 $(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o $(BUILD)/viz/syscalls.o \
-		$(BUILD)/viz/counts.o $(BUILD)/demos/demos.o
+		$(BUILD)/viz/counts.o $(BUILD)/lib/demos.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $^ -lm -o $@
 
@@ -372,7 +377,7 @@ $(BUILD)/test-two-senders: tests/unit/two_senders.c $(FLAGS_STAMP)
 # libbpf (trace.c: trace_none.c stands in) or curses (the dashboard's
 # terminal): the reader, the model, the session and every output.
 FUZZ_SRCS := tests/fuzz/fuzz_trace.c $(filter-out viz/main.c viz/trace.c \
-	viz/ui.c viz/dash.c,$(wildcard viz/*.c)) $(LIB:%=demos/%.c)
+	viz/ui.c viz/dash.c,$(wildcard viz/*.c)) $(wildcard lib/*.c)
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= -1
 FUZZ_CORPUS := $(BUILD)/fuzz/corpus
@@ -509,7 +514,7 @@ test-slow:
 
 .PHONY: format clean help
 format:
-	$(Q)clang-format -i demos/*.c demos/*.h viz/*.c viz/*.h bpf/*.c bpf/*.h
+	$(Q)clang-format -i demos/*.c demos/*.h lib/*.c lib/*.h viz/*.c viz/*.h bpf/*.c bpf/*.h
 
 clean:
 	$(Q)rm -rf $(BUILD)
@@ -538,4 +543,4 @@ help:
 	@echo "Variables: V=1 shows full commands; BATS_FLAGS=... is passed to bats;"
 	@echo "  ZCVIZ_FLAGS=... is passed to zcviz (e.g. ZCVIZ_FLAGS=--step)."
 
--include $(wildcard $(BUILD)/demos/*.d $(BUILD)/viz/*.d)
+-include $(wildcard $(BUILD)/demos/*.d $(BUILD)/lib/*.d $(BUILD)/viz/*.d)

@@ -2,8 +2,8 @@
  * Shared plumbing for the zerocopy-lab demos. See common.h.
  */
 #include "common.h"
-#include "demos.h"
-#include "summary.h"
+#include "../lib/demos.h"
+#include "../lib/summary.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -824,7 +824,7 @@ int zc_sender_main_ready(int argc, char **argv, const char *program,
 
 	if (!d) {
 		fprintf(stderr,
-			"%s: no row in the demo table (demos/demos.c)\n",
+			"%s: no row in the demo table (lib/demos.c)\n",
 			program);
 		return ZC_EXIT_ENV;
 	}

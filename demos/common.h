@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "net.h"
-#include "summary.h"
-#include "units.h"
+#include "../lib/net.h"
+#include "../lib/summary.h"
+#include "../lib/units.h"
 
 struct zc_ledger;
 

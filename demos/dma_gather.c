@@ -8,7 +8,7 @@
  *
  * Per chunk: 1 syscall (2 mode switches) and 0 CPU copies. The code is
  * the sendfile demo's, the very same loop; what changes is the device.
- * This program's row in the demo table (demos/demos.c) makes it check the
+ * This program's row in the demo table (lib/demos.c) makes it check the
  * device and warn when it cannot gather.
  */
 #include "sendfile.c"

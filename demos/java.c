@@ -20,7 +20,7 @@
  *                      receiver closed)
  */
 #include "common.h"
-#include "demos.h"
+#include "../lib/demos.h"
 
 #include <errno.h>
 #include <inttypes.h>

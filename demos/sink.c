@@ -3,9 +3,9 @@
  * a checksum (XXH3, 64 bits) of everything received and prints one line per
  * connection, so that it can be compared with the sender's summary.
  */
-#include "net.h"
-#include "summary.h"
-#include "units.h"
+#include "../lib/net.h"
+#include "../lib/summary.h"
+#include "../lib/units.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Demos as data: one table (demos/demos.c) says what every demo is. The
+# Demos as data: one table (lib/demos.c) says what every demo is. The
 # program lists it (zcviz --list-demos), every script and test asks the
 # program instead of keeping a copy, and no other file spells out the
 # demos' names as a list or their descriptions.
@@ -14,10 +14,10 @@ setup() {
 sources() {
 	local files
 	# (any user: a copy made for a user without root is not theirs)
-	files=$(git -c safe.directory='*' ls-files -- Makefile demos viz bpf tests .ci) ||
+	files=$(git -c safe.directory='*' ls-files -- Makefile demos lib viz bpf tests .ci) ||
 		fail "git ls-files failed"
 	[ -n "$files" ] || fail "no files to look in"
-	grep -v -e '^demos/demos\.c$' -e '^tests/fuzz/regressions/' <<<"$files"
+	grep -v -e '^lib/demos\.c$' -e '^tests/fuzz/regressions/' <<<"$files"
 }
 
 @test "zcviz --list-demos gives every demo's row, each one a program that is built" {

@@ -43,7 +43,7 @@ slug() {
 # code_words: the words in this project's code, scripts and build, one
 # a line (for looking names up)
 code_words() {
-	cat bpf/* viz/*.c viz/*.h demos/*.c demos/*.h demos/*.sh demos/java/*.java \
+	cat bpf/* viz/*.c viz/*.h demos/*.c demos/*.h lib/*.c lib/*.h demos/*.sh demos/java/*.java \
 		tests/unit/*.c tests/fuzz/*.c tests/bench/bench.sh tests/test_helper/*.bash \
 		Makefile .ci/run | grep -oE '[A-Za-z_][A-Za-z0-9_]*' | sort -u
 }
@@ -215,11 +215,11 @@ $missing"
 	assert_equal "$got" "$want"
 }
 
-@test "the exit statuses docs/contracts.md lists are demos/units.h's, each with its number" {
+@test "the exit statuses docs/contracts.md lists are lib/units.h's, each with its number" {
 	local listed defined
-	defined=$(sed -n 's/^[[:space:]]*\(ZC_EXIT_[A-Z]*\) = \([0-9]*\),.*/\2 \1/p' demos/units.h | sort)
+	defined=$(sed -n 's/^[[:space:]]*\(ZC_EXIT_[A-Z]*\) = \([0-9]*\),.*/\2 \1/p' lib/units.h | sort)
 	listed=$(section docs/contracts.md "Exit statuses" | sed -n 's/^| \([0-9]*\) | `\(ZC_EXIT_[A-Z]*\)` |.*/\1 \2/p' | sort)
-	[ "$(wc -l <<<"$defined")" -ge 4 ] || fail "only $(wc -l <<<"$defined") statuses found in demos/units.h: the search is broken"
+	[ "$(wc -l <<<"$defined")" -ge 4 ] || fail "only $(wc -l <<<"$defined") statuses found in lib/units.h: the search is broken"
 	assert_equal "$listed" "$defined"
 	# and zcviz's man page has the same numbers
 	assert_equal "$(sed -n '/^\[EXIT STATUS\]/,/^\[/p' man/zcviz.h2m | sed -n 's/^\.B \([0-9]\)$/\1/p' | tr '\n' ' ')" \

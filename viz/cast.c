@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../demos/units.h"
+#include "../lib/units.h"
 #include "safefile.h"
 #include "text.h"
 

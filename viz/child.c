@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../demos/units.h"
+#include "../lib/units.h"
 #include "run.h"
 
 static void netns_enter(const char *ns)

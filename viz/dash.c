@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../demos/units.h"
+#include "../lib/units.h"
 #include "cast.h"
 #include "output.h"
 #include "record.h"

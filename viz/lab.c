@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../demos/net.h"
-#include "../demos/units.h"
+#include "../lib/net.h"
+#include "../lib/units.h"
 #include "child.h"
 #include "witness.h"
 

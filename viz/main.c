@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../demos/units.h"
+#include "../lib/units.h"
 #include "dash.h"
 #include "model.h"
 #include "record.h"

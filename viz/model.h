@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../demos/demos.h"
-#include "../demos/summary.h"
+#include "../lib/demos.h"
+#include "../lib/summary.h"
 #include "counts.h"
 #include "probe.h"
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../demos/units.h"
+#include "../lib/units.h"
 #include "model.h"
 #include "output.h"
 #include "rows.h"

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../demos/units.h"
+#include "../lib/units.h"
 #include "safefile.h"
 #include "text.h"
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "../demos/demos.h"
+#include "../lib/demos.h"
 
 /* "traditional, mmap, ... or all or classic", for messages */
 const char *rows_choices(void);

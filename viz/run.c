@@ -26,9 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../demos/net.h"
-#include "../demos/summary.h"
-#include "../demos/units.h"
+#include "../lib/net.h"
+#include "../lib/summary.h"
+#include "../lib/units.h"
 #include "child.h"
 #include "lab.h"
 #include "safefile.h"

@@ -16,7 +16,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "../demos/units.h"
+#include "../lib/units.h"
 #include "child.h"
 #include "safefile.h"
 

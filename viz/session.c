@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../demos/units.h"
+#include "../lib/units.h"
 #include "output.h"
 #include "record.h"
 #include "report.h"

@@ -16,7 +16,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "../demos/units.h"
+#include "../lib/units.h"
 #include "syscalls.h"
 #include "zc.skel.h"
 

@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "../demos/units.h"
+#include "../lib/units.h"
 
 #ifndef ZC_BPF_MISSING
 #define ZC_BPF_MISSING "the BPF toolchain"

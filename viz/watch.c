@@ -18,7 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../demos/units.h"
+#include "../lib/units.h"
 
 /* The initial PID namespace's inode (PROC_PID_INIT_INO): BPF sees its
  * PIDs, so zcviz must see them too. */

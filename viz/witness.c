@@ -23,7 +23,7 @@
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
 
-#include "../demos/units.h"
+#include "../lib/units.h"
 
 /* After the first socket to the port ended, others that ended with it
  * (a command's several connections) still come within this long. */

@@ -115,7 +115,7 @@ public final class Sender {
 
 	private static final String PROGRAM = System.getProperty("zc.program");
 	/* as long as the C senders wait for zc-sink's answer: zc-java
-	 * passes ZC_REPLY_WAIT_S (demos/units.h) */
+	 * passes ZC_REPLY_WAIT_S (lib/units.h) */
 	private static final int REPLY_WAIT_S =
 		Integer.getInteger("zc.reply_wait_s");
 

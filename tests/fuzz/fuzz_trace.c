@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../demos/units.h"
+#include "../../lib/units.h"
 #include "../../viz/model.h"
 #include "../../viz/output.h"
 #include "../../viz/record.h"
