@@ -49,12 +49,22 @@ $(shell { mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' >$(FLAGS_STAMP); } 2
 endif
 
 # What the senders, zc-sink and zcviz share, in lib/ (lib/*.h say what
-# each is), the demo table among it; every demos/NAME.c but common.c (the
-# senders' framework) and sink.c is a sender, zc-NAME. The demos
-# themselves are rows in lib/demos.c, and zcviz --list-demos names them:
-# nothing here spells them out.
+# each is), the demo table among it. The demos themselves are rows in
+# lib/demos.c, and zcviz --list-demos names them.
 LIB_OBJS := $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(wildcard lib/*.c))
-SENDERS := $(subst _,-,$(filter-out common sink,$(patsubst demos/%.c,%,$(wildcard demos/*.c))))
+# The senders, the programs the rows name, one a line: zc-NAME is built
+# from demos/NAME.c (an underscore for each dash) and demos/common.c, the
+# senders' framework; zc-java plays every Java row, under the row's
+# program name (below). tests/demos.bats holds this list to the table.
+SENDERS := \
+	dma-gather \
+	io-uring-zc \
+	java \
+	mmap \
+	msg-zerocopy \
+	sendfile \
+	splice \
+	traditional
 BINS := $(SENDERS:%=$(BUILD)/zc-%) $(BUILD)/zc-sink $(BUILD)/zcviz
 # the loader (trace.c, or trace_none.c): the zcviz rule picks one
 VIZ_OBJS := $(filter-out $(BUILD)/viz/trace.o $(BUILD)/viz/trace_none.o,\

@@ -3,8 +3,8 @@
  * describes, draws, tests or benchmarks demos reads its row: the senders
  * their help and summary, zcviz its model, dashboard, reports and replays,
  * and the scripts through zcviz --list-demos. Adding a demo is its .c file
- * with the loop, and its row in demos.c (docs/architecture.md, "How to add
- * a demo", lists the rest).
+ * with the loop, its program in the Makefile's SENDERS, and its row in
+ * demos.c (docs/architecture.md, "How to add a demo", lists the rest).
  */
 #ifndef ZC_DEMOS_H
 #define ZC_DEMOS_H

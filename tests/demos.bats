@@ -2,7 +2,9 @@
 # Demos as data: one table (lib/demos.c) says what every demo is. The
 # program lists it (zcviz --list-demos), every script and test asks the
 # program instead of keeping a copy, and no other file spells out the
-# demos' names as a list or their descriptions.
+# demos' names as a list or their descriptions. (The Makefile names the
+# programs it builds, one a line, SENDERS: a build's list of programs, not
+# of demos, held to the table below.)
 
 setup() {
 	load test_helper/common-setup
@@ -44,6 +46,21 @@ sources() {
 	# the article's four, in its order
 	assert_equal "$(classic_demos | wc -w)" 4
 	assert_equal "$DEMOS" "$(build/zcviz --list-demos | cut -f1 | tr '\n' ' ')"
+}
+
+# make_senders: the Makefile's SENDERS, as make reads them, one a line
+make_senders() {
+	make -C "$ROOT" --no-print-directory -pRrq : 2>/dev/null |
+		sed -n 's/^SENDERS := //p' | tr ' ' '\n' | sed '/^$/d'
+}
+
+@test "the Makefile builds the table's programs and no other: its SENDERS" {
+	local want got
+	# a Java row's program is zc-java under the row's name
+	want=$(build/zcviz --list-demos | awk -F'\t' '{ print $8 == "java" ? "zc-java" : $2 }' | sort -u)
+	got=$(make_senders | sed 's/^/zc-/' | sort)
+	[ -n "$got" ] || fail "no SENDERS in the Makefile"
+	assert_equal "$got" "$want"
 }
 
 @test "no other file spells out the demos' names as a list" {
