@@ -88,74 +88,16 @@ msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
 endif
 
 # ---- dependencies ---------------------------------------------------------
-# Debian/Ubuntu package = a command or a file it provides.
-# To build the demos and zcviz and to run them (the lab needs ip and ethtool):
-BUILD_DEPS := gcc=gcc make=make pkg-config=pkg-config zlib1g-dev=/usr/include/zlib.h \
-	libxxhash-dev=/usr/include/xxhash.h libncurses-dev=/usr/include/ncurses.h \
-	iproute2=ip ethtool=ethtool
-# For zcviz's live modes (BPF); without them it is built replay-only:
-BPF_DEPS := clang=clang llvm=llvm-strip bpftool=bpftool libbpf-dev=/usr/include/bpf/libbpf.h \
-	libelf-dev=/usr/include/libelf.h
-# Only for make test, test-slow and bench, so that a student without them can still build:
-TEST_DEPS := tmux=tmux jq=jq bats=bats xxhash=xxhsum help2man=help2man asciinema=asciinema \
-	libxml2-utils=xmllint \
-	bats-assert=/usr/lib/bats/bats-assert/load.bash \
-	bats-support=/usr/lib/bats/bats-support/load.bash \
-	bats-file=/usr/lib/bats/bats-file/load.bash
-# libFuzzer's runtime, for make fuzz (a Recommends of clang's packages):
-# clang names the file when it has it, else only its name.
-FUZZ_RT = $(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)
-FUZZ_DEPS = libclang-rt-dev=$(or $(FUZZ_RT),libclang_rt.fuzzer)
-DEPS = $(BUILD_DEPS) $(BPF_DEPS) $(TEST_DEPS) $(FUZZ_DEPS)
-# Optional extras: the Java demos need a JDK, demos/nginx.sh (a real server,
-# measured) nginx and curl, io-uring-zc liburing, make bench's peer iperf3,
-# demos/kafka.sh Maven (to fetch Apache Kafka, below) and kcat (Debian has
-# Kafka's clients, not its broker). Without them those are left out and say
-# what to install; make deps installs them (but not with EXTRAS=no), and
-# does not fail for them.
-EXTRA_DEPS := openjdk-17-jdk-headless=javac nginx-light=nginx curl=curl \
-	liburing-dev=$(LIBURING_H) iperf3=iperf3 gnuplot-nox=gnuplot maven=mvn kcat=kcat
+# The Debian/Ubuntu packages, in groups, are scripts/deps.sh's (its --help
+# says which): make deps installs them, the build checks its own and
+# names what is missing, and nothing else installs anything. Optional
+# extras (a JDK, nginx, curl, liburing, iperf3, gnuplot, Maven and kcat)
+# and Apache Kafka (fetched with Maven into $(BUILD)/kafka/lib, for
+# demos/kafka.sh): make deps installs them too, but not with EXTRAS=no,
+# and does not fail for them; without them the demos that need them are
+# left out and say what to install.
 EXTRAS ?= yes
-
-# Apache Kafka, for demos/kafka.sh: one pinned release (KAFKA_POM's
-# kafka.version says which), the broker and the tools it runs, with their
-# dependencies, from Maven Central. make deps fetches them with Maven into
-# KAFKA_LIB, kafka.sh's classpath, and keeps a copy of the POM it fetched
-# for beside them (KAFKA_STAMP): a changed POM is fetched again. Maven's
-# own cache (~/.m2) makes a second fetch quick; make clean removes the jars.
-KAFKA_POM := demos/kafka/pom.xml
-KAFKA_LIB := $(BUILD)/kafka/lib
-KAFKA_STAMP := $(KAFKA_LIB)/.pom.xml
-KAFKA_VERSION = $(shell sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' $(KAFKA_POM))
-
-# missing_pkgs DEPS: lists the packages whose probe is missing; bpftool lives in /usr/sbin.
-missing_pkgs = for d in $(1); do p=$${d%%=*}; f=$${d\#*=}; \
-	case $$f in /*) test -e $$f ;; \
-	*) command -v $$f || test -x /usr/sbin/$$f ;; esac >/dev/null || echo $$p; done
-
-# no_deps DEPS,WHO: a recipe line that fails with status 3 when a package
-# of DEPS is missing, naming them, what needs them (WHO) and the command
-# that installs them. Only make deps installs anything.
-no_deps = missing=$$($(call missing_pkgs,$(1)) | tr '\n' ' '); missing=$${missing% }; \
-	[ -n "$$missing" ] || exit 0; \
-	if [ "$$(id -u)" = 0 ]; then how="make deps (it installs them)"; \
-	else how="sudo apt-get install $$missing"; fi; \
-	echo "deps: missing $$missing ($(2)); run: $$how" >&2; exit 3
-
-# get_deps DEPS,WHO: a recipe line that installs the missing packages of
-# DEPS (as root, with apt-get); otherwise as no_deps.
-get_deps = missing=$$($(call missing_pkgs,$(1)) | tr '\n' ' '); missing=$${missing% }; \
-	[ -n "$$missing" ] || exit 0; \
-	if grep -qi ubuntu /etc/os-release 2>/dev/null; then \
-		missing=$$(echo "$$missing" | sed "s/bpftool/linux-tools-common linux-tools-$$(uname -r)/"); fi; \
-	if ! command -v apt-get >/dev/null; then \
-		echo "deps: missing $$missing ($(2)); install these Debian/Ubuntu packages or your distribution's equivalents" >&2; exit 3; fi; \
-	if [ "$$(id -u)" != 0 ]; then \
-		echo "deps: missing $$missing ($(2)); run: sudo apt-get install $$missing" >&2; exit 3; fi; \
-	echo "deps: installing $$missing ($(2))"; \
-	mkdir -p $(BUILD); export DEBIAN_FRONTEND=noninteractive; \
-	{ apt-get install -y -q $$missing || { apt-get update -q && apt-get install -y -q $$missing; }; } >$(BUILD)/deps.log 2>&1 || \
-		{ tail -n 20 $(BUILD)/deps.log >&2; echo "deps: apt-get failed; the log is $(BUILD)/deps.log" >&2; exit 3; }
+DEPS_SH = ZC_BUILD=$(BUILD) CLANG=$(CLANG) LIBURING_H=$(LIBURING_H) scripts/deps.sh
 
 # GIVE_BACK: a recipe line. Run by root through sudo, a build is the
 # invoking user's again once it is done (build/ and what is in it), so that
@@ -167,35 +109,8 @@ GIVE_BACK = $(if $(filter-out 0,$(SUDO_UID)),[ "$$(id -u)" != 0 ] || [ ! -d $(BU
 # and the optional extras; make deps EXTRAS=no leaves those out.
 .PHONY: deps
 deps:
-	$(Q)[ -n "$$($(call missing_pkgs,$(DEPS) $(if $(filter no,$(EXTRAS)),,$(EXTRA_DEPS))))" ] || \
-		$(if $(filter no,$(EXTRAS)),,! $(kafka_fetched) ||) \
-		{ echo "deps: everything is installed"; exit 0; }; \
-	$(call get_deps,$(DEPS),needed to build and test)
-ifneq ($(EXTRAS),no)
-	$(Q)( $(call get_deps,$(EXTRA_DEPS),optional: the Java demos$(comma) nginx$(comma) io_uring$(comma) iperf3$(comma) Maven and kcat for Kafka) ) || \
-		echo "deps: the optional packages are not installed: the demos that need them are left out, and say why"
-	$(Q)$(kafka_fetch)
-endif
+	$(Q)$(DEPS_SH) install $(if $(filter no,$(EXTRAS)),--no-extras)
 	$(Q)$(GIVE_BACK)
-
-# kafka_fetched: a condition, true when KAFKA_LIB holds what KAFKA_POM asks for
-kafka_fetched = cmp -s $(KAFKA_POM) $(KAFKA_STAMP)
-
-# kafka_fetch: a recipe line that fetches Apache Kafka into KAFKA_LIB unless
-# it is there, and says what it did; a new folder that replaces the old only
-# once Maven has filled it. Optional: it never fails make deps.
-kafka_fetch = ! $(kafka_fetched) || exit 0; \
-	if ! command -v mvn >/dev/null; then \
-		echo "deps: Apache Kafka is not fetched: Maven (mvn) is missing; sudo make deps installs maven, then fetches it"; exit 0; fi; \
-	echo "deps: fetching Apache Kafka $(KAFKA_VERSION) and its dependencies from Maven Central into $(KAFKA_LIB) (optional: demos/kafka.sh)"; \
-	mkdir -p $(BUILD)/kafka && rm -rf $(KAFKA_LIB).new && \
-	if mvn -B -q -f $(KAFKA_POM) dependency:copy-dependencies -DincludeScope=runtime \
-		-DoutputDirectory=$(abspath $(KAFKA_LIB)).new >$(BUILD)/kafka/mvn.log 2>&1 && \
-		cp $(KAFKA_POM) $(KAFKA_LIB).new/$(notdir $(KAFKA_STAMP)); then \
-		rm -rf $(KAFKA_LIB) && mv $(KAFKA_LIB).new $(KAFKA_LIB) && \
-		echo "deps: Apache Kafka $(KAFKA_VERSION): $$(ls $(KAFKA_LIB)/*.jar | wc -l) jars, $$(du -sh $(KAFKA_LIB) | cut -f1), in $(KAFKA_LIB)"; \
-	else rm -rf $(KAFKA_LIB).new; tail -n 20 $(BUILD)/kafka/mvn.log >&2; \
-		echo "deps: Maven failed: Apache Kafka is not fetched (its log: $(BUILD)/kafka/mvn.log); demos/kafka.sh says so"; fi
 
 # The README's first command, make demo-NAME, installs what the demos and
 # the tests need when it is missing (root only), and says so: make deps
@@ -205,14 +120,14 @@ $(BUILD)/.deps-ok: | quickstart-deps
 endif
 .PHONY: quickstart-deps
 quickstart-deps:
-	$(Q)[ "$$(id -u)" = 0 ] && [ -n "$$($(call missing_pkgs,$(DEPS)))" ] || exit 0; \
+	$(Q)[ "$$(id -u)" = 0 ] && [ -n "$$($(DEPS_SH) missing all)" ] || exit 0; \
 	echo "make $(firstword $(MAKECMDGOALS)): first what the demos and the tests need (make deps EXTRAS=no; the optional extras: make deps)"; \
 	$(MAKE) --no-print-directory deps EXTRAS=no
 
 # The stamp says the build's packages were there; without them the build
 # says which to install, and how.
 $(BUILD)/.deps-ok: | $(BUILD)
-	$(Q)$(call no_deps,$(BUILD_DEPS),needed to build)
+	$(Q)$(DEPS_SH) check build
 	$(Q)touch $@
 
 # What zcviz's live modes lack here, if anything (see VMLINUX_BTF above;
@@ -394,7 +309,7 @@ FUZZ_CORPUS := $(BUILD)/fuzz/corpus
 FUZZ_REGRESSIONS := tests/fuzz/regressions
 
 $(BUILD)/fuzz-trace: $(FUZZ_SRCS) $(wildcard viz/*.h) $(BUILD)/.deps-ok
-	$(Q)$(call no_deps,$(FUZZ_DEPS),needed by make fuzz)
+	$(Q)$(DEPS_SH) check fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unknown-warning-option \
 		-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -fno-sanitize-recover=undefined \
@@ -475,7 +390,7 @@ traces-variants: all
 # build's own packages, so that two apt-gets never run at once (make -j).
 .PHONY: test-deps
 test-deps: $(BUILD)/.deps-ok
-	$(Q)$(call no_deps,$(TEST_DEPS),needed by make test and make bench)
+	$(Q)$(DEPS_SH) check test
 
 # The classic table, peers and overhead: build/bench/results.{csv,md,svg}.
 .PHONY: bench
@@ -497,7 +412,7 @@ SAN_ENV := ASAN_OPTIONS=log_path=$(SAN_LOGS)/asan:detect_leaks=1 \
 # installed (make deps installs it); tests/fuzz.bats says when it is not.
 .PHONY: fuzz-harness-if-possible
 fuzz-harness-if-possible: $(BUILD)/.deps-ok
-	$(Q)[ -z "$$($(call missing_pkgs,$(FUZZ_DEPS)))" ] || exit 0; \
+	$(Q)[ -z "$$($(DEPS_SH) missing fuzz)" ] || exit 0; \
 		$(MAKE) --no-print-directory $(BUILD)/fuzz-trace
 
 test: test-deps all $(BUILD)/test-model $(BUILD)/test-two-senders \
@@ -535,7 +450,7 @@ help:
 	@echo "                        and their man pages: man -l $(BUILD)/man/zcviz.1"
 	@echo "  make deps             install every missing Debian/Ubuntu package (build, test, extras;"
 	@echo "                        EXTRAS=no: not the extras), or name them; fetches Apache Kafka"
-	@echo "                        (an extra, for demos/kafka.sh) with Maven into $(KAFKA_LIB)"
+	@echo "                        (an extra, for demos/kafka.sh) with Maven into $(BUILD)/kafka/lib"
 	@echo "  make demo-NAME        a demo in the lab, under the dashboard (root)$$([ -x $(BUILD)/zcviz ] && echo : || echo '; once built, make help names them')"
 	@[ ! -x $(BUILD)/zcviz ] || $(BUILD)/zcviz --list-demos | \
 		awk -F'\t' '{ printf "    %-20s %s\n", "demo-" $$1, $$6 }'

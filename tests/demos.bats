@@ -16,7 +16,7 @@ setup() {
 sources() {
 	local files
 	# (any user: a copy made for a user without root is not theirs)
-	files=$(git -c safe.directory='*' ls-files -- Makefile demos lib viz bpf tests .ci) ||
+	files=$(git -c safe.directory='*' ls-files -- Makefile demos lib scripts viz bpf tests .ci) ||
 		fail "git ls-files failed"
 	[ -n "$files" ] || fail "no files to look in"
 	grep -v -e '^lib/demos\.c$' -e '^tests/fuzz/regressions/' <<<"$files"

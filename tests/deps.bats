@@ -19,12 +19,13 @@ as_student() {
 	fi
 }
 
-# a copy of the Makefile and the programs' sources (demos/, lib/) that
-# nobody can build in, and a directory of every system command but jq
+# a copy of the Makefile, the programs' sources (demos/, lib/) and
+# scripts/deps.sh that nobody can build in, and a directory of every
+# system command but jq
 student_tree() {
 	local d
 	TREE=$(mktemp -d /tmp/zc-deps.XXXX)
-	cp -r "$ROOT/Makefile" "$ROOT/demos" "$ROOT/lib" "$TREE/"
+	cp -r "$ROOT/Makefile" "$ROOT/demos" "$ROOT/lib" "$ROOT/scripts" "$TREE/"
 	FAKE_PATH=$TREE/bin
 	mkdir "$FAKE_PATH"
 	for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
