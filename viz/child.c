@@ -237,22 +237,6 @@ int cmd_run(char *const argv[], char *out, size_t outlen, bool verbose,
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-int child_bindir(char *dir, size_t len)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	snprintf(dir, len, "%s", exe);
-	return 0;
-}
 
 void argv_free(char **argv)
 {

@@ -49,10 +49,6 @@ size_t fd_slurp(int fd, char *buf, size_t len, int ms, bool finish);
 int cmd_run(char *const argv[], char *out, size_t outlen, bool verbose,
 	    char *err, size_t errlen);
 
-/* Where our programs are: the directory zcviz runs from (lab.sh is in
- * ../demos from there). */
-int child_bindir(char *dir, size_t len);
-
 /* A command's argv with {sink} and {file} put in, all malloc'd (NULL
  * when out of memory); argv_free() frees it (NULL too). */
 char **argv_expand(char *const cmd[], const char *sink, const char *file);

@@ -16,6 +16,7 @@
 #include "../lib/net.h"
 #include "../lib/units.h"
 #include "child.h"
+#include "paths.h"
 #include "witness.h"
 
 /* Whether this process ever set a lab up, for its last message. */
@@ -44,7 +45,7 @@ static int lab_cmd(const char *bindir, char *const args[], char *out,
 	char *argv[10];
 	int i, rc;
 
-	snprintf(script, sizeof(script), "%s/../demos/lab.sh", bindir);
+	paths_lab(bindir, script, sizeof(script));
 	argv[0] = script;
 	for (i = 0; args[i] && i < 8; i++)
 		argv[i + 1] = args[i];

@@ -18,6 +18,7 @@
 #include "../lib/units.h"
 #include "model.h"
 #include "output.h"
+#include "paths.h"
 #include "rows.h"
 #include "trace.h"
 
@@ -229,6 +230,13 @@ static int list_set(struct opts *o, const char *arg)
 	return 1;
 }
 
+static int paths_set(struct opts *o, const char *arg)
+{
+	(void)o, (void)arg;
+	paths_print(stdout);
+	return 1;
+}
+
 static void usage(FILE *f);
 
 static int help_set(struct opts *o, const char *arg)
@@ -326,6 +334,10 @@ static const struct opt_row options[] = {
 	  "title in brief, what it is written in (c, java),\n"
 	  "CPU copies per byte in the lab (its receiver is local),\n"
 	  "and classic for the article's four",
+	  NULL },
+	{ "paths", 0, NULL, M_ALL, paths_set,
+	  "show where the demos' programs and the lab script are,\n"
+	  "a line each, tab-separated, and exit",
 	  NULL },
 	{ "help", 'h', NULL, M_ALL, help_set, "show this help and exit", NULL },
 	{ "version", 'V', NULL, M_ALL, version_set, "show the version and exit",

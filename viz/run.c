@@ -31,6 +31,7 @@
 #include "../lib/units.h"
 #include "child.h"
 #include "lab.h"
+#include "paths.h"
 #include "safefile.h"
 #include "sample.h"
 #include "witness.h"
@@ -405,7 +406,7 @@ struct run *run_start(const struct run_config *cfg, struct run_result *res,
 	if (c->begin)
 		c->begin(c->ctx, cfg);
 	*rc = r ? 0 : ZC_EXIT_ENV;
-	if (r && child_bindir(r->bindir, sizeof(r->bindir))) {
+	if (r && paths_programs(r->bindir, sizeof(r->bindir))) {
 		snprintf(res->why, sizeof(res->why),
 			 "cannot find where zcviz is installed");
 		*rc = ZC_EXIT_ENV;

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "../lib/units.h"
-#include "child.h"
+#include "paths.h"
 #include "safefile.h"
 
 #define TMPFS_MAGIC 0x01021994
@@ -138,7 +138,7 @@ int sample_prepare(const char *file, uint64_t size, char *path, size_t pathlen,
 		}
 		return file_honest(file, st.st_size, why, whylen);
 	}
-	if (child_bindir(dir, sizeof(dir))) {
+	if (paths_programs(dir, sizeof(dir))) {
 		snprintf(why, whylen, "cannot find where zcviz is installed");
 		return ZC_EXIT_ENV;
 	}
