@@ -71,14 +71,17 @@ bool run_output_gone(void)
 
 const char *run_undone(void)
 {
-	static char s[160];
+	static char s[PATH_MAX + 160];
+	char dir[PATH_MAX], lab[PATH_MAX] = "demos/lab.sh";
 	const char *stuck = lab_stuck_id();
 
+	if (stuck && !paths_programs(dir, sizeof(dir)))
+		paths_lab(dir, lab, sizeof(lab));
 	if (stuck)
 		snprintf(
 			s, sizeof(s),
-			"lab %s could not be removed (sudo demos/lab.sh cleanup removes it)%s",
-			stuck,
+			"lab %s could not be removed (sudo %s cleanup removes it)%s",
+			stuck, lab,
 			ever_bpf ? "; the BPF programs are detached" : "");
 	else if (lab_ever_up() || ever_bpf)
 		snprintf(s, sizeof(s), "%s%s%s",
