@@ -435,6 +435,55 @@ endif
 test-slow:
 	$(Q)ZC_SLOW=1 $(MAKE) --no-print-directory test
 
+# ---- installing ---------------------------------------------------------------
+
+# make install, as packagers expect it: PREFIX (default /usr/local) and
+# DESTDIR. zcviz in bin/; the programs it runs (zc-sink, the senders, the
+# Java demos' classes), the lab script, nginx.sh and kafka.sh, and Apache
+# Kafka's jars where make deps fetched them, in libexec/zerocopy-lab/, as
+# build/ and demos/ hold them, where an installed zcviz and the scripts
+# look (../libexec/zerocopy-lab from bin/: viz/paths.h); zc-sink also in
+# bin/, a link; the man pages in share/man/man1/; the lessons' traces in
+# share/zerocopy-lab/traces/. make uninstall removes them again.
+PREFIX ?= /usr/local
+BINDIR := $(PREFIX)/bin
+LIBEXECDIR := $(PREFIX)/libexec/zerocopy-lab
+MANDIR := $(PREFIX)/share/man/man1
+DATADIR := $(PREFIX)/share/zerocopy-lab
+INSTALL ?= install
+
+.PHONY: install uninstall
+install: all
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)/traces
+	$(Q)$(INSTALL) -m 755 $(BUILD)/zcviz $(DESTDIR)$(BINDIR)/
+	$(Q)$(INSTALL) -m 755 $(BUILD)/zc-sink $(SENDERS:%=$(BUILD)/zc-%) \
+		demos/lab.sh demos/nginx.sh demos/kafka.sh $(DESTDIR)$(LIBEXECDIR)/
+	$(Q)ln -sfn ../libexec/zerocopy-lab/zc-sink $(DESTDIR)$(BINDIR)/zc-sink
+	$(Q)for p in $$($(BUILD)/zc-java --programs); do \
+		ln -sfn zc-java $(DESTDIR)$(LIBEXECDIR)/$$p || exit; done
+	$(Q)[ ! -f $(JAVA_CLASSES) ] || { $(INSTALL) -d $(DESTDIR)$(LIBEXECDIR)/java && \
+		$(INSTALL) -m 644 $(BUILD)/java/*.class $(DESTDIR)$(LIBEXECDIR)/java/; }
+	$(Q)[ ! -d $(BUILD)/kafka/lib ] || { $(INSTALL) -d $(DESTDIR)$(LIBEXECDIR)/kafka/lib && \
+		$(INSTALL) -m 644 $(BUILD)/kafka/lib/*.jar $(DESTDIR)$(LIBEXECDIR)/kafka/lib/; }
+	$(Q)$(INSTALL) -m 644 lessons/traces/*.trace $(DESTDIR)$(DATADIR)/traces/
+# the man pages, where make built them (without help2man, all said why not)
+ifneq ($(HELP2MAN),)
+	$(Q)$(INSTALL) -d $(DESTDIR)$(MANDIR)
+	$(Q)for p in zcviz zc-sink $$($(BUILD)/zcviz --list-demos | cut -f2); do \
+		$(INSTALL) -m 644 $(MAN_DIR)/$$p.1 $(DESTDIR)$(MANDIR)/ || exit; done
+endif
+	$(Q)$(GIVE_BACK)
+
+# a man page for zcviz and each program that is installed, as make
+# install left them; then the directories that are ours alone
+uninstall:
+	$(call msg,RM,$(DESTDIR)$(PREFIX))
+	$(Q)for p in zcviz $$(cd $(DESTDIR)$(LIBEXECDIR) 2>/dev/null && ls -d zc-*); do \
+		rm -f $(DESTDIR)$(MANDIR)/$$p.1 || exit; done
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/zcviz $(DESTDIR)$(BINDIR)/zc-sink
+	$(Q)rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
+
 # ---- housekeeping -----------------------------------------------------------
 
 .PHONY: format clean help
@@ -463,6 +512,8 @@ help:
 	@echo "  make fuzz             fuzz the trace reader (FUZZ_SECONDS=60 or FUZZ_RUNS=N)"
 	@echo "  make bench            the classic table, iperf3, overhead (root; BENCH_QUICK=1)"
 	@echo "  make bench-render     results.md and the chart again from make bench's data"
+	@echo "  make install          install zcviz, the programs, man pages and traces into"
+	@echo "                        PREFIX (/usr/local; DESTDIR for a package); make uninstall"
 	@echo "  make format           clang-format the C sources"
 	@echo "  make clean            remove $(BUILD)/"
 	@echo "Variables: V=1 shows full commands; BATS_FLAGS=... is passed to bats;"

@@ -11,11 +11,19 @@
 set -u
 
 PROG=kafka.sh
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LAB=$ROOT/demos/lab.sh
-ZCVIZ=$ROOT/build/zcviz
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB=$HERE/lab.sh
+# as built, zcviz and Kafka's jars in build/ beside demos/; as installed
+# (make install), beside lab.sh and the programs, zcviz in ../../bin
+if [ -x "$HERE/zc-sink" ]; then
+	BUILD=$HERE
+	ZCVIZ=$HERE/../../bin/zcviz
+else
+	BUILD=$(dirname "$HERE")/build
+	ZCVIZ=$BUILD/zcviz
+fi
 # Kafka's jars, as make deps fetches them (ZC_KAFKA_LIB: elsewhere)
-KAFKA_LIB=${ZC_KAFKA_LIB:-$ROOT/build/kafka/lib}
+KAFKA_LIB=${ZC_KAFKA_LIB:-$BUILD/kafka/lib}
 PLAIN_PORT=9092 SSL_PORT=9093 CONTROLLER_PORT=9094
 TOPIC=zc
 RECORD=1000                           # bytes of a record's value; the last is shorter

@@ -14,7 +14,15 @@ set -u
 
 PROG=lab.sh
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BUILD=${ZC_BUILD:-$(dirname "$HERE")/build}
+# the programs: as built, in build/ beside demos/ (ZC_BUILD: elsewhere);
+# as installed (make install), beside this script, zcviz in ../../bin
+if [ -z "${ZC_BUILD:-}" ] && [ -x "$HERE/zc-sink" ]; then
+	BUILD=$HERE
+	ZCVIZ=$HERE/../../bin/zcviz
+else
+	BUILD=${ZC_BUILD:-$(dirname "$HERE")/build}
+	ZCVIZ=$BUILD/zcviz
+fi
 STATE=${ZCLAB_STATE:-/run/zclab}
 TX_IP=198.18.0.1
 RX_IP=198.18.0.2
@@ -272,11 +280,11 @@ cmd_cleanup() {
 # demos (zcviz --list-demos); an unknown name is exit 2
 demo_row() {
 	local name prog sg names=""
-	[ -x "$BUILD/zcviz" ] || die 3 "run: $BUILD/zcviz is missing; run make first"
+	[ -x "$ZCVIZ" ] || die 3 "run: $ZCVIZ is missing; run make first"
 	while IFS=$'\t' read -r name prog sg _; do
 		[ "$name" = "$1" ] && { DEMO_PROG=$prog DEMO_SG=$sg; return 0; }
 		names+="${names:+, }$name"
-	done < <("$BUILD/zcviz" --list-demos)
+	done < <("$ZCVIZ" --list-demos)
 	die 2 "run: unknown demo '$1'; choose ${names%, *} or ${names##*, }"
 }
 
@@ -394,7 +402,7 @@ main() {
 	cleanup) cmd_cleanup "$@" ;;
 	run) cmd_run "$@" ;;
 	-h | --help | help) usage ;;
-	-V | --version) echo "$PROG $("$BUILD/zcviz" --version 2>/dev/null | cut -d' ' -f2 || echo '(run make)')" ;;
+	-V | --version) echo "$PROG $("$ZCVIZ" --version 2>/dev/null | cut -d' ' -f2 || echo '(run make)')" ;;
 	"") usage >&2; exit 2 ;;
 	*) die 2 "unknown command '$cmd'; see $PROG --help" ;;
 	esac

@@ -8,9 +8,17 @@
 set -u
 
 PROG=nginx.sh
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LAB=$ROOT/demos/lab.sh
-ZCVIZ=$ROOT/build/zcviz
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB=$HERE/lab.sh
+# as built, zcviz and the sample in build/ beside demos/; as installed
+# (make install), beside lab.sh and the programs, zcviz in ../../bin
+if [ -x "$HERE/zc-sink" ]; then
+	BUILD=$HERE
+	ZCVIZ=$HERE/../../bin/zcviz
+else
+	BUILD=$(dirname "$HERE")/build
+	ZCVIZ=$BUILD/zcviz
+fi
 PORT=8080
 
 usage() {
@@ -88,11 +96,11 @@ main() {
 	local out=--report mode file i got
 	case ${1:-} in
 	-h | --help) usage; exit 0 ;;
-	-V | --version) echo "$PROG $("$ROOT/build/zcviz" --version 2>/dev/null | cut -d' ' -f2 || echo '(run make)')"; exit 0 ;;
+	-V | --version) echo "$PROG $("$ZCVIZ" --version 2>/dev/null | cut -d' ' -f2 || echo '(run make)')"; exit 0 ;;
 	--report | --json) out=$1; shift ;;
 	esac
 	mode=${1:-}
-	file=${2:-$ROOT/build/sample-64M.bin}
+	file=${2:-$BUILD/sample-64M.bin}
 	[ "$mode" = on ] || [ "$mode" = off ] || die 2 "give on or off (nginx's sendfile); see $PROG --help"
 	[ $# -le 2 ] || die 2 "give at most one FILE; see $PROG --help"
 	[ -f "$file" ] && [ -r "$file" ] || die 2 "'$file' is not a readable regular file"
