@@ -48,6 +48,14 @@ code_words() {
 		Makefile .ci/run | grep -oE '[A-Za-z_][A-Za-z0-9_]*' | sort -u
 }
 
+# xlist FILE NAME: the rows of the X-macro list NAME in FILE (#define
+# NAME(X) and its continued lines): each row's first string, in order
+xlist() {
+	awk -v n="$2" '$0 ~ "^#define " n "\\(" { inside = 1; next }
+		inside { print; if (!/\\$/) exit }' "$1" |
+		grep -oE '^[[:space:]]*[A-Z]\([A-Z_0-9]+, "[a-z_]+"' | sed -E 's/.*"([a-z_]+)"$/\1/'
+}
+
 # ticked FILE...: what the files put between backticks, one a line
 ticked() {
 	grep -ohE '`[^`]+`' "$@" | tr -d '`' | sort -u
@@ -174,10 +182,11 @@ $missing"
 	json=$(section docs/contracts.md "The JSON of a run")
 	[ -n "$json" ] || fail "docs/contracts.md has no section 'The JSON of a run'"
 	# written: report.c's "key": in its format strings, and the arrows'
-	# keys, model.c's edges[]
+	# keys, model.h's ZC_ARROWS
+	[ "$(xlist viz/model.h ZC_ARROWS | wc -l)" -ge 8 ] || fail "fewer than 8 arrows found in viz/model.h's ZC_ARROWS: the search is broken"
 	written=$( {
 		grep -oE '\\"[a-z_0-9]+\\":' viz/report.c | tr -d '\\":'
-		sed -n 's/^[[:space:]]*\[E_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' viz/model.c
+		xlist viz/model.h ZC_ARROWS
 	} | sort -u)
 	[ "$(wc -l <<<"$written")" -ge 60 ] || fail "only $(wc -l <<<"$written") keys found in viz/report.c: the search is broken"
 	# listed: the first column of the section's tables
@@ -195,9 +204,10 @@ $missing"
 @test "the arrows, kinds, tracepoint groups and places of a copy docs/contracts.md gives are the code's, in its order" {
 	local json want got
 	json=$(section docs/contracts.md "The JSON of a run")
-	# the arrows: model.h's enum zc_edge, each by its key in model.c
-	want=$(sed -n '/^enum zc_edge {/,/}/p' viz/model.h | grep -oE '^[[:space:]]*E_[A-Z_]+' | sed 's/[[:space:]]//g' | grep -vx E_NR |
-		while read -r e; do sed -n "s/^[[:space:]]*\[$e\] = { \"\([a-z_]*\)\".*/\1/p" viz/model.c; done)
+	# the arrows: model.h's ZC_ARROWS (enum zc_edge is made from it), by
+	# their keys
+	want=$(xlist viz/model.h ZC_ARROWS)
+	[ "$(wc -l <<<"$want")" -ge 8 ] || fail "fewer than 8 arrows found in viz/model.h's ZC_ARROWS: the search is broken"
 	got=$(grep -A4 '^`edges` has one key per arrow' <<<"$json" | tr '\n' ' ' | sed 's/Each has.*//' |
 		grep -oE '`[a-z_]+`' | tr -d '`' | grep -vx edges)
 	assert_equal "$got" "$want"
@@ -205,8 +215,10 @@ $missing"
 	want=$(sed -n '/} kinds\[\] = {/,/^};/p' viz/model.c | sed -n 's/.*= { "\([a-z_]*\)".*/\1/p')
 	got=$(grep -E '^\| `kind` \|' <<<"$json" | grep -oE '`[a-z_]+`' | tr -d '`' | grep -vx kind)
 	assert_equal "$got" "$want"
-	# missing_tracepoints: viz/probe.c's group names, in enum trace_probe's order
-	want=$(sed -n 's/^[[:space:]]*\[TP_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' viz/probe.c)
+	# missing_tracepoints: the groups' names, bpf/zc.h's ZC_PROBES (enum
+	# trace_probe and viz/probe.c's table are made from it), in its order
+	want=$(xlist bpf/zc.h ZC_PROBES)
+	[ "$(wc -l <<<"$want")" -ge 8 ] || fail "fewer than 8 tracepoint groups found in bpf/zc.h's ZC_PROBES: the search is broken"
 	got=$(grep -E '^\| `missing_tracepoints` \|' <<<"$json" | grep -oE '`[a-z_]+`' | tr -d '`' | grep -vx missing_tracepoints)
 	assert_equal "$got" "$want"
 	# copied_at: model_copied_at()'s words, but "nowhere" (then null)
