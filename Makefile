@@ -68,7 +68,8 @@ SENDERS := \
 BINS := $(SENDERS:%=$(BUILD)/zc-%) $(BUILD)/zc-sink $(BUILD)/zcviz
 # the loader (trace.c, or trace_none.c): the zcviz rule picks one
 VIZ_OBJS := $(filter-out $(BUILD)/viz/trace.o $(BUILD)/viz/trace_none.o,\
-	$(patsubst viz/%.c,$(BUILD)/viz/%.o,$(wildcard viz/*.c)))# the demos' names, in the table's order, once zcviz is built
+	$(patsubst viz/%.c,$(BUILD)/viz/%.o,$(wildcard viz/*.c)))
+# the demos' names, in the table's order, once zcviz is built
 demo_names = $(shell $(BUILD)/zcviz --list-demos 2>/dev/null | cut -f1)
 
 # the BPF side: clang for the program, bpftool for vmlinux.h and the skeleton

@@ -63,9 +63,11 @@ int cast_close(struct cast *c, char *why, size_t len)
 	if (!c)
 		return 0;
 	if (c->failed || !c->last) {
-		snprintf(why, len, "%s",
-			 c->failed ? "out of memory while casting" :
-				     "--cast: nothing was shown, so nothing was written");
+		snprintf(
+			why, len, "%s",
+			c->failed ?
+				"out of memory while casting" :
+				"--cast: nothing was shown, so nothing was written");
 		rc = -1;
 	}
 	if (fclose(c->f) && !rc) {

@@ -237,7 +237,6 @@ int cmd_run(char *const argv[], char *out, size_t outlen, bool verbose,
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-
 void argv_free(char **argv)
 {
 	for (size_t i = 0; argv && argv[i]; i++)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/units.h"
 #include "output.h"
 #include "report.h"
 #include "session.h"
@@ -26,6 +27,16 @@ struct csv_row {
 
 static const char *json_skip(const char *p);
 
+/* Out of memory while printing: nothing sensible is left to print. */
+static void *oom(void *p)
+{
+	if (!p) {
+		fprintf(stderr, "zcviz: out of memory\n");
+		exit(ZC_EXIT_ENV);
+	}
+	return p;
+}
+
 /* A JSON string at p (its opening quote), decoded into a malloc'd copy
  * when out is not NULL; returns what follows it. */
 static const char *json_str(const char *p, char **out)
@@ -33,7 +44,7 @@ static const char *json_str(const char *p, char **out)
 	static const char esc[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
 	char *s = malloc(strlen(p) + 1), *o = s;
 
-	for (p++; *p && *p != '"'; p++) {
+	for (oom(s), p++; *p && *p != '"'; p++) {
 		if (*p != '\\') {
 			*o++ = *p;
 		} else if (*++p == 'u') {
@@ -80,7 +91,7 @@ static const char *json_scalar(const char *p, char **out)
 
 	if (*p == '"')
 		return json_str(p, out);
-	*out = strndup(p, strncmp(p, "null", 4) ? n : 0);
+	*out = oom(strndup(p, strncmp(p, "null", 4) ? n : 0));
 	return p + n;
 }
 
@@ -100,7 +111,7 @@ static const char *json_members(const char *p, const char *prefix,
 		} else if (*p == '[' || row->n == CSV_MAX_FIELDS) {
 			p = json_skip(p);
 		} else {
-			row->key[row->n] = strdup(path);
+			row->key[row->n] = oom(strdup(path));
 			p = json_scalar(p, &row->val[row->n++]);
 		}
 	}

@@ -596,7 +596,8 @@ static int dash_setup(struct dash *d, struct dash_opts *o)
 	}
 	d->ui = ui_open(d->headless, d->cast, why, sizeof(why));
 	if (!d->ui) {
-		fprintf(stderr, "zcviz: %s; use --report or --json\n", why);
+		fprintf(stderr, "zcviz: %s; use %s\n", why,
+			output_options('|'));
 		return ZC_EXIT_ENV;
 	}
 	return 0;

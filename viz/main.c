@@ -16,18 +16,13 @@
 
 #include "../lib/units.h"
 #include "dash.h"
-#include "model.h"
-#include "record.h"
-#include "report.h"
-#include "run.h"
-#include "trace.h"
-#include "view.h"
 #include "options.h"
 #include "output.h"
 #include "record.h"
+#include "run.h"
 #include "sample.h"
 #include "session.h"
-#include "watch.h"
+#include "trace.h"
 
 static void signals_catch(void)
 {

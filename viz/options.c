@@ -451,11 +451,11 @@ static void usage(FILE *f)
 /* ---- where an option applies ------------------------------------------ */
 
 /* What zcviz is asked to do, from what was given. */
-static enum mode mode_of(const struct opts *o, int argc, char **argv)
+static enum mode mode_of(const struct opts *o, int argc)
 {
 	if (o->run.watch_pid)
 		return M_PID;
-	if (optind > 1 && !strcmp(argv[optind - 1], "--") && optind <= argc)
+	if (o->dashdash && optind <= argc)
 		return M_CMD;
 	return o->replay ? M_REPLAY : M_DEMO;
 }
@@ -580,21 +580,25 @@ int opts_parse(int argc, char **argv, struct opts *o)
 	char shorts[32];
 	const struct option *lo = longopts_make(shorts, sizeof(shorts));
 	enum mode mode;
-	int c, rc;
+	int c, rc, last = 1;
 
 	*o = (struct opts){ .run = { .chunk = DEFAULT_CHUNK, .sg = -1 },
 			    .pace = PACE_PACED,
 			    .pace_level = -1,
 			    .theory = NAN };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		if ((rc = option_take(c, argv, o)))
 			return rc;
+		last = optind;
+	}
+	/* getopt stopped at a "--" of its own, not an option's value */
+	o->dashdash = optind > last && !strcmp(argv[optind - 1], "--");
 	if (o->replay && o->record)
 		return usage_error("%s", "give --record or --replay, not both");
 	if (o->file && o->size)
 		return usage_error("%s", "give --file or --size, not both");
-	mode = mode_of(o, argc, argv);
+	mode = mode_of(o, argc);
 	if (mode == M_PID && optind != argc)
 		return usage_error(
 			"%s",

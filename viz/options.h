@@ -33,6 +33,7 @@ struct opts {
 	char **command; /* zcviz -- CMD ARGS... */
 	double theory; /* --theory, or NAN: unknown */
 	uint64_t given; /* the options given, by their row in the table */
+	bool dashdash; /* a "--" ended the options: a command follows */
 };
 
 /* The defaults, then argv: 0 go on, 1 answered (--help, --version,

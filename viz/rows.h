@@ -10,7 +10,7 @@
 
 #include "../lib/demos.h"
 
-/* "traditional, mmap, ... or all or classic", for messages */
+/* Every demo's name, then "or all or classic", for messages */
 const char *rows_choices(void);
 /* The dashboard's paces, "0.5, 1, ... or full", for messages */
 const char *rows_paces(void);

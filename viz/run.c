@@ -637,7 +637,8 @@ int run_finish(struct run *r)
 
 	if (!rc)
 		rc = verdict(r);
-	if (c->end)
+	/* stopped before the verdict: no run to tell of */
+	if (c->end && !stop_signal)
 		c->end(c->ctx, r->cfg, r->res, rc);
 	run_abort(r);
 	return rc;

@@ -285,6 +285,8 @@ int session_watch(struct session *s, const struct run_config *cfg)
 		fprintf(stderr, "zcviz: %s\n", res->why);
 	if (!rc)
 		session_put(s, 0, cfg, res, 0);
+	if (!rc && s->out && s->out->done)
+		s->out->done(s->f, s);
 	free(res);
 	return rc;
 }

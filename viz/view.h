@@ -1,8 +1,8 @@
 /*
  * What the dashboard shows, as plain data: the run's counters and the
  * model's arrows, the log of the last syscalls, the blocks moving along
- * the arrows, and the pace. A live run and a replay feed it alike; ui.c
- * only draws it. No curses here.
+ * the arrows, and the pace. A live run and a replay feed it alike;
+ * diagram.c draws it, ui.c shows the drawing. No curses here.
  */
 #ifndef ZC_VIEW_H
 #define ZC_VIEW_H
