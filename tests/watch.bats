@@ -103,7 +103,9 @@ watch_start() {
 	run -2 zcviz -p 1 traditional
 	assert_output "zcviz: -p PID watches a running program: give no DEMO or command; see zcviz --help"
 	run -2 zcviz --size 1M -p 1
-	assert_output --partial "-p PID watches what the program does: --file, --size"
+	assert_output "zcviz: -p PID watches what the program does: --size does not apply; see zcviz --help"
+	run -2 zcviz --sg off --size 1M --record x.trace -p 1
+	assert_output "zcviz: -p PID watches what the program does: --size, --sg, --record do not apply; see zcviz --help"
 	assert_equal "$(our_labs)" ""
 }
 
