@@ -52,9 +52,12 @@ endif
 # each is), the demo table among it. The demos themselves are rows in
 # lib/demos.c, and zcviz --list-demos names them.
 LIB_OBJS := $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(wildcard lib/*.c))
+# The senders' framework: the command line, the run, the summary
+# (demos/common.c), and the file with its checksum (demos/file.c)
+SENDER_OBJS := $(BUILD)/demos/common.o $(BUILD)/demos/file.o
 # The senders, the programs the rows name, one a line: zc-NAME is built
-# from demos/NAME.c (an underscore for each dash) and demos/common.c, the
-# senders' framework; zc-java plays every Java row, under the row's
+# from demos/NAME.c (an underscore for each dash) and the framework;
+# zc-java plays every Java row, under the row's
 # program name (below). tests/demos.bats holds this list to the table.
 SENDERS := \
 	dma-gather \
@@ -172,7 +175,7 @@ $(BUILD)/zc-sink: $(BUILD)/demos/sink.o $(LIB_OBJS)
 # a sender: its loop and the senders' framework; zc-dma-gather is built
 # from demos/dma_gather.c
 .SECONDEXPANSION:
-$(BUILD)/zc-%: $(BUILD)/demos/$$(subst -,_,$$*).o $(BUILD)/demos/common.o $(LIB_OBJS)
+$(BUILD)/zc-%: $(BUILD)/demos/$$(subst -,_,$$*).o $(SENDER_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(SENDER_LIBS) -lxxhash -o $@
 
