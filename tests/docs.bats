@@ -177,7 +177,7 @@ $hits"
 $missing"
 }
 
-@test "every JSON key docs/contracts.md lists is one viz/report.c or the model writes, and every key they write is listed" {
+@test "every JSON key docs/contracts.md lists is one viz/json.c or the model writes, and every key they write is listed" {
 	local json listed written key missing=""
 	json=$(section docs/contracts.md "The JSON of a run")
 	[ -n "$json" ] || fail "docs/contracts.md has no section 'The JSON of a run'"
@@ -185,10 +185,10 @@ $missing"
 	# keys, model.h's ZC_ARROWS
 	[ "$(xlist viz/model.h ZC_ARROWS | wc -l)" -ge 8 ] || fail "fewer than 8 arrows found in viz/model.h's ZC_ARROWS: the search is broken"
 	written=$( {
-		grep -oE '\\"[a-z_0-9]+\\":' viz/report.c | tr -d '\\":'
+		grep -oE '\\"[a-z_0-9]+\\":' viz/json.c | tr -d '\\":'
 		xlist viz/model.h ZC_ARROWS
 	} | sort -u)
-	[ "$(wc -l <<<"$written")" -ge 60 ] || fail "only $(wc -l <<<"$written") keys found in viz/report.c: the search is broken"
+	[ "$(wc -l <<<"$written")" -ge 60 ] || fail "only $(wc -l <<<"$written") keys found in viz/json.c: the search is broken"
 	# listed: the first column of the section's tables
 	listed=$(grep -oE '^\| `[a-z_0-9]+` \|' <<<"$json" | sed 's/^| `//; s/` |$//' | sort -u)
 	for key in $listed; do
@@ -197,7 +197,7 @@ $missing"
 	for key in $written; do
 		grep -qF "\`$key\`" <<<"$json" || missing+="written, not listed: $key"$'\n'
 	done
-	[ -z "$missing" ] || fail "docs/contracts.md's JSON and viz/report.c differ:
+	[ -z "$missing" ] || fail "docs/contracts.md's JSON and viz/json.c differ:
 $missing"
 }
 
