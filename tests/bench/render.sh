@@ -195,81 +195,98 @@ md_copies() {
 	done
 }
 
-write_md() {
+# The run, and the table's three views of it: time, CPU, copies.
+md_times() {
+	echo "# zerocopy-lab benchmark"
+	echo
+	echo "Machine: $MACHINE. $DATE."
+	echo "Path: the lab (two network namespaces joined by a veth pair); the receiver"
+	echo "is zc-sink, which checksums every byte. $RUNS runs of each cell, in rotation;"
+	echo "each cell is the median in ms, with the fastest and slowest run."
+	echo
+	echo "## Warm page cache"
+	echo
+	md_table warm
+	echo
+	echo "## Cold page cache (evicted before each run: the file comes from disk)"
+	echo
+	md_table cold
+	echo
+	echo "## Sender CPU time, warm (user + system, median ms)"
+	echo
+	case " $METHODS " in
+	*" java-"*) echo "A Java row's sender CPU is the whole JVM's, its start-up and compiler included."
+		echo ;;
+	esac
+	md_cpu warm
+	echo
+	echo "## CPU copies, as zcviz measured them"
+	echo
+	md_copies
+	echo
+}
+
+# Ours against iperf3, side by side.
+md_peers() {
+	local r
+	echo "## Against iperf3 on the same path ($PEER_SIZE file, $PAIRS alternating pairs)"
+	echo
+	echo "Both timed by one stopwatch, from the client's start to its exit, each"
+	echo "ending when its receiver has every byte and said so (ours checks the"
+	echo "checksum; iperf3 exchanges its results); ratios of throughput."
+	[ ! -s "$OUT/peer-short.txt" ] || awk '{ if ($3 > m[$2]) m[$2] = $3 } END {
+		for (k in m) if (m[k] > 0) printf "iperf3 %s said it sent up to %d bytes less than the file; its times are taken as they are.\n", k, m[k] }' "$OUT/peer-short.txt"
+	echo
+	echo "| ours / iperf3 throughput | median | min | max |"
+	echo "|---|---|---|---|"
+	r=$(ratio_stats "$OUT/peer-traditional.txt")
+	echo "| zc-traditional / iperf3 -F | ${r// / | } |"
+	r=$(ratio_stats "$OUT/peer-dma-gather.txt")
+	echo "| zc-dma-gather / iperf3 -F -Z | ${r// / | } |"
+	echo
+}
+
+# What the instrument costs: the transfer, its programs, each hook, the
+# dashboard.
+md_cost() {
 	local m r runs
+	echo "## What the instrument costs ($PEER_SIZE file, $PAIRS alternating pairs)"
+	echo
+	echo "| demo | throughput with zcviz / without: median | min | max |"
+	echo "|---|---|---|---|"
+	for m in $DEMOS; do
+		r=$(ratio_stats "$OUT/overhead-$m.txt")
+		echo "| $m | ${r// / | } |"
+	done
+	echo
+	echo "The instrument's programs' own CPU time (bpf_enable_stats, while zcviz runs), in % of"
+	echo "the transfer's time, over $RUNS runs:"
+	echo
+	echo "| demo | programs' CPU, % of the transfer: median | min | max | program runs (median) |"
+	echo "|---|---|---|---|---|"
+	for m in $DEMOS; do
+		[ -s "$OUT/programs-$m.pct" ] || continue
+		r=$(ratio_stats "$OUT/programs-$m.pct")
+		runs=$(ratio_stats "$OUT/programs-$m.runs")
+		echo "| $m | ${r// / | } | ${runs%%.*} |"
+	done
+	echo
+	echo "Each hook, ours against an empty program on the same hook in the same runs (the"
+	echo "cheapest a program there can be), medians over $RUNS runs with min-max; the shares add"
+	echo "up every hook's time (the empty programs' too: they ran beside ours):"
+	echo
+	hooks_table
+	echo
+	echo "The dashboard's own CPU: ${DASH_ANIMATING}% of one CPU while animating"
+	echo "(4 syscalls a second), ${DASH_PAUSED}% while paused."
+	echo
+}
+
+write_md() {
 	{
-		echo "# zerocopy-lab benchmark"
-		echo
-		echo "Machine: $MACHINE. $DATE."
-		echo "Path: the lab (two network namespaces joined by a veth pair); the receiver"
-		echo "is zc-sink, which checksums every byte. $RUNS runs of each cell, in rotation;"
-		echo "each cell is the median in ms, with the fastest and slowest run."
-		echo
-		echo "## Warm page cache"
-		echo
-		md_table warm
-		echo
-		echo "## Cold page cache (evicted before each run: the file comes from disk)"
-		echo
-		md_table cold
-		echo
-		echo "## Sender CPU time, warm (user + system, median ms)"
-		echo
-		case " $METHODS " in
-		*" java-"*) echo "A Java row's sender CPU is the whole JVM's, its start-up and compiler included."
-			echo ;;
-		esac
-		md_cpu warm
-		echo
-		echo "## CPU copies, as zcviz measured them"
-		echo
-		md_copies
-		echo
-		echo "## Against iperf3 on the same path ($PEER_SIZE file, $PAIRS alternating pairs)"
-		echo
-		echo "Both timed by one stopwatch, from the client's start to its exit, each"
-		echo "ending when its receiver has every byte and said so (ours checks the"
-		echo "checksum; iperf3 exchanges its results); ratios of throughput."
-		[ ! -s "$OUT/peer-short.txt" ] || awk '{ if ($3 > m[$2]) m[$2] = $3 } END {
-			for (k in m) if (m[k] > 0) printf "iperf3 %s said it sent up to %d bytes less than the file; its times are taken as they are.\n", k, m[k] }' "$OUT/peer-short.txt"
-		echo
-		echo "| ours / iperf3 throughput | median | min | max |"
-		echo "|---|---|---|---|"
-		r=$(ratio_stats "$OUT/peer-traditional.txt")
-		echo "| zc-traditional / iperf3 -F | ${r// / | } |"
-		r=$(ratio_stats "$OUT/peer-dma-gather.txt")
-		echo "| zc-dma-gather / iperf3 -F -Z | ${r// / | } |"
-		echo
-		echo "## What the instrument costs ($PEER_SIZE file, $PAIRS alternating pairs)"
-		echo
-		echo "| demo | throughput with zcviz / without: median | min | max |"
-		echo "|---|---|---|---|"
-		for m in $DEMOS; do
-			r=$(ratio_stats "$OUT/overhead-$m.txt")
-			echo "| $m | ${r// / | } |"
-		done
-		echo
-		echo "The instrument's programs' own CPU time (bpf_enable_stats, while zcviz runs), in % of"
-		echo "the transfer's time, over $RUNS runs:"
-		echo
-		echo "| demo | programs' CPU, % of the transfer: median | min | max | program runs (median) |"
-		echo "|---|---|---|---|---|"
-		for m in $DEMOS; do
-			[ -s "$OUT/programs-$m.pct" ] || continue
-			r=$(ratio_stats "$OUT/programs-$m.pct")
-			runs=$(ratio_stats "$OUT/programs-$m.runs")
-			echo "| $m | ${r// / | } | ${runs%%.*} |"
-		done
-		echo
-		echo "Each hook, ours against an empty program on the same hook in the same runs (the"
-		echo "cheapest a program there can be), medians over $RUNS runs with min-max; the shares add"
-		echo "up every hook's time (the empty programs' too: they ran beside ours):"
-		echo
-		hooks_table
-		echo
-		echo "The dashboard's own CPU: ${DASH_ANIMATING}% of one CPU while animating"
-		echo "(4 syscalls a second), ${DASH_PAUSED}% while paused."
-		echo
+		md_times
+		md_peers
+		md_cost
 		echo "## Apache Kafka: a consumer's fetch, plaintext and TLS"
 		echo
 		md_kafka
