@@ -362,8 +362,9 @@ watch_stop() {
 
 # ---- the run ------------------------------------------------------------------
 
-main() {
-	local tls="" consumers=1 cold="" size=$DEFAULT_SIZE sg=on t0 i want got bad=0 args=("$@") vars
+# The command line, into TLS, SIZE and the globals below.
+args_parse() {
+	local vars
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) usage; exit 0 ;;
@@ -371,28 +372,30 @@ main() {
 			vars=$("$ZCVIZ" --version 2>/dev/null) && echo "$PROG ${vars#* }" || echo "$PROG (run make)"
 			exit 0 ;;
 		--report | --json) OUT=$1 ;;
-		--tls) tls=1 ;;
-		--cold) cold=1 ;;
+		--tls) TLS=1 ;;
+		--cold) COLD=1 ;;
 		--consumers)
 			[[ ${2:-} =~ ^[0-9]{1,3}$ ]] && [ "$((10#$2))" -ge 1 ] && [ "$((10#$2))" -le $MAX_CONSUMERS ] ||
 				die 2 "--consumers takes a number from 1 to $MAX_CONSUMERS, not '${2:-}'"
-			consumers=$((10#$2))
+			NCONSUMERS=$((10#$2))
 			shift ;;
 		--size)
-			size=$(bytes_of "${2:-}")
-			[ -n "$size" ] && [ "$size" -ge 1 ] ||
+			SIZE=$(bytes_of "${2:-}")
+			[ -n "$SIZE" ] && [ "$SIZE" -ge 1 ] ||
 				die 2 "--size takes a number of bytes (K, M, G: binary), at least 1, not '${2:-}'"
 			shift ;;
 		--sg)
 			[[ ${2:-} = on || ${2:-} = off ]] || die 2 "--sg takes on or off, not '${2:-}'"
-			sg=$2
+			SG=$2
 			shift ;;
 		*) die 2 "unknown argument '$1'; see $PROG --help" ;;
 		esac
 		shift
 	done
-	TLS=$tls SIZE=$size
+}
 
+# What it needs, each missing one in one line, exit 3.
+needs_check() {
 	compgen -G "$KAFKA_LIB/kafka_2.13-*.jar" >/dev/null ||
 		die 3 "Kafka's jars are not in $KAFKA_LIB: sudo make deps fetches them (with Maven)"
 	command -v kcat >/dev/null || die 3 "kcat is not installed: sudo make deps installs it"
@@ -400,43 +403,42 @@ main() {
 	[ -x "$ZCVIZ" ] || die 3 "$ZCVIZ is missing: run make"
 	command -v openssl >/dev/null || die 3 "openssl is not installed (the TLS listener's throwaway CA): sudo apt-get install openssl"
 	command -v xxhsum >/dev/null || die 3 "xxhsum is not installed: sudo make deps installs xxhash"
-	[ "$(id -u)" = 0 ] || die 3 "needs root (the lab): sudo demos/$PROG${args[*]:+ $(quote "${args[@]}")}"
-	local version
-	version=$(compgen -G "$KAFKA_LIB/kafka_2.13-*.jar" | head -n 1)
-	version=${version##*/kafka_2.13-} version=${version%.jar}
+	[ "$(id -u)" = 0 ] || die 3 "needs root (the lab): sudo demos/$PROG${*:+ $(quote "$@")}"
+}
 
+# The lab, and a directory of this run's own, which names its lab.
+place_make() {
+	local vars
 	stale_cleanup
 	# a lab id of at most 7 characters, whatever the pid
 	LAB_ID=k$(printf %x $$)
-	vars=$("$LAB" up --id "$LAB_ID" --owner $$ --sg "$sg") || die 3 "could not set up the lab"
+	vars=$("$LAB" up --id "$LAB_ID" --owner $$ --sg "$SG") || die 3 "could not set up the lab"
 	eval "$vars"
 	DIR=$(mktemp -d "${TMPDIR:-/tmp}/zc-kafka.XXXXXX") || die 3 "cannot make a directory in ${TMPDIR:-/tmp}"
 	echo "$LAB_ID" >"$DIR/lab"
-	if [ -n "$cold" ] && [ "$(stat -f -c %T "$DIR")" = tmpfs ]; then
+	if [ -n "$COLD" ] && [ "$(stat -f -c %T "$DIR")" = tmpfs ]; then
 		die 3 "--cold: $DIR is on tmpfs, whose pages cannot leave memory; set TMPDIR to a directory on disk"
 	fi
-	if [ -n "$tls" ]; then
-		BOOTSTRAP=$ZCLAB_TX_IP:$SSL_PORT
-	else
-		BOOTSTRAP=$ZCLAB_TX_IP:$PLAIN_PORT
-	fi
+}
 
-	tls_material || die 3 "openssl could not make the TLS material: $(tail -n 1 "$DIR/openssl.log")"
-	echo "$PROG: Apache Kafka $version, one node (KRaft), in $ZCLAB_TX_NS: plaintext $ZCLAB_TX_IP:$PLAIN_PORT, TLS $ZCLAB_TX_IP:$SSL_PORT" >&2
-	broker_start
-	topic_create
-
+# The records, produced into the topic; WANT: their count, bytes, xxh3.
+produce() {
+	local t0
 	records_make || die 3 "cannot write the records in $DIR"
-	want=$(wc -lc <"$DIR/records")
-	want=$(echo $want) # "LINES BYTES"
-	want="$want $(xxhsum -H3 - <"$DIR/records" | awk '{ print $NF }')"
+	WANT=$(wc -lc <"$DIR/records")
+	WANT=$(echo $WANT) # "LINES BYTES"
+	WANT="$WANT $(xxhsum -H3 - <"$DIR/records" | awk '{ print $NF }')"
 	t0=$(now)
 	kcat_cmd -P
 	show_then "<$DIR/records" "${KCAT_CMD[@]}"
 	in_bg "${KCAT_CMD[@]}" <"$DIR/records" 2>"$DIR/produce.err" ||
 		die 1 "kcat -P failed: $(grep -v '^%' "$DIR/produce.err" | head -n 1)$(grep -m 1 '^%' "$DIR/produce.err")"
-	echo "$PROG: produced $SIZE bytes in ${want%% *} records of $RECORD bytes (the last $(((SIZE - 1) % RECORD + 1))) over $([ -n "$tls" ] && echo TLS || echo plaintext) in $(since "$t0") s" >&2
+	echo "$PROG: produced $SIZE bytes in ${WANT%% *} records of $RECORD bytes (the last $(((SIZE - 1) % RECORD + 1))) over $([ -n "$TLS" ] && echo TLS || echo plaintext) in $(since "$t0") s" >&2
+}
 
+# The consumers, all at once, while zcviz -p watches the broker.
+fetch() {
+	local cold=$COLD consumers=$NCONSUMERS t0 i
 	[ -z "$cold" ] || evict
 	watch_start "$BROKER"
 	t0=$(now)
@@ -452,21 +454,46 @@ main() {
 	CONSUMERS=()
 	echo "$PROG: $consumers consumer(s) read the topic in $(since "$t0") s" >&2
 	watch_stop
+}
 
-	# each consumer's lines, bytes and xxh3 against the records'
-	for i in $(seq "$consumers"); do
+# Each consumer's lines, bytes and xxh3 against the records'.
+verify() {
+	local i got bad=0
+	for i in $(seq "$NCONSUMERS"); do
 		got="$(echo $(cat "$DIR/got.$i.wc" 2>/dev/null)) $(awk '{ print $NF }' "$DIR/got.$i.xxh3" 2>/dev/null)"
 		if [ "$(cat "$DIR/got.$i.rc" 2>/dev/null)" != 0 ]; then
 			echo "$PROG: consumer $i: kcat -C failed: $(head -n 1 "$DIR/got.$i.err")" >&2
 			bad=$((bad + 1))
-		elif [ "$got" != "$want" ]; then
+		elif [ "$got" != "$WANT" ]; then
 			set -- $got
-			echo "$PROG: consumer $i got $1 records, $(($2 - $1)) bytes, xxh3 $3; not the ${want%% *} records, $SIZE bytes, xxh3 ${want##* } produced" >&2
+			echo "$PROG: consumer $i got $1 records, $(($2 - $1)) bytes, xxh3 $3; not the ${WANT%% *} records, $SIZE bytes, xxh3 ${WANT##* } produced" >&2
 			bad=$((bad + 1))
 		fi
 	done
-	[ "$bad" = 0 ] || die 1 "$bad of $consumers consumer(s) did not get every record"
-	echo "$PROG: every consumer ($consumers) got every record: ${want%% *} records, $SIZE bytes, xxh3 ${want##* }" >&2
+	[ "$bad" = 0 ] || die 1 "$bad of $NCONSUMERS consumer(s) did not get every record"
+	echo "$PROG: every consumer ($NCONSUMERS) got every record: ${WANT%% *} records, $SIZE bytes, xxh3 ${WANT##* }" >&2
+}
+
+main() {
+	local version
+	TLS="" COLD="" NCONSUMERS=1 SIZE=$DEFAULT_SIZE SG=on
+	args_parse "$@"
+	needs_check "$@"
+	version=$(compgen -G "$KAFKA_LIB/kafka_2.13-*.jar" | head -n 1)
+	version=${version##*/kafka_2.13-} version=${version%.jar}
+	place_make
+	if [ -n "$TLS" ]; then
+		BOOTSTRAP=$ZCLAB_TX_IP:$SSL_PORT
+	else
+		BOOTSTRAP=$ZCLAB_TX_IP:$PLAIN_PORT
+	fi
+	tls_material || die 3 "openssl could not make the TLS material: $(tail -n 1 "$DIR/openssl.log")"
+	echo "$PROG: Apache Kafka $version, one node (KRaft), in $ZCLAB_TX_NS: plaintext $ZCLAB_TX_IP:$PLAIN_PORT, TLS $ZCLAB_TX_IP:$SSL_PORT" >&2
+	broker_start
+	topic_create
+	produce
+	fetch
+	verify
 }
 
 main "$@"
