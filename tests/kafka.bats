@@ -174,7 +174,9 @@ signalled() {
 	# which it could not trap: as a terminal's foreground job, it has it
 	env --default-signal=INT kafka.sh --consumers 2 2>"$err" 3>&- &
 	KAFKA_PID=$!
-	for i in $(seq 600); do
+	# up to 2 minutes: a JVM's first start after the JDK was installed
+	# reads it all from disk (the keystore's keytool, then the broker)
+	for i in $(seq 2400); do
 		grep -Eq -- "$2" "$err" && break
 		kill -0 "$KAFKA_PID" 2>/dev/null || break
 		sleep 0.05
