@@ -38,3 +38,29 @@ setup() {
 		assert_line --regexp "^ +$prog - ${title//[()+]/.}$"
 	done < <(demos_list)
 }
+
+# The rows of zcviz's option table (viz/options.c) and of its outputs
+# (viz/output.c), as --NAME, read from the sources
+table_options() {
+	sed -n '/^static const struct opt_row options\[\] = {$/,/^};$/p' "$ROOT/viz/options.c" |
+		grep -oE '^	\{ "[a-z-]+"' | sed 's/.*"\(.*\)"/--\1/'
+	sed -n '/^const struct output outputs\[\] = {$/,/^};$/p' "$ROOT/viz/output.c" |
+		grep -oE '^	\{ "[a-z-]+"' | sed 's/.*"\(.*\)"/--\1/'
+}
+
+@test "zcviz's options: each row of its table is in --help, in the man page, and taken by the command line, and no other" {
+	local want help page o
+	want=$(table_options | sort)
+	[ "$(wc -l <<<"$want")" -ge 20 ] || fail "only $(wc -l <<<"$want") rows found in viz/options.c: the search is broken"
+	help=$(zcviz --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+' | sort)
+	assert_equal "$help" "$want"
+	page=$(MANWIDTH=200 man -l -P cat "$ROOT/build/man/zcviz.1" |
+		grep -oE '^ +(-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+' | sort -u)
+	assert_equal "$page" "$want"
+	# each is an option the command line knows (a wrong value or a
+	# missing one is another error, never "unknown option")
+	for o in $want; do
+		run zcviz "$o" x
+		refute_output --partial "unknown option"
+	done
+}
