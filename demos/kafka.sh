@@ -249,8 +249,13 @@ broker_start() {
 	local cluster i t0
 	broker_conf >"$DIR/server.properties"
 	log4j_conf >"$DIR/log4j2.properties"
-	# a cluster id is 16 random bytes in URL-safe base64 (StorageTool random-uuid)
-	cluster=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+	# a cluster id is 16 random bytes in URL-safe base64 (StorageTool
+	# random-uuid), never one that starts with a dash: the tool would take
+	# it for an option (1 in 64: "--cluster-id: expected one argument")
+	cluster=-
+	while [ "${cluster#-}" != "$cluster" ]; do
+		cluster=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+	done
 	java_cmd 256m kafka.tools.StorageTool format --cluster-id "$cluster" --config "$DIR/server.properties"
 	show "${JAVA_CMD[@]}"
 	t0=$(now)
