@@ -580,8 +580,15 @@ lesson_num() {
 		# one command, not in five lines typed into a lab made by hand
 		'--size 1M all'
 		'zclab-zl45'
+		# lesson 09's nginx part is done without root, from the shipped
+		# outputs of two runs of demos/nginx.sh (zcviz cannot record -p)
+		'nginx part[^.|]*needs root'
+		'but (the nginx part|lesson 09.s nginx part)'
+		'asks nothing about it'
+		'이 부분은 root가 필요'
+		'nginx의 trace는 없고'
 	)
-	for f in lessons/en/*.md lessons/ko/*.md README.md; do
+	for f in lessons/en/*.md lessons/ko/*.md lessons/*.md README.md; do
 		for re in "${stale[@]}"; do
 			if grep -nE -- "$re" "$f" >/dev/null; then
 				hits+="$f: $(grep -nE -- "$re" "$f" | head -n 1)"$'\n'
