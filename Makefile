@@ -463,6 +463,7 @@ install: all
 	$(Q)$(INSTALL) -m 755 $(BUILD)/zcviz $(DESTDIR)$(BINDIR)/
 	$(Q)$(INSTALL) -m 755 $(BUILD)/zc-sink $(SENDERS:%=$(BUILD)/zc-%) \
 		demos/lab.sh demos/nginx.sh demos/kafka.sh $(DESTDIR)$(LIBEXECDIR)/
+	$(Q)$(INSTALL) -m 644 demos/common.sh $(DESTDIR)$(LIBEXECDIR)/
 	$(Q)ln -sfn ../libexec/zerocopy-lab/zc-sink $(DESTDIR)$(BINDIR)/zc-sink
 	$(Q)for p in $$($(BUILD)/zc-java --programs); do \
 		ln -sfn zc-java $(DESTDIR)$(LIBEXECDIR)/$$p || exit; done

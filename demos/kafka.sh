@@ -13,15 +13,8 @@ set -u
 PROG=kafka.sh
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB=$HERE/lab.sh
-# as built, zcviz and Kafka's jars in build/ beside demos/; as installed
-# (make install), beside lab.sh and the programs, zcviz in ../../bin
-if [ -x "$HERE/zc-sink" ]; then
-	BUILD=$HERE
-	ZCVIZ=$HERE/../../bin/zcviz
-else
-	BUILD=$(dirname "$HERE")/build
-	ZCVIZ=$BUILD/zcviz
-fi
+# zcviz, and Kafka's jars, in BUILD (common.sh)
+. "$HERE/common.sh"
 # Kafka's jars, as make deps fetches them (ZC_KAFKA_LIB: elsewhere)
 KAFKA_LIB=${ZC_KAFKA_LIB:-$BUILD/kafka/lib}
 PLAIN_PORT=9092 SSL_PORT=9093 CONTROLLER_PORT=9094
@@ -65,20 +58,6 @@ EOF
 die() { # die STATUS MESSAGE: one line on stderr, then exit
 	echo "$PROG: $2" >&2
 	exit "$1"
-}
-
-quote() { # quote WORD...: the words as one line that a shell reads back as they are (as lab.sh's)
-	local w line=""
-	for w in "$@"; do
-		if [[ $w =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
-			line+=" $w"
-		elif [[ $w != *"'"* ]]; then
-			line+=" '$w'"
-		else
-			line+=" $(printf '%q' "$w")"
-		fi
-	done
-	echo "${line# }"
 }
 
 show() { # show CMD...: print a command as you could paste it (as lab.sh does)

@@ -14,15 +14,8 @@ set -u
 
 PROG=lab.sh
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# the programs: as built, in build/ beside demos/ (ZC_BUILD: elsewhere);
-# as installed (make install), beside this script, zcviz in ../../bin
-if [ -z "${ZC_BUILD:-}" ] && [ -x "$HERE/zc-sink" ]; then
-	BUILD=$HERE
-	ZCVIZ=$HERE/../../bin/zcviz
-else
-	BUILD=${ZC_BUILD:-$(dirname "$HERE")/build}
-	ZCVIZ=$BUILD/zcviz
-fi
+# the programs and zcviz, in BUILD (common.sh)
+. "$HERE/common.sh"
 STATE=${ZCLAB_STATE:-/run/zclab}
 TX_IP=198.18.0.1
 RX_IP=198.18.0.2
@@ -62,20 +55,6 @@ EOF
 die() { # die STATUS MESSAGE: one line on stderr, then exit
 	echo "$PROG: $2" >&2
 	exit "$1"
-}
-
-quote() { # quote WORD...: the words as one line that a shell reads back as they are
-	local w line=""
-	for w in "$@"; do
-		if [[ $w =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
-			line+=" $w"
-		elif [[ $w != *"'"* ]]; then
-			line+=" '$w'"
-		else
-			line+=" $(printf '%q' "$w")"
-		fi
-	done
-	echo "${line# }"
 }
 
 shown() { # shown PATH: PATH as you would type it from here (build/zc-sink)

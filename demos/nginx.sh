@@ -10,15 +10,8 @@ set -u
 PROG=nginx.sh
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB=$HERE/lab.sh
-# as built, zcviz and the sample in build/ beside demos/; as installed
-# (make install), beside lab.sh and the programs, zcviz in ../../bin
-if [ -x "$HERE/zc-sink" ]; then
-	BUILD=$HERE
-	ZCVIZ=$HERE/../../bin/zcviz
-else
-	BUILD=$(dirname "$HERE")/build
-	ZCVIZ=$BUILD/zcviz
-fi
+# zcviz, and the sample, in BUILD (common.sh)
+. "$HERE/common.sh"
 PORT=8080
 
 usage() {
