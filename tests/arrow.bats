@@ -8,11 +8,7 @@
 setup() {
 	load test_helper/common-setup
 	_common_setup
-	build/zcviz --help | grep -q "built replay-only" &&
-		skip "zcviz here was built replay-only: sudo make deps installs clang, bpftool, libbpf"
-	COPY="$BATS_TEST_TMPDIR/src"
-	mkdir -p "$COPY"
-	(cd "$ROOT" && git ls-files -z | xargs -0 cp --parents -t "$COPY")
+	sources_copy
 }
 
 # the recipe, followed: one new arrow from the page cache to the NIC,

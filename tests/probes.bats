@@ -8,12 +8,7 @@
 setup() {
 	load test_helper/common-setup
 	_common_setup
-	build/zcviz --help | grep -q "built replay-only" &&
-		skip "zcviz here was built replay-only: sudo make deps installs clang, bpftool, libbpf"
-	# a copy of the sources (as they are, changes and all), to break
-	COPY="$BATS_TEST_TMPDIR/src"
-	mkdir -p "$COPY"
-	(cd "$ROOT" && git ls-files -z | xargs -0 cp --parents -t "$COPY")
+	sources_copy
 }
 
 @test "a program bpf/zc.h does not list fails the build, saying where to list it" {

@@ -343,3 +343,14 @@ xmit_count_end() {
 	[ -z "${XC_MOUNTED:-}" ] || umount /sys/kernel/tracing
 	XC_MOUNTED=""
 }
+
+# sources_copy: the project's sources as they are (changes and all) in
+# $BATS_TEST_TMPDIR/src, as COPY, to break and build; skips where zcviz
+# was built replay-only (no BPF toolchain to build them with)
+sources_copy() {
+	"$ROOT/build/zcviz" --help | grep -q "built replay-only" &&
+		skip "zcviz here was built replay-only: sudo make deps installs clang, bpftool, libbpf"
+	COPY="$BATS_TEST_TMPDIR/src"
+	mkdir -p "$COPY"
+	(cd "$ROOT" && git -c safe.directory='*' ls-files -z | xargs -0 cp --parents -t "$COPY")
+}
