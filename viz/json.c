@@ -13,6 +13,7 @@
 #include "report.h"
 #include "session.h"
 #include "text.h"
+#include "verdict.h"
 
 static void json_edge(FILE *f, const struct model_result *m, enum zc_edge e)
 {
@@ -283,6 +284,7 @@ void report_json(FILE *f, const struct run_config *cfg,
 		 const struct run_result *res, const struct model_result *m)
 {
 	const struct zc_counts *c = &res->in.counts;
+	char why[512];
 	int e;
 
 	fprintf(f,
@@ -309,6 +311,10 @@ void report_json(FILE *f, const struct run_config *cfg,
 	else
 		fprintf(f, "\"theory_cpu_copies_per_byte\":%g,\"pass\":%s,",
 			m->theory, m->pass ? "true" : "false");
+	verdict_make(&res->in, m, why, sizeof(why));
+	fprintf(f, "\"verdict\":");
+	text_json(f, why);
+	fputc(',', f);
 	json_syscalls(f, c);
 	fprintf(f,
 		",\"mode_switches\":%" PRIu64

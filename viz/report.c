@@ -14,6 +14,7 @@
 #include "facts.h"
 #include "syscalls.h"
 #include "text.h"
+#include "verdict.h"
 
 /*
  * Calls of the syscalls the table names; *other gets the rest. All calls
@@ -140,12 +141,13 @@ static void text_unmeasured(FILE *f, unsigned missing)
 }
 
 /* Prints "  note: TEXT" wrapped to 80 columns. */
-static void text_note_print(FILE *f, const char *text)
+/* text after "  LEAD" (6 characters), wrapped at 80 columns */
+static void text_wrap(FILE *f, const char *lead, const char *text)
 {
 	const char *p = text, *space, *cut;
 	int width = 72;
 
-	fprintf(f, "  note: ");
+	fprintf(f, "  %-6s", lead);
 	while (strlen(p) > (size_t)width) {
 		cut = p + width;
 		for (space = cut; space > p && *space != ' '; space--)
@@ -171,7 +173,7 @@ static void answer_note(FILE *f, const struct run_result *res,
 		" bytes went without a copy, yet the device could not gather and GSO copied %" PRIu64
 		" bytes: the answer speaks of the pinned pages, not of what segmentation did with them.",
 		res->in.done.zc_bytes, m->seg_copy);
-	text_note_print(f, text);
+	text_wrap(f, "note:", text);
 }
 
 /*
@@ -209,7 +211,7 @@ static void unseen_note(FILE *f, const struct run_result *res,
 		" dropped (its own tx_packets and tx_dropped: every packet, ours or not); zcviz's programs saw %" PRIu64
 		". %s",
 		m->unseen, tcp, m->dev_tx, m->dev_dropped, m->seen_tx, why);
-	text_note_print(f, text);
+	text_wrap(f, "note:", text);
 }
 
 /* Where the run is not the plain story: each its own note. */
@@ -217,10 +219,10 @@ static void text_notes(FILE *f, const struct run_config *cfg,
 		       const struct run_result *res,
 		       const struct model_result *m)
 {
-	text_note_print(f, model_note(&res->in));
+	text_wrap(f, "note:", model_note(&res->in));
 	if (cfg->cold && res->tmpfs)
-		text_note_print(
-			f,
+		text_wrap(
+			f, "note:",
 			"the file is on tmpfs: there is no disk, its pages live in memory only.");
 	if (m->resent)
 		fprintf(f,
@@ -336,6 +338,8 @@ static void text_header(FILE *f, const struct run_config *cfg,
 void report_text(FILE *f, const struct run_config *cfg,
 		 const struct run_result *res, const struct model_result *m)
 {
+	char why[512];
+
 	text_header(f, cfg, res);
 	text_edges(f, res, m);
 	if (res->pid)
@@ -348,6 +352,8 @@ void report_text(FILE *f, const struct run_config *cfg,
 		fprintf(f, "\n  %-24s %.2f x file size   theory %g   %s\n",
 			"CPU copies of the file", m->copies_per_byte, m->theory,
 			m->pass ? "[ok]" : "[differs]");
+	verdict_make(&res->in, m, why, sizeof(why));
+	text_wrap(f, "why:", why);
 	text_figures(f, res, m);
 	text_answers(f, res);
 	fprintf(f, "  %-24s %s\n", "checksum",

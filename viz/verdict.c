@@ -1,0 +1,121 @@
+/*
+ * The verdict: one line that says why a run's bytes were or were not
+ * copied, from what was measured only, in the order a byte goes: how it
+ * reached user memory, how the socket took it, what it became on the
+ * way, how the device sent it, how the receiver got it. See verdict.h.
+ */
+#include "verdict.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "probe.h"
+
+/* A clause counts when it holds at least 1 % of what the socket took: a
+ * server's few hundred bytes of headers are no verdict on its file. */
+static bool counts(uint64_t bytes, uint64_t of)
+{
+	return bytes && bytes >= of / 100;
+}
+
+struct clauses {
+	char *buf;
+	size_t len, n;
+};
+
+static void clause(struct clauses *c, const char *text)
+{
+	if (c->n < c->len)
+		c->n += snprintf(c->buf + c->n, c->len - c->n, "%s%s",
+				 c->n ? "; " : "", text);
+}
+
+/* How the bytes reached user memory, and how the socket took them. */
+static void intake(struct clauses *c, const struct model_result *m, uint64_t in)
+{
+	uint64_t read = m->edge[E_CACHE_USER].bytes;
+	uint64_t mapped = m->edge[E_CACHE_MAPPED].bytes;
+	uint64_t pinned = m->edge[E_USER_SOCKET].bytes - m->user_copied;
+
+	if (counts(m->user_copied, in) && counts(read, in))
+		clause(c, "read() into user memory, then copied into the "
+			  "socket: a user-space loop");
+	else if (counts(m->user_copied, in) && counts(mapped, in))
+		clause(c,
+		       "mapped into user memory, then copied into the socket");
+	else if (counts(m->user_copied, in))
+		clause(c, "copied into the socket from user memory");
+	if (counts(m->edge[E_CACHE_SOCKET].bytes, in))
+		clause(c, "sent from the page cache by page reference "
+			  "(sendfile), not copied into the socket");
+	if (counts(m->edge[E_PIPE_SOCKET].bytes - m->pipe_copied, in))
+		clause(c, "spliced through a pipe by page reference, not "
+			  "copied into the socket");
+	if (counts(m->pipe_copied, in))
+		clause(c, "copied into the socket from a pipe");
+	if (counts(pinned, in))
+		clause(c,
+		       "pinned user pages, taken by the socket without a copy");
+}
+
+/* Bytes into the socket other than the bytes read: changed on the way. */
+static void transformed(struct clauses *c, const struct model_result *m)
+{
+	uint64_t read = m->edge[E_CACHE_USER].bytes;
+	uint64_t from = read > m->edge[E_CACHE_MAPPED].bytes ?
+				read :
+				m->edge[E_CACHE_MAPPED].bytes;
+	uint64_t into = m->user_copied;
+
+	if (!from || !counts(into, m->socket_in))
+		return;
+	if (into > from + from / 50)
+		clause(c, "more bytes into the socket than were read: changed "
+			  "in user space (encrypted, or encoded)");
+	else if (into + into / 50 < from)
+		clause(c, "fewer bytes into the socket than were read: "
+			  "compressed in user space, or not all sent");
+}
+
+/* The device and the receiver. */
+static void delivery(struct clauses *c, const struct model_input *in,
+		     const struct model_result *m)
+{
+	char s[96];
+
+	if (counts(m->seg_copy, m->socket_in))
+		clause(c, "the device cannot gather: copied when cut into "
+			  "segments");
+	if (counts(m->pinned.copied, m->socket_in)) {
+		snprintf(s, sizeof(s),
+			 "the pinned pages were copied %s: the receiver is "
+			 "local",
+			 model_copied_at(m->pinned.where));
+		clause(c, s);
+	}
+	if (in->missing & (1u << TP_SENDMSG))
+		clause(c, "how the socket took them: not measured");
+	if (!in->sg && (in->missing & (1u << TP_NET)))
+		clause(c, "the copy at segmentation: not measured");
+}
+
+void verdict_make(const struct model_input *in, const struct model_result *m,
+		  char *buf, size_t len)
+{
+	struct clauses c = { buf, len, 0 };
+
+	buf[0] = '\0';
+	if (!m->socket_in) {
+		snprintf(buf, len, "nothing went into a socket: no verdict");
+		return;
+	}
+	intake(&c, m, m->socket_in);
+	transformed(&c, m);
+	delivery(&c, in, m);
+	if (!c.n)
+		clause(&c,
+		       "no file bytes were seen on their way into the socket");
+	if (c.n < c.len)
+		snprintf(buf + c.n, len - c.n, " (%.2f CPU copies per byte)",
+			 m->copies_per_byte);
+}

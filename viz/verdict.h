@@ -1,0 +1,18 @@
+/*
+ * Why a run's bytes were, or were not, copied: one line, from measured
+ * evidence only ("read() into user memory, then copied into the socket:
+ * a user-space loop (2.00 CPU copies per byte)"); what was not measured
+ * is said to be. Pure, like the model it reads.
+ */
+#ifndef ZC_VERDICT_H
+#define ZC_VERDICT_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+/* The verdict on the run m was computed from, into buf. */
+void verdict_make(const struct model_input *in, const struct model_result *m,
+		  char *buf, size_t len);
+
+#endif /* ZC_VERDICT_H */
