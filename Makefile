@@ -285,7 +285,7 @@ $(BUILD)/zcviz: $(VIZ_OBJS) $(LIB_OBJS) $(BUILD)/.bpf-state viz/trace.c viz/trac
 	fi
 
 # the model's unit tests (tests/model.bats runs them)
-$(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o $(BUILD)/viz/syscalls.o \
+$(BUILD)/test-model: tests/unit/test_model.c $(BUILD)/viz/model.o $(BUILD)/viz/verdict.o $(BUILD)/viz/syscalls.o \
 		$(BUILD)/viz/counts.o $(BUILD)/lib/demos.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ZC_CFLAGS) -I$(BUILD) $^ -lm -o $@

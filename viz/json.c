@@ -206,7 +206,7 @@ static void json_watch(FILE *f, const struct run_result *res)
 	const struct zc_file *fi;
 	const struct zc_flow *fl;
 	const char *sep = "";
-	char l[64], r[64];
+	char l[64], r[64], why[512];
 
 	fprintf(f, ",\"watched\":{\"pid\":%d,\"comm\":", (int)res->pid);
 	text_json(f, res->comm);
@@ -238,7 +238,7 @@ static void json_watch(FILE *f, const struct run_result *res)
 			"%s{\"local\":\"%s\",\"remote\":\"%s\",\"taken_bytes\":%" PRIu64
 			",\"copied_bytes\":%llu,\"referenced_bytes\":%llu,\"device_bytes\":%" PRIu64
 			",\"paged_bytes\":%" PRIu64
-			",\"retransmitted_bytes\":%" PRIu64 ",\"ifindex\":%u}",
+			",\"retransmitted_bytes\":%" PRIu64 ",\"ifindex\":%u",
 			sep,
 			facts_flow_end(l, sizeof(l), fl, fl->saddr, fl->sport),
 			facts_flow_end(r, sizeof(r), fl, fl->daddr, fl->dport),
@@ -250,6 +250,10 @@ static void json_watch(FILE *f, const struct run_result *res)
 				facts_flow_device(fl, ZC_C_X_LINEAR),
 			facts_flow_device(fl, ZC_C_X_PAGED),
 			facts_flow_device(fl, ZC_C_X_RESENT), fl->ifindex);
+		verdict_flow(res, fl, why, sizeof(why));
+		fprintf(f, ",\"verdict\":");
+		text_json(f, why);
+		fputc('}', f);
 		sep = ",";
 	}
 	fprintf(f, "]");

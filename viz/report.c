@@ -273,7 +273,7 @@ static void text_slots(FILE *f, const struct run_result *res)
 {
 	const struct zc_file *fi;
 	const struct zc_flow *fl;
-	char l[64], r[64];
+	char l[64], r[64], why[512];
 
 	for (int i = 0; i < ZC_MAX_FILES; i++) {
 		fi = &res->files[i];
@@ -309,6 +309,10 @@ static void text_slots(FILE *f, const struct run_result *res)
 					fl, ZC_C_X_PAGED),
 				(unsigned long long)facts_flow_device(
 					fl, ZC_C_X_RESENT));
+		if (fl->sk) {
+			verdict_flow(res, fl, why, sizeof(why));
+			text_wrap(f, "why:", why);
+		}
 	}
 }
 

@@ -119,3 +119,72 @@ void verdict_make(const struct model_input *in, const struct model_result *m,
 		snprintf(buf + c.n, len - c.n, " (%.2f CPU copies per byte)",
 			 m->copies_per_byte);
 }
+
+/* ---- a flow of a watched program -------------------------------------- */
+
+/* What the program read into user memory, and mapped, of all its files:
+ * a process's files are not tied to one of its flows. */
+static void files_in(const struct run_result *res, uint64_t *read,
+		     uint64_t *mapped)
+{
+	*read = *mapped = 0;
+	for (int i = 0; i < ZC_MAX_FILES; i++) {
+		*read += res->files[i].read_bytes;
+		*mapped += res->files[i].map_bytes;
+	}
+}
+
+/* How the flow's socket took its bytes. */
+static void flow_intake(struct clauses *c, const struct run_result *res,
+			const struct zc_flow *fl, uint64_t in)
+{
+	uint64_t copy = fl->taken[ZC_TAKEN_COPY], read, mapped;
+
+	files_in(res, &read, &mapped);
+	if (counts(copy, in) && counts(read, copy))
+		clause(c, "read() into user memory, then copied into the "
+			  "socket: a user-space loop");
+	else if (counts(copy, in) && counts(mapped, copy))
+		clause(c,
+		       "mapped into user memory, then copied into the socket");
+	else if (counts(copy, in))
+		clause(c, "copied into the socket from user memory");
+	if (counts(fl->taken[ZC_TAKEN_REF], in))
+		clause(c, "sent by page reference (sendfile or splice), not "
+			  "copied into the socket");
+	if (counts(fl->taken[ZC_TAKEN_UREF], in))
+		clause(c,
+		       "pinned user pages, taken by the socket without a copy");
+}
+
+void verdict_flow(const struct run_result *res, const struct zc_flow *fl,
+		  char *buf, size_t len)
+{
+	struct clauses c = { buf, len, 0 };
+	uint64_t in = fl->taken[ZC_TAKEN_COPY] + fl->taken[ZC_TAKEN_REF] +
+		      fl->taken[ZC_TAKEN_UREF];
+	uint64_t q = fl->net.c[ZC_C_Q_LINEAR - ZC_C_Q_SKBS];
+	uint64_t x = fl->net.c[ZC_C_X_LINEAR - ZC_C_Q_SKBS];
+	uint64_t seg = x > q ? x - q : 0;
+
+	buf[0] = '\0';
+	if (res->in.missing & (1u << TP_SENDMSG)) {
+		snprintf(buf, len,
+			 "how its socket took its bytes: not measured");
+		return;
+	}
+	if (!in) {
+		snprintf(buf, len, "nothing went into its socket: no verdict");
+		return;
+	}
+	flow_intake(&c, res, fl, in);
+	if (counts(seg, in))
+		clause(&c, "the device cannot gather: copied when cut into "
+			   "segments");
+	if (!c.n)
+		clause(&c,
+		       "no bytes of it were seen on their way into the socket");
+	if (c.n < c.len)
+		snprintf(buf + c.n, len - c.n, " (%.2f CPU copies per byte)",
+			 (double)(fl->taken[ZC_TAKEN_COPY] + seg) / in);
+}

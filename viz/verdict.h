@@ -9,10 +9,14 @@
 
 #include <stddef.h>
 
-#include "model.h"
+#include "run.h"
 
 /* The verdict on the run m was computed from, into buf. */
 void verdict_make(const struct model_input *in, const struct model_result *m,
+		  char *buf, size_t len);
+/* The verdict on one flow of a watched program (zcviz -p): how its
+ * socket took its bytes, and how the device sent them. */
+void verdict_flow(const struct run_result *res, const struct zc_flow *fl,
 		  char *buf, size_t len);
 
 #endif /* ZC_VERDICT_H */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../viz/model.h"
+#include "../../viz/verdict.h"
 
 #define MiB (1ULL << 20)
 
@@ -52,7 +53,8 @@ static struct model_input traditional_run(void)
 
 static void test_theory(void)
 {
-	CHECK(model_theory(D("traditional"), true, true) == 2, "traditional: 2");
+	CHECK(model_theory(D("traditional"), true, true) == 2,
+	      "traditional: 2");
 	CHECK(model_theory(D("mmap"), true, true) == 1, "mmap: 1");
 	CHECK(model_theory(D("sendfile"), false, true) == 1,
 	      "sendfile without SG: 1");
@@ -60,7 +62,8 @@ static void test_theory(void)
 	CHECK(model_theory(D("traditional"), false, true) == 3,
 	      "traditional without SG: 3");
 	CHECK(model_theory(D("mmap"), false, true) == 2, "mmap without SG: 2");
-	CHECK(model_theory(D("sendfile"), true, true) == 0, "sendfile with SG: 0");
+	CHECK(model_theory(D("sendfile"), true, true) == 0,
+	      "sendfile with SG: 0");
 	CHECK(model_theory(D("dma-gather"), false, true) == 1,
 	      "dma-gather without SG: 1");
 	/* pinned user pages: copied when delivered here, not to a real NIC */
@@ -418,6 +421,52 @@ static void test_note(void)
 	CHECK(strstr(model_note(&in), "one more copy"), "%s", model_note(&in));
 }
 
+/* A watched program's flows: each verdict from its own bytes. */
+static void test_flow_verdicts(void)
+{
+	static struct run_result res;
+	struct zc_flow *fl = &res.flows[0];
+	char why[512];
+
+	memset(&res, 0, sizeof(res));
+	fl->sk = 1;
+	/* nginx, sendfile on: the headers copied, the file by reference */
+	fl->taken[ZC_TAKEN_COPY] = 262;
+	fl->taken[ZC_TAKEN_REF] = 64 * MiB;
+	verdict_flow(&res, fl, why, sizeof(why));
+	CHECK(!strcmp(why,
+		      "sent by page reference (sendfile or splice), not copied into the socket (0.00 CPU copies per byte)"),
+	      "headers are no verdict: %s", why);
+	/* python's http.server: its files read, every byte copied */
+	memset(fl->taken, 0, sizeof(fl->taken));
+	fl->taken[ZC_TAKEN_COPY] = 64 * MiB;
+	res.files[0].key = 1;
+	res.files[0].read_bytes = 64 * MiB;
+	verdict_flow(&res, fl, why, sizeof(why));
+	CHECK(!strcmp(why,
+		      "read() into user memory, then copied into the socket: a user-space loop (1.00 CPU copies per byte)"),
+	      "a loop: %s", why);
+	/* the same on a device that cannot gather */
+	fl->net.c[ZC_C_X_LINEAR - ZC_C_Q_SKBS] = 64 * MiB;
+	fl->net.c[ZC_C_Q_PAGED - ZC_C_Q_SKBS] = 64 * MiB;
+	verdict_flow(&res, fl, why, sizeof(why));
+	CHECK(strstr(why,
+		     "; the device cannot gather: copied when cut into segments (2.00 CPU copies per byte)"),
+	      "segments: %s", why);
+	/* pinned pages, and what was not measured */
+	memset(fl, 0, sizeof(*fl));
+	fl->sk = 1;
+	fl->taken[ZC_TAKEN_UREF] = MiB;
+	verdict_flow(&res, fl, why, sizeof(why));
+	CHECK(strstr(why,
+		     "pinned user pages, taken by the socket without a copy"),
+	      "pinned: %s", why);
+	res.in.missing = 1u << TP_SENDMSG;
+	verdict_flow(&res, fl, why, sizeof(why));
+	CHECK(!strcmp(why, "how its socket took its bytes: not measured"),
+	      "not measured: %s", why);
+}
+
 int main(void)
 {
 	test_theory();
@@ -436,6 +485,7 @@ int main(void)
 	test_figures();
 	test_largest_counts();
 	test_note();
+	test_flow_verdicts();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }
