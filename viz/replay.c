@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../lib/units.h"
+#include "fields.h"
 #include "safefile.h"
 #include "text.h"
 
@@ -65,90 +66,11 @@ static int beyond(struct reader *rd, const char *what, uint64_t v)
 	return bad(rd, s);
 }
 
-/* Digits at *sp, at most UINT64_MAX; *sp moves past them. */
-static int digits(const char **sp, uint64_t *v)
-{
-	const char *s = *sp;
-	uint64_t x = 0;
-	unsigned d;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		d = *s - '0';
-		if (x > (UINT64_MAX - d) / 10)
-			return -1;
-		x = x * 10 + d;
-	}
-	*sp = s;
-	*v = x;
-	return 0;
-}
-
-/* " N": one space, then a number that ends the field. */
-static int field_u64(const char **sp, uint64_t *v)
-{
-	const char *s = *sp + 1;
-
-	if (**sp != ' ' || digits(&s, v) || (*s && *s != ' '))
-		return -1;
-	*sp = s;
-	return 0;
-}
-
-static int field_i64(const char **sp, int64_t *v)
-{
-	const char *s = *sp + 1;
-	bool neg = **sp == ' ' && *s == '-';
-	uint64_t x;
-
-	s += neg;
-	if (**sp != ' ' || digits(&s, &x) || (*s && *s != ' ') ||
-	    x > (uint64_t)INT64_MAX + neg)
-		return -1;
-	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
-	*sp = s;
-	return 0;
-}
-
-/* A number no larger than max. */
-static int field_max(const char **sp, uint64_t max, uint64_t *v)
-{
-	return field_u64(sp, v) || *v > max ? -1 : 0;
-}
-
-/* " WORD": one space, then up to the next space; it must fit buf. */
-static int field_word(const char **sp, char *buf, size_t size)
-{
-	const char *s = *sp + 1;
-	size_t n = strcspn(s, " ");
-
-	if (**sp != ' ' || !n || n >= size)
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	*sp = s + n;
-	return 0;
-}
-
 /* A line's text field: as much as fits, and safe to print. */
 static void text_copy(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src);
 	text_sanitize(dst);
-}
-
-static void *grow(void *arr, size_t *cap, size_t n, size_t each)
-{
-	size_t want = *cap ? *cap * 2 : 64;
-	void *p;
-
-	if (n < *cap)
-		return arr;
-	p = realloc(arr, want * each);
-	if (p)
-		*cap = want;
-	return p;
 }
 
 static int read_run(struct reader *rd, const char *s)
@@ -173,7 +95,7 @@ static int read_run(struct reader *rd, const char *s)
 	if (p->n == RECORD_MAX_RUNS)
 		return bad(rd, "more runs than a trace may hold (" ZC_STR(
 				       RECORD_MAX_RUNS) ")");
-	runs = grow(p->runs, &rd->runs_cap, p->n, sizeof(*runs));
+	runs = fields_grow(p->runs, &rd->runs_cap, p->n, sizeof(*runs));
 	if (!runs)
 		return bad(rd, "out of memory");
 	p->runs = runs;
@@ -205,7 +127,7 @@ static struct replay_item *item_new(struct reader *rd, char type)
 
 	if (rd->items == RECORD_MAX_ITEMS)
 		return NULL;
-	items = grow(run->items, &rd->items_cap, run->n, sizeof(*items));
+	items = fields_grow(run->items, &rd->items_cap, run->n, sizeof(*items));
 	if (!items)
 		return NULL;
 	run->items = items;
@@ -289,8 +211,8 @@ static int read_counts(struct reader *rd, const char *s)
 	    n > RECORD_MAX_COUNTERS ||
 	    (rd->version > 1 && n != (uint64_t)rd->n_named))
 		return bad(rd, "malformed c line");
-	counts = grow(run->counts, &rd->counts_cap, run->ncounts,
-		      sizeof(*counts));
+	counts = fields_grow(run->counts, &rd->counts_cap, run->ncounts,
+			     sizeof(*counts));
 	if (!counts)
 		return bad(rd, "out of memory");
 	run->counts = counts;
