@@ -325,7 +325,7 @@ $(BUILD)/fuzz-trace: $(FUZZ_SRCS) $(wildcard viz/*.h) $(BUILD)/.deps-ok
 .PHONY: fuzz
 fuzz: $(BUILD)/fuzz-trace
 	$(Q)mkdir -p $(FUZZ_CORPUS) $(FUZZ_REGRESSIONS)
-	$(Q)cp lessons/traces/*.trace $(FUZZ_CORPUS)/
+	$(Q)cp lessons/traces/*.trace tests/fixtures/traces/*.trace $(FUZZ_CORPUS)/
 	$(Q)for f in $(FUZZ_REGRESSIONS)/*; do [ ! -f "$$f" ] || cp "$$f" $(FUZZ_CORPUS)/; done
 	$(Q)$(BUILD)/fuzz-trace -dict=tests/fuzz/trace.dict -max_len=65536 -timeout=10 \
 		-rss_limit_mb=2048 -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) \

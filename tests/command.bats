@@ -11,6 +11,7 @@ setup() {
 }
 
 teardown() {
+	[ -z "${SHARED:-}" ] || rm -rf "$SHARED"
 	no_bpf_left
 	no_lab_left
 }
@@ -90,4 +91,18 @@ same_as_demo() {
 	assert_output --partial '"verified":false'
 	assert_equal "${stderr%%:*}" "zcviz"
 	assert_equal "$(ours_running)" ""
+}
+
+@test "--record keeps a command's run, and its replay without root prints the same JSON" {
+	local trace i
+	# a place a user without root may read
+	SHARED=$(mktemp -d /tmp/zc-rec.XXXX)
+	chmod 755 "$SHARED"
+	trace=$SHARED/command.trace
+	run -0 --separate-stderr zcviz --json --theory 2 --size 1M --record "$trace" -- "$ROOT/build/zc-traditional" --to {sink} {file}
+	local live=$output
+	chmod 644 "$trace"
+	run -0 as_nobody "$ROOT/build/zcviz" --replay "$trace" --json
+	assert_equal "$(jq -cS 'del(.replay_of)' <<<"$output")" "$(jq -cS 'del(.hooks)' <<<"$live")"
+	assert_equal "$(jq -r .command <<<"$output")" "$ROOT/build/zc-traditional --to {sink} {file}"
 }

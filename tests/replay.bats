@@ -130,7 +130,7 @@ bad_trace() {
 }
 
 @test "a trace of another version is refused" {
-	bad_trace "printf 'zcviz-trace 3\\nend\\n'" "is a version 3 trace; this zcviz reads versions 1 to 2"
+	bad_trace "printf 'zcviz-trace 4\\nend\\n'" "is a version 4 trace; this zcviz reads versions 1 to 3"
 	bad_trace "printf 'hello\\n'" "is not a zcviz trace"
 }
 
@@ -442,7 +442,7 @@ differs() {
 # v2_trace: a version 2 trace of a real run, made once (needs root)
 v2_trace() {
 	recorded
-	assert_equal "$(head -n 1 "$SHARE/mmap.trace")" "zcviz-trace 2"
+	assert_equal "$(head -n 1 "$SHARE/mmap.trace")" "zcviz-trace 3"
 	grep -q '^counters sys_enter ' "$SHARE/mmap.trace" || fail "no counters line"
 }
 
@@ -493,4 +493,39 @@ v2_trace() {
 		run -0 "$b/zcviz" --help
 		assert_line "--replay works; sudo make deps, then make, for the rest."
 	done
+}
+
+@test "a trace of a watched program and of a command (version 3) replays without root to their rows, files, flows and verdicts" {
+	local t="$ROOT/tests/fixtures/traces/watched-and-command.trace"
+	run -0 as_user zcviz --replay "$t" --json
+	assert_equal "${#lines[@]}" 2
+	assert_equal "$(jq -r .demo <<<"${lines[0]}")" "pid 4242"
+	assert_equal "$(jq -c .watched <<<"${lines[0]}")" '{"pid":4242,"comm":"nginx","ns":2000000000}'
+	assert_equal "$(jq -r '.files[0].name, .files[0].sendfile_calls' <<<"${lines[0]}" | tr '\n' ' ')" "sample-64M.bin 69 "
+	assert_equal "$(jq -r '.flows[0].local, .flows[0].copied_bytes, .flows[0].verdict' <<<"${lines[0]}")" "127.0.0.1:8080
+262
+sent by page reference (sendfile or splice), not copied into the socket (0.00 CPU copies per byte)"
+	assert_equal "$(jq -r .demo <<<"${lines[1]}")" zc-traditional
+	assert_equal "$(jq -r .command <<<"${lines[1]}")" "zc-traditional --to {sink} {file}"
+	assert_equal "$(jq -r .theory_cpu_copies_per_byte <<<"${lines[1]}")" 2
+}
+
+@test "a version 3 trace's lines of a run outside the table are checked: one line and exit 2 for each bad one" {
+	local t="$ROOT/tests/fixtures/traces/watched-and-command.trace" bad="$BATS_TEST_TMPDIR/bad.trace"
+	# a watched line in a run of the table's
+	sed 's/^run zc-traditional /run traditional /; s/^command 2 .*/watched 1 1 0 x/' "$t" >"$bad"
+	run -2 zcviz --replay "$bad" --json
+	assert_output --regexp "^zcviz: cannot replay: line [0-9]+: malformed line of a command's or a watched program's run"
+	# a flow line short of its counts
+	sed 's/^\(wflow .*\) 0 0$/\1/' "$t" >"$bad"
+	run -2 zcviz --replay "$bad" --json
+	assert_output --partial "malformed line of a command's or a watched program's run"
+	# more flows than a run keeps
+	awk '/^wflow / { for (i = 0; i < 8; i++) print } { print }' "$t" >"$bad"
+	run -2 zcviz --replay "$bad" --json
+	assert_output --partial "malformed line of a command's or a watched program's run"
+	# a version 2 trace knows no such run
+	sed 's/^zcviz-trace 3$/zcviz-trace 2/' "$t" >"$bad"
+	run -2 zcviz --replay "$bad" --json
+	assert_output --partial "malformed run line"
 }

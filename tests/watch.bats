@@ -12,6 +12,7 @@ setup() {
 }
 
 teardown() {
+	[ -z "${SHARED:-}" ] || rm -rf "$SHARED"
 	[ -z "${SENDER:-}" ] || kill "$SENDER" 2>/dev/null || true
 	sink_stop
 	no_bpf_left
@@ -74,6 +75,34 @@ watch_start() {
 	assert_equal "$(jget "$j" '[.flows[] | .taken_bytes] | add')" "$(jget "$j" .file_bytes)"
 }
 
+@test "--record keeps a watched program's run, and its replay without root prints the same JSON" {
+	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b out=$BATS_TEST_TMPDIR/senders.out
+	local trace i
+	# a place a user without root may read
+	SHARED=$(mktemp -d /tmp/zc-rec.XXXX)
+	chmod 755 "$SHARED"
+	trace=$SHARED/watched.trace
+	make_file "$a" $((3 * 1024 * 1024 + 1))
+	make_file "$b" $((2 * 1024 * 1024 + 3))
+	sink_start 127.0.0.1
+	"$ROOT/build/test-two-senders" 127.0.0.1 "$SINK_PORT" "$a" "$b" >"$out" 3>&- &
+	SENDER=$!
+	for i in $(seq 100); do
+		grep -q "^ready$" "$out" && break
+		sleep 0.05
+	done
+	watch_start "$SENDER" --json --record "$trace"
+	kill -USR1 "$SENDER"
+	wait "$SENDER"
+	SENDER=""
+	wait "$WATCHER"
+	chmod 644 "$trace"
+	run -0 as_nobody "$ROOT/build/zcviz" --replay "$trace" --json
+	# the same object, but that a replay says what it replays
+	assert_equal "$(jq -cS 'del(.replay_of)' <<<"$output")" "$(jq -cS 'del(.hooks)' "$WATCH_OUT")"
+	assert_equal "$(jq -r '.flows | length' <<<"$output")" 2
+}
+
 @test "Ctrl-C ends the watch of a program that goes on: the report, exit 0, nothing left" {
 	sleep 30 3>&- &
 	SENDER=$!
@@ -104,8 +133,8 @@ watch_start() {
 	assert_output "zcviz: -p PID watches a running program: give no DEMO or command; see zcviz --help"
 	run -2 zcviz --size 1M -p 1
 	assert_output "zcviz: -p PID watches what the program does: --size does not apply; see zcviz --help"
-	run -2 zcviz --sg off --size 1M --record x.trace -p 1
-	assert_output "zcviz: -p PID watches what the program does: --size, --sg, --record do not apply; see zcviz --help"
+	run -2 zcviz --sg off --size 1M --chunk 4K -p 1
+	assert_output "zcviz: -p PID watches what the program does: --size, --chunk, --sg do not apply; see zcviz --help"
 	assert_equal "$(our_labs)" ""
 }
 

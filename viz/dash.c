@@ -408,7 +408,7 @@ static void replay_tick(struct dash *d, double now)
 	d->tokens = d->v.pace == PACE_STEP && tokens > 0 ? 1 : 0;
 	if (d->pos == run->n) {
 		d->playing = false;
-		slot_end(d, &run->res, run->res.verified ? 0 : ZC_EXIT_FAIL);
+		slot_end(d, &run->res, replay_status(run));
 	}
 }
 

@@ -52,9 +52,11 @@ static int demos_run(struct opts *o, struct recorder *rec)
 
 	session_init(&s, o->out);
 	if (rec) {
-		c = record_consumer(rec, true);
+		/* a demo is stepped, one call a step, so that its replay
+		 * shows the counters grow; a command cannot be */
+		o->run.stepped = !o->command;
+		c = record_consumer(rec, o->run.stepped);
 		session_follow(&s, &c);
-		o->run.stepped = true;
 	}
 	rc = session_demos(&s, &o->run, o->demo, o->command != NULL);
 	session_free(&s);
@@ -93,16 +95,26 @@ static int dashboard(struct opts *o)
  * too, for now). */
 static int watched(struct opts *o)
 {
+	struct recorder *rec = NULL;
+	struct run_consumer c;
 	struct session s;
 	char why[512];
 	int rc = trace_check_env(why, sizeof(why));
 
+	if (!rc && o->record &&
+	    !(rec = record_open(o->record, why, sizeof(why))))
+		rc = ZC_EXIT_USAGE;
 	if (rc) {
 		fprintf(stderr, "zcviz: %s\n", why);
+		trace_env_restore();
 		return rc;
 	}
 	session_init(&s, o->out);
-	rc = session_watch(&s, &o->run);
+	if (rec) {
+		c = record_consumer(rec, false);
+		session_follow(&s, &c);
+	}
+	rc = record_end(rec, session_watch(&s, &o->run));
 	session_free(&s);
 	trace_env_restore();
 	return rc;

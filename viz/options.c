@@ -307,7 +307,7 @@ static const struct opt_row options[] = {
 	OUTPUTS,
 	{ "to", 0, "HOST:PORT", M_DEMO, to_set,
 	  "send to a zc-sink --listen on another machine (no lab)", NULL },
-	{ "record", 0, "FILE", M_DEMO, record_set,
+	{ "record", 0, "FILE", M_DEMO | M_CMD | M_PID, record_set,
 	  "also write what the run showed to FILE (a trace)", NULL },
 	{ "replay", 0, "FILE", M_REPLAY, replay_set,
 	  "play a recorded trace back: no root, no BPF needed", NULL },

@@ -17,6 +17,7 @@
 #include "../lib/units.h"
 #include "safefile.h"
 #include "text.h"
+#include "watched.h"
 
 struct recorder {
 	struct safefile sf; /* the trace takes its name when complete */
@@ -121,11 +122,15 @@ static void record_counts(struct recorder *r, const struct zc_counts *c,
 static void run_header(struct recorder *r, const struct run_config *cfg,
 		       const struct run_result *res)
 {
+	char name[64];
+
 	fprintf(r->f,
 		"run %s %" PRIu64 " %" PRIu64 " %d %d %d %d %u %s\nfile %s\n",
-		cfg->demo->name, res->in.file_bytes, cfg->chunk, res->in.sg,
-		cfg->cold, res->remote, res->tmpfs, res->in.missing,
-		res->egress[0] ? res->egress : "?", cfg->file);
+		watched_name(cfg, res, name, sizeof(name)), res->in.file_bytes,
+		cfg->chunk, res->in.sg, cfg->cold, res->remote, res->tmpfs,
+		res->in.missing, res->egress[0] ? res->egress : "?",
+		cfg->file ? cfg->file : "-");
+	watched_write(r->f, cfg, res);
 }
 
 static void line_write(FILE *f, const char *key, const char *text)

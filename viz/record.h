@@ -1,12 +1,16 @@
 /*
  * --record and --replay: a versioned, line-oriented trace of everything
  * the dashboard needs, so that a run can be watched again without root
- * or BPF. The format, version 2:
+ * or BPF. The format, version 3:
  *
- *   zcviz-trace 2
+ *   zcviz-trace 3
  *   counters NAME...                                  what c lines hold
  *   run DEMO FILE_BYTES CHUNK SG COLD REMOTE TMPFS MISSING EGRESS
  *   file PATH
+ *   command THEORY TITLE...                           (3) a command's run
+ *   watched PID NS CPU_WATCHED COMM                   (3) a watched program's
+ *   wfile INO DEV READ READS SENT SENDS MAPPED SPLICED NAME   (3) its file
+ *   wflow FAMILY SADDR DADDR SPORT DPORT IFINDEX TAKEN... NET...  (3) a flow
  *   e T NR RET A0 A1 A2 A3 A4 A5 FD_KIND SEND_KIND   a syscall returned
  *   k T BYTES                                         pages into the cache
  *   c T N V0 ... V(N-1)                               the counters, N named
@@ -24,6 +28,10 @@
  * counters' names are bpf/zc.h's (ZC_COUNTERS); a name this zcviz does not
  * know is skipped, a counter a trace does not name is 0. Version 1 had no
  * counters line: its c lines hold the counters in the order of that list.
+ * Version 3 keeps runs outside the demo table: a run line's DEMO that the
+ * table lacks is a command's (a command line gives its row) or a watched
+ * program's (pid-PID; a watched line, then its files and flows, up to
+ * ZC_MAX_FILES and ZC_MAX_FLOWS: watched.c).
  * A count (a counter but the instants first_ns and last_ns, a run's calls
  * on its s lines added up, a rusage) is at most COUNTS_MAX (counts.h).
  */
@@ -35,7 +43,7 @@
 
 #include "run.h"
 
-#define RECORD_VERSION 2
+#define RECORD_VERSION 3
 /* What a trace may hold, so that reading one takes bounded memory. */
 #define RECORD_MAX_BYTES (64 << 20)
 #define RECORD_MAX_RUNS 1000
@@ -77,6 +85,9 @@ struct replay_item {
 
 struct replay_run {
 	char *file;
+	/* the row of a run outside the table (a command, a watched
+	 * program: watched.c), or NULL */
+	struct zc_demo *row;
 	struct run_config cfg; /* cfg.file is file */
 	struct run_result res; /* header, final counters and verdict */
 	struct replay_item *items;
@@ -101,5 +112,8 @@ struct replay *replay_load(const char *path, int (*stopped)(void), char *why,
 struct replay *replay_parse(char *buf, size_t n, const char *name,
 			    int (*stopped)(void), char *why, size_t len);
 void replay_free(struct replay *p);
+/* The status the recorded run ended with: 0, or ZC_EXIT_FAIL when it was
+ * not verified (a watched program's never is, and that is no failure) */
+int replay_status(const struct replay_run *run);
 
 #endif /* ZC_RECORD_H */

@@ -18,6 +18,7 @@
 #include "fields.h"
 #include "safefile.h"
 #include "text.h"
+#include "watched.h"
 
 /*
  * The reader trusts nothing and takes linear time: each line is split
@@ -89,8 +90,11 @@ static int read_run(struct reader *rd, const char *s)
 	    field_max(&s, 1, &cold) || field_max(&s, 1, &remote) ||
 	    field_max(&s, 1, &tmpfs) ||
 	    field_max(&s, (1u << TP_NR) - 1, &missing) ||
-	    field_word(&s, egress, sizeof(egress)) || *s ||
-	    !(d = zc_demo_find(demo)))
+	    field_word(&s, egress, sizeof(egress)) || *s)
+		return bad(rd, "malformed run line");
+	/* version 3: a run outside the table, its row in the lines after */
+	d = zc_demo_find(demo);
+	if (!d && rd->version < 3)
 		return bad(rd, "malformed run line");
 	if (p->n == RECORD_MAX_RUNS)
 		return bad(rd, "more runs than a trace may hold (" ZC_STR(
@@ -104,6 +108,8 @@ static int read_run(struct reader *rd, const char *s)
 	rd->items_cap = rd->counts_cap = 0;
 	rd->calls = 0;
 	run->cfg.demo = run->res.in.demo = d;
+	if (!d && watched_start(run, demo))
+		return bad(rd, "out of memory");
 	run->cfg.file = "(not recorded)"; /* until a file line says */
 	run->cfg.chunk = chunk;
 	run->cfg.sg = sg;
@@ -326,6 +332,14 @@ static int read_in_run(struct reader *rd, const char *s)
 		rd->run = NULL;
 		return 0;
 	}
+	if (rd->version >= 3) {
+		int rc = watched_read(run, s);
+
+		if (rc <= 0)
+			return rc ? bad(rd,
+					"malformed line of a command's or a watched program's run") :
+				    0;
+	}
 	if (s[0] && (!s[1] || s[1] == ' ')) {
 		switch (s[0]) {
 		case 'e':
@@ -443,6 +457,11 @@ static int header_check(const char *first, const char *name, uint64_t *vp,
 	return 0;
 }
 
+int replay_status(const struct replay_run *run)
+{
+	return run->res.verified || run->res.pid ? 0 : ZC_EXIT_FAIL;
+}
+
 void replay_free(struct replay *p)
 {
 	if (!p)
@@ -451,6 +470,7 @@ void replay_free(struct replay *p)
 		free(p->runs[i].items);
 		free(p->runs[i].counts);
 		free(p->runs[i].file);
+		watched_free(&p->runs[i]);
 	}
 	free(p->runs);
 	free(p);

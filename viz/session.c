@@ -269,7 +269,7 @@ int session_replay(struct session *s, const char *path)
 	}
 	for (i = 0; i < p->n && !run_stop_signal() && !run_output_gone(); i++)
 		session_put(s, i, &p->runs[i].cfg, &p->runs[i].res,
-			    p->runs[i].res.verified ? 0 : ZC_EXIT_FAIL);
+			    replay_status(&p->runs[i]));
 	if (s->out && s->out->done && !run_stop_signal())
 		s->out->done(s->f, s);
 	replay_free(p);
@@ -278,13 +278,19 @@ int session_replay(struct session *s, const char *path)
 
 int session_watch(struct session *s, const struct run_config *cfg)
 {
+	const struct run_consumer *c = session_consumer(s, 0);
 	struct run_result *res = malloc(sizeof(*res));
-	int rc = res ? run_watch(cfg, res) : ZC_EXIT_ENV;
+	int rc = ZC_EXIT_ENV;
 
+	/* no steps and no events: its consumers hear its start and its end */
+	if (res) {
+		c->begin(c->ctx, cfg);
+		rc = run_watch(cfg, res);
+	}
 	if (rc && res && !run_stop_signal())
 		fprintf(stderr, "zcviz: %s\n", res->why);
 	if (!rc)
-		session_put(s, 0, cfg, res, 0);
+		c->end(c->ctx, cfg, res, 0);
 	if (!rc && s->out && s->out->done)
 		s->out->done(s->f, s);
 	free(res);

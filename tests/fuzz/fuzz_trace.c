@@ -211,7 +211,7 @@ static void outputs_print(const struct replay *p)
 		for (int i = 0; s.f && i < p->n; i++) {
 			model_note(&p->runs[i].res.in);
 			session_put(&s, i, &p->runs[i].cfg, &p->runs[i].res,
-				    p->runs[i].res.verified ? 0 : ZC_EXIT_FAIL);
+				    replay_status(&p->runs[i]));
 		}
 		if (s.f && o->done)
 			o->done(s.f, &s);
