@@ -224,7 +224,6 @@ static void live_end(void *ctx, const struct run_config *cfg,
 	struct dash *d = ctx;
 
 	(void)cfg;
-	d->run = NULL;
 	slot_end(d, res, rc);
 }
 
@@ -430,12 +429,17 @@ static void live_counts(void *ctx, const struct zc_counts *c)
 
 static int live_tick(struct dash *d)
 {
-	int t = run_step(d->run);
+	struct run *r = d->run;
+	int t = run_step(r);
 
 	if (t < 0)
 		return -1;
-	if (t > 0)
-		run_finish(d->run); /* live_end() */
+	/* run_finish() frees the run, and tells live_end() only of a run
+	 * that came to its verdict: a signal meanwhile tells nobody */
+	if (t > 0) {
+		d->run = NULL;
+		run_finish(r);
+	}
 	return 0;
 }
 
