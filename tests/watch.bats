@@ -34,27 +34,39 @@ watch_start() {
 	fail "zcviz -p did not start: $(cat "$WATCH_OUT.err")"
 }
 
-@test "two threads sending two files on two sockets: counted per file and per flow, nothing lost or twice" {
-	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b out=$BATS_TEST_TMPDIR/senders.out j i
-	make_file "$a" $((30 * 1024 * 1024 + 1))
-	make_file "$b" $((20 * 1024 * 1024 + 3))
+# two_senders_watched A_BYTES B_BYTES [ZCVIZ ARGS...]: test-two-senders
+# sends a file of A_BYTES (read and written) and one of B_BYTES
+# (sendfile) to a sink on loopback from two threads, watched by zcviz -p
+# with ARGS; returns once both have been sent and the watch has ended
+# (its JSON in WATCH_OUT, the senders' lines in SENDERS_OUT)
+two_senders_watched() {
+	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b i
+	SENDERS_OUT=$BATS_TEST_TMPDIR/senders.out
+	make_file "$a" "$1"
+	make_file "$b" "$2"
+	shift 2
 	sink_start 127.0.0.1
-	"$ROOT/build/test-two-senders" 127.0.0.1 "$SINK_PORT" "$a" "$b" >"$out" 3>&- &
+	"$ROOT/build/test-two-senders" 127.0.0.1 "$SINK_PORT" "$a" "$b" >"$SENDERS_OUT" 3>&- &
 	SENDER=$!
 	# it has exec()ed and waits (zcviz would follow it from before the
 	# exec too; its name would then be the shell's until the end)
 	for i in $(seq 100); do
-		grep -q "^ready$" "$out" && break
+		grep -q "^ready$" "$SENDERS_OUT" && break
 		sleep 0.05
 	done
-	watch_start "$SENDER" --json
+	watch_start "$SENDER" "$@"
 	kill -USR1 "$SENDER"
 	wait "$SENDER"
 	SENDER=""
 	wait "$WATCHER"
+}
+
+@test "two threads sending two files on two sockets: counted per file and per flow, nothing lost or twice" {
+	local j
+	two_senders_watched $((30 * 1024 * 1024 + 1)) $((20 * 1024 * 1024 + 3)) --json
 	j=$(cat "$WATCH_OUT")
 	# the receiver got both, whole (as the sink says: zcviz does not check)
-	assert_equal "$(grep -c ": received .* bytes xxh3=" "$out")" 2
+	assert_equal "$(grep -c ": received .* bytes xxh3=" "$SENDERS_OUT")" 2
 	assert_equal "$(jget "$j" .verified)" false
 	assert_equal "$(jget "$j" .watched.comm)" test-two-sender
 	# every byte its sockets took, once
@@ -76,26 +88,12 @@ watch_start() {
 }
 
 @test "--record keeps a watched program's run, and its replay without root prints the same JSON" {
-	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b out=$BATS_TEST_TMPDIR/senders.out
-	local trace i
+	local trace
 	# a place a user without root may read
 	SHARED=$(mktemp -d /tmp/zc-rec.XXXX)
 	chmod 755 "$SHARED"
 	trace=$SHARED/watched.trace
-	make_file "$a" $((3 * 1024 * 1024 + 1))
-	make_file "$b" $((2 * 1024 * 1024 + 3))
-	sink_start 127.0.0.1
-	"$ROOT/build/test-two-senders" 127.0.0.1 "$SINK_PORT" "$a" "$b" >"$out" 3>&- &
-	SENDER=$!
-	for i in $(seq 100); do
-		grep -q "^ready$" "$out" && break
-		sleep 0.05
-	done
-	watch_start "$SENDER" --json --record "$trace"
-	kill -USR1 "$SENDER"
-	wait "$SENDER"
-	SENDER=""
-	wait "$WATCHER"
+	two_senders_watched $((3 * 1024 * 1024 + 1)) $((2 * 1024 * 1024 + 3)) --json --record "$trace"
 	chmod 644 "$trace"
 	run -0 as_nobody "$ROOT/build/zcviz" --replay "$trace" --json
 	# the same object, but that a replay says what it replays
