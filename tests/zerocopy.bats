@@ -63,9 +63,9 @@ pinned_then_copied() {
 	run -0 zcviz --report --file "$ODD" --chunk 65537 msg-zerocopy
 	# every byte, unless the report says packets left unseen by zcviz's
 	# programs: whether those were still pinned is not known, and said
-	local copied=52428803
-	[[ $output != *"bytes of the flow left the device while the kernel"* ]] || copied="[0-9]+"
-	assert_line --regexp "^    copied on receive +CPU copy +$copied +1\.00$"
+	local copied=52428803 ratio="1\.00"
+	[[ $output != *"bytes of the flow left the device while the kernel"* ]] || copied="[0-9]+" ratio="0\.[0-9]{2}|1\.00"
+	assert_line --regexp "^    copied on receive +CPU copy +$copied +($ratio)$"
 	assert_line --regexp "^  kernel's answer +[0-9]+ completions: zero copy 0 bytes, copied 52428803 bytes$"
 	assert_line "  note: delivered to a local socket: the pinned pages were copied on receive"
 }
