@@ -291,13 +291,14 @@ void report_json(FILE *f, const struct run_config *cfg,
 	char why[512];
 	int e;
 
+	/* a command's or a replayed run's name is anyone's text */
+	fprintf(f, "{\"demo\":");
+	text_json(f, res->in.demo->name);
 	fprintf(f,
-		"{\"demo\":\"%s\",\"file_bytes\":%" PRIu64
-		",\"chunk_bytes\":%" PRIu64
+		",\"file_bytes\":%" PRIu64 ",\"chunk_bytes\":%" PRIu64
 		",\"sg\":%s,\"cold\":%s,\"verified\":%s,",
-		res->in.demo->name, res->in.file_bytes, cfg->chunk,
-		res->in.sg ? "true" : "false", cfg->cold ? "true" : "false",
-		res->verified ? "true" : "false");
+		res->in.file_bytes, cfg->chunk, res->in.sg ? "true" : "false",
+		cfg->cold ? "true" : "false", res->verified ? "true" : "false");
 	fprintf(f, "\"edges\":{");
 	for (e = 0; e < E_NR; e++) {
 		if (e)
