@@ -118,6 +118,21 @@ const char *rows_command_path(const char *cmd)
 	return NULL;
 }
 
+struct zc_demo rows_outside(const char *name, const char *program,
+			    const char *title, double theory)
+{
+	return (struct zc_demo){ .name = name,
+				 .program = program,
+				 .syscalls = "",
+				 .counted = "",
+				 .sg = true,
+				 .copies = { theory, theory },
+				 .title = title,
+				 .brief = name,
+				 .what = "",
+				 .card = "" };
+}
+
 struct zc_demo *rows_command(char *const argv[], double theory)
 {
 	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 :
@@ -127,18 +142,7 @@ struct zc_demo *rows_command(char *const argv[], double theory)
 	for (int i = 0; argv[i] && n < sizeof(command_line); i++)
 		n += snprintf(command_line + n, sizeof(command_line) - n,
 			      "%s%s", i ? " " : "", argv[i]);
-	command_row = (struct zc_demo){
-		.name = name,
-		.program = argv[0],
-		.syscalls = "",
-		.counted = "",
-		.sg = true,
-		.copies = { theory, theory },
-		.title = command_line,
-		.brief = name,
-		.what = "",
-		.card = "",
-	};
+	command_row = rows_outside(name, argv[0], command_line, theory);
 	return &command_row;
 }
 
@@ -149,15 +153,6 @@ struct zc_demo *rows_command(char *const argv[], double theory)
 struct zc_demo *rows_watch(pid_t pid)
 {
 	snprintf(watch_name, sizeof(watch_name), "pid %ld", (long)pid);
-	watch_row = (struct zc_demo){ .name = watch_name,
-				      .program = watch_name,
-				      .syscalls = "",
-				      .counted = "",
-				      .sg = true,
-				      .copies = { NAN, NAN },
-				      .title = watch_name,
-				      .brief = watch_name,
-				      .what = "",
-				      .card = "" };
+	watch_row = rows_outside(watch_name, watch_name, watch_name, NAN);
 	return &watch_row;
 }

@@ -28,6 +28,10 @@ const char *rows_command_path(const char *cmd);
  * {file}; it is a row of its own, named after the program, whose theory
  * is --theory's (NAN: unknown). */
 struct zc_demo *rows_command(char *const argv[], double theory);
+/* A row for a run the table does not hold: a command's, a watched
+ * program's, a replayed one's; theory NAN: unknown */
+struct zc_demo rows_outside(const char *name, const char *program,
+			    const char *title, double theory);
 /* zcviz -p PID's row */
 struct zc_demo *rows_watch(pid_t pid);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fields.h"
+#include "rows.h"
 #include "text.h"
 
 /* A row made for a replay: the demo's fields, and the text they point to */
@@ -119,16 +120,7 @@ int watched_start(struct replay_run *run, const char *name)
 	snprintf(w->title, sizeof(w->title), "%s", name);
 	text_sanitize(w->name);
 	text_sanitize(w->title);
-	w->d = (struct zc_demo){ .name = w->name,
-				 .program = w->name,
-				 .syscalls = "",
-				 .counted = "",
-				 .sg = true,
-				 .copies = { NAN, NAN },
-				 .title = w->title,
-				 .brief = w->name,
-				 .what = "",
-				 .card = "" };
+	w->d = rows_outside(w->name, w->name, w->title, NAN);
 	run->row = &w->d;
 	run->cfg.demo = run->res.in.demo = &w->d;
 	return 0;
