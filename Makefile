@@ -95,7 +95,7 @@ endif
 # The Debian/Ubuntu packages, in groups, are scripts/deps.sh's (its --help
 # says which): make deps installs them, the build checks its own and
 # names what is missing, and nothing else installs anything. Optional
-# extras (a JDK, nginx, curl, liburing, iperf3, gnuplot, Maven and kcat)
+# extras (a JDK, the servers, curl, liburing, iperf3, gnuplot, Maven and kcat)
 # and Apache Kafka (fetched with Maven into $(BUILD)/kafka/lib, for
 # demos/kafka.sh): make deps installs them too, but not with EXTRAS=no,
 # and does not fail for them; without them the demos that need them are
@@ -304,9 +304,9 @@ $(BUILD)/test-two-senders: tests/unit/two_senders.c $(FLAGS_STAMP)
 
 # Everything of zcviz under libFuzzer with ASan and UBSan but what needs
 # libbpf (trace.c: trace_none.c stands in) or curses (the dashboard's
-# terminal): the reader, the model, the session and every output.
+# terminal and loop): the reader, the model, the session and every output.
 FUZZ_SRCS := tests/fuzz/fuzz_trace.c $(filter-out viz/main.c viz/trace.c \
-	viz/ui.c viz/dash.c,$(wildcard viz/*.c)) $(wildcard lib/*.c)
+	viz/ui.c viz/dash.c viz/dashkeys.c,$(wildcard viz/*.c)) $(wildcard lib/*.c)
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= -1
 FUZZ_CORPUS := $(BUILD)/fuzz/corpus
@@ -363,6 +363,12 @@ demo: all $(SAMPLE)
 	$(demo_run)
 demo-%: all $(SAMPLE)
 	$(demo_run)
+
+# The servers people run, each set to copy and not, measured (root; the
+# servers are optional extras: make deps installs them, none as a service)
+.PHONY: servers
+servers: all $(SAMPLE)
+	$(Q)demos/servers.sh --table $(SAMPLE)
 
 # ---- lessons --------------------------------------------------------------------
 
@@ -443,7 +449,7 @@ test-slow:
 
 # make install, as packagers expect it: PREFIX (default /usr/local) and
 # DESTDIR. zcviz in bin/; the programs it runs (zc-sink, the senders, the
-# Java demos' classes), the lab script, nginx.sh and kafka.sh, and Apache
+# Java demos' classes), the lab script, servers.sh, nginx.sh and kafka.sh, and Apache
 # Kafka's jars where make deps fetched them, in libexec/zerocopy-lab/, as
 # build/ and demos/ hold them, where an installed zcviz and the scripts
 # look (../libexec/zerocopy-lab from bin/: viz/paths.h); zc-sink also in
@@ -462,8 +468,8 @@ install: all
 	$(Q)$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)/traces
 	$(Q)$(INSTALL) -m 755 $(BUILD)/zcviz $(DESTDIR)$(BINDIR)/
 	$(Q)$(INSTALL) -m 755 $(BUILD)/zc-sink $(SENDERS:%=$(BUILD)/zc-%) \
-		demos/lab.sh demos/nginx.sh demos/kafka.sh $(DESTDIR)$(LIBEXECDIR)/
-	$(Q)$(INSTALL) -m 644 demos/common.sh $(DESTDIR)$(LIBEXECDIR)/
+		demos/lab.sh demos/nginx.sh demos/servers.sh demos/kafka.sh $(DESTDIR)$(LIBEXECDIR)/
+	$(Q)$(INSTALL) -m 644 demos/common.sh demos/servers.conf.sh $(DESTDIR)$(LIBEXECDIR)/
 	$(Q)ln -sfn ../libexec/zerocopy-lab/zc-sink $(DESTDIR)$(BINDIR)/zc-sink
 	$(Q)for p in $$($(BUILD)/zc-java --programs); do \
 		ln -sfn zc-java $(DESTDIR)$(LIBEXECDIR)/$$p || exit; done
@@ -509,6 +515,8 @@ help:
 	@[ ! -x $(BUILD)/zcviz ] || $(BUILD)/zcviz --list-demos | \
 		awk -F'\t' '{ printf "    %-20s %s\n", "demo-" $$1, $$6 }'
 	@echo "  make demo             every demo, one after the other (zcviz all)"
+	@echo "  make servers          nginx, apache2, lighttpd, haproxy, caddy, python3, node, vsftpd:"
+	@echo "                        do they copy? (root; the servers: make deps)"
 	@echo "  make lessons          list the lessons (English and Korean)"
 	@echo "  make traces           re-record the runs the lessons replay (root)"
 	@echo "  make test             run every test (bats; as root for the lab tests)"

@@ -41,6 +41,12 @@ const volatile __s32 step_fd = -1; /* the demo's step handshake (--step-fd) */
  * one receiver's port on one device).
  */
 const volatile bool watch_any;
+/*
+ * zcviz -p: more processes than the sender, those in procs (the PIDs
+ * given, and what zcviz found they had started), and every process any of
+ * them starts while watched.
+ */
+const volatile bool follow;
 const volatile bool emit_events;
 /*
  * The zero-copy demos (MSG_ZEROCOPY, io_uring SEND_ZC): follow the pinned
@@ -73,6 +79,17 @@ char zc_comm[16];
 /* The sender's flows and files, one by one (zc.h). */
 struct zc_flow zc_flows[ZC_MAX_FLOWS];
 struct zc_file zc_files[ZC_MAX_FILES];
+
+/* The processes watched (zc.h): the sender in slot 0, then with follow
+ * the others, each found by its tgid in procs. */
+struct zc_proc zc_procs[ZC_MAX_PROCS];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ZC_MAX_PROCS);
+	__type(key, __u32); /* tgid */
+	__type(value, __u32); /* its slot in zc_procs[] */
+} procs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -108,6 +125,7 @@ struct call {
 	 * thread returns to user space from an interrupt) */
 	__u32 last_kind;
 	__s32 file_slot; /* in zc_files[], or -1 */
+	__u32 proc; /* its process's slot in zc_procs[] */
 	__s32 flow_slot; /* in zc_flows[], or -1 */
 	__u64 ts_ns;
 	bool active; /* entered, not yet returned */
@@ -123,10 +141,10 @@ struct call {
 };
 
 /*
- * Each thread has its call in flight. The process's first thread, the
- * only one of the C demos, keeps it in a global: a plain load. Any other
- * (a JVM's, a server's workers) in its task's local storage: one helper
- * call, and no table to fill up or to clean.
+ * Each thread has its call in flight. The sender's first thread, the only
+ * one of the C demos, keeps it in a global: a plain load. Any other (a
+ * JVM's, a server's workers, the processes it starts) in its task's local
+ * storage: one helper call, and no table to fill up or to clean.
  */
 static struct call main_call;
 
@@ -137,30 +155,58 @@ struct {
 	__type(value, struct call);
 } calls SEC(".maps");
 
-/* The call of task t; flags: create it if need be. */
-static __always_inline struct call *call_of(struct task_struct *t, __u64 flags)
+/*
+ * The slot of process tgid in zc_procs[], or -1: not watched. The sender
+ * is one compare; the others one lookup, only when following.
+ */
+static __always_inline int proc_of(__u32 tgid)
 {
-	if (t->pid == t->tgid)
+	__u32 *slot;
+
+	if (tgid == sender_tgid)
+		return 0;
+	if (!follow)
+		return -1;
+	slot = bpf_map_lookup_elem(&procs, &tgid);
+	return slot ? *slot & (ZC_MAX_PROCS - 1) : -1;
+}
+
+static __always_inline struct zc_proc *proc_at(__u32 slot)
+{
+	return &zc_procs[slot & (ZC_MAX_PROCS - 1)];
+}
+
+/* The call of a watched task t, in slot p; flags: create it if need be. */
+static __always_inline struct call *call_of(struct task_struct *t, int p,
+					    __u64 flags)
+{
+	struct call *c;
+
+	if (t->pid == sender_tgid)
 		return &main_call;
-	return bpf_task_storage_get(&calls, t, NULL, flags);
+	c = bpf_task_storage_get(&calls, t, NULL, flags);
+	if (c)
+		c->proc = p;
+	return c;
 }
 
 /*
- * The current thread's call, or NULL when it is not the sender's: the one
- * test every program makes first, in one helper call (pid and tgid
- * together), so that another process's run costs little more than an
- * empty program's.
+ * The current thread's call, or NULL when it is not watched: the one test
+ * every program makes first, in one helper call (pid and tgid together),
+ * so that another process's run costs little more than an empty
+ * program's.
  */
 static __always_inline struct call *sender_call(__u64 flags)
 {
 	__u64 id = bpf_get_current_pid_tgid();
+	int p;
 
-	if ((id >> 32) != sender_tgid)
-		return NULL;
 	if ((__u32)id == sender_tgid)
 		return &main_call;
-	return bpf_task_storage_get(&calls, bpf_get_current_task_btf(), NULL,
-				    flags);
+	p = proc_of(id >> 32);
+	if (p < 0)
+		return NULL;
+	return call_of(bpf_get_current_task_btf(), p, flags);
 }
 
 /* For counters any CPU may bump (page-cache adds, lost events). */
@@ -195,9 +241,9 @@ struct {
 	__u64 bytes;
 } zc_rx __attribute__((aligned(128)));
 
-static __always_inline bool is_sender(void)
+static __always_inline bool is_watched(void)
 {
-	return (bpf_get_current_pid_tgid() >> 32) == sender_tgid;
+	return proc_of(bpf_get_current_pid_tgid() >> 32) >= 0;
 }
 
 /* The slot of a file in zc_files[], taken if need be; -1 when all are. */
@@ -271,35 +317,38 @@ static __always_inline __u32 fd_kind(long fd)
  * only through a close (close, dup2/dup3 onto it, close_range, exec),
  * and those forget it.
  */
-#define FD_CACHE 64
-static __u8 fd_known[FD_CACHE]; /* FD_PACK()ed; ZC_FD_OTHER: look it up */
+#define FD_CACHE ZC_FD_CACHE
 
-static __always_inline __u32 fd_kind_cached(long fd)
+/* fd's kind, from the cache of the call's process (FD_PACK()ed;
+ * ZC_FD_OTHER: look it up) */
+static __always_inline __u32 fd_kind_cached(const struct call *c, long fd)
 {
+	__u8 *known = proc_at(c->proc)->fd_known;
 	__u32 k;
 
 	if (fd < 0 || fd >= FD_CACHE)
 		return fd_kind(fd);
-	k = fd_known[fd];
+	k = known[fd];
 	if (k == ZC_FD_OTHER) {
 		k = fd_kind(fd);
-		fd_known[fd] = k;
+		known[fd] = k;
 	}
 	return k;
 }
 
 static __always_inline void fd_forget(const struct call *c)
 {
+	__u8 *known = proc_at(c->proc)->fd_known;
 	__u64 fd = c->info.forgets == ZC_FORGET_ARG0 ? c->args[0] :
 		   c->info.forgets == ZC_FORGET_ARG1 ? c->args[1] :
 						       FD_CACHE;
 	int i;
 
 	if (fd < FD_CACHE)
-		fd_known[fd] = ZC_FD_OTHER;
+		known[fd] = ZC_FD_OTHER;
 	if (c->info.forgets == ZC_FORGET_ALL)
 		for (i = 0; i < FD_CACHE; i++)
-			fd_known[i] = ZC_FD_OTHER;
+			known[i] = ZC_FD_OTHER;
 }
 
 /* ---- the transfer window ---------------------------------------------
@@ -326,6 +375,8 @@ static __always_inline void window_commit(struct call *c)
 	};
 	__u32 i, nr;
 
+	if (c->uncommitted[W_SYS_ENTER])
+		sadd(&proc_at(c->proc)->syscalls, c->uncommitted[W_SYS_ENTER]);
 	for (i = 0; i < W_NR; i++) {
 		if (c->uncommitted[i])
 			scount(windowed[i], c->uncommitted[i]);
@@ -354,7 +405,8 @@ static __always_inline bool is_data_call(const struct call *c)
 	case ZC_MOVES_RING:
 		return true;
 	case ZC_MOVES_ANSWERS:
-		return c->fd_kind == ZC_FD_SOCKET && (c->args[2] & MSG_ERRQUEUE);
+		return c->fd_kind == ZC_FD_SOCKET &&
+		       (c->args[2] & MSG_ERRQUEUE);
 	case ZC_MOVES_SPLICE:
 		/* file -> pipe, or pipe -> socket */
 		return c->fd_kind == ZC_FD_FILE ||
@@ -377,13 +429,13 @@ static __always_inline void call_classify(struct call *c)
 	c->flow_slot = -1;
 	if (c->info.moves != ZC_MOVES_NONE)
 		k = fd_kind_cached(
-			c->args[c->info.fd_arg < 6 ? c->info.fd_arg : 0]);
+			c, c->args[c->info.fd_arg < 6 ? c->info.fd_arg : 0]);
 	c->fd_kind = FD_KIND(k);
 	c->file_slot = FD_SLOT(k);
 	if (c->info.moves == ZC_MOVES_SPLICE)
-		c->out_kind = FD_KIND(fd_kind_cached(c->args[2]));
+		c->out_kind = FD_KIND(fd_kind_cached(c, c->args[2]));
 	if (c->info.moves == ZC_MOVES_SENDFILE)
-		c->file_slot = FD_SLOT(fd_kind_cached(c->args[1]));
+		c->file_slot = FD_SLOT(fd_kind_cached(c, c->args[1]));
 }
 
 /* ---- mode switches and what each syscall moved ---------------------- */
@@ -474,6 +526,17 @@ static __always_inline void slots_account(const struct call *c, long ret)
 	__u32 fs = c->file_slot, s = c->flow_slot;
 	struct zc_file *f =
 		fs < ZC_MAX_FILES ? &zc_files[fs & (ZC_MAX_FILES - 1)] : NULL;
+	struct zc_proc *p = proc_at(c->proc);
+	__u32 k = c->send_kind - 1; /* ZC_TAKEN_*, or out of range: none */
+
+	if (k < ZC_TAKEN_NR)
+		sadd(&p->taken[k & 3], ret);
+	if (c->fd_kind == ZC_FD_FILE && c->info.moves == ZC_MOVES_READ)
+		sadd(&p->read_bytes, ret);
+	if (c->info.moves == ZC_MOVES_SENDFILE)
+		sadd(&p->sendfile_bytes, ret);
+	if (c->info.moves == ZC_MOVES_MAP)
+		sadd(&p->map_bytes, c->args[1]);
 
 	if (f && c->info.moves == ZC_MOVES_READ) {
 		sadd(&f->read_bytes, ret);
@@ -532,8 +595,7 @@ static __always_inline void call_account(const struct call *c, long ret)
 	}
 }
 
-static __always_inline void call_emit(const struct call *c, long ret,
-				      __u64 now)
+static __always_inline void call_emit(const struct call *c, long ret, __u64 now)
 {
 	struct zc_event *e;
 
@@ -606,6 +668,7 @@ static __always_inline int flow_slot(const struct sock *sk)
 		f->daddr = sk->__sk_common.skc_daddr;
 		f->sport = sk->__sk_common.skc_num;
 		f->dport = bpf_ntohs(sk->__sk_common.skc_dport);
+		f->tgid = bpf_get_current_pid_tgid() >> 32;
 		return i;
 	}
 	count(ZC_C_FLOWS_OVER, 1);
@@ -677,7 +740,7 @@ int BPF_PROG(zc_tcp_sendmsg, const struct sock *sk, const struct msghdr *msg,
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(zc_iou_submit, struct io_kiocb *req)
 {
-	if (is_sender())
+	if (is_watched())
 		count(ZC_C_IOU_SUBMITS, 1);
 	return 0;
 }
@@ -701,7 +764,7 @@ SEC("tp_btf/io_uring_cqe_overflow")
 int BPF_PROG(zc_iou_overflow, void *ring, __u64 user_data, __s32 res,
 	     __u32 cflags, void *ocqe)
 {
-	if (!is_sender())
+	if (!is_watched())
 		return 0;
 	count(ZC_C_IOU_CQES, 1);
 	count(ZC_C_IOU_OVERFLOWS, 1);
@@ -724,7 +787,7 @@ int BPF_PROG(zc_iou_complete, struct io_ring_ctx *ring, void *req,
 	__s32 res;
 	__u8 op;
 
-	if (!is_sender())
+	if (!is_watched())
 		return 0;
 	count(ZC_C_IOU_CQES, 1);
 	res = cqe->res;
@@ -739,6 +802,9 @@ int BPF_PROG(zc_iou_complete, struct io_ring_ctx *ring, void *req,
 	c = sender_call(0);
 	count(ZC_C_SOCK_SEND_BYTES, res);
 	count(ZC_C_SOCK_SEND_CALLS, 1);
+	if (c && c->last_kind >= ZC_SEND_COPY && c->last_kind <= ZC_SEND_UREF)
+		__sync_fetch_and_add(
+			&proc_at(c->proc)->taken[(c->last_kind - 1) & 3], res);
 	if (c && c->last_kind == ZC_SEND_UREF)
 		count(ZC_C_SEND_UREF_BYTES, res);
 	else if (c && c->last_kind == ZC_SEND_COPY)
@@ -759,7 +825,7 @@ int zc_cache_add(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 	/* the demo's file; or, watching a program, the pages it brings into
 	 * the page cache itself (readahead runs in the reader's context), of
 	 * whatever file: a server's log read from disk */
-	if (watch_any ? !is_sender() :
+	if (watch_any ? !is_watched() :
 			ctx->i_ino != file_ino || ctx->s_dev != file_kdev)
 		return 0;
 	count(ZC_C_CACHE_ADD_BYTES, bytes);
@@ -803,11 +869,12 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(zc_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next, unsigned int prev_state)
 {
+	int p = proc_of(prev->tgid);
 	struct call *c;
 
-	if (prev->tgid != sender_tgid)
+	if (p < 0)
 		return 0;
-	c = call_of(prev, 0);
+	c = call_of(prev, p, 0);
 	if (c && c->handshake)
 		return 0;
 	/* it gave up the CPU to wait (voluntary), or was preempted */
@@ -821,14 +888,54 @@ int BPF_PROG(zc_sched_switch, bool preempt, struct task_struct *prev,
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(zc_process_exit, struct task_struct *p)
 {
+	int slot = proc_of(p->tgid);
+	struct zc_proc *pr;
+
 	/* each thread as it exits: the sum is the whole process's */
-	if (p->tgid != sender_tgid)
+	if (slot < 0)
 		return 0;
-	if (p->pid == sender_tgid) /* its name at its end: after any exec */
+	pr = proc_at(slot);
+	if (p->pid == p->tgid) { /* its name at its end: after any exec */
+		__builtin_memcpy(pr->comm, p->comm, sizeof(pr->comm));
+		pr->exited = 1;
+	}
+	if (p->pid == sender_tgid)
 		__builtin_memcpy(zc_comm, p->comm, sizeof(zc_comm));
+	__sync_fetch_and_add(&pr->cpu_user_ns, p->utime);
+	__sync_fetch_and_add(&pr->cpu_sys_ns, p->stime);
 	count(ZC_C_CPU_USER_NS, p->utime);
 	count(ZC_C_CPU_SYS_NS, p->stime);
 	count(ZC_C_CPU_RUN_NS, p->se.sum_exec_runtime);
+	return 0;
+}
+
+/*
+ * A watched process starts another (not a thread: that shares its tgid):
+ * watched from its first instruction, in a free slot. zcviz adds those it
+ * started before the watch began the same way, so a slot is taken by
+ * whoever swaps its tgid in first, and kept by whoever enters it in procs.
+ */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(zc_process_fork, struct task_struct *parent,
+	     struct task_struct *child)
+{
+	__u32 tgid = child->tgid, ptgid = parent->tgid, i, slot;
+	struct zc_proc *p;
+
+	if (!follow || tgid == ptgid || proc_of(ptgid) < 0)
+		return 0;
+	for (i = 1; i < ZC_MAX_PROCS; i++) {
+		p = proc_at(i);
+		if (p->tgid || __sync_val_compare_and_swap(&p->tgid, 0, tgid))
+			continue;
+		p->ppid = ptgid;
+		__builtin_memcpy(p->comm, child->comm, sizeof(p->comm));
+		slot = i; /* its own copy: the map takes its address */
+		if (bpf_map_update_elem(&procs, &tgid, &slot, BPF_NOEXIST))
+			p->tgid = 0; /* zcviz was first */
+		return 0;
+	}
+	count(ZC_C_PROCS_OVER, 1);
 	return 0;
 }
 
@@ -1016,7 +1123,8 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 	paged = skb->data_len;
 	is = tcp_of(skb, head, &tcp);
 	if (is < 0)
-		count(ZC_C_NET_UNPARSED, 1); /* said in the report, not guessed */
+		count(ZC_C_NET_UNPARSED,
+		      1); /* said in the report, not guessed */
 	if (is <= 0)
 		return;
 	if (flow == &zc_net && bpf_ntohs(tcp.dest) != flow_port)
@@ -1056,8 +1164,14 @@ int BPF_PROG(zc_net_dev_start_xmit, const struct sk_buff *skb,
 SEC("tp_btf/skb_copy_datagram_iovec")
 int BPF_PROG(zc_rx_copy, const struct sk_buff *skb, int len)
 {
-	if ((bpf_get_current_pid_tgid() >> 32) != sink_tgid)
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	/* watching programs: what they receive, copied (a proxy's bytes) */
+	if (tgid != sink_tgid) {
+		if (watch_any && proc_of(tgid) >= 0)
+			count(ZC_C_RECV_COPY_BYTES, len);
 		return 0;
+	}
 	__sync_fetch_and_add(&zc_rx.bytes, len);
 	/* the sender's own pages in the receiver's hands: never, the kernel
 	 * copies them before; counted to show that it did */

@@ -40,7 +40,10 @@
 	  "io_uring requests")                                               \
 	G(RX, "netif_receive_skb",                                           \
 	  "whether the receiving side got the pinned pages or copies",       \
-	  "copy at delivery")
+	  "copy at delivery")                                                \
+	G(FORK, "sched_process_fork",                                        \
+	  "the watched programs' children (only the PIDs given are watched)",\
+	  "children")
 
 /* P(the program's name in zc.bpf.c, its group in ZC_PROBES) */
 #define ZC_PROGRAMS(P)                                                       \
@@ -58,7 +61,8 @@
 	P(zc_iou_submit, URING) /* io_uring:io_uring_submit_req */           \
 	P(zc_iou_complete, URING) /* io_uring:io_uring_complete */           \
 	P(zc_iou_overflow, URING) /* io_uring:io_uring_cqe_overflow */       \
-	P(zc_rx_skb, RX) /* net:netif_receive_skb (zero-copy demos only) */
+	P(zc_rx_skb, RX) /* net:netif_receive_skb (zero-copy demos only) */ \
+	P(zc_process_fork, FORK) /* sched:sched_process_fork (-p only) */
 
 /*
  * The counters, in one list. K: the kernel's, written by our programs
@@ -177,7 +181,13 @@
 	U(TCP_BYTES_SENT, tcp_bytes_sent)                                      \
 	U(TCP_BYTES_RETRANS, tcp_bytes_retrans)                                \
 	U(DEV_TX_DROPPED, dev_tx_dropped)                                      \
-	U(INIT_GATE, init_gate)
+	U(INIT_GATE, init_gate)                                                \
+	/* watching programs: the processes beyond ZC_MAX_PROCS (not */        \
+	/* watched, so not counted) */                                         \
+	K(PROCS_OVER, procs_over)                                              \
+	/* watching programs: what their sockets copied into their memory */   \
+	/* as they received (skb:skb_copy_datagram_iovec): a proxy's copy */   \
+	K(RECV_COPY_BYTES, recv_copy_bytes)
 
 #define ZC_COUNTER_NONE(id, name)
 #define ZC_COUNTER_ID(id, name) ZC_C_##id,
@@ -199,8 +209,8 @@ struct zc_net {
  * it sends on (its struct sock, seen at tcp_sendmsg_locked and matched as
  * skb->sk at the device), and its files, one per inode it moves data from.
  */
-#define ZC_MAX_FLOWS 8 /* powers of 2: the BPF side masks with them */
-#define ZC_MAX_FILES 8
+#define ZC_MAX_FLOWS 16 /* powers of 2: the BPF side masks with them */
+#define ZC_MAX_FILES 32
 
 /* How the socket took a send call's bytes (enum zc_send_kind - 1). */
 enum { ZC_TAKEN_COPY, ZC_TAKEN_REF, ZC_TAKEN_UREF, ZC_TAKEN_NR };
@@ -212,6 +222,7 @@ struct zc_flow {
 	__u32 ifindex; /* the device it was last seen on */
 	__u32 saddr, daddr; /* IPv4, network order; 0 for IPv6 */
 	__u16 family, sport, dport; /* ports in host order */
+	__u32 tgid; /* the process that first sent on it */
 } __attribute__((aligned(128)));
 
 struct zc_file {
@@ -224,6 +235,29 @@ struct zc_file {
 	__u64 map_bytes; /* mmap()'s length */
 	__u64 pipe_in_bytes; /* splice() into a pipe */
 	char name[32]; /* its name in its directory (the dentry's) */
+} __attribute__((aligned(64)));
+
+/*
+ * The processes a run watches: the sender (slot 0), and with zcviz -p the
+ * other PIDs given and every process any of them starts while watched
+ * (sched_process_fork), each with what it moved, its part of the totals.
+ * Its fd cache is here too: fd numbers are a process's own.
+ */
+#define ZC_MAX_PROCS 32
+#define ZC_FD_CACHE 64
+
+struct zc_proc {
+	__u64 tgid; /* 0: a free slot (64 bits: the BPF side swaps it in) */
+	__u32 ppid; /* the watched process that started it; 0: given */
+	__u32 exited; /* its first thread exited while watched */
+	__u64 cpu_user_ns, cpu_sys_ns; /* its threads' as they exited */
+	__u64 syscalls; /* in its threads' transfer windows */
+	__u64 read_bytes; /* of regular files, into user memory */
+	__u64 sendfile_bytes;
+	__u64 map_bytes; /* mmap()'s length, of regular files */
+	__u64 taken[ZC_TAKEN_NR]; /* bytes its sockets took, by kind */
+	char comm[16]; /* its name, as its first thread exited */
+	__u8 fd_known[ZC_FD_CACHE]; /* zc.bpf.c's fd cache */
 } __attribute__((aligned(64)));
 
 /*

@@ -63,14 +63,15 @@ deps_of() {
 		rt=$("$CLANG" -print-file-name="libclang_rt.fuzzer-$(uname -m).a" 2>/dev/null)
 		echo "libclang-rt-dev=${rt:-libclang_rt.fuzzer}" ;;
 	all) deps_of build && deps_of bpf && deps_of test && deps_of fuzz ;;
-	# Optional: the Java demos need a JDK, demos/nginx.sh (a real server,
-	# measured) nginx and curl, io-uring-zc liburing, make bench's peer
-	# iperf3 and its chart gnuplot, demos/kafka.sh Maven (to fetch Apache
-	# Kafka, below) and kcat (Debian has Kafka's clients, not its broker).
-	# Without them those are left out and say what to install.
+	# Optional: the Java demos need a JDK, demos/servers.sh (real servers,
+	# measured) the servers and curl, io-uring-zc liburing, make bench's
+	# peer iperf3 and its chart gnuplot, demos/kafka.sh Maven (to fetch
+	# Apache Kafka, below) and kcat (Debian has Kafka's clients, not its
+	# broker). Without them those are left out and say what to install.
 	extras)
 		echo openjdk-17-jdk-headless=javac nginx-light=nginx curl=curl \
-			"liburing-dev=$LIBURING_H" iperf3=iperf3 gnuplot-nox=gnuplot maven=mvn kcat=kcat ;;
+			"liburing-dev=$LIBURING_H" iperf3=iperf3 gnuplot-nox=gnuplot maven=mvn kcat=kcat \
+			apache2=apache2 lighttpd=lighttpd haproxy=haproxy caddy=caddy vsftpd=vsftpd nodejs=node ;;
 	*) die 2 "unknown group '$1'; see $PROG --help" ;;
 	esac
 }
@@ -83,7 +84,7 @@ who() {
 	test) echo "needed by make test and make bench" ;;
 	fuzz) echo "needed by make fuzz" ;;
 	all) echo "needed to build and test" ;;
-	extras) echo "optional: the Java demos, nginx, io_uring, iperf3, Maven and kcat for Kafka" ;;
+	extras) echo "optional: the Java demos, the servers, io_uring, iperf3, Maven and kcat for Kafka" ;;
 	esac
 }
 
@@ -146,14 +147,33 @@ get() {
 	echo "deps: installing $m ($(who "$1"))"
 	mkdir -p "$BUILD"
 	export DEBIAN_FRONTEND=noninteractive
+	services_held
 	# $m unquoted: a word a package
 	# shellcheck disable=SC2086
 	{ apt-get install -y -q $m || { apt-get update -q && apt-get install -y -q $m; }; } \
 		>"$BUILD/deps.log" 2>&1 || {
+		services_released
 		tail -n 20 "$BUILD/deps.log" >&2
 		echo "deps: apt-get failed; the log is $BUILD/deps.log" >&2
 		return 3
 	}
+	services_released
+}
+
+# The servers are programs servers.sh starts, never services: while
+# apt-get installs them, invoke-rc.d is told that no service may start
+# (policy-rc.d, exit 101), by a file of ours that goes again after, and
+# only where there was none (an administrator's is theirs to keep).
+POLICY=/usr/sbin/policy-rc.d
+POLICY_OURS=""
+services_held() {
+	[ ! -e "$POLICY" ] && [ ! -L "$POLICY" ] || return 0
+	(set -o noclobber && printf '#!/bin/sh\n# zerocopy-lab: make deps installs, starts nothing\nexit 101\n' >"$POLICY") 2>/dev/null &&
+		chmod 755 "$POLICY" && POLICY_OURS=yes
+}
+services_released() {
+	[ -z "$POLICY_OURS" ] || rm -f "$POLICY"
+	POLICY_OURS=""
 }
 
 # Apache Kafka, for demos/kafka.sh: one pinned release (KAFKA_POM's

@@ -75,5 +75,5 @@ PY
 	run -0 zcviz --help
 	assert_line --regexp '^      --csv +print one CSV line per run'
 	run -2 zcviz --csv --cast "$BATS_TEST_TMPDIR/x.cast" sendfile
-	assert_output --partial "not with --report, --json, --csv or -p"
+	assert_output --partial "not with --report, --json or --csv"
 }

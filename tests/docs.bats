@@ -248,7 +248,7 @@ $missing"
 	# each record line of record.h's comment, as the docs write it
 	while IFS= read -r line; do
 		grep -qxF -- "$line" <<<"$fmt" || fail "viz/record.h's '$line' is not in docs/contracts.md's trace format"
-	done < <(sed -n 's/^ \*   \(\(run\|file\|command\|watched\|wfile\|wflow\|e\|k\|c\|s\|result\|counters\) [A-Z][^ ]*\( [^ ]\+\)*\).*/\1/p' viz/record.h |
+	done < <(sed -n 's/^ \*   \(\(run\|file\|command\|watched\|wfile\|wflow\|wproc\|e\|k\|c\|s\|result\|counters\) [A-Z][^ ]*\( [^ ]\+\)*\).*/\1/p' viz/record.h |
 		sed -E 's/ {2,}.*//')
 }
 

@@ -466,7 +466,7 @@ served_among() {
 		run -0 "$p" --version
 		assert_output "$p $v"
 	done
-	for p in demos/lab.sh demos/nginx.sh demos/kafka.sh tests/bench/bench.sh tests/bench/render.sh; do
+	for p in demos/lab.sh demos/nginx.sh demos/servers.sh demos/kafka.sh tests/bench/bench.sh tests/bench/render.sh; do
 		run -0 "$ROOT/$p" --version
 		assert_output "$(basename "$p") $v"
 	done

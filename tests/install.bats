@@ -35,7 +35,7 @@ table_programs() {
 	# zc-sink on PATH too: a link to the one beside the senders
 	assert_link_exists "$USR/bin/zc-sink"
 	assert_equal "$(realpath "$USR/bin/zc-sink")" "$LIBEXEC/zc-sink"
-	for p in zc-sink $(table_programs) lab.sh nginx.sh kafka.sh; do
+	for p in zc-sink $(table_programs) lab.sh nginx.sh servers.sh kafka.sh; do
 		assert_file_executable "$LIBEXEC/$p"
 	done
 	# the lessons' traces, every one
@@ -74,7 +74,7 @@ table_programs() {
 @test "the installed scripts find the installed zcviz, and a Java demo its classes" {
 	local s version
 	version=$("$USR/bin/zcviz" --version | cut -d' ' -f2)
-	for s in lab.sh nginx.sh kafka.sh; do
+	for s in lab.sh nginx.sh servers.sh kafka.sh; do
 		run -0 "$LIBEXEC/$s" --version
 		assert_output "$s $version"
 	done

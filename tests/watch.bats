@@ -13,7 +13,7 @@ setup() {
 
 teardown() {
 	[ -z "${SHARED:-}" ] || rm -rf "$SHARED"
-	[ -z "${SENDER:-}" ] || kill "$SENDER" 2>/dev/null || true
+	[ -z "${SENDER:-}" ] || kill $SENDER 2>/dev/null || true
 	sink_stop
 	no_bpf_left
 	assert_equal "$(ours_pids zcviz)" ""
@@ -34,26 +34,38 @@ watch_start() {
 	fail "zcviz -p did not start: $(cat "$WATCH_OUT.err")"
 }
 
+# senders_start OUT A B [--fork]: test-two-senders, to the sink, to send
+# files A and B once told (SIGUSR1); its lines in OUT, its PID in STARTED,
+# once it has exec()ed and waits (zcviz would follow it from before the
+# exec too; its name would then be the shell's until the end)
+senders_start() {
+	local out=$1 a=$2 b=$3 i
+	shift 3
+	"$ROOT/build/test-two-senders" "$@" 127.0.0.1 "$SINK_PORT" "$a" "$b" >"$out" 3>&- &
+	STARTED=$!
+	for i in $(seq 100); do
+		grep -q "^ready$" "$out" && return 0
+		sleep 0.05
+	done
+	fail "test-two-senders did not start: $(cat "$out")"
+}
+
 # two_senders_watched A_BYTES B_BYTES [ZCVIZ ARGS...]: test-two-senders
 # sends a file of A_BYTES (read and written) and one of B_BYTES
-# (sendfile) to a sink on loopback from two threads, watched by zcviz -p
-# with ARGS; returns once both have been sent and the watch has ended
-# (its JSON in WATCH_OUT, the senders' lines in SENDERS_OUT)
+# (sendfile) to a sink on loopback from two threads (two processes it
+# forks once watched, with SENDERS_FORK=1), watched by zcviz -p with
+# ARGS; returns once both have been sent and the watch has ended (its
+# JSON in WATCH_OUT, the senders' lines in SENDERS_OUT, its PID in
+# SENDERS_PID)
 two_senders_watched() {
-	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b i
+	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b
 	SENDERS_OUT=$BATS_TEST_TMPDIR/senders.out
 	make_file "$a" "$1"
 	make_file "$b" "$2"
 	shift 2
 	sink_start 127.0.0.1
-	"$ROOT/build/test-two-senders" 127.0.0.1 "$SINK_PORT" "$a" "$b" >"$SENDERS_OUT" 3>&- &
-	SENDER=$!
-	# it has exec()ed and waits (zcviz would follow it from before the
-	# exec too; its name would then be the shell's until the end)
-	for i in $(seq 100); do
-		grep -q "^ready$" "$SENDERS_OUT" && break
-		sleep 0.05
-	done
+	senders_start "$SENDERS_OUT" "$a" "$b" ${SENDERS_FORK:+--fork}
+	SENDER=$STARTED SENDERS_PID=$STARTED
 	watch_start "$SENDER" "$@"
 	kill -USR1 "$SENDER"
 	wait "$SENDER"
@@ -85,6 +97,79 @@ two_senders_watched() {
 	assert_equal "$(jget "$j" '.edges.socket_to_nic.bytes - .retransmitted_bytes')" $((50 * 1024 * 1024 + 4))
 	# the totals are the flows' sums
 	assert_equal "$(jget "$j" '[.flows[] | .taken_bytes] | add')" "$(jget "$j" .file_bytes)"
+}
+
+@test "-p follows the processes a program starts once watched: each on its own, the totals their sums, as with threads" {
+	local j a=$((30 * 1024 * 1024 + 1)) b=$((20 * 1024 * 1024 + 3)) p
+	SENDERS_FORK=1 two_senders_watched $a $b --json
+	j=$(cat "$WATCH_OUT")
+	assert_equal "$(grep -c ": received .* bytes xxh3=" "$SENDERS_OUT")" 2
+	# the program, and the two senders it forked after the watch began
+	assert_equal "$(jget "$j" '.processes | length')" 3
+	assert_equal "$(jget "$j" '.processes[0] | [.pid, .ppid] | join(" ")')" "$SENDERS_PID 0"
+	assert_equal "$(jget "$j" "[.processes[] | select(.ppid == $SENDERS_PID)] | length")" 2
+	assert_equal "$(jget "$j" '[.processes[] | .exited] | all')" true
+	# one read() and write()s, the other sendfile()s: each its own bytes
+	assert_equal "$(jget "$j" '.processes[] | select(.read_bytes > 0) | [.read_bytes, .copied_bytes, .referenced_bytes, .sendfile_bytes] | join(" ")')" "$a $a 0 0"
+	assert_equal "$(jget "$j" '.processes[] | select(.sendfile_bytes > 0) | [.sendfile_bytes, .referenced_bytes, .copied_bytes, .read_bytes] | join(" ")')" "$b $b 0 0"
+	# each flow is the process's that sent on it
+	p=$(jget "$j" '.processes[] | select(.read_bytes > 0) | .pid')
+	assert_equal "$(jget "$j" ".flows[] | select(.pid == $p) | .copied_bytes")" $a
+	# the totals are the processes' sums
+	assert_equal "$(jget "$j" '[.processes[] | .syscalls] | add')" "$(jget "$j" .syscalls.total)"
+	assert_equal "$(jget "$j" '[.processes[] | .read_bytes] | add')" "$(jget "$j" '[.files[] | .read_bytes] | add')"
+	assert_equal "$(jget "$j" '[.processes[] | .cpu_user_ns] | add')" "$(jget "$j" .sender_cpu_ns.user)"
+	assert_equal "$(jget "$j" '[.processes[] | .cpu_sys_ns] | add')" "$(jget "$j" .sender_cpu_ns.sys)"
+	# and the copies the same as two threads': the file read, written
+	assert_equal "$(jget "$j" .cpu_copy_bytes)" $((2 * a))
+	assert_equal "$(jget "$j" .file_bytes)" $((a + b))
+	assert_equal "$(jget "$j" '.edges.socket_to_nic.bytes - .retransmitted_bytes')" $((a + b))
+}
+
+@test "-p A,B watches two programs at once: each a process of the report, the totals their sums" {
+	local j a1=$((3 * 1024 * 1024 + 1)) b1=$((2 * 1024 * 1024 + 3)) a2=$((1024 * 1024 + 5)) b2=7
+	local d=$BATS_TEST_TMPDIR A B
+	make_file "$d/a1" $a1
+	make_file "$d/b1" $b1
+	make_file "$d/a2" $a2
+	make_file "$d/b2" $b2
+	sink_start 127.0.0.1
+	senders_start "$d/1.out" "$d/a1" "$d/b1"
+	A=$STARTED
+	senders_start "$d/2.out" "$d/a2" "$d/b2"
+	B=$STARTED
+	SENDER="$A $B"
+	watch_start "$A,$B" --json
+	kill -USR1 $A $B
+	wait $A $B
+	SENDER=""
+	wait "$WATCHER"
+	j=$(cat "$WATCH_OUT")
+	assert_equal "$(cat "$d/1.out" "$d/2.out" | grep -c ": received .* bytes xxh3=")" 4
+	assert_equal "$(jget "$j" '[.processes[] | "\(.pid) \(.ppid)"] | join(",")')" "$A 0,$B 0"
+	assert_equal "$(jget "$j" ".processes[] | select(.pid == $A) | .copied_bytes")" $a1
+	assert_equal "$(jget "$j" ".processes[] | select(.pid == $B) | .copied_bytes")" $a2
+	assert_equal "$(jget "$j" .file_bytes)" $((a1 + b1 + a2 + b2))
+	assert_equal "$(jget "$j" .cpu_copy_bytes)" $((2 * (a1 + a2)))
+	assert_equal "$(jget "$j" '.flows | length')" 4
+	assert_equal "$(jget "$j" '[.processes[] | .syscalls] | add')" "$(jget "$j" .syscalls.total)"
+}
+
+@test "processes started beyond the slots zcviz keeps are said, never silent" {
+	local go=$BATS_TEST_TMPDIR/go pid
+	mkfifo "$go"
+	# it forks nothing until told (bash reads the fifo, and counts itself)
+	bash -c 'read -r _ <"$1"; for ((i = 0; i < 40; i++)); do /bin/true; done' - "$go" 3>&- &
+	SENDER=$! pid=$!
+	watch_start "$SENDER" --report
+	echo go >"$go"
+	wait "$SENDER"
+	SENDER=""
+	wait "$WATCHER"
+	run cat "$WATCH_OUT"
+	# 40 processes, 31 slots beside bash's: 9 not watched
+	assert_line "  note: 9 processes started beyond the 32 zcviz watches: not watched, not counted"
+	assert_equal "$(grep -c "^  process [0-9]* true (started by $pid): " "$WATCH_OUT")" 31
 }
 
 @test "--record keeps a watched program's run, and its replay without root prints the same JSON" {
@@ -126,7 +211,9 @@ two_senders_watched() {
 	run -2 zcviz -p 2
 	assert_output "zcviz: 2 is a kernel thread: it sends nothing zcviz could watch"
 	run -2 zcviz -p 1x
-	assert_output "zcviz: -p takes the PID of a running program, like 1234, not '1x'; see zcviz --help"
+	assert_output "zcviz: -p takes the PIDs of running programs, like 1234 or 1234,1240, not '1x'; see zcviz --help"
+	run -2 zcviz -p 1,
+	assert_output "zcviz: -p takes the PIDs of running programs, like 1234 or 1234,1240, not '1,'; see zcviz --help"
 	run -2 zcviz -p 1 traditional
 	assert_output "zcviz: -p PID watches a running program: give no DEMO or command; see zcviz --help"
 	run -2 zcviz --size 1M -p 1

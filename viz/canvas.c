@@ -3,6 +3,7 @@
  */
 #include "canvas.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,4 +112,22 @@ int cv_resize(struct canvas *cv, int w, int h)
 	for (int i = 0; i < w * h; i++)
 		cv->c[i] = (struct cell){ ' ', AT_NONE };
 	return 0;
+}
+
+void cv_bytes(char *out, size_t len, uint64_t b)
+{
+	static const char units[] = "KMG";
+	int u = -1;
+	double x = b;
+
+	while (x >= 1024 && u < 2) {
+		x /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(out, len, "%" PRIu64, b);
+	else if (x == (uint64_t)x)
+		snprintf(out, len, "%.0f%c", x, units[u]);
+	else
+		snprintf(out, len, "%.1f%c", x, units[u]);
 }

@@ -7,6 +7,7 @@
 #ifndef ZC_CANVAS_H
 #define ZC_CANVAS_H
 
+#include <stdint.h>
 #include <wchar.h>
 
 enum attr {
@@ -56,5 +57,7 @@ void cv_box(struct canvas *cv, const struct glyphs *g, int x, int y, int w,
 	    int attr, const char *label);
 /* Makes it w x h, blank; -1 when out of memory. */
 int cv_resize(struct canvas *cv, int w, int h);
+/* 64M, 1.5G, 128K, 4097: a byte count short enough for a label */
+void cv_bytes(char *out, size_t len, uint64_t b);
 
 #endif /* ZC_CANVAS_H */

@@ -3,9 +3,10 @@
  * demo only makes a syscall when the dashboard lets it: one per space in
  * step mode, N a second when paced, all of them at full speed.
  */
-#include "dash.h"
+#include "dash_int.h"
 
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,58 +14,13 @@
 #include <unistd.h>
 
 #include "../lib/units.h"
-#include "cast.h"
 #include "output.h"
-#include "record.h"
 #include "report.h"
-#include "session.h"
-#include "ui.h"
-#include "view.h"
 
 #define FRAME_MS 33 /* at most ~30 frames a second */
 #define CARD_SECONDS 4.0 /* a demo's title card, unless a key is pressed */
 #define NEXT_SECONDS 3.0 /* between two demos of `all` */
 #define END_SECONDS 2.0 /* headless: the last frame, before it ends */
-
-struct dash {
-	struct dash_opts *o;
-	struct ui *ui;
-	struct view v;
-	struct recorder *rec; /* --record */
-	/* live: the run of demo `slot` */
-	struct run *run;
-	struct run_config cfg;
-	struct run_result res;
-	/* --replay: recorded run `slot`, played up to item `pos` */
-	struct replay *rp;
-	size_t pos;
-	size_t last_data; /* the run's last data-moving syscall */
-	int tokens; /* steps granted and not used yet */
-	bool playing;
-	int slot; /* the demo (live) or the recorded run (replay) shown */
-	bool sequence; /* play every slot in turn: `all`, or a trace of several */
-	/* the finished runs, by slot, for the final table; and who follows
-	 * a live run: the dashboard itself, and the recorder */
-	struct session s;
-	struct run_consumer self, recording;
-	char keys_table[VIEW_LINE]; /* the comparison table's key line */
-	double card_until; /* showing a title card until then */
-	double next_at; /* when to start the next slot of the sequence */
-	bool table; /* the sequence is over: show the comparison */
-	bool quit;
-	struct cast *cast; /* --cast */
-	bool headless; /* --cast without a terminal */
-	double end_at; /* headless: when to end, once everything ran */
-	/* a headless replay's time (dash_now()), and whether it is used */
-	double clock;
-	bool own_clock;
-};
-
-/* Keys 1 to 9 switch to a demo: the table's first nine. */
-static int demo_keys(void)
-{
-	return zc_ndemos < 9 ? zc_ndemos : 9;
-}
 
 static const char *count_word(int n)
 {
@@ -94,7 +50,7 @@ static double now_s(void)
  * last on its own clock, which the cast is timed by, so that the cast
  * still plays at the pace. A live run's demo runs in real time.
  */
-static double dash_now(const struct dash *d)
+double dash_now(const struct dash *d)
 {
 	return d->own_clock ? d->clock : now_s();
 }
@@ -145,9 +101,29 @@ static int slot_count(const struct dash *d, int before)
 	return n;
 }
 
-static const struct zc_demo *slot_demo(const struct dash *d, int slot)
+/* A run outside the table: a command's (zcviz -- CMD), or a watch (-p). */
+bool dash_outside(const struct dash *d)
 {
+	return !d->rp && (d->o->run.command || d->o->run.nwatch);
+}
+
+const struct zc_demo *dash_slot_demo(const struct dash *d, int slot)
+{
+	if (dash_outside(d))
+		return d->o->run.demo;
 	return d->rp ? d->rp->runs[slot].cfg.demo : &zc_demos[slot];
+}
+
+/* A watch, or a run: started, or why not in *rc and d->res.why. */
+static bool live_start(struct dash *d, int *rc)
+{
+	const struct run_consumer *c = session_consumer(&d->s, d->slot);
+
+	if (d->cfg.nwatch)
+		d->watch = watch_start(&d->cfg, &d->res, c, rc);
+	else
+		d->run = run_start(&d->cfg, &d->res, c, rc);
+	return d->watch || d->run;
 }
 
 static void live_begin(struct dash *d, bool cold)
@@ -155,14 +131,14 @@ static void live_begin(struct dash *d, bool cold)
 	int rc;
 
 	d->cfg = d->o->run;
-	d->cfg.demo = &zc_demos[d->slot];
+	d->cfg.demo = dash_slot_demo(d, d->slot);
 	d->cfg.cold = cold;
-	d->cfg.stepped = true;
+	/* a command and a watched program do not wait for our steps */
+	d->cfg.stepped = !dash_outside(d);
 	view_reset(&d->v, &d->cfg, dash_now(d));
-	d->run = run_start(&d->cfg, &d->res, session_consumer(&d->s, d->slot),
-			   &rc);
+	live_start(d, &rc);
 	d->v.res = d->res; /* egress, scatter-gather, file size */
-	if (!d->run) {
+	if (!d->run && !d->watch) {
 		d->v.state = VS_FAILED;
 		snprintf(d->v.status, sizeof(d->v.status), "%s", d->res.why);
 		/* a sequence goes on without it (a JVM, io_uring missing),
@@ -171,7 +147,7 @@ static void live_begin(struct dash *d, bool cold)
 			d->next_at = dash_now(d) + NEXT_SECONDS;
 		return;
 	}
-	if (d->v.pace == PACE_FULL)
+	if (d->v.pace == PACE_FULL && d->run)
 		run_unleash(d->run);
 }
 
@@ -195,7 +171,7 @@ static void replay_begin(struct dash *d)
 			d->last_data = i;
 }
 
-static void slot_begin(struct dash *d, bool cold)
+void dash_slot_begin(struct dash *d, bool cold)
 {
 	d->v.run_no = slot_count(d, d->slot) + 1;
 	if (d->rp)
@@ -231,11 +207,22 @@ static void slot_stop(struct dash *d)
 {
 	run_abort(d->run);
 	d->run = NULL;
+	watch_abort(d->watch);
+	d->watch = NULL;
 	d->playing = false;
 }
 
+/* A watch ends when the programs have, or on q: reported, not aborted. */
+static int watch_end(struct dash *d)
+{
+	struct watch *w = d->watch;
+
+	d->watch = NULL;
+	return w ? watch_finish(w) : 0;
+}
+
 /* Shows slot (with its title card first in a sequence). */
-static void slot_switch(struct dash *d, int slot, bool cold)
+void dash_slot_switch(struct dash *d, int slot, bool cold)
 {
 	slot_stop(d);
 	d->table = false;
@@ -243,17 +230,17 @@ static void slot_switch(struct dash *d, int slot, bool cold)
 	d->slot = slot;
 	d->cfg.cold = cold;
 	if (d->sequence) {
-		card_show(d, slot_demo(d, slot), slot_count(d, slot) + 1,
+		card_show(d, dash_slot_demo(d, slot), slot_count(d, slot) + 1,
 			  slot_count(d, -1));
 		d->card_until = dash_now(d) + CARD_SECONDS;
 		return;
 	}
-	slot_begin(d, cold);
+	dash_slot_begin(d, cold);
 }
 
 /* The slot that shows demo (live: itself; replay: its first run), or -1. */
-static int slot_of_demo(const struct dash *d, const struct zc_demo *demo,
-			bool cold)
+int dash_slot_of_demo(const struct dash *d, const struct zc_demo *demo,
+		      bool cold)
 {
 	if (!d->rp)
 		return zc_demo_index(demo);
@@ -262,84 +249,6 @@ static int slot_of_demo(const struct dash *d, const struct zc_demo *demo,
 		    (!cold || d->rp->runs[i].cfg.cold))
 			return i;
 	return -1;
-}
-
-/* ---- keys --------------------------------------------------------------- */
-
-static void pace_set(struct dash *d, enum view_pace pace)
-{
-	d->v.pace = pace;
-	d->v.paused = false;
-	if (pace == PACE_FULL && d->run)
-		run_unleash(d->run);
-}
-
-static void key_pace(struct dash *d, int key)
-{
-	struct view *v = &d->v;
-
-	switch (key) {
-	case ' ':
-		if (v->pace == PACE_FULL)
-			break;
-		v->pace = PACE_STEP;
-		v->paused = false; /* stepping is its own pause */
-		if (d->run)
-			run_grant(d->run, 1);
-		break;
-	case 'p':
-		if (v->pace == PACE_STEP)
-			pace_set(d, PACE_PACED);
-		else
-			v->paused = !v->paused;
-		break;
-	case '+':
-	case '=':
-		if (v->pace_level < view_pace_max())
-			v->pace_level++;
-		pace_set(d, v->pace == PACE_FULL ? PACE_FULL : PACE_PACED);
-		break;
-	case '-':
-		if (v->pace_level > 0)
-			v->pace_level--;
-		pace_set(d, v->pace == PACE_FULL ? PACE_FULL : PACE_PACED);
-		break;
-	case 'f':
-		pace_set(d, PACE_FULL);
-		break;
-	}
-}
-
-static void key_switch(struct dash *d, int slot)
-{
-	if (slot < 0)
-		view_flash(&d->v, "that run is not in this recording",
-			   dash_now(d));
-	else
-		slot_switch(d, slot,
-			    d->rp ? d->rp->runs[slot].cfg.cold : d->cfg.cold);
-}
-
-static void key_handle(struct dash *d, int key)
-{
-	if (key == 'q' || key == 'Q') {
-		d->quit = true;
-	} else if (d->card_until) {
-		d->card_until = 0; /* any key starts the demo */
-		slot_begin(d, d->cfg.cold);
-	} else if (key >= '1' && key < '1' + demo_keys()) {
-		d->cfg.cold = false;
-		key_switch(d, slot_of_demo(d, &zc_demos[key - '1'], false));
-	} else if (key == 'r') {
-		key_switch(d, d->slot);
-	} else if (key == 'c') {
-		d->cfg.cold = true;
-		key_switch(d, slot_of_demo(d, slot_demo(d, d->slot), true));
-	} else {
-		if (key == ' ' && d->rp && d->v.pace != PACE_FULL)
-			d->tokens = 1;
-		key_pace(d, key);
-	}
 }
 
 /* ---- the loop ------------------------------------------------------------ */
@@ -424,13 +333,36 @@ static void live_counts(void *ctx, const struct zc_counts *c)
 {
 	struct dash *d = ctx;
 
+	if (d->watch && d->v.paused)
+		return; /* a watch goes on: only what is shown stands still */
+	if (d->watch) { /* its flows, processes, time so far */
+		memcpy(d->v.res.flows, d->res.flows, sizeof(d->res.flows));
+		memcpy(d->v.res.procs, d->res.procs, sizeof(d->res.procs));
+		d->v.res.watched_ns = d->res.watched_ns;
+		d->v.res.in.file_bytes = d->res.in.file_bytes;
+	}
 	view_counts(&d->v, c);
+}
+
+static int watch_tick(struct dash *d)
+{
+	int t = watch_step(d->watch);
+
+	if (t < 0)
+		return -1;
+	if (t > 0 && watch_end(d))
+		return -1;
+	return 0;
 }
 
 static int live_tick(struct dash *d)
 {
 	struct run *r = d->run;
-	int t = run_step(r);
+	int t;
+
+	if (d->watch)
+		return watch_tick(d);
+	t = run_step(r);
 
 	if (t < 0)
 		return -1;
@@ -477,13 +409,13 @@ static int frame(struct dash *d)
 	int key;
 
 	while ((key = ui_key(d->ui)) >= 0 && !d->quit)
-		key_handle(d, key);
+		dash_key(d, key);
 	if (d->card_until && now >= d->card_until) {
 		d->card_until = 0;
-		slot_begin(d, d->cfg.cold);
+		dash_slot_begin(d, d->cfg.cold);
 	}
 	if (d->next_at && now >= d->next_at && slot_next(d, d->slot) >= 0)
-		slot_switch(d, slot_next(d, d->slot), d->cfg.cold);
+		dash_slot_switch(d, slot_next(d, d->slot), d->cfg.cold);
 	else if (d->next_at && now >= d->next_at)
 		d->next_at = 0,
 		d->table = true; /* the last one could not run */
@@ -493,11 +425,11 @@ static int frame(struct dash *d)
 			table_show(d);
 		frame_sleep(d);
 	} else {
-		if (d->run && live_tick(d))
+		if ((d->run || d->watch) && live_tick(d))
 			return -1;
 		if (d->playing)
 			replay_tick(d, now);
-		if (!d->run)
+		if (!d->run && !d->watch)
 			frame_sleep(d);
 		now = dash_now(d);
 		view_age(&d->v, now);
@@ -534,25 +466,6 @@ static void report_after(struct dash *d, const char *note)
 	report_text(stdout, &d->s.runs[d->s.last].cfg,
 		    &d->s.runs[d->s.last].res, &d->s.runs[d->s.last].m);
 	session_compare(&d->s, stdout);
-}
-
-/* The key bar offers only what works: a replay has only what it recorded. */
-static void keys_set(struct dash *d)
-{
-	bool cold = false, several = d->rp && d->rp->n > 1;
-	char keys_demos[16]; /* "4 demo": 1-4 switch to a demo */
-
-	for (int i = 0; d->rp && i < d->rp->n; i++)
-		cold |= d->rp->runs[i].cfg.cold;
-	snprintf(keys_demos, sizeof(keys_demos), "%d demo", demo_keys());
-	snprintf(
-		d->v.keys, sizeof(d->v.keys),
-		" space step  p pause  +/- pace  f full speed%s  r again%s%s  q quit",
-		!d->rp || cold ? "  c cold" : "",
-		!d->rp || several ? "  1-" : "",
-		!d->rp || several ? keys_demos : "");
-	snprintf(d->keys_table, sizeof(d->keys_table),
-		 "r again  1-%d one demo  q quit", demo_keys());
 }
 
 static int dash_setup(struct dash *d, struct dash_opts *o)
@@ -619,15 +532,22 @@ int dash_main(struct dash_opts *o)
 		view_init(&d.v, o->step ? PACE_STEP : o->pace, d.rp != NULL);
 		if (o->pace_level >= 0)
 			d.v.pace_level = o->pace_level;
-		keys_set(&d);
+		dash_keys_set(&d);
 		d.sequence = d.rp ? d.rp->n > 1 : o->selection != NULL;
 		d.v.run_total = d.sequence ? slot_count(&d, -1) : 1;
-		slot_switch(&d,
-			    d.rp || o->selection ? slot_next(&d, -1) :
-						   zc_demo_index(o->run.demo),
-			    o->run.cold);
+		dash_slot_switch(&d,
+				 dash_outside(&d) ? 0 :
+				 d.rp || o->selection ?
+						    slot_next(&d, -1) :
+						    zc_demo_index(o->run.demo),
+				 o->run.cold);
 		while (!d.quit && !rc)
 			rc = frame(&d);
+		/* q, Ctrl-C and SIGTERM end a watch as the programs' exit
+		 * does: with its report (zcviz -p without a dashboard too) */
+		if (d.watch && (!rc || run_stop_signal() == SIGINT ||
+				run_stop_signal() == SIGTERM))
+			rc = watch_end(&d) ? -1 : 0;
 		quit_note(&d, note, sizeof(note));
 		slot_stop(&d);
 		ui_close(d.ui);

@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "watchview.h"
+
 /* ---- the layout ------------------------------------------------------- */
 
 /* What the drawing draws on, and with which characters */
@@ -127,25 +129,6 @@ static void layout_make(struct layout *l, int w)
 static const char *fitting(const char *longer, const char *brief, int room)
 {
 	return (int)strlen(longer) <= room ? longer : brief;
-}
-
-/* 64M, 1.5G, 128K, 4097: short enough for a label */
-static void bytes_short(char *out, size_t len, uint64_t b)
-{
-	static const char units[] = "KMG";
-	int u = -1;
-	double x = b;
-
-	while (x >= 1024 && u < 2) {
-		x /= 1024;
-		u++;
-	}
-	if (u < 0)
-		snprintf(out, len, "%" PRIu64, b);
-	else if (x == (uint64_t)x)
-		snprintf(out, len, "%.0f%c", x, units[u]);
-	else
-		snprintf(out, len, "%.1f%c", x, units[u]);
 }
 
 static int kind_attr(enum zc_kind k)
@@ -259,13 +242,13 @@ static void draw_user_labels(struct pen *u, const struct layout *l,
 	edge_caption(what, sizeof(what), v, up,
 		     mapped ? ZC_MOVES_MAP : ZC_MOVES_READ,
 		     mapped ? "mmap" : "read");
-	bytes_short(b, sizeof(b), v->m.edge[up].bytes);
+	cv_bytes(b, sizeof(b), v->m.edge[up].bytes);
 	cv_text(u->cv, l->vx - 2 - (int)strlen(what), l->urow + 1,
 		kind_attr(v->m.edge[up].kind), what);
 	cv_text(u->cv, l->vx - 2 - (int)strlen(b), l->urow + 2, AT_NONE, b);
 	edge_caption(what, sizeof(what), v, E_USER_SOCKET, ZC_MOVES_SEND,
 		     "write");
-	bytes_short(b, sizeof(b), v->m.edge[E_USER_SOCKET].bytes);
+	cv_bytes(b, sizeof(b), v->m.edge[E_USER_SOCKET].bytes);
 	cv_text(u->cv, l->dx + 2, l->urow + 1,
 		kind_attr(v->m.edge[E_USER_SOCKET].kind), what);
 	cv_text(u->cv, l->dx + 2, l->urow + 2, AT_NONE, b);
@@ -287,7 +270,7 @@ static void draw_cache_socket_label(struct pen *u, const struct layout *l,
 	int x = l->bx[BOX_CACHE] + box_w[BOX_CACHE] + 1;
 	char b[32];
 
-	bytes_short(b, sizeof(b), ref->bytes);
+	cv_bytes(b, sizeof(b), ref->bytes);
 	if (sendfile)
 		cv_printf(u->cv, x, l->krow, AT_REF, "%s():", sendfile);
 	cv_printf(u->cv, x, l->krow + 2, kind_attr(ref->kind), "%s %s",
@@ -311,7 +294,7 @@ static void draw_pipe_labels(struct pen *u, const struct layout *l,
 
 	for (int i = 0; i < 2; i++) {
 		e = &v->m.edge[arrows[i]];
-		bytes_short(b, sizeof(b), e->bytes);
+		cv_bytes(b, sizeof(b), e->bytes);
 		snprintf(brief, sizeof(brief), "%s: %s %s", i ? "out" : "in",
 			 model_kind_label(e->kind), b);
 		snprintf(full, sizeof(full), "%s() %s", call ? call : "splice",
@@ -327,7 +310,7 @@ static void draw_kernel_labels(struct pen *u, const struct layout *l,
 	int row = l->krow + 3;
 	char b[32];
 
-	bytes_short(b, sizeof(b), v->m.edge[E_DISK_CACHE].bytes);
+	cv_bytes(b, sizeof(b), v->m.edge[E_DISK_CACHE].bytes);
 	cv_printf(u->cv, l->bx[BOX_DISK], row, AT_DMA, "%s %s",
 		  v->res.tmpfs ? "tmpfs: no disk" :
 				 model_kind_label(v->m.edge[E_DISK_CACHE].kind),
@@ -336,16 +319,16 @@ static void draw_kernel_labels(struct pen *u, const struct layout *l,
 		draw_pipe_labels(u, l, v);
 	else
 		draw_cache_socket_label(u, l, v);
-	bytes_short(b, sizeof(b), v->m.edge[E_SOCKET_NIC].bytes);
+	cv_bytes(b, sizeof(b), v->m.edge[E_SOCKET_NIC].bytes);
 	cv_printf(u->cv, l->bx[BOX_SOCKET], row, AT_DMA, "%s%s %s",
 		  model_kind_label(v->m.edge[E_SOCKET_NIC].kind),
 		  v->m.nic_paged ? " gather" : "", b);
 	if (v->m.seg_copy) {
-		bytes_short(b, sizeof(b), v->m.seg_copy);
+		cv_bytes(b, sizeof(b), v->m.seg_copy);
 		cv_printf(u->cv, l->bx[BOX_SOCKET], row + 1, AT_COPY,
 			  "%s at GSO %s", model_kind_label(K_CPU_COPY), b);
 	} else if (v->m.pinned.copied) {
-		bytes_short(b, sizeof(b), v->m.pinned.copied);
+		cv_bytes(b, sizeof(b), v->m.pinned.copied);
 		cv_printf(u->cv, l->bx[BOX_SOCKET], row + 1, AT_COPY,
 			  "%s %s %s", model_kind_label(K_CPU_COPY),
 			  model_copied_at(v->m.pinned.where), b);
@@ -373,7 +356,7 @@ static void draw_other_labels(struct pen *u, const struct layout *l,
 		if (placed[e] || !p->n ||
 		    !model_edge_shown(&v->res.in, &v->m, e))
 			continue;
-		bytes_short(b, sizeof(b), v->m.edge[e].bytes);
+		cv_bytes(b, sizeof(b), v->m.edge[e].bytes);
 		snprintf(s, sizeof(s), "%s %s",
 			 model_kind_label(v->m.edge[e].kind), b);
 		cv_text(u->cv, p->x[p->n / 2] + (p->vert[p->n / 2] ? 2 : 0),
@@ -439,6 +422,8 @@ static void pace_text(const struct view *v, char *s, size_t len)
 		snprintf(s, len, "[failed]");
 	else if (v->paused)
 		snprintf(s, len, "[paused]");
+	else if (v->res.pid)
+		snprintf(s, len, "[watching]");
 	else if (v->pace == PACE_STEP)
 		snprintf(s, len, "[step: space]");
 	else if (v->pace == PACE_FULL)
@@ -461,6 +446,11 @@ static void draw_header(struct pen *u, const struct view *v)
 	for (x = 0; x < w; x++)
 		cv_put(u->cv, x, 0, AT_TITLE, ' ');
 	pace_text(v, s, sizeof(s));
+	if (v->res.pid) {
+		watchview_title(u->cv, v, w - 3 - (int)strlen(s));
+		cv_text(u->cv, w - 1 - (int)strlen(s), 0, AT_TITLE, s);
+		return;
+	}
 	for (x = 0; x < 2; x++)
 		snprintf(x ? brief : full, sizeof(full), "zcviz%s  %s: %s",
 			 v->replay ? " (replay)" : "", c->demo->name,
@@ -473,8 +463,8 @@ static void draw_header(struct pen *u, const struct view *v)
 			 v->run_total);
 	else
 		snprintf(s, sizeof(s), "  %3.0f%%", pct);
-	bytes_short(b, sizeof(b), file);
-	bytes_short(ch, sizeof(ch), c->chunk);
+	cv_bytes(b, sizeof(b), file);
+	cv_bytes(ch, sizeof(ch), c->chunk);
 	for (x = 0; x < 2; x++)
 		snprintf(x ? brief : full, sizeof(full),
 			 "file %s, chunk %s, %s cache, %s %s, %s %s", b, ch,
@@ -522,8 +512,8 @@ static void draw_answers(struct pen *u, const struct view *v, int row)
 			      c[ZC_C_IOU_NOTES_COPIED]);
 	if (!v->res.in.done_known)
 		return;
-	bytes_short(z, sizeof(z), d->zc_bytes);
-	bytes_short(k, sizeof(k), d->copied_bytes);
+	cv_bytes(z, sizeof(z), d->zc_bytes);
+	cv_bytes(k, sizeof(k), d->copied_bytes);
 	cv_printf(u->cv, x, row, d->copied_bytes ? AT_COPY : AT_OK,
 		  "kernel: zero copy %s, copied %s", z, k);
 }
@@ -543,7 +533,7 @@ static void draw_figures(struct pen *u, const struct view *v, int row)
 		    cv_printf(u->cv, x, row, AT_NONE, "   theory unknown ") :
 		    cv_printf(u->cv, x, row, AT_NONE, "   theory %g ",
 			      m->theory);
-	if (v->state != VS_RUNNING)
+	if (v->state != VS_RUNNING && !isnan(m->theory)) /* a command's: none */
 		x = cv_text(u->cv, x, row, m->pass ? AT_OK : AT_BAD,
 			    m->pass ? "[ok]" : "[differs]");
 	/* the checksum verdict at the right, clear of the mark */
@@ -557,9 +547,9 @@ static void draw_figures(struct pen *u, const struct view *v, int row)
 		  "   receiver copy %s",
 		  m->syscalls, m->page_faults,
 		  v->res.remote ? "(remote)" :
-				  (bytes_short(b, sizeof(b), m->rx_copy), b));
-	bytes_short(b, sizeof(b), sent);
-	bytes_short(b2, sizeof(b2), v->res.in.file_bytes);
+				  (cv_bytes(b, sizeof(b), m->rx_copy), b));
+	cv_bytes(b, sizeof(b), sent);
+	cv_bytes(b2, sizeof(b2), v->res.in.file_bytes);
 	x = cv_printf(u->cv, 1, row + 2, AT_NONE, "sent %s of %s", b, b2);
 	if (m->elapsed_ns)
 		x = cv_printf(u->cv, x, row + 2, AT_NONE, "  %.1f MB/s%s",
@@ -629,7 +619,12 @@ void diagram_draw(struct canvas *cv, const struct glyphs *g,
 	}
 	draw_header(u, v);
 	draw_diagram(u, v, now);
-	draw_figures(u, v, 12);
-	draw_log(u, v, 17, cv->h - 12 - 5 - 2);
+	if (v->res.pid) {
+		watchview_figures(cv, v, 12);
+		watchview_flows(cv, g, v, 17, cv->h - 12 - 5 - 2);
+	} else {
+		draw_figures(u, v, 12);
+		draw_log(u, v, 17, cv->h - 12 - 5 - 2);
+	}
 	draw_keys(u, v, cv->h - 1, now);
 }

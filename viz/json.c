@@ -200,6 +200,37 @@ static void json_hooks(FILE *f, const struct run_result *res)
 	fputc(']', f);
 }
 
+/* zcviz -p: each process watched, its part of the totals. */
+static void json_procs(FILE *f, const struct run_result *res)
+{
+	const struct zc_proc *p;
+	const char *sep = "";
+
+	fprintf(f, ",\"processes\":[");
+	for (int i = 0; i < ZC_MAX_PROCS; i++) {
+		p = &res->procs[i];
+		if (!p->tgid)
+			continue;
+		fprintf(f, "%s{\"pid\":%llu,\"ppid\":%u,\"comm\":", sep,
+			(unsigned long long)p->tgid, p->ppid);
+		text_json(f, p->comm);
+		fprintf(f,
+			",\"exited\":%s,\"syscalls\":%llu,\"read_bytes\":%llu,\"sendfile_bytes\":%llu,\"map_bytes\":%llu,\"copied_bytes\":%llu,\"referenced_bytes\":%llu,\"cpu_user_ns\":%llu,\"cpu_sys_ns\":%llu}",
+			p->exited ? "true" : "false",
+			(unsigned long long)p->syscalls,
+			(unsigned long long)p->read_bytes,
+			(unsigned long long)p->sendfile_bytes,
+			(unsigned long long)p->map_bytes,
+			(unsigned long long)p->taken[ZC_TAKEN_COPY],
+			(unsigned long long)(p->taken[ZC_TAKEN_REF] +
+					     p->taken[ZC_TAKEN_UREF]),
+			(unsigned long long)p->cpu_user_ns,
+			(unsigned long long)p->cpu_sys_ns);
+		sep = ",";
+	}
+	fputc(']', f);
+}
+
 /* zcviz -p: the process, and each of its files and flows. */
 static void json_watch(FILE *f, const struct run_result *res)
 {
@@ -210,7 +241,10 @@ static void json_watch(FILE *f, const struct run_result *res)
 
 	fprintf(f, ",\"watched\":{\"pid\":%d,\"comm\":", (int)res->pid);
 	text_json(f, res->comm);
-	fprintf(f, ",\"ns\":%" PRIu64 "},\"files\":[", res->watched_ns);
+	fprintf(f,
+		",\"ns\":%" PRIu64 ",\"received_copy_bytes\":%" PRIu64
+		"},\"files\":[",
+		res->watched_ns, res->in.counts.c[ZC_C_RECV_COPY_BYTES]);
 	for (int i = 0; i < ZC_MAX_FILES; i++) {
 		fi = &res->files[i];
 		if (!fi->key)
@@ -238,7 +272,8 @@ static void json_watch(FILE *f, const struct run_result *res)
 			"%s{\"local\":\"%s\",\"remote\":\"%s\",\"taken_bytes\":%" PRIu64
 			",\"copied_bytes\":%llu,\"referenced_bytes\":%llu,\"device_bytes\":%" PRIu64
 			",\"paged_bytes\":%" PRIu64
-			",\"retransmitted_bytes\":%" PRIu64 ",\"ifindex\":%u",
+			",\"retransmitted_bytes\":%" PRIu64
+			",\"ifindex\":%u,\"pid\":%u",
 			sep,
 			facts_flow_end(l, sizeof(l), fl, fl->saddr, fl->sport),
 			facts_flow_end(r, sizeof(r), fl, fl->daddr, fl->dport),
@@ -249,7 +284,8 @@ static void json_watch(FILE *f, const struct run_result *res)
 			facts_flow_device(fl, ZC_C_X_PAGED) +
 				facts_flow_device(fl, ZC_C_X_LINEAR),
 			facts_flow_device(fl, ZC_C_X_PAGED),
-			facts_flow_device(fl, ZC_C_X_RESENT), fl->ifindex);
+			facts_flow_device(fl, ZC_C_X_RESENT), fl->ifindex,
+			fl->tgid);
 		verdict_flow(res, fl, why, sizeof(why));
 		fprintf(f, ",\"verdict\":");
 		text_json(f, why);
@@ -257,6 +293,7 @@ static void json_watch(FILE *f, const struct run_result *res)
 		sep = ",";
 	}
 	fprintf(f, "]");
+	json_procs(f, res);
 }
 
 /* What ran and what it said, and what only some runs have. */

@@ -91,8 +91,7 @@ static int dashboard(struct opts *o)
 	return dash_main(&d);
 }
 
-/* zcviz -p PID: watch it, then print it (a terminal gets the report
- * too, for now). */
+/* zcviz -p PIDS: watched on the dashboard, or printed. */
 static int watched(struct opts *o)
 {
 	struct recorder *rec = NULL;
@@ -101,11 +100,17 @@ static int watched(struct opts *o)
 	char why[512];
 	int rc = trace_check_env(why, sizeof(why));
 
-	if (!rc && o->record &&
+	/* the dashboard opens its own */
+	if (!rc && o->record && o->out &&
 	    !(rec = record_open(o->record, why, sizeof(why))))
 		rc = ZC_EXIT_USAGE;
 	if (rc) {
 		fprintf(stderr, "zcviz: %s\n", why);
+		trace_env_restore();
+		return rc;
+	}
+	if (!o->out) {
+		rc = dashboard(o);
 		trace_env_restore();
 		return rc;
 	}
@@ -156,15 +161,13 @@ int main(int argc, char **argv)
 		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_USAGE;
 	trace_set_verbose(o.run.verbose);
 	signals_catch();
-	/* without a terminal, the dashboard is a report; a command's, for
-	 * now, too (its keys are the table's demos') */
-	if (!o.out && !o.cast &&
-	    (!isatty(STDOUT_FILENO) || o.command || o.run.watch_pid))
+	/* without a terminal, the dashboard is a report */
+	if (!o.out && !o.cast && !isatty(STDOUT_FILENO))
 		o.out = output_find("report");
 	if (o.replay)
 		rc = !o.out ? dashboard(&o) : replay_print(&o);
 	else
-		rc = o.run.watch_pid ? watched(&o) : live(&o);
+		rc = o.run.nwatch ? watched(&o) : live(&o);
 	/* the reader of our output has gone: nobody is left to tell */
 	if (run_stop_signal() && run_stop_signal() != SIGPIPE)
 		fprintf(stderr, "zcviz: stopped by signal %d%s%s\n",

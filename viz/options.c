@@ -38,22 +38,31 @@ static int usage_error(const char *fmt, ...)
 }
 
 /*
- * zcviz -p PID: a program already running, watched where it is; a row of
- * its own too, named after the PID until the program's name is known.
+ * zcviz -p PID[,PID...]: programs already running, watched where they
+ * are, as often as -p is given; a row of their own too, named after the
+ * first PID until the program's name is known.
  */
 static int pid_set(struct opts *o, const char *arg)
 {
+	struct run_config *r = &o->run;
+	const char *s = arg;
 	char *end;
-	long pid = strtol(arg, &end, 10);
+	long pid;
 
-	if (end == arg || *end || pid <= 0 || pid > 0x3fffffff)
-		return usage_error(
-			"-p takes the PID of a running program, like 1234, not '%s'",
-			arg);
-	if (o->run.watch_pid)
-		return usage_error("%s", "give one -p PID");
-	o->run.watch_pid = (pid_t)pid;
-	o->run.demo = rows_watch(o->run.watch_pid);
+	do {
+		pid = strtol(s, &end, 10);
+		if (end == s || (*end && *end != ',') || pid <= 0 ||
+		    pid > 0x3fffffff)
+			return usage_error(
+				"-p takes the PIDs of running programs, like 1234 or 1234,1240, not '%s'",
+				arg);
+		if (r->nwatch == ZC_MAX_PROCS)
+			return usage_error("give at most %d PIDs to -p",
+					   ZC_MAX_PROCS);
+		r->watch_pids[r->nwatch++] = (pid_t)pid;
+		s = end + 1;
+	} while (*end);
+	r->demo = rows_watch(r->watch_pids[0]);
 	return 0;
 }
 
@@ -110,10 +119,9 @@ static int command_parse(int argc, char **argv, struct opts *o)
 /* The dashboard's own options, together: --cast, --step, --pace. */
 static int dashboard_opts_check(const struct opts *o)
 {
-	if (o->cast && (o->out || o->run.watch_pid))
-		return usage_error(
-			"--cast records the dashboard: not with %s or -p",
-			output_options(','));
+	if (o->cast && o->out)
+		return usage_error("--cast records the dashboard: not with %s",
+				   output_options(','));
 	if (o->cast && o->step && !isatty(STDOUT_FILENO))
 		return usage_error(
 			"%s",
@@ -300,9 +308,9 @@ static const struct opt_row options[] = {
 	  NULL },
 	{ "rate", 0, "MBPS", M_DEMO | M_CMD, rate_set,
 	  "pace the demo to MBPS megabytes a second", NULL },
-	{ "step", 0, NULL, M_DEMO | M_CMD | M_REPLAY, step_set,
+	{ "step", 0, NULL, M_DEMO | M_REPLAY, step_set,
 	  "start the dashboard in step mode: space runs one syscall", NULL },
-	{ "pace", 0, "N|full", M_DEMO | M_CMD | M_REPLAY, pace_set, NULL,
+	{ "pace", 0, "N|full", M_DEMO | M_REPLAY, pace_set, NULL,
 	  pace_help },
 	OUTPUTS,
 	{ "to", 0, "HOST:PORT", M_DEMO, to_set,
@@ -311,7 +319,7 @@ static const struct opt_row options[] = {
 	  "also write what the run showed to FILE (a trace)", NULL },
 	{ "replay", 0, "FILE", M_REPLAY, replay_set,
 	  "play a recorded trace back: no root, no BPF needed", NULL },
-	{ "cast", 0, "FILE", M_DEMO | M_REPLAY, cast_set,
+	{ "cast", 0, "FILE", M_ALL, cast_set,
 	  "also write the dashboard to FILE as an asciicast (v2),\n"
 	  "live or replayed; without a terminal it runs unseen\n"
 	  "and ends with its runs; a replay's is then made at\n"
@@ -319,9 +327,11 @@ static const struct opt_row options[] = {
 	  NULL },
 	{ "verbose", 'v', NULL, M_ALL, verbose_set,
 	  "show the lab's commands and libbpf's messages", NULL },
-	{ "pid", 'p', "PID", M_PID, pid_set,
-	  "watch a running program instead, anywhere, on any device,\n"
-	  "until it exits or Ctrl-C; nothing it sends is verified",
+	{ "pid", 'p', "PIDS", M_PID, pid_set,
+	  "watch running programs instead (1234, or 1234,1240),\n"
+	  "and every process they started or start (a server's\n"
+	  "workers), anywhere, on any device, until all have\n"
+	  "exited or Ctrl-C; nothing they send is verified",
 	  NULL },
 	{ "theory", 0, "N", M_CMD, theory_set,
 	  "a command's CPU copies per byte in theory (default:\n"
@@ -436,7 +446,7 @@ static void usage(FILE *f)
 		"  sudo build/zcviz all\n"
 		"  build/zcviz --replay lessons/traces/sendfile.trace --cast sendfile.cast\n"
 		"  sudo build/zcviz --json -- build/zc-traditional --to {sink} {file}\n"
-		"  sudo build/zcviz -p \"$(pgrep -n nginx)\"     # does nginx copy?\n"
+		"  sudo build/zcviz -p \"$(pgrep -o nginx)\"     # does nginx copy? (its workers too)\n"
 		"\n"
 		"Needs root (BPF, network namespaces). Exit status: 0 success, 1 a transfer\n"
 		"or its verification failed, 2 bad usage or input, 3 something missing\n"
@@ -453,7 +463,7 @@ static void usage(FILE *f)
 /* What zcviz is asked to do, from what was given. */
 static enum mode mode_of(const struct opts *o, int argc)
 {
-	if (o->run.watch_pid)
+	if (o->run.nwatch)
 		return M_PID;
 	if (o->dashdash && optind <= argc)
 		return M_CMD;

@@ -41,8 +41,9 @@ const char *output_options(char sep)
 	for (const struct output *o = outputs; o->name && n < sizeof(s); o++)
 		n += snprintf(s + n, sizeof(s) - n, "%s--%s",
 			      o == outputs ? "" :
-			      sep == ','   ? ", " :
-					     "|",
+			      sep != ','   ? "|" :
+			      !o[1].name   ? " or " :
+					     ", ",
 			      o->name);
 	return s;
 }

@@ -28,7 +28,7 @@ extern const struct output outputs[];
 
 /* The row of --NAME, or NULL */
 const struct output *output_find(const char *name);
-/* "--report, --json" (sep ',') or "--report|--json" (sep '|') */
+/* "--report, --json or --csv" (sep ',') or "--report|--json|--csv" */
 const char *output_options(char sep);
 
 #endif /* ZC_OUTPUT_H */

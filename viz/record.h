@@ -10,7 +10,9 @@
  *   command THEORY TITLE...                           (3) a command's run
  *   watched PID NS CPU_WATCHED COMM                   (3) a watched program's
  *   wfile INO DEV READ READS SENT SENDS MAPPED SPLICED NAME   (3) its file
- *   wflow FAMILY SADDR DADDR SPORT DPORT IFINDEX TAKEN... NET...  (3) a flow
+ *   wflow FAMILY SADDR DADDR SPORT DPORT IFINDEX TAKEN... NET... [PID]  (3) a flow
+ *   wproc PID PPID EXITED SYSCALLS READ SENT MAPPED TAKEN... USER SYS COMM
+ *                                                     (3) a process watched
  *   e T NR RET A0 A1 A2 A3 A4 A5 FD_KIND SEND_KIND   a syscall returned
  *   k T BYTES                                         pages into the cache
  *   c T N V0 ... V(N-1)                               the counters, N named
@@ -30,8 +32,9 @@
  * counters line: its c lines hold the counters in the order of that list.
  * Version 3 keeps runs outside the demo table: a run line's DEMO that the
  * table lacks is a command's (a command line gives its row) or a watched
- * program's (pid-PID; a watched line, then its files and flows, up to
- * ZC_MAX_FILES and ZC_MAX_FLOWS: watched.c).
+ * program's (pid-PID; a watched line, then its files, flows and
+ * processes, up to ZC_MAX_FILES, ZC_MAX_FLOWS and ZC_MAX_PROCS: watched.c;
+ * a trace of zcviz 0.1 has no wproc lines and no flow's PID).
  * A count (a counter but the instants first_ns and last_ns, a run's calls
  * on its s lines added up, a rusage) is at most COUNTS_MAX (counts.h).
  */

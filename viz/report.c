@@ -89,10 +89,16 @@ static void text_figures(FILE *f, const struct run_result *res,
 		" involuntary (scheduler)\n",
 		"context switches", m->cs_voluntary, m->cs_involuntary);
 	fprintf(f, "  %-24s %" PRIu64 "\n", "page faults", m->page_faults);
-	if (res->remote || res->pid)
+	if (res->pid)
+		fprintf(f,
+			"  %-24s not measured: the receivers are not zcviz's\n"
+			"  %-24s %" PRIu64
+			" bytes (its sockets into its memory, as it received)\n",
+			"receiver copy", "received, copied",
+			res->in.counts.c[ZC_C_RECV_COPY_BYTES]);
+	else if (res->remote)
 		fprintf(f, "  %-24s not measured: %s\n", "receiver copy",
-			res->pid ? "the receivers are not zcviz's" :
-				   "the receiver is on another machine");
+			"the receiver is on another machine");
 	else
 		fprintf(f,
 			"  %-24s %" PRIu64 " bytes (into zc-sink's buffer)\n",
@@ -316,17 +322,82 @@ static void text_slots(FILE *f, const struct run_result *res)
 	}
 }
 
+/* zcviz -p: how many processes were watched (a trace of 0.1: 0) */
+static int procs_count(const struct run_result *res)
+{
+	int n = 0;
+
+	for (int i = 0; i < ZC_MAX_PROCS; i++)
+		n += res->procs[i].tgid != 0;
+	return n;
+}
+
+/* More than zcviz keeps one by one: said, never silent. */
+static void text_over(FILE *f, const uint64_t *c)
+{
+	if (c[ZC_C_FLOWS_OVER])
+		fprintf(f,
+			"  note: %" PRIu64
+			" sends on sockets beyond the %d kept one by one: in the totals, in no flow above\n",
+			c[ZC_C_FLOWS_OVER], ZC_MAX_FLOWS);
+	if (c[ZC_C_FILES_OVER])
+		fprintf(f,
+			"  note: files beyond the %d kept one by one (looked up %" PRIu64
+			" times): in the totals, in no file above\n",
+			ZC_MAX_FILES, c[ZC_C_FILES_OVER]);
+	if (c[ZC_C_PROCS_OVER])
+		fprintf(f,
+			"  note: %" PRIu64
+			" processes started beyond the %d zcviz watches: not watched, not counted\n",
+			c[ZC_C_PROCS_OVER], ZC_MAX_PROCS);
+}
+
+/* zcviz -p: each process, with its part of the totals. */
+static void text_procs(FILE *f, const struct run_result *res)
+{
+	const struct zc_proc *p;
+
+	for (int i = 0; i < ZC_MAX_PROCS; i++) {
+		p = &res->procs[i];
+		if (!p->tgid)
+			continue;
+		fprintf(f, "  process %llu %s", (unsigned long long)p->tgid,
+			p->comm);
+		if (p->ppid)
+			fprintf(f, " (started by %u)", p->ppid);
+		fprintf(f,
+			": sockets took %llu (copied %llu, by reference %llu), read %llu, sendfile %llu, %llu syscalls, CPU %.1f ms%s\n",
+			(unsigned long long)(p->taken[ZC_TAKEN_COPY] +
+					     p->taken[ZC_TAKEN_REF] +
+					     p->taken[ZC_TAKEN_UREF]),
+			(unsigned long long)p->taken[ZC_TAKEN_COPY],
+			(unsigned long long)(p->taken[ZC_TAKEN_REF] +
+					     p->taken[ZC_TAKEN_UREF]),
+			(unsigned long long)p->read_bytes,
+			(unsigned long long)p->sendfile_bytes,
+			(unsigned long long)p->syscalls,
+			(p->cpu_user_ns + p->cpu_sys_ns) / 1e6,
+			p->exited ? ", exited" : "");
+	}
+	text_over(f, res->in.counts.c);
+}
+
 static void text_header(FILE *f, const struct run_config *cfg,
 			const struct run_result *res)
 {
+	int n = procs_count(res);
+
 	if (res->pid) {
+		fprintf(f, "%s (pid %d)", res->comm, (int)res->pid);
+		if (n > 1)
+			fprintf(f, " and %d more processes", n - 1);
 		fprintf(f,
-			"%s (pid %d): watched %.1f s; its sockets took %" PRIu64
-			" bytes\n",
-			res->comm, (int)res->pid, res->watched_ns / 1e9,
+			": watched %.1f s; %s sockets took %" PRIu64 " bytes\n",
+			res->watched_ns / 1e9, n > 1 ? "their" : "its",
 			res->in.file_bytes);
 		fprintf(f,
-			"  every regular file and every TCP socket of its, on every device\n\n");
+			"  every regular file and every TCP socket of %s, on every device\n\n",
+			n > 1 ? "theirs" : "its");
 		return;
 	}
 	fprintf(f, "%s: %" PRIu64 " bytes, chunk %" PRIu64 ", %s cache\n",
@@ -364,8 +435,10 @@ void report_text(FILE *f, const struct run_config *cfg,
 		res->verified ? "verified: the receiver got every byte intact" :
 		res->pid      ? "not verified: the receivers are not zcviz's" :
 				"NOT verified");
-	if (res->pid)
+	if (res->pid) {
 		text_slots(f, res);
+		text_procs(f, res);
+	}
 	text_notes(f, cfg, res, m);
 	text_unmeasured(f, res->in.missing);
 	fputc('\n', f);

@@ -29,7 +29,9 @@ struct run_config {
 	 * {sink} and {file} in it are the sink's HOST:PORT and the file),
 	 * not the demo's program; demo is then a row made for it */
 	char *const *command;
-	pid_t watch_pid; /* zcviz -p: the program watched (viz/watch.c) */
+	/* zcviz -p: the programs watched (viz/watch.c), as given */
+	pid_t watch_pids[ZC_MAX_PROCS];
+	int nwatch;
 	bool verbose;
 };
 
@@ -43,13 +45,15 @@ struct run_result {
 	char sink_line[512];
 	char why[512]; /* what went wrong, when run_demo() fails */
 	char recorded[96]; /* a replay: "zcviz 0.1.0, kernel ..."; else "" */
-	/* zcviz -p: the process watched, for how long, its flows and files */
+	/* zcviz -p: the (first) process watched, for how long, the flows and
+	 * files, and every process watched, its CPU time while watched */
 	pid_t pid;
 	char comm[32];
 	uint64_t watched_ns;
 	bool cpu_watched; /* the CPU time is while watched, not its whole */
 	struct zc_flow flows[ZC_MAX_FLOWS];
 	struct zc_file files[ZC_MAX_FILES];
+	struct zc_proc procs[ZC_MAX_PROCS];
 	/* ZCVIZ_STATS=1: each hook's runs and time (ZCVIZ_BASELINE=1: and an
 	 * empty program's beside it), for make bench */
 	struct trace_hook hooks[TRACE_MAX_HOOKS];

@@ -280,17 +280,19 @@ int session_watch(struct session *s, const struct run_config *cfg)
 {
 	const struct run_consumer *c = session_consumer(s, 0);
 	struct run_result *res = malloc(sizeof(*res));
+	struct watch *w = NULL;
 	int rc = ZC_EXIT_ENV;
 
-	/* no steps and no events: its consumers hear its start and its end */
-	if (res) {
-		c->begin(c->ctx, cfg);
-		rc = run_watch(cfg, res);
+	/* no events: its consumers hear its start, its counters, its end */
+	if (res)
+		w = watch_start(cfg, res, c, &rc);
+	if (w) {
+		while (!watch_step(w))
+			;
+		rc = watch_finish(w);
 	}
 	if (rc && res && !run_stop_signal())
 		fprintf(stderr, "zcviz: %s\n", res->why);
-	if (!rc)
-		c->end(c->ctx, cfg, res, 0);
 	if (!rc && s->out && s->out->done)
 		s->out->done(s->f, s);
 	free(res);

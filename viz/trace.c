@@ -230,6 +230,7 @@ static void filters_set(struct zc_bpf *skel, const struct trace_target *tg)
 	r->step_fd = tg->step_fd;
 	r->many_threads = tg->many_threads;
 	r->watch_any = tg->watch_any;
+	r->follow = tg->follow;
 	r->zc_frags = tg->zc_frags;
 	/* what each syscall moves, from the one table */
 	syscalls_fill((struct zc_sysinfo *)r->sysinfo);
@@ -381,6 +382,7 @@ struct trace *trace_start(const struct trace_target *target, trace_event_fn fn,
 			strerror(-err));
 		goto fail;
 	}
+	t->skel->bss->zc_procs[0].tgid = target->sender;
 	if (programs_attach(t, why, len))
 		goto fail;
 	/* the kernel counts runs and time only while someone holds this */
@@ -461,6 +463,35 @@ void trace_read_slots(const struct trace *t, struct zc_flow *flows,
 {
 	memcpy(flows, t->skel->bss->zc_flows, sizeof(t->skel->bss->zc_flows));
 	memcpy(files, t->skel->bss->zc_files, sizeof(t->skel->bss->zc_files));
+}
+
+int trace_adopt(struct trace *t, pid_t tgid, pid_t ppid, const char *comm)
+{
+	struct zc_proc *p = t->skel->bss->zc_procs;
+	int fd = bpf_map__fd(t->skel->maps.procs);
+	__u32 key = tgid, i;
+
+	if ((uint64_t)tgid == p[0].tgid || !bpf_map_lookup_elem(fd, &key, &i))
+		return 0;
+	/* a slot as the BPF side takes one, racing with it */
+	for (i = 1; i < ZC_MAX_PROCS; i++) {
+		if (p[i].tgid ||
+		    !__sync_bool_compare_and_swap(&p[i].tgid, 0, (__u64)tgid))
+			continue;
+		p[i].ppid = ppid;
+		snprintf(p[i].comm, sizeof(p[i].comm), "%s", comm);
+		if (!bpf_map_update_elem(fd, &key, &i, BPF_NOEXIST))
+			return 1;
+		p[i].tgid = 0; /* it forked while we looked: BPF was first */
+		return 0;
+	}
+	__sync_fetch_and_add(&t->skel->bss->zc_counters[ZC_C_PROCS_OVER], 1);
+	return -1;
+}
+
+void trace_read_procs(const struct trace *t, struct zc_proc *procs)
+{
+	memcpy(procs, t->skel->bss->zc_procs, sizeof(t->skel->bss->zc_procs));
 }
 
 unsigned trace_missing(const struct trace *t)

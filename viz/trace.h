@@ -27,6 +27,9 @@ struct trace_target {
 	/* zcviz -p: any regular file is a file, any device the device, and
 	 * the flows are the sender's sockets, not port on ifindex */
 	bool watch_any;
+	/* zcviz -p: the processes trace_adopt() adds, and every process a
+	 * watched one starts, are watched too */
+	bool follow;
 	/* follow the sender's pinned user pages (a zero-copy demo) */
 	bool zc_frags;
 	/* the kernel counts our programs' runs and time while we run
@@ -73,6 +76,13 @@ void trace_read_comm(const struct trace *t, char *comm, size_t len);
 /* The sender's flows and files, one by one. */
 void trace_read_slots(const struct trace *t, struct zc_flow *flows,
 		      struct zc_file *files);
+/*
+ * With follow: watch process tgid too, started by ppid (0: given). 1 when
+ * added, 0 when it was watched already, -1 when every slot is taken.
+ */
+int trace_adopt(struct trace *t, pid_t tgid, pid_t ppid, const char *comm);
+/* The processes watched, slot by slot (a free one's tgid is 0). */
+void trace_read_procs(const struct trace *t, struct zc_proc *procs);
 unsigned trace_missing(const struct trace *t);
 /*
  * Does this kernel run no BPF program while PID 1 is the current task? Its

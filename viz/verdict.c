@@ -21,13 +21,42 @@ static bool counts(uint64_t bytes, uint64_t of)
 struct clauses {
 	char *buf;
 	size_t len, n;
+	/* the first clause's brief, where one is asked for (the
+	 * dashboard's flow table), or NULL */
+	char *brief;
+	size_t blen;
 };
 
-static void clause(struct clauses *c, const char *text)
+/* A clause of the verdict, and in a word or two (NULL: none). */
+static void clause_brief(struct clauses *c, const char *text, const char *brief)
 {
 	if (c->n < c->len)
 		c->n += snprintf(c->buf + c->n, c->len - c->n, "%s%s",
 				 c->n ? "; " : "", text);
+	if (c->brief && brief && !c->brief[0])
+		snprintf(c->brief, c->blen, "%s", brief);
+}
+
+static void clause(struct clauses *c, const char *text)
+{
+	clause_brief(c, text, NULL);
+}
+
+/* Bytes a watched program received, copied from its sockets into its
+ * memory: a proxy's, or a relay's, copy before it sends them on. */
+static void received(struct clauses *c, const struct model_input *in,
+		     uint64_t sent)
+{
+	uint64_t recv = in->counts.c[ZC_C_RECV_COPY_BYTES];
+	char s[160];
+
+	if (!counts(recv, sent))
+		return;
+	snprintf(s, sizeof(s),
+		 "received from a socket into user memory first (%.2f more "
+		 "CPU copies per byte, at the receive)",
+		 (double)recv / sent);
+	clause(c, s);
 }
 
 /* How the bytes reached user memory, and how the socket took them. */
@@ -102,13 +131,14 @@ static void delivery(struct clauses *c, const struct model_input *in,
 void verdict_make(const struct model_input *in, const struct model_result *m,
 		  char *buf, size_t len)
 {
-	struct clauses c = { buf, len, 0 };
+	struct clauses c = { buf, len, 0, NULL, 0 };
 
 	buf[0] = '\0';
 	if (!m->socket_in) {
 		snprintf(buf, len, "nothing went into a socket: no verdict");
 		return;
 	}
+	received(&c, in, m->socket_in);
 	intake(&c, m, m->socket_in);
 	transformed(&c, m);
 	delivery(&c, in, m);
@@ -122,12 +152,25 @@ void verdict_make(const struct model_input *in, const struct model_result *m,
 
 /* ---- a flow of a watched program -------------------------------------- */
 
-/* What the program read into user memory, and mapped, of all its files:
- * a process's files are not tied to one of its flows. */
-static void files_in(const struct run_result *res, uint64_t *read,
-		     uint64_t *mapped)
+/*
+ * What the flow's process read into user memory, and mapped, of all its
+ * files: its files are not tied to one of its flows. A trace of zcviz 0.1
+ * knows no processes: the program's files, then.
+ */
+static void files_in(const struct run_result *res, const struct zc_flow *fl,
+		     uint64_t *read, uint64_t *mapped)
 {
+	const struct zc_proc *p;
+
 	*read = *mapped = 0;
+	for (int i = 0; i < ZC_MAX_PROCS; i++) {
+		p = &res->procs[i];
+		if (p->tgid && p->tgid == fl->tgid) {
+			*read = p->read_bytes;
+			*mapped = p->map_bytes;
+			return;
+		}
+	}
 	for (int i = 0; i < ZC_MAX_FILES; i++) {
 		*read += res->files[i].read_bytes;
 		*mapped += res->files[i].map_bytes;
@@ -140,27 +183,37 @@ static void flow_intake(struct clauses *c, const struct run_result *res,
 {
 	uint64_t copy = fl->taken[ZC_TAKEN_COPY], read, mapped;
 
-	files_in(res, &read, &mapped);
+	files_in(res, fl, &read, &mapped);
 	if (counts(copy, in) && counts(read, copy))
-		clause(c, "read() into user memory, then copied into the "
-			  "socket: a user-space loop");
+		clause_brief(c,
+			     "read() into user memory, then copied into the "
+			     "socket: a user-space loop",
+			     "read+write");
 	else if (counts(copy, in) && counts(mapped, copy))
-		clause(c,
-		       "mapped into user memory, then copied into the socket");
+		clause_brief(
+			c,
+			"mapped into user memory, then copied into the socket",
+			"mmap+write");
 	else if (counts(copy, in))
-		clause(c, "copied into the socket from user memory");
+		clause_brief(c, "copied into the socket from user memory",
+			     "copied");
 	if (counts(fl->taken[ZC_TAKEN_REF], in))
-		clause(c, "sent by page reference (sendfile or splice), not "
-			  "copied into the socket");
+		clause_brief(c,
+			     "sent by page reference (sendfile or splice), "
+			     "not copied into the socket",
+			     "page refs");
 	if (counts(fl->taken[ZC_TAKEN_UREF], in))
-		clause(c,
-		       "pinned user pages, taken by the socket without a copy");
+		clause_brief(
+			c,
+			"pinned user pages, taken by the socket without a copy",
+			"pinned pages");
 }
 
-void verdict_flow(const struct run_result *res, const struct zc_flow *fl,
-		  char *buf, size_t len)
+static void flow_verdict(const struct run_result *res, const struct zc_flow *fl,
+			 struct clauses c)
 {
-	struct clauses c = { buf, len, 0 };
+	char *buf = c.buf;
+	size_t len = c.len;
 	uint64_t in = fl->taken[ZC_TAKEN_COPY] + fl->taken[ZC_TAKEN_REF] +
 		      fl->taken[ZC_TAKEN_UREF];
 	uint64_t q = fl->net.c[ZC_C_Q_LINEAR - ZC_C_Q_SKBS];
@@ -169,22 +222,43 @@ void verdict_flow(const struct run_result *res, const struct zc_flow *fl,
 
 	buf[0] = '\0';
 	if (res->in.missing & (1u << TP_SENDMSG)) {
-		snprintf(buf, len,
-			 "how its socket took its bytes: not measured");
+		clause_brief(&c, "how its socket took its bytes: not measured",
+			     "not measured");
 		return;
 	}
 	if (!in) {
-		snprintf(buf, len, "nothing went into its socket: no verdict");
+		clause_brief(&c, "nothing went into its socket: no verdict",
+			     "nothing sent");
 		return;
 	}
 	flow_intake(&c, res, fl, in);
 	if (counts(seg, in))
-		clause(&c, "the device cannot gather: copied when cut into "
-			   "segments");
+		clause_brief(&c,
+			     "the device cannot gather: copied when cut into "
+			     "segments",
+			     "segment copy");
 	if (!c.n)
-		clause(&c,
-		       "no bytes of it were seen on their way into the socket");
+		clause_brief(
+			&c,
+			"no bytes of it were seen on their way into the socket",
+			"unseen");
 	if (c.n < c.len)
 		snprintf(buf + c.n, len - c.n, " (%.2f CPU copies per byte)",
 			 (double)(fl->taken[ZC_TAKEN_COPY] + seg) / in);
+}
+
+void verdict_flow(const struct run_result *res, const struct zc_flow *fl,
+		  char *buf, size_t len)
+{
+	flow_verdict(res, fl, (struct clauses){ buf, len, 0, NULL, 0 });
+}
+
+void verdict_flow_brief(const struct run_result *res, const struct zc_flow *fl,
+			char *brief, size_t len)
+{
+	char why[512];
+
+	brief[0] = '\0';
+	flow_verdict(res, fl,
+		     (struct clauses){ why, sizeof(why), 0, brief, len });
 }

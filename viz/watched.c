@@ -80,7 +80,31 @@ static void flows_write(FILE *f, const struct run_result *res)
 			fprintf(f, " %llu", (unsigned long long)fl->taken[k]);
 		for (int k = 0; k < WATCHED_NET; k++)
 			fprintf(f, " %llu", (unsigned long long)fl->net.c[k]);
-		fputc('\n', f);
+		fprintf(f, " %u\n", fl->tgid);
+	}
+}
+
+static void procs_write(FILE *f, const struct run_result *res)
+{
+	const struct zc_proc *p;
+	char name[sizeof(p->comm) + 1];
+
+	for (int i = 0; i < ZC_MAX_PROCS; i++) {
+		p = &res->procs[i];
+		if (!p->tgid)
+			continue;
+		word_of(p->comm, name, sizeof(name));
+		fprintf(f, "wproc %llu %u %u %llu %llu %llu %llu",
+			(unsigned long long)p->tgid, p->ppid, !!p->exited,
+			(unsigned long long)p->syscalls,
+			(unsigned long long)p->read_bytes,
+			(unsigned long long)p->sendfile_bytes,
+			(unsigned long long)p->map_bytes);
+		for (int k = 0; k < ZC_TAKEN_NR; k++)
+			fprintf(f, " %llu", (unsigned long long)p->taken[k]);
+		fprintf(f, " %llu %llu %s\n",
+			(unsigned long long)p->cpu_user_ns,
+			(unsigned long long)p->cpu_sys_ns, name);
 	}
 }
 
@@ -95,6 +119,7 @@ void watched_write(FILE *f, const struct run_config *cfg,
 			res->watched_ns, res->cpu_watched, title);
 		files_write(f, res);
 		flows_write(f, res);
+		procs_write(f, res);
 	} else if (cfg->command) {
 		snprintf(title, sizeof(title), "%s", cfg->demo->title);
 		for (char *p = title; *p; p++)
@@ -232,7 +257,45 @@ static int flow_read(struct replay_run *run, const char *s)
 	for (int k = 0; k < WATCHED_NET; k++)
 		if (field_max(&s, COUNTS_MAX, &n) || !(fl->net.c[k] = n, 1))
 			return -1;
+	/* its process's PID: not in a trace of zcviz 0.1 */
+	if (*s && (field_max(&s, 0x3fffffff, &n) || !(fl->tgid = n, 1)))
+		return -1;
 	return *s ? -1 : 0;
+}
+
+/* "wproc PID PPID EXITED SYSCALLS READ SENT MAPPED TAKEN... USER SYS COMM" */
+static int proc_read(struct replay_run *run, const char *s)
+{
+	static const uint64_t max[4] = { 0x3fffffff, 0x3fffffff, 1,
+					 COUNTS_MAX };
+	struct zc_proc *p = NULL;
+	uint64_t v[4], n[ZC_TAKEN_NR + 5];
+
+	for (int i = 0; i < ZC_MAX_PROCS && !p; i++)
+		if (!run->res.procs[i].tgid)
+			p = &run->res.procs[i];
+	for (int i = 0; i < 4; i++)
+		if (field_max(&s, max[i], &v[i]))
+			return -1;
+	for (int i = 0; i < ZC_TAKEN_NR + 5; i++)
+		if (field_max(&s, COUNTS_MAX, &n[i]))
+			return -1;
+	if (!p || !v[0] || *s++ != ' ' || !*s)
+		return -1;
+	*p = (struct zc_proc){ .tgid = v[0],
+			       .ppid = v[1],
+			       .exited = v[2],
+			       .syscalls = v[3],
+			       .read_bytes = n[0],
+			       .sendfile_bytes = n[1],
+			       .map_bytes = n[2],
+			       .cpu_user_ns = n[ZC_TAKEN_NR + 3],
+			       .cpu_sys_ns = n[ZC_TAKEN_NR + 4] };
+	for (int k = 0; k < ZC_TAKEN_NR; k++)
+		p->taken[k] = n[3 + k];
+	snprintf(p->comm, sizeof(p->comm), "%s", s);
+	text_sanitize(p->comm);
+	return 0;
 }
 
 int watched_read(struct replay_run *run, const char *s)
@@ -246,6 +309,7 @@ int watched_read(struct replay_run *run, const char *s)
 		{ "watched", watch_read, true },
 		{ "wfile", file_read, false },
 		{ "wflow", flow_read, false },
+		{ "wproc", proc_read, false },
 	};
 	size_t n;
 

@@ -3,9 +3,11 @@
  * two sockets, one by read() + write() and one by sendfile(), both in
  * flight at once. It says "ready" and waits for SIGUSR1 (zcviz -p is
  * watching by then), then sends; each thread prints what the receiver
- * answered ("FILE: received N bytes xxh3=X").
+ * answered ("FILE: received N bytes xxh3=X"). With --fork, each sender
+ * is a process of its own, started after SIGUSR1: zcviz -p of this one
+ * must follow them.
  *
- * Usage: test-two-senders HOST PORT FILE1 FILE2
+ * Usage: test-two-senders [--fork] HOST PORT FILE1 FILE2
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct sender {
@@ -86,26 +89,33 @@ static void *sender_run(void *arg)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/* Each sender in a process of its own: rc */
+static int senders_fork(struct sender *s)
 {
-	struct sender s[2] = {
-		{ argv[1], argv[2], argv[3], 0, "", 0 },
-		{ argv[1], argv[2], argv[4], 1, "", 0 },
-	};
-	pthread_t t[2];
-	sigset_t usr1;
-	int sig, rc = 0;
+	pid_t pid[2];
+	int st, rc = 0;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: %s HOST PORT FILE1 FILE2\n", argv[0]);
-		return 2;
-	}
-	sigemptyset(&usr1);
-	sigaddset(&usr1, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &usr1, NULL);
-	printf("ready\n");
 	fflush(stdout);
-	sigwait(&usr1, &sig);
+	for (int i = 0; i < 2; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			sender_run(&s[i]);
+			printf("%s: %s\n", s[i].file,
+			       s[i].failed ? "failed" : s[i].reply);
+			fflush(stdout);
+			_exit(s[i].failed);
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		rc |= pid[i] < 0 || waitpid(pid[i], &st, 0) < 0 || st != 0;
+	return rc;
+}
+
+static int senders_thread(struct sender *s)
+{
+	pthread_t t[2];
+	int rc = 0;
+
 	for (int i = 0; i < 2; i++)
 		pthread_create(&t[i], NULL, sender_run, &s[i]);
 	for (int i = 0; i < 2; i++) {
@@ -115,4 +125,29 @@ int main(int argc, char **argv)
 		rc |= s[i].failed;
 	}
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	int by_fork = argc > 1 && !strcmp(argv[1], "--fork");
+	char **a = argv + by_fork;
+	sigset_t usr1;
+	int sig;
+
+	if (argc - by_fork != 5) {
+		fprintf(stderr, "usage: %s [--fork] HOST PORT FILE1 FILE2\n",
+			argv[0]);
+		return 2;
+	}
+	struct sender s[2] = {
+		{ a[1], a[2], a[3], 0, "", 0 },
+		{ a[1], a[2], a[4], 1, "", 0 },
+	};
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	printf("ready\n");
+	fflush(stdout);
+	sigwait(&usr1, &sig);
+	return by_fork ? senders_fork(s) : senders_thread(s);
 }
