@@ -60,13 +60,13 @@ rows_text() { # the table, as --help shows it
 
 usage() {
 	cat <<EOF
-Usage: $PROG [--report|--json] [--worker] [--reload] PROGRAM SETTING [FILE]
+Usage: $PROG [--report|--json] [--record TRACE] [--worker] [--reload] PROGRAM SETTING [FILE]
        $PROG --table [FILE]
        $PROG --list | --help | --version
 
 Serve FILE (default: build/sample-64M.bin) with PROGRAM, set as SETTING,
 to a client across the lab, and measure the program's processes with
-zcviz -p: its report (or --json). --table does so for every row whose
+zcviz -p: its report (or --json), and its trace with --record. --table does so for every row whose
 program is installed, and prints a line each: CPU copies per byte against
 what is expected, the verdict, throughput, the server's CPU per GB.
 zcviz watches the program's first process and every one it starts;
@@ -169,7 +169,7 @@ child_of() {
 # is watching
 watch_start() {
 	local i
-	"$ZCVIZ" "$2" -p "$1" >"$DIR/zcviz.out" 2>"$DIR/zcviz.err" &
+	"$ZCVIZ" "$2" ${RECORD:+--record "$RECORD"} -p "$1" >"$DIR/zcviz.out" 2>"$DIR/zcviz.err" &
 	WATCHER=$!
 	for i in $(seq 200); do
 		grep -q "^zcviz: watching " "$DIR/zcviz.err" && return 0
@@ -279,7 +279,7 @@ table() {
 	return $rc
 }
 
-WORKER="" RELOAD=""
+WORKER="" RELOAD="" RECORD=""
 
 main() {
 	local out=--report
@@ -288,6 +288,10 @@ main() {
 		--report | --json) out=$1 ;;
 		--worker) WORKER=1 ;;
 		--reload) RELOAD=1 ;;
+		--record)
+			[ -n "${2:-}" ] || die 2 "--record takes a FILE; see $PROG --help"
+			RECORD=$(realpath -m "$2")
+			shift ;;
 		*) break ;;
 		esac
 		shift

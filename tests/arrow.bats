@@ -14,14 +14,17 @@ setup() {
 # the recipe, followed: one new arrow from the page cache to the NIC,
 # whose bytes are the sender's wakeups (any counter would do)
 arrow_add() {
-	sed -i 's|^\(\tU(INIT_GATE, init_gate)\)$|\1 \\\n\tK(TEST_ARROW, test_arrow)|' "$COPY/bpf/zc.h"
+	# the counter goes at the end of ZC_COUNTERS: after its last line, the
+	# one before the blank line that ends the list
+	perl -0pi -e 's/(\n\t[KU]\([A-Z_]+, [a-z_]+\))\n\n#define ZC_COUNTER_NONE/$1 \\\n\tK(TEST_ARROW, test_arrow)\n\n#define ZC_COUNTER_NONE/' "$COPY/bpf/zc.h"
+	grep -q "K(TEST_ARROW, test_arrow)" "$COPY/bpf/zc.h" || fail "the counter was not added: the end of ZC_COUNTERS moved"
 	sed -i 's|^\(#define ZC_PROGRAMS(P) *\\\)$|\1\n\tP(zc_test_arrow, SCHED) \\|' "$COPY/bpf/zc.h"
 	cat >>"$COPY/bpf/zc.bpf.c" <<'C'
 
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(zc_test_arrow, struct task_struct *p)
 {
-	if (is_sender())
+	if (is_watched())
 		count(ZC_C_TEST_ARROW, 1);
 	return 0;
 }

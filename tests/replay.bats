@@ -500,7 +500,7 @@ v2_trace() {
 	run -0 as_user zcviz --replay "$t" --json
 	assert_equal "${#lines[@]}" 2
 	assert_equal "$(jq -r .demo <<<"${lines[0]}")" "pid 4242"
-	assert_equal "$(jq -c .watched <<<"${lines[0]}")" '{"pid":4242,"comm":"nginx","ns":2000000000}'
+	assert_equal "$(jq -c .watched <<<"${lines[0]}")" '{"pid":4242,"comm":"nginx","ns":2000000000,"received_copy_bytes":0}'
 	assert_equal "$(jq -r '.files[0].name, .files[0].sendfile_calls' <<<"${lines[0]}" | tr '\n' ' ')" "sample-64M.bin 69 "
 	assert_equal "$(jq -r '.flows[0].local, .flows[0].copied_bytes, .flows[0].verdict' <<<"${lines[0]}")" "127.0.0.1:8080
 262
@@ -520,8 +520,8 @@ sent by page reference (sendfile or splice), not copied into the socket (0.00 CP
 	sed 's/^\(wflow .*\) 0 0$/\1/' "$t" >"$bad"
 	run -2 zcviz --replay "$bad" --json
 	assert_output --partial "malformed line of a command's or a watched program's run"
-	# more flows than a run keeps
-	awk '/^wflow / { for (i = 0; i < 8; i++) print } { print }' "$t" >"$bad"
+	# more flows than a run keeps (ZC_MAX_FLOWS)
+	awk -v n="$(sed -n 's/^#define ZC_MAX_FLOWS \([0-9]*\).*/\1/p' "$ROOT/bpf/zc.h")" '/^wflow / { for (i = 0; i < n; i++) print } { print }' "$t" >"$bad"
 	run -2 zcviz --replay "$bad" --json
 	assert_output --partial "malformed line of a command's or a watched program's run"
 	# a version 2 trace knows no such run

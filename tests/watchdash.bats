@@ -89,12 +89,22 @@ $screen"
 	assert_equal "$(ours_pids zcviz)" ""
 }
 
-@test "-- CMD on a terminal: the dashboard shows the command's run to its end; q then prints its report, exit 0" {
-	tmux_start 80x24 "$ROOT/build/zcviz --size 1M -- $ROOT/build/zc-sendfile --to {sink} {file}"
+@test "-- CMD on a terminal: the dashboard shows the command's run to its end; q prints its report; its recording replays without root" {
+	local trace
+	SHARED=$(mktemp -d /tmp/zc-rec.XXXX)
+	chmod 755 "$SHARED"
+	trace=$SHARED/command.trace
+	tmux_start 80x24 "$ROOT/build/zcviz --size 1M --record $trace -- $ROOT/build/zc-sendfile --to {sink} {file}"
 	tmux_wait "\[done\]" 60
 	tmux_wait "CPU copies of the file 0\.[0-9]{2} x file size"
 	tmux_wait "checksum verified"
 	tmux_keys q
 	tmux_wait "EXIT=0"
 	HISTORY=1 tmux_wait "checksum +verified: the receiver got every byte intact"
+	chmod 644 "$trace"
+	run -0 as_nobody "$ROOT/build/zcviz" --replay "$trace" --json
+	assert_equal "$(jget "$output" .verified)" true
+	assert_equal "$(jget "$output" .file_bytes)" 1048576
+	assert_equal "$(jget "$output" .command)" "$ROOT/build/zc-sendfile --to {sink} {file}"
+	assert_equal "$(jget "$output" .edges.pagecache_to_socket.bytes)" 1048576
 }
