@@ -903,6 +903,7 @@ int BPF_PROG(zc_process_exit, struct task_struct *p)
 		__builtin_memcpy(zc_comm, p->comm, sizeof(zc_comm));
 	__sync_fetch_and_add(&pr->cpu_user_ns, p->utime);
 	__sync_fetch_and_add(&pr->cpu_sys_ns, p->stime);
+	__sync_fetch_and_add(&pr->cpu_run_ns, p->se.sum_exec_runtime);
 	count(ZC_C_CPU_USER_NS, p->utime);
 	count(ZC_C_CPU_SYS_NS, p->stime);
 	count(ZC_C_CPU_RUN_NS, p->se.sum_exec_runtime);

@@ -250,7 +250,9 @@ struct zc_proc {
 	__u64 tgid; /* 0: a free slot (64 bits: the BPF side swaps it in) */
 	__u32 ppid; /* the watched process that started it; 0: given */
 	__u32 exited; /* its first thread exited while watched */
-	__u64 cpu_user_ns, cpu_sys_ns; /* its threads' as they exited */
+	/* its threads' as they exited: user and system time (in ticks'
+	 * worth), and their run time (the scheduler's, exact) */
+	__u64 cpu_user_ns, cpu_sys_ns, cpu_run_ns;
 	__u64 syscalls; /* in its threads' transfer windows */
 	__u64 read_bytes; /* of regular files, into user memory */
 	__u64 sendfile_bytes;

@@ -1,6 +1,6 @@
 # demos/servers.conf.sh: how servers.sh starts each program of its table,
 # sourced by it. start_PROGRAM SETTING writes the program's configuration
-# into $DIR (the file to serve is $DIR/www/file), starts it in the lab's
+# into $DIR (the file to serve is $DIR/www/$SERVED), starts it in the lab's
 # sending namespace on $ZCLAB_TX_IP:$PORT, in the foreground of its own
 # (no daemon, no system service), and sets SERVER to the process zcviz -p
 # watches: the program's first process, whose children it follows.
@@ -103,9 +103,9 @@ EOF
 	listening "$BACKEND_PORT"
 }
 
-start_caddy() { # plain | gzip
+start_caddy() { # plain | gzip | gzip-binary
 	local encode=""
-	[ "$1" = gzip ] && encode="encode gzip"
+	[ "$1" = plain ] || encode="encode gzip"
 	cat >"$DIR/Caddyfile" <<EOF
 {
 	admin off
@@ -138,7 +138,7 @@ http.createServer((req, res) => {
 	fs.createReadStream(file).pipe(res);
 }).listen(port, host);
 EOF
-	in_tx node "$DIR/serve.js" "$DIR/www/file" "$PORT" "$ZCLAB_TX_IP"
+	in_tx node "$DIR/serve.js" "$DIR/www/$SERVED" "$PORT" "$ZCLAB_TX_IP"
 	SERVER=$!
 }
 

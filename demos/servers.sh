@@ -22,8 +22,9 @@ BACKEND_PORT=8081 # haproxy's backend
 # PROGRAM|SETTING|SWITCH|COMMAND|PACKAGE|EXPECTED|CLIENT|WHY: the program,
 # the setting servers.sh takes, the switch in the program's own words, the
 # command it needs and the package that has it, the CPU copies per byte
-# expected, how the file is fetched (http, gzip: asking for gzip, ftp),
-# and what the verdict must say when the copies differ from EXPECTED
+# expected, how the file is fetched (http; gzip: asking for gzip; text:
+# the same, of the file as text, in hex, which compresses; ftp), and what
+# the verdict must say when the copies differ from EXPECTED
 SERVERS=(
 	"nginx|on|sendfile on|nginx|nginx-light|0|http|page reference"
 	"nginx|off|sendfile off|nginx|nginx-light|2|http|user-space loop"
@@ -35,7 +36,8 @@ SERVERS=(
 	"haproxy|splice|option splice-response|haproxy|haproxy|0|http|spliced"
 	"haproxy|off|no splicing|haproxy|haproxy|2|http|received from a socket into user memory"
 	"caddy|plain|file_server|caddy|caddy|0|http|page reference"
-	"caddy|gzip|file_server, encode gzip|caddy|caddy|2|gzip|compressed"
+	"caddy|gzip|file_server, encode gzip, a text file|caddy|caddy|2|text|compressed"
+	"caddy|gzip-binary|encode gzip, a file it does not compress|caddy|caddy|2|gzip|user-space loop"
 	"python3|http.server|python3 -m http.server|python3|python3|2|http|user-space loop"
 	"node|pipe|createReadStream().pipe(res)|node|nodejs|2|http|user-space loop"
 	"vsftpd|sendfile|use_sendfile=YES|vsftpd|vsftpd|0|ftp|page reference"
@@ -144,13 +146,25 @@ listening() {
 
 . "$HERE/servers.conf.sh"
 
+# served FILE: FILE as the server serves it, $DIR/www/$SERVED (a copy,
+# that a server which drops root may read; as text, for a text row)
+served() {
+	SERVED=file
+	if [ "$R_CLIENT" = text ]; then
+		SERVED=file.txt
+		od -An -tx1 -v "$1" >"$DIR/www/$SERVED" # its bytes in hex
+	else
+		cp "$1" "$DIR/www/$SERVED"
+	fi && chmod 644 "$DIR/www/$SERVED"
+}
+
 # fetch OUT: the file from the server, as its row says, into OUT
 fetch() {
-	local url=http://$ZCLAB_TX_IP:$PORT/file
+	local url=http://$ZCLAB_TX_IP:$PORT/$SERVED
 	case $R_CLIENT in
 	http) ip netns exec "$ZCLAB_RX_NS" curl -sS -o "$1" -w '%{speed_download}' "$url" ;;
-	gzip) ip netns exec "$ZCLAB_RX_NS" curl -sS --compressed -o "$1" -w '%{speed_download}' "$url" ;;
-	ftp) ip netns exec "$ZCLAB_RX_NS" curl -sS -o "$1" -w '%{speed_download}' "ftp://$ZCLAB_TX_IP:$PORT/file" ;;
+	gzip | text) ip netns exec "$ZCLAB_RX_NS" curl -sS --compressed -o "$1" -w '%{speed_download}' "$url" ;;
+	ftp) ip netns exec "$ZCLAB_RX_NS" curl -sS -o "$1" -w '%{speed_download}' "ftp://$ZCLAB_TX_IP:$PORT/$SERVED" ;;
 	esac
 }
 
@@ -200,7 +214,7 @@ serve() {
 	DIR=$(mktemp -d /tmp/zc-server.XXXXXX) || die 3 "cannot make a directory in /tmp"
 	chmod 755 "$DIR" # servers that drop root read the file as another user
 	mkdir -m 755 "$DIR/www"
-	cp "$file" "$DIR/www/file" && chmod 644 "$DIR/www/file" || die 3 "cannot copy $file into $DIR"
+	served "$file" || die 3 "cannot copy $file into $DIR"
 	echo "$PROG: $R_PROG ($R_SWITCH) serves $file on $ZCLAB_TX_IP:$PORT in $ZCLAB_TX_NS" >&2
 	"start_$R_PROG" "$R_SET" || die 3 "$R_PROG did not start: $(tail -n 3 "$DIR/server.log" 2>/dev/null)"
 	listening "$PORT" || die 3 "$R_PROG did not start: $(tail -n 3 "$DIR/server.log" 2>/dev/null)"
@@ -214,7 +228,7 @@ serve() {
 	wait "$WATCHER" || die 1 "zcviz -p failed: $(cat "$DIR/zcviz.err")"
 	WATCHER=""
 	got=$(stat -c %s "$DIR/got")
-	cmp -s "$file" "$DIR/got" || die 1 "curl got $got bytes, not the file's $(stat -c %s "$file")"
+	cmp -s "$DIR/www/$SERVED" "$DIR/got" || die 1 "curl got $got bytes, not the file's $(stat -c %s "$DIR/www/$SERVED")"
 	echo "$PROG: curl got $got bytes, the file's every byte, at $(awk -v s="$(cat "$DIR/speed")" 'BEGIN { printf "%.1f", s / 1e6 }') MB/s" >&2
 }
 

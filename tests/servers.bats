@@ -58,7 +58,7 @@ row_holds() {
 	# every flow has a verdict, and the processes' figures are the run's
 	assert_equal "$(jget "$j" '[.flows[] | .verdict | length > 0] | all')" true
 	assert_equal "$(jget "$j" '[.processes[] | .syscalls] | add')" "$(jget "$j" .syscalls.total)"
-	assert_equal "$(jget "$j" '[.processes[] | .cpu_user_ns] | add')" "$(jget "$j" .sender_cpu_ns.user)"
+	assert_equal "$(jget "$j" '[.processes[] | .cpu_ns] | add')" "$(jget "$j" '.sender_cpu_ns.user + .sender_cpu_ns.sys')"
 }
 
 @test "nginx: sendfile on, no copy; off, two" {

@@ -215,7 +215,7 @@ static void json_procs(FILE *f, const struct run_result *res)
 			(unsigned long long)p->tgid, p->ppid);
 		text_json(f, p->comm);
 		fprintf(f,
-			",\"exited\":%s,\"syscalls\":%llu,\"read_bytes\":%llu,\"sendfile_bytes\":%llu,\"map_bytes\":%llu,\"copied_bytes\":%llu,\"referenced_bytes\":%llu,\"cpu_user_ns\":%llu,\"cpu_sys_ns\":%llu}",
+			",\"exited\":%s,\"syscalls\":%llu,\"read_bytes\":%llu,\"sendfile_bytes\":%llu,\"map_bytes\":%llu,\"copied_bytes\":%llu,\"referenced_bytes\":%llu,\"cpu_user_ns\":%llu,\"cpu_sys_ns\":%llu,\"cpu_ns\":%llu}",
 			p->exited ? "true" : "false",
 			(unsigned long long)p->syscalls,
 			(unsigned long long)p->read_bytes,
@@ -225,7 +225,8 @@ static void json_procs(FILE *f, const struct run_result *res)
 			(unsigned long long)(p->taken[ZC_TAKEN_REF] +
 					     p->taken[ZC_TAKEN_UREF]),
 			(unsigned long long)p->cpu_user_ns,
-			(unsigned long long)p->cpu_sys_ns);
+			(unsigned long long)p->cpu_sys_ns,
+			(unsigned long long)p->cpu_run_ns);
 		sep = ",";
 	}
 	fputc(']', f);

@@ -63,6 +63,34 @@ void procs_cpu_ns(pid_t pid, uint64_t cpu[2])
 	cpu[1] = st * tick;
 }
 
+uint64_t procs_run_ns(pid_t pid)
+{
+	unsigned long long ns;
+	uint64_t sum = 0;
+	char path[96];
+	struct dirent *e;
+	FILE *f;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/schedstat",
+			 (int)pid, e->d_name);
+		f = fopen(path, "re");
+		/* its first field: the time it ran on a CPU */
+		if (f && fscanf(f, "%llu", &ns) == 1)
+			sum += ns;
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return sum;
+}
+
 void procs_comm(pid_t pid, char *comm, size_t len)
 {
 	char path[64], buf[64];

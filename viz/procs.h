@@ -17,6 +17,9 @@ struct procs_pair {
 long procs_status(pid_t pid, const char *key);
 /* Its user and system CPU time so far, in ns (0 when gone). */
 void procs_cpu_ns(pid_t pid, uint64_t cpu[2]);
+/* Its threads' run time so far, in ns: the scheduler's own, exact (a
+ * thread that exited is in it no more). */
+uint64_t procs_run_ns(pid_t pid);
 /* Its name (comm unchanged when it is gone). */
 void procs_comm(pid_t pid, char *comm, size_t len);
 

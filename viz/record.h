@@ -11,7 +11,7 @@
  *   watched PID NS CPU_WATCHED COMM                   (3) a watched program's
  *   wfile INO DEV READ READS SENT SENDS MAPPED SPLICED NAME   (3) its file
  *   wflow FAMILY SADDR DADDR SPORT DPORT IFINDEX TAKEN... NET... [PID]  (3) a flow
- *   wproc PID PPID EXITED SYSCALLS READ SENT MAPPED TAKEN... USER SYS COMM
+ *   wproc PID PPID EXITED SYSCALLS READ SENT MAPPED TAKEN... USER SYS RUN COMM
  *                                                     (3) a process watched
  *   e T NR RET A0 A1 A2 A3 A4 A5 FD_KIND SEND_KIND   a syscall returned
  *   k T BYTES                                         pages into the cache

@@ -109,7 +109,7 @@ static void text_figures(FILE *f, const struct run_result *res,
 			res->in.file_bytes * 1e3 / (double)m->elapsed_ns);
 	fprintf(f, "\n  %-24s user %.1f ms, sys %.1f ms (%s)\n", "sender CPU",
 		m->cpu_user_ns / 1e6, m->cpu_sys_ns / 1e6,
-		res->cpu_watched ? "while watched; /proc counts 10 ms ticks" :
+		res->cpu_watched ? "while watched; split as /proc's ticks" :
 				   "whole process");
 }
 
@@ -376,7 +376,7 @@ static void text_procs(FILE *f, const struct run_result *res)
 			(unsigned long long)p->read_bytes,
 			(unsigned long long)p->sendfile_bytes,
 			(unsigned long long)p->syscalls,
-			(p->cpu_user_ns + p->cpu_sys_ns) / 1e6,
+			p->cpu_run_ns / 1e6,
 			p->exited ? ", exited" : "");
 	}
 	text_over(f, res->in.counts.c);

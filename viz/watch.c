@@ -36,7 +36,9 @@ struct watch {
 	struct zc_proc procs[ZC_MAX_PROCS]; /* as the BPF side has them */
 	int pidfd[ZC_MAX_PROCS]; /* slot by slot; -1: not opened */
 	bool gone[ZC_MAX_PROCS]; /* it exited (or was never seen) */
-	uint64_t cpu0[ZC_MAX_PROCS][2]; /* its CPU time as the watch began */
+	/* its CPU time as the watch began: user, system, run (cpu_now()) */
+	uint64_t cpu0[ZC_MAX_PROCS][3];
+	bool cpu0_read[ZC_MAX_PROCS];
 	uint64_t t0;
 };
 
@@ -95,6 +97,13 @@ static int watch_given(const struct run_config *cfg, pid_t *tgids,
 	return n;
 }
 
+/* Its CPU time now: user and system (/proc's ticks), and run (exact). */
+static void cpu_now(pid_t pid, uint64_t cpu[3])
+{
+	procs_cpu_ns(pid, cpu);
+	cpu[2] = procs_run_ns(pid);
+}
+
 /* A process found in /proc, or given: watched, with its CPU so far. */
 static int watch_adopt(void *ctx, pid_t pid, pid_t ppid)
 {
@@ -106,9 +115,10 @@ static int watch_adopt(void *ctx, pid_t pid, pid_t ppid)
 		return -1; /* no slot left: counted, and said */
 	trace_read_procs(w->t, w->procs);
 	for (int i = 0; i < ZC_MAX_PROCS; i++)
-		if (w->procs[i].tgid == (uint64_t)pid && !w->cpu0[i][0] &&
-		    !w->cpu0[i][1])
-			procs_cpu_ns(pid, w->cpu0[i]);
+		if (w->procs[i].tgid == (uint64_t)pid && !w->cpu0_read[i]) {
+			cpu_now(pid, w->cpu0[i]);
+			w->cpu0_read[i] = true;
+		}
 	return 0;
 }
 
@@ -118,7 +128,8 @@ static void watch_tree(struct watch *w, pid_t *given, int n)
 {
 	pid_t set[ZC_MAX_PROCS];
 
-	procs_cpu_ns(given[0], w->cpu0[0]);
+	cpu_now(given[0], w->cpu0[0]);
+	w->cpu0_read[0] = true;
 	for (int i = 1; i < n; i++)
 		watch_adopt(w, given[i], 0);
 	memcpy(set, given, n * sizeof(*set));
@@ -176,34 +187,43 @@ static uint64_t sent_bytes(const struct zc_counts *c)
 
 /*
  * Each process's CPU time while watched: from its threads' exits (the BPF
- * side's, in ns) when it exited, else from /proc (in 10 ms ticks), less
- * what it had used as the watch began (0 for one started while watched);
- * the run's is their sum.
+ * side's) when it exited, else from /proc (user and system in 10 ms
+ * ticks, the run time from its threads' schedstat, in ns, and that of the
+ * threads that exited meanwhile from their exits), less what it
+ * had used as the watch began (0 for one started while watched). The
+ * run's are their sums; the model splits the exact run time in the ratio
+ * of the ticks, as for a demo.
  */
 static void watch_cpu(struct watch *w)
 {
-	struct run_result *res = w->res;
+	uint64_t *c = w->res->in.counts.c, end[3], *p0;
 	struct zc_proc *p;
-	uint64_t end[2];
 
 	for (int i = 0; i < ZC_MAX_PROCS; i++) {
-		p = &res->procs[i];
+		p = &w->res->procs[i];
+		p0 = w->cpu0[i];
 		if (!p->tgid)
 			continue;
 		if (w->gone[i] && p->exited) {
 			end[0] = p->cpu_user_ns, end[1] = p->cpu_sys_ns;
+			end[2] = p->cpu_run_ns;
 		} else {
-			procs_cpu_ns(p->tgid, end);
+			/* its threads that exited are in /proc's ticks, but
+			 * in no schedstat: the BPF side kept their run time */
+			cpu_now(p->tgid, end);
+			end[2] += p->cpu_run_ns;
 			procs_comm(p->tgid, p->comm, sizeof(p->comm));
 		}
-		p->cpu_user_ns =
-			end[0] > w->cpu0[i][0] ? end[0] - w->cpu0[i][0] : 0;
-		p->cpu_sys_ns =
-			end[1] > w->cpu0[i][1] ? end[1] - w->cpu0[i][1] : 0;
-		res->in.rusage_user_ns += p->cpu_user_ns;
-		res->in.rusage_sys_ns += p->cpu_sys_ns;
+		p->cpu_user_ns = end[0] > p0[0] ? end[0] - p0[0] : 0;
+		p->cpu_sys_ns = end[1] > p0[1] ? end[1] - p0[1] : 0;
+		p->cpu_run_ns = end[2] > p0[2] ? end[2] - p0[2] : 0;
+		c[ZC_C_CPU_USER_NS] += p->cpu_user_ns;
+		c[ZC_C_CPU_SYS_NS] += p->cpu_sys_ns;
+		c[ZC_C_CPU_RUN_NS] += p->cpu_run_ns;
 	}
-	res->cpu_watched = true;
+	w->res->in.rusage_user_ns = c[ZC_C_CPU_USER_NS];
+	w->res->in.rusage_sys_ns = c[ZC_C_CPU_SYS_NS];
+	w->res->cpu_watched = true;
 }
 
 /* The counts, the processes, their files and flows and their CPU time. */

@@ -102,9 +102,10 @@ static void procs_write(FILE *f, const struct run_result *res)
 			(unsigned long long)p->map_bytes);
 		for (int k = 0; k < ZC_TAKEN_NR; k++)
 			fprintf(f, " %llu", (unsigned long long)p->taken[k]);
-		fprintf(f, " %llu %llu %s\n",
+		fprintf(f, " %llu %llu %llu %s\n",
 			(unsigned long long)p->cpu_user_ns,
-			(unsigned long long)p->cpu_sys_ns, name);
+			(unsigned long long)p->cpu_sys_ns,
+			(unsigned long long)p->cpu_run_ns, name);
 	}
 }
 
@@ -263,13 +264,14 @@ static int flow_read(struct replay_run *run, const char *s)
 	return *s ? -1 : 0;
 }
 
-/* "wproc PID PPID EXITED SYSCALLS READ SENT MAPPED TAKEN... USER SYS COMM" */
+/* "wproc PID PPID EXITED SYSCALLS READ SENT MAPPED TAKEN... USER SYS RUN
+ * COMM" */
 static int proc_read(struct replay_run *run, const char *s)
 {
 	static const uint64_t max[4] = { 0x3fffffff, 0x3fffffff, 1,
 					 COUNTS_MAX };
 	struct zc_proc *p = NULL;
-	uint64_t v[4], n[ZC_TAKEN_NR + 5];
+	uint64_t v[4], n[ZC_TAKEN_NR + 6];
 
 	for (int i = 0; i < ZC_MAX_PROCS && !p; i++)
 		if (!run->res.procs[i].tgid)
@@ -277,7 +279,7 @@ static int proc_read(struct replay_run *run, const char *s)
 	for (int i = 0; i < 4; i++)
 		if (field_max(&s, max[i], &v[i]))
 			return -1;
-	for (int i = 0; i < ZC_TAKEN_NR + 5; i++)
+	for (int i = 0; i < ZC_TAKEN_NR + 6; i++)
 		if (field_max(&s, COUNTS_MAX, &n[i]))
 			return -1;
 	if (!p || !v[0] || *s++ != ' ' || !*s)
@@ -290,7 +292,8 @@ static int proc_read(struct replay_run *run, const char *s)
 			       .sendfile_bytes = n[1],
 			       .map_bytes = n[2],
 			       .cpu_user_ns = n[ZC_TAKEN_NR + 3],
-			       .cpu_sys_ns = n[ZC_TAKEN_NR + 4] };
+			       .cpu_sys_ns = n[ZC_TAKEN_NR + 4],
+			       .cpu_run_ns = n[ZC_TAKEN_NR + 5] };
 	for (int k = 0; k < ZC_TAKEN_NR; k++)
 		p->taken[k] = n[3 + k];
 	snprintf(p->comm, sizeof(p->comm), "%s", s);
