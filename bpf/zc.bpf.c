@@ -47,6 +47,9 @@ const volatile bool watch_any;
  * them starts while watched.
  */
 const volatile bool follow;
+/* zcviz -- CMD: each flow of the command's has its payload at the lab's
+ * device too, beside the flow's total (a demo's one flow is the total) */
+const volatile bool flow_nets;
 const volatile bool emit_events;
 /*
  * The zero-copy demos (MSG_ZEROCOPY, io_uring SEND_ZC): follow the pinned
@@ -1094,6 +1097,24 @@ static __always_inline bool skb_pinned(const struct sk_buff *skb)
 	return flags & SKBFL_ZEROCOPY_ENABLE;
 }
 
+/* A command's packet on the lab's device: its flow's payload too. */
+static __always_inline void flow_net_add(const struct sk_buff *skb,
+					 const struct net_device *dev,
+					 int base, __u32 paged, __u32 linear,
+					 int at, __u32 seq)
+{
+	__u32 slot = flow_of(skb->sk), pay = paged + linear, fresh, hole;
+	struct zc_net *n;
+
+	if (slot >= ZC_MAX_FLOWS) /* -1: a socket it never sent on */
+		return;
+	slot &= ZC_MAX_FLOWS - 1;
+	zc_flows[slot].ifindex = dev->ifindex;
+	n = &zc_flows[slot].net;
+	fresh = seq_fresh(n, at, seq, pay, &hole);
+	net_add(n, base, paged, linear, pay - fresh, at, hole);
+}
+
 static __always_inline void skb_account(const struct sk_buff *skb,
 					const struct net_device *dev, int at)
 {
@@ -1143,6 +1164,9 @@ static __always_inline void skb_account(const struct sk_buff *skb,
 	/* a flow of a watched program's: the totals too */
 	if (flow != &zc_net)
 		net_add(&zc_net, base, paged, linear, pay - fresh, at, hole);
+	else if (flow_nets)
+		flow_net_add(skb, dev, base, paged, linear, at,
+			     bpf_ntohl(tcp.seq));
 }
 
 SEC("tp_btf/net_dev_queue")

@@ -106,3 +106,31 @@ same_as_demo() {
 	assert_equal "$(jq -cS 'del(.replay_of)' <<<"$output")" "$(jq -cS 'del(.hooks)' <<<"$live")"
 	assert_equal "$(jq -r .command <<<"$output")" "$ROOT/build/zc-traditional --to {sink} {file}"
 }
+
+# flow_verdict ARGS...: the command's one flow, its file and its verdict,
+# as zcviz --json --size 1M ARGS -- ... prints them, in FLOW, FILE, WHY
+flow_verdict() {
+	run -0 --separate-stderr zcviz --json --size 1M "$@"
+	assert_equal "$(jget "$output" '.flows | length')" 1
+	FLOW=$(jq -c '.flows[0]' <<<"$output")
+	FILE=$(jq -c '.files[0]' <<<"$output")
+	WHY=$(jget "$FLOW" .verdict)
+}
+
+@test "a command's flow has its verdict, from what its socket and the device did with it" {
+	# read() and write(): a user-space loop
+	flow_verdict -- "$ROOT/build/zc-traditional" --to {sink} {file}
+	assert_regex "$WHY" "^read\(\) into user memory, then copied into the socket: a user-space loop \(2\.00 CPU copies per byte\)$"
+	assert_equal "$(jget "$FILE" .read_bytes)" 1048576
+	assert_equal "$(jget "$FLOW" '.device_bytes - .retransmitted_bytes')" 1048576
+	# sendfile() to a device that cannot gather: the copy at segmentation
+	flow_verdict --sg off -- "$ROOT/build/zc-sendfile" --to {sink} {file}
+	assert_regex "$WHY" "^sent by page reference \(sendfile or splice\), not copied into the socket; the device cannot gather: copied when cut into segments \(1\.0[0-2] CPU copies per byte\)$"
+	assert_equal "$(jget "$FILE" .sendfile_bytes)" 1048576
+	# MSG_ZEROCOPY: the user's pages, pinned
+	flow_verdict -- "$ROOT/build/zc-msg-zerocopy" --to {sink} {file}
+	assert_regex "$WHY" "^pinned user pages, taken by the socket without a copy"
+	# without tcp_sendmsg_locked: not measured, and said
+	ZCVIZ_WITHOUT=tcp_sendmsg_locked flow_verdict -- "$ROOT/build/zc-splice" --to {sink} {file}
+	assert_equal "$WHY" "how its socket took its bytes: not measured"
+}

@@ -232,20 +232,25 @@ static void json_procs(FILE *f, const struct run_result *res)
 	fputc(']', f);
 }
 
-/* zcviz -p: the process, and each of its files and flows. */
-static void json_watch(FILE *f, const struct run_result *res)
+/* zcviz -p: the (first) process watched. */
+static void json_watched(FILE *f, const struct run_result *res)
+{
+	fprintf(f, ",\"watched\":{\"pid\":%d,\"comm\":", (int)res->pid);
+	text_json(f, res->comm);
+	fprintf(f,
+		",\"ns\":%" PRIu64 ",\"received_copy_bytes\":%" PRIu64 "}",
+		res->watched_ns, res->in.counts.c[ZC_C_RECV_COPY_BYTES]);
+}
+
+/* zcviz -p and -- CMD: each file and each flow, with its verdict. */
+static void json_slots(FILE *f, const struct run_result *res)
 {
 	const struct zc_file *fi;
 	const struct zc_flow *fl;
 	const char *sep = "";
 	char l[64], r[64], why[512];
 
-	fprintf(f, ",\"watched\":{\"pid\":%d,\"comm\":", (int)res->pid);
-	text_json(f, res->comm);
-	fprintf(f,
-		",\"ns\":%" PRIu64 ",\"received_copy_bytes\":%" PRIu64
-		"},\"files\":[",
-		res->watched_ns, res->in.counts.c[ZC_C_RECV_COPY_BYTES]);
+	fprintf(f, ",\"files\":[");
 	for (int i = 0; i < ZC_MAX_FILES; i++) {
 		fi = &res->files[i];
 		if (!fi->key)
@@ -294,7 +299,6 @@ static void json_watch(FILE *f, const struct run_result *res)
 		sep = ",";
 	}
 	fprintf(f, "]");
-	json_procs(f, res);
 }
 
 /* What ran and what it said, and what only some runs have. */
@@ -315,7 +319,11 @@ static void json_tail(FILE *f, const struct run_config *cfg,
 		text_json(f, res->in.demo->title);
 	}
 	if (res->pid)
-		json_watch(f, res);
+		json_watched(f, res);
+	if (res->pid || cfg->command)
+		json_slots(f, res);
+	if (res->pid)
+		json_procs(f, res);
 	json_zero_copy(f, res, m);
 	json_hooks(f, res);
 	if (getenv("ZCVIZ_DEBUG"))

@@ -31,10 +31,11 @@
  * know is skipped, a counter a trace does not name is 0. Version 1 had no
  * counters line: its c lines hold the counters in the order of that list.
  * Version 3 keeps runs outside the demo table: a run line's DEMO that the
- * table lacks is a command's (a command line gives its row) or a watched
- * program's (pid-PID; a watched line, then its files, flows and
- * processes, up to ZC_MAX_FILES, ZC_MAX_FLOWS and ZC_MAX_PROCS: watched.c;
- * a trace of zcviz 0.1 has no wproc lines and no flow's PID).
+ * table lacks is a command's (a command line gives its row, then its file
+ * and flows) or a watched program's (pid-PID; a watched line, then its
+ * files, flows and processes), up to ZC_MAX_FILES, ZC_MAX_FLOWS and
+ * ZC_MAX_PROCS (watched.c); a trace of zcviz 0.1 has no wproc lines, no
+ * flow's PID, and no file or flow of a command's.
  * A count (a counter but the instants first_ns and last_ns, a run's calls
  * on its s lines added up, a rusage) is at most COUNTS_MAX (counts.h).
  */

@@ -435,10 +435,10 @@ void report_text(FILE *f, const struct run_config *cfg,
 		res->verified ? "verified: the receiver got every byte intact" :
 		res->pid      ? "not verified: the receivers are not zcviz's" :
 				"NOT verified");
-	if (res->pid) {
+	if (res->pid || cfg->command)
 		text_slots(f, res);
+	if (res->pid)
 		text_procs(f, res);
-	}
 	text_notes(f, cfg, res, m);
 	text_unmeasured(f, res->in.missing);
 	fputc('\n', f);

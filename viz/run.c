@@ -257,6 +257,8 @@ static int trace_begin(struct run *r)
 		.many_threads = cfg->command || cfg->demo->java_class,
 		/* a command may send pinned pages too: follow them */
 		.zc_frags = cfg->command || cfg->demo->pins_user_pages,
+		/* and on several sockets: each flow on its own */
+		.flow_nets = cfg->command != NULL,
 		/* for make bench: the kernel's counts of our programs */
 		.stats = getenv("ZCVIZ_STATS") != NULL,
 		.baseline = getenv("ZCVIZ_BASELINE") != NULL,
@@ -582,6 +584,8 @@ static int verdict(struct run *r)
 	counts_with_device(r);
 	counts_with_tcp(r);
 	trace_read_programs(r->trace, &res->in.counts);
+	if (r->cfg->command) /* its flows and its file, each with a verdict */
+		trace_read_slots(r->trace, res->flows, res->files);
 	if (getenv("ZCVIZ_STATS") || getenv("ZCVIZ_BASELINE"))
 		res->nhooks =
 			trace_read_hooks(r->trace, res->hooks, TRACE_MAX_HOOKS);

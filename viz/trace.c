@@ -231,6 +231,7 @@ static void filters_set(struct zc_bpf *skel, const struct trace_target *tg)
 	r->many_threads = tg->many_threads;
 	r->watch_any = tg->watch_any;
 	r->follow = tg->follow;
+	r->flow_nets = tg->flow_nets;
 	r->zc_frags = tg->zc_frags;
 	/* what each syscall moves, from the one table */
 	syscalls_fill((struct zc_sysinfo *)r->sysinfo);

@@ -30,6 +30,8 @@ struct trace_target {
 	/* zcviz -p: the processes trace_adopt() adds, and every process a
 	 * watched one starts, are watched too */
 	bool follow;
+	/* zcviz -- CMD: each flow's payload at the device, beside the total */
+	bool flow_nets;
 	/* follow the sender's pinned user pages (a zero-copy demo) */
 	bool zc_frags;
 	/* the kernel counts our programs' runs and time while we run

@@ -177,6 +177,27 @@ static void files_in(const struct run_result *res, const struct zc_flow *fl,
 	}
 }
 
+/*
+ * The flow's share of its process's reads into user memory, a copy too:
+ * in proportion to what its socket copied of all the process's sockets'
+ * copies (a process's reads are tied to no one flow), and at most that.
+ */
+static uint64_t flow_reads(const struct run_result *res,
+			   const struct zc_flow *fl)
+{
+	uint64_t read, mapped, copied = 0, copy = fl->taken[ZC_TAKEN_COPY];
+	double share;
+
+	files_in(res, fl, &read, &mapped);
+	for (int i = 0; i < ZC_MAX_FLOWS; i++)
+		if (res->flows[i].sk && res->flows[i].tgid == fl->tgid)
+			copied += res->flows[i].taken[ZC_TAKEN_COPY];
+	if (!copied)
+		return 0;
+	share = (double)read * copy / copied;
+	return share < copy ? (uint64_t)share : copy;
+}
+
 /* How the flow's socket took its bytes. */
 static void flow_intake(struct clauses *c, const struct run_result *res,
 			const struct zc_flow *fl, uint64_t in)
@@ -244,7 +265,9 @@ static void flow_verdict(const struct run_result *res, const struct zc_flow *fl,
 			"unseen");
 	if (c.n < c.len)
 		snprintf(buf + c.n, len - c.n, " (%.2f CPU copies per byte)",
-			 (double)(fl->taken[ZC_TAKEN_COPY] + seg) / in);
+			 (double)(fl->taken[ZC_TAKEN_COPY] + seg +
+				  flow_reads(res, fl)) /
+				 in);
 }
 
 void verdict_flow(const struct run_result *res, const struct zc_flow *fl,

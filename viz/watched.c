@@ -131,6 +131,8 @@ void watched_write(FILE *f, const struct run_config *cfg,
 		else
 			fprintf(f, "command %g %s\n", cfg->demo->copies[0],
 				title);
+		files_write(f, res);
+		flows_write(f, res);
 	}
 }
 
