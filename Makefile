@@ -389,12 +389,26 @@ TRACE_VARIANTS := lessons/traces/variants
 record_traces = while read -r name args; do \
 		$(BUILD)/zcviz --report --size 2M --record lessons/traces/$$name.trace $$args >/dev/null </dev/null || exit; \
 		echo "  TRACE    lessons/traces/$$name.trace"; done
-.PHONY: traces-demos traces-variants
-traces: traces-demos traces-variants
+.PHONY: traces-demos traces-variants traces-servers
+traces: traces-demos traces-variants traces-servers
 traces-demos: all
 	$(Q)for d in $(demo_names); do echo "$$d $$d"; done | $(record_traces)
 traces-variants: all
 	$(Q)sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' $(TRACE_VARIANTS) | $(record_traces)
+
+# The servers' runs lesson 13 reads (NAME:PROGRAM:SETTING of servers.sh):
+# zcviz's JSON and what servers.sh said beside it, in lessons/outputs/;
+# the nginx ones recorded too, in lessons/traces/ (the servers: make deps)
+SERVER_RUNS := server-nginx-on:nginx:on server-nginx-off:nginx:off \
+	server-apache2-mmap:apache2:mmap server-python3:python3:http.server \
+	server-haproxy-off:haproxy:off server-haproxy-splice:haproxy:splice \
+	server-caddy-gzip:caddy:gzip server-vsftpd-sendfile:vsftpd:sendfile
+traces-servers: all $(SAMPLE)
+	$(Q)for r in $(SERVER_RUNS); do n=$${r%%:*} r=$${r#*:}; p=$${r%%:*} s=$${r#*:}; \
+		case $$n in server-nginx-*) set -- --record lessons/traces/$$n.trace ;; *) set -- ;; esac; \
+		demos/servers.sh --json "$$@" $$p $$s $(SAMPLE) >lessons/outputs/$$n.json \
+			2>lessons/outputs/$$n.log || exit; \
+		echo "  OUTPUT   lessons/outputs/$$n.json"; done
 
 # The test tools, checked before anything is built for the tests; after the
 # build's own packages, so that two apt-gets never run at once (make -j).

@@ -1099,9 +1099,9 @@ static __always_inline bool skb_pinned(const struct sk_buff *skb)
 
 /* A command's packet on the lab's device: its flow's payload too. */
 static __always_inline void flow_net_add(const struct sk_buff *skb,
-					 const struct net_device *dev,
-					 int base, __u32 paged, __u32 linear,
-					 int at, __u32 seq)
+					 const struct net_device *dev, int base,
+					 __u32 paged, __u32 linear, int at,
+					 __u32 seq)
 {
 	__u32 slot = flow_of(skb->sk), pay = paged + linear, fresh, hole;
 	struct zc_net *n;

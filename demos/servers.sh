@@ -24,7 +24,8 @@ BACKEND_PORT=8081 # haproxy's backend
 # command it needs and the package that has it, the CPU copies per byte
 # expected, how the file is fetched (http; gzip: asking for gzip; text:
 # the same, of the file as text, in hex, which compresses; ftp), and what
-# the verdict must say when the copies differ from EXPECTED
+# the verdict says (an extended regex): why it copies or not, and so why
+# when the copies differ from EXPECTED
 SERVERS=(
 	"nginx|on|sendfile on|nginx|nginx-light|0|http|page reference"
 	"nginx|off|sendfile off|nginx|nginx-light|2|http|user-space loop"

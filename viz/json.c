@@ -237,8 +237,7 @@ static void json_watched(FILE *f, const struct run_result *res)
 {
 	fprintf(f, ",\"watched\":{\"pid\":%d,\"comm\":", (int)res->pid);
 	text_json(f, res->comm);
-	fprintf(f,
-		",\"ns\":%" PRIu64 ",\"received_copy_bytes\":%" PRIu64 "}",
+	fprintf(f, ",\"ns\":%" PRIu64 ",\"received_copy_bytes\":%" PRIu64 "}",
 		res->watched_ns, res->in.counts.c[ZC_C_RECV_COPY_BYTES]);
 }
 

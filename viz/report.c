@@ -375,8 +375,7 @@ static void text_procs(FILE *f, const struct run_result *res)
 					     p->taken[ZC_TAKEN_UREF]),
 			(unsigned long long)p->read_bytes,
 			(unsigned long long)p->sendfile_bytes,
-			(unsigned long long)p->syscalls,
-			p->cpu_run_ns / 1e6,
+			(unsigned long long)p->syscalls, p->cpu_run_ns / 1e6,
 			p->exited ? ", exited" : "");
 	}
 	text_over(f, res->in.counts.c);

@@ -19,7 +19,7 @@ void verdict_make(const struct model_input *in, const struct model_result *m,
 void verdict_flow(const struct run_result *res, const struct zc_flow *fl,
 		  char *buf, size_t len);
 /* The same in a word or two: its first clause's ("read+write"). */
-void verdict_flow_brief(const struct run_result *res,
-			const struct zc_flow *fl, char *brief, size_t len);
+void verdict_flow_brief(const struct run_result *res, const struct zc_flow *fl,
+			char *brief, size_t len);
 
 #endif /* ZC_VERDICT_H */
