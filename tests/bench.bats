@@ -25,7 +25,7 @@ teardown() {
 	# the fewest pairs that still have a spread, and Kafka once: the
 	# format is what is checked here, not the figures
 	run -0 env BENCH_QUICK=1 BENCH_SIZES="1M 2M 100000G" BENCH_PEER_SIZE=2M \
-		BENCH_PAIRS=2 BENCH_KAFKA_PAIRS=1 BENCH_KAFKA_SIZE=2M \
+		BENCH_PAIRS=2 BENCH_KAFKA_PAIRS=1 \
 		make -C "$ROOT" --no-print-directory bench
 	assert_output --partial "skipping 100000G: it does not fit"
 	# render.sh drew the chart, where gnuplot is (an extra of make deps),
