@@ -240,11 +240,15 @@ killed() {
 		# goes on without it
 		if [[ " $(runnable_demos) " != *" $d "* ]]; then
 			tmux_wait "\[failed\]" 30
+			tmux_keys Space # on at once
 			continue
 		fi
 		ran=$((ran + 1))
 		tmux_keys f
 		tmux_keys f
+		# over: space goes on to the next without the pause
+		tmux_wait "\[done\]" 30
+		tmux_keys Space
 	done
 	tmux_wait "all ${count[ran]}, measured" 30
 	run tmux_screen

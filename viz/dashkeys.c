@@ -89,6 +89,8 @@ void dash_key(struct dash *d, int key)
 	} else if (d->card_until) {
 		d->card_until = 0; /* any key starts the demo */
 		dash_slot_begin(d, d->cfg.cold);
+	} else if (key == ' ' && d->next_at) {
+		d->next_at = dash_now(d); /* a run is over: the next one now */
 	} else if (key >= '1' && key < '1' + demo_keys()) {
 		d->cfg.cold = false;
 		key_switch(d,
