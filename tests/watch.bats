@@ -41,7 +41,7 @@ watch_start() {
 senders_start() {
 	local out=$1 a=$2 b=$3 i
 	shift 3
-	"$ROOT/build/test-two-senders" "$@" 127.0.0.1 "$SINK_PORT" "$a" "$b" >"$out" 3>&- &
+	two_senders "$@" 127.0.0.1 "$SINK_PORT" "$a" "$b" >"$out" 3>&- &
 	STARTED=$!
 	for i in $(seq 100); do
 		grep -q "^ready$" "$out" && return 0

@@ -26,7 +26,7 @@ teardown() {
 senders_ready() {
 	local i
 	sink_start 127.0.0.1
-	"$ROOT/build/test-two-senders" 127.0.0.1 "$SINK_PORT" "$1" "$2" >"$BATS_TEST_TMPDIR/senders.out" 3>&- &
+	two_senders 127.0.0.1 "$SINK_PORT" "$1" "$2" >"$BATS_TEST_TMPDIR/senders.out" 3>&- &
 	SENDER=$!
 	for i in $(seq 100); do
 		grep -q "^ready$" "$BATS_TEST_TMPDIR/senders.out" && return 0

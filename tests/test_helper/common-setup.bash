@@ -99,6 +99,15 @@ odd_file_setup() {
 	make_file "$ODD" $((50 * 1024 * 1024 + 3))
 }
 
+# two_senders ARGS...: tests/unit/two_senders.c, in place of the caller's
+# (sub)shell. Built with the sanitizers (make SANITIZE=1), its
+# LeakSanitizer checks it at exit from a clone of its own (not a thread:
+# a process zcviz -p rightly follows); the tests count its processes, so
+# the leak check is off for it (it is a test's tool, not the project's).
+two_senders() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" exec "$ROOT/build/test-two-senders" "$@"
+}
+
 # Same sizes the acceptance names: 0, 1, 4095, 4096, 4097, 1 MiB + 1, 64 MiB
 make_size_files() { # make_size_files DIR
 	local s
