@@ -246,8 +246,9 @@ killed() {
 		ran=$((ran + 1))
 		tmux_keys f
 		tmux_keys f
-		# over: space goes on to the next without the pause
-		tmux_wait "\[done\]" 30
+		# over: space goes on to the next without the pause (after the
+		# last, the comparison comes up at once)
+		tmux_wait "\[done\]|all [a-z]+, measured" 30
 		tmux_keys Space
 	done
 	tmux_wait "all ${count[ran]}, measured" 30
