@@ -437,21 +437,34 @@ static void test_flow_verdicts(void)
 	CHECK(!strcmp(why,
 		      "sent by page reference (sendfile or splice), not copied into the socket (0.00 CPU copies per byte)"),
 	      "headers are no verdict: %s", why);
-	/* python's http.server: its files read, every byte copied */
+	/* python's http.server: its files read, every byte copied: read()
+	 * into its memory, then written (the reads are the flow's: its
+	 * process's only socket copied it all) */
 	memset(fl->taken, 0, sizeof(fl->taken));
 	fl->taken[ZC_TAKEN_COPY] = 64 * MiB;
 	res.files[0].key = 1;
 	res.files[0].read_bytes = 64 * MiB;
 	verdict_flow(&res, fl, why, sizeof(why));
 	CHECK(!strcmp(why,
-		      "read() into user memory, then copied into the socket: a user-space loop (1.00 CPU copies per byte)"),
+		      "read() into user memory, then copied into the socket: a user-space loop (2.00 CPU copies per byte)"),
 	      "a loop: %s", why);
+	/* two sockets of the process, which copied what it read, one a
+	 * third of it: each flow's share of the reads is what it copied of
+	 * all, so each made two copies a byte */
+	res.flows[1].sk = 2;
+	res.flows[1].taken[ZC_TAKEN_COPY] = 64 * MiB / 3;
+	fl->taken[ZC_TAKEN_COPY] = 64 * MiB - 64 * MiB / 3;
+	verdict_flow(&res, &res.flows[1], why, sizeof(why));
+	CHECK(strstr(why, "a user-space loop (2.00 CPU copies per byte)"),
+	      "a loop on one socket of two: %s", why);
+	memset(&res.flows[1], 0, sizeof(res.flows[1]));
+	fl->taken[ZC_TAKEN_COPY] = 64 * MiB;
 	/* the same on a device that cannot gather */
 	fl->net.c[ZC_C_X_LINEAR - ZC_C_Q_SKBS] = 64 * MiB;
 	fl->net.c[ZC_C_Q_PAGED - ZC_C_Q_SKBS] = 64 * MiB;
 	verdict_flow(&res, fl, why, sizeof(why));
 	CHECK(strstr(why,
-		     "; the device cannot gather: copied when cut into segments (2.00 CPU copies per byte)"),
+		     "; the device cannot gather: copied when cut into segments (3.00 CPU copies per byte)"),
 	      "segments: %s", why);
 	/* pinned pages, and what was not measured */
 	memset(fl, 0, sizeof(*fl));
