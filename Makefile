@@ -168,7 +168,7 @@ $(BUILD)/lib/%.o: lib/%.c $(BUILD)/.deps-ok $(FLAGS_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ZC_CFLAGS) -c $< -o $@
 
-$(BUILD)/zc-sink: $(BUILD)/demos/sink.o $(LIB_OBJS)
+$(BUILD)/zc-sink: $(BUILD)/demos/sink.o $(BUILD)/demos/recv.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -lxxhash -o $@
 

@@ -507,27 +507,43 @@ static int receiver_unconfirmed(const struct zc_run *run, const char *reply)
 	return -1;
 }
 
-/* 1 when the reply matches what we sent; -1 after saying why not: the
- * receiver disagrees, or did not confirm. */
-static int receiver_verdict(const struct zc_run *run, const char *reply,
-			    uint64_t sum)
-{
-	uint64_t bytes, rsum;
+/* Did the receiver get what we sent? */
+enum verdict {
+	V_UNCONFIRMED = -1, /* it disagrees, or did not say */
+	V_AGREES = 1, /* its bytes and checksum are ours */
+	V_COUNTED, /* it counted our bytes, but never read them (unread) */
+};
 
-	if (zc_summary_parse(reply, ZC_RECEIVED, &bytes, &rsum))
+/* The reply held against what we sent; after saying why, when it is not. */
+static enum verdict receiver_verdict(const struct zc_run *run,
+				     const char *reply, uint64_t sum)
+{
+	uint64_t bytes, rsum = sum;
+	int unread = zc_summary_parse(reply, ZC_RECEIVED, &bytes, &rsum);
+
+	if (unread < 0)
 		return receiver_unconfirmed(run, reply);
 	if (bytes == run->sent && rsum == sum)
-		return 1;
+		return unread ? V_COUNTED : V_AGREES;
 	fprintf(stderr,
 		"%s: the receiver got %" PRIu64 " bytes " ZC_SUM_WORD
 		"=%016" PRIx64 ", but we sent %" PRIu64 " bytes " ZC_SUM_WORD
 		"=%016" PRIx64 "\n",
 		run->prog, bytes, rsum, run->sent, sum);
-	return -1;
+	return V_UNCONFIRMED;
+}
+
+static const char *verdict_words(enum verdict v)
+{
+	if (v == V_AGREES)
+		return "receiver agrees";
+	if (v == V_COUNTED)
+		return "receiver counted, unread";
+	return "receiver unconfirmed";
 }
 
 static void summary_print(const struct zc_demo *d, const struct zc_run *run,
-			  uint64_t sum, uint64_t ns, int verdict,
+			  uint64_t sum, uint64_t ns, enum verdict verdict,
 			  const char *dev)
 {
 	char rate[64], said[96], done[160] = "";
@@ -547,7 +563,7 @@ static void summary_print(const struct zc_demo *d, const struct zc_run *run,
 	       sg < 0 ? "unknown" :
 	       sg     ? "on" :
 			"off",
-	       done, verdict > 0 ? "receiver agrees" : "receiver unconfirmed");
+	       done, verdict_words(verdict));
 	if (d->wants_gather && sg == 0)
 		fprintf(stderr,
 			"%s: warning: %s cannot gather (scatter-gather off): the kernel must copy every byte when it cuts the segments, which is the sendfile demo, not DMA gather\n",
@@ -558,7 +574,7 @@ int zc_sender_summary(const struct zc_demo *d, struct zc_run *run, uint64_t ns,
 		      const char *reply, const char *dev)
 {
 	uint64_t sum;
-	int verdict;
+	enum verdict verdict;
 
 	if (checksum_finish(run, &sum)) {
 		fprintf(stderr, "%s: cannot compute the checksum of '%s'\n",

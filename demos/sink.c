@@ -6,10 +6,12 @@
 #include "../lib/net.h"
 #include "../lib/summary.h"
 #include "../lib/units.h"
+#include "recv.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <linux/sockios.h>
 #include <netdb.h>
 #include <poll.h>
@@ -40,6 +42,8 @@ struct sink_opts {
 	int trust_eof; /* EOF ends a transfer, without the verdict taken */
 	double idle_s; /* 0: no limit */
 	uint64_t wake; /* bytes; 1: every packet */
+	enum recv_mode mode; /* --recv */
+	const char *into; /* --recv splice FILE */
 };
 
 static void usage(FILE *out)
@@ -47,7 +51,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: " PROG
 		" --listen ADDR:PORT [--once] [--idle-timeout S] [--wake BYTES]\n"
-		"               [--trust-eof]\n"
+		"               [--trust-eof] [--recv MODE]\n"
 		"\nReceive files sent by the zc-* demos and print, for each connection, the\n"
 		"bytes received and their XXH3 checksum. At EOF it answers with the same\n"
 		"two; a transfer is received once the sender's side took that answer: a\n"
@@ -72,14 +76,47 @@ static void usage(FILE *out)
 		"                          close without reading the answer (zcviz -- CMD, which\n"
 		"                          checks the bytes against the file itself); a sender\n"
 		"                          killed mid-transfer then looks received too\n"
+		"  -r, --recv MODE         how to take the bytes out of the socket: copy\n"
+		"                          (read() into a buffer; the default), mmap (the\n"
+		"                          kernel maps whole pages into user memory:\n"
+		"                          TCP_ZEROCOPY_RECEIVE; the rest is copied, and\n"
+		"                          the line says how much of each), splice FILE\n"
+		"                          (socket -> pipe -> FILE, then FILE's checksum;\n"
+		"                          it takes FILE's name once complete), discard\n"
+		"                          (MSG_TRUNC: counted, never read, so not\n"
+		"                          checksummed: the answer says \"unread\")\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\nExample:\n"
 		"  " PROG " --listen 127.0.0.1:5201 --once &\n"
 		"  zc-traditional --to 127.0.0.1:5201 build/sample-64M.bin\n"
+		"  " PROG " --listen :5201 --once --recv splice /tmp/copy.bin\n"
 		"\nExit status: 0 received, 1 a transfer failed, was cut or timed out (--once),\n"
 		"2 bad usage or address.\n",
 		MAX_CONNS);
+}
+
+/* --recv MODE, and splice's FILE, the next word: 0, or -1 after saying
+ * why. */
+static int recv_opt(int argc, char **argv, struct sink_opts *o)
+{
+	if (recv_mode_parse(optarg, &o->mode)) {
+		fprintf(stderr,
+			PROG ": --recv takes %s, not '%s'; see " PROG
+			     " --help\n",
+			recv_mode_list(), optarg);
+		return -1;
+	}
+	if (o->mode != RECV_SPLICE)
+		return 0;
+	if (optind >= argc || !*argv[optind] || *argv[optind] == '-') {
+		fprintf(stderr, PROG
+			": --recv splice needs the FILE to write into (--recv splice FILE); see " PROG
+			" --help\n");
+		return -1;
+	}
+	o->into = argv[optind++];
+	return 0;
 }
 
 /* An option with a value to check (c, optarg): 0, or -1 after saying why. */
@@ -114,6 +151,7 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "wake", required_argument, NULL, 'w' },
 		{ "trust-eof", no_argument, NULL, 'e' },
+		{ "recv", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -122,7 +160,7 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 	int c = 0;
 
 	opterr = 0;
-	while (!bad && (c = getopt_long(argc, argv, ":l:1i:w:ehV", longopts,
+	while (!bad && (c = getopt_long(argc, argv, ":l:1i:w:er:hV", longopts,
 					NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -137,6 +175,10 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 		case 'i':
 		case 'w':
 			if (opt_value(c, o))
+				return -1;
+			break;
+		case 'r':
+			if (recv_opt(argc, argv, o))
 				return -1;
 			break;
 		case 'h':
@@ -235,10 +277,10 @@ struct conn {
 	enum conn_state state;
 	int fd;
 	char peer[NI_MAXHOST + NI_MAXSERV + 4];
-	zc_sum_state h;
-	uint64_t bytes, start_ns, last_ns;
+	struct recv_conn r; /* its bytes, taken --recv's way */
+	uint64_t start_ns, last_ns;
 	double cpu_ms;
-	char line[160]; /* held back until the peer took the verdict */
+	char line[PATH_MAX + 256]; /* held back until the peer took the verdict */
 	bool refused; /* the verdict could not even be sent */
 };
 
@@ -247,6 +289,8 @@ struct sink {
 	int once;
 	int trust_eof; /* --trust-eof */
 	int wake; /* SO_RCVLOWAT of each connection */
+	enum recv_mode mode;
+	const char *into; /* splice's FILE */
 	uint64_t idle_ns; /* 0: wait for ever */
 	struct conn c[MAX_CONNS];
 	int done; /* transfers counted */
@@ -255,6 +299,7 @@ struct sink {
 
 static void conn_close(struct conn *c)
 {
+	recv_close(&c->r);
 	close(c->fd);
 	c->state = C_FREE;
 }
@@ -277,20 +322,43 @@ static void conn_stray(struct conn *c, const char *what)
 	conn_close(c);
 }
 
+static void conn_failed(struct sink *k, struct conn *c, const char *why)
+{
+	if (!c->r.bytes) {
+		conn_stray(c, why);
+		return;
+	}
+	fprintf(stderr,
+		PROG ": the connection from %s failed after %" PRIu64
+		     " bytes: %s\n",
+		c->peer, c->r.bytes, why);
+	conn_count(k, c, false);
+}
+
 /* EOF: the sender is done, or gone; answer with the verdict, and our FIN,
  * so that a sender at the end reads its EOF now, not once we know. */
-static void conn_answer(struct conn *c)
+static void conn_answer(struct sink *k, struct conn *c)
 {
-	uint64_t sum = zc_sum_digest(&c->h);
-	char rate[64], verdict[96];
-	int n;
+	char rate[64], verdict[96], said[PATH_MAX + 64];
+	uint64_t sum = 0;
+	int n, known = recv_finish(&c->r, &sum);
 
-	zc_print_rate(rate, sizeof(rate), c->bytes, zc_now_ns() - c->start_ns);
-	n = zc_summary_format(verdict, sizeof(verdict) - 1, ZC_RECEIVED,
-			      c->bytes, sum);
+	if (known < 0) { /* splice: the file could not be checked */
+		conn_failed(k, c, strerror(errno));
+		return;
+	}
+	zc_print_rate(rate, sizeof(rate), c->r.bytes,
+		      zc_now_ns() - c->start_ns);
+	if (known)
+		n = zc_summary_format(verdict, sizeof(verdict) - 1, ZC_RECEIVED,
+				      c->r.bytes, sum);
+	else
+		n = zc_summary_format_unread(verdict, sizeof(verdict) - 1,
+					     ZC_RECEIVED, c->r.bytes);
+	recv_said(&c->r, said, sizeof(said));
 	snprintf(c->line, sizeof(c->line),
-		 PROG ": %s in %s, cpu %.1f ms, from %s\n", verdict, rate,
-		 zc_cpu_ms() - c->cpu_ms, c->peer);
+		 PROG ": %s in %s, cpu %.1f ms, from %s%s\n", verdict, rate,
+		 zc_cpu_ms() - c->cpu_ms, c->peer, said);
 	verdict[n++] = '\n';
 	c->refused = send(c->fd, verdict, n, MSG_NOSIGNAL) != n;
 	shutdown(c->fd, SHUT_WR);
@@ -298,23 +366,9 @@ static void conn_answer(struct conn *c)
 	c->last_ns = zc_now_ns();
 }
 
-static void conn_failed(struct sink *k, struct conn *c, const char *why)
-{
-	if (!c->bytes) {
-		conn_stray(c, why);
-		return;
-	}
-	fprintf(stderr,
-		PROG ": the connection from %s failed after %" PRIu64
-		     " bytes: %s\n",
-		c->peer, c->bytes, why);
-	conn_count(k, c, false);
-}
-
 static void conn_read(struct sink *k, struct conn *c)
 {
-	static char buf[256 * 1024];
-	ssize_t n = read(c->fd, buf, sizeof(buf));
+	ssize_t n = recv_take(&c->r);
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
@@ -323,11 +377,9 @@ static void conn_read(struct sink *k, struct conn *c)
 		return;
 	}
 	if (!n) {
-		conn_answer(c);
+		conn_answer(k, c);
 		return;
 	}
-	zc_sum_update(&c->h, buf, n);
-	c->bytes += n;
 	c->last_ns = zc_now_ns();
 }
 
@@ -360,14 +412,16 @@ static void conn_check_answered(struct sink *k, struct conn *c, uint64_t now)
 {
 	int taken = verdict_taken(c);
 
-	if (taken > 0 || (k->trust_eof && c->bytes)) {
+	if ((taken > 0 || (k->trust_eof && c->r.bytes)) && recv_keep(&c->r)) {
+		conn_failed(k, c, strerror(errno)); /* FILE's name is taken */
+	} else if (taken > 0 || (k->trust_eof && c->r.bytes)) {
 		fputs(c->line, stdout);
 		fflush(stdout);
 		conn_count(k, c, true);
 	} else if (!taken &&
 		   now - c->last_ns <= VERDICT_WAIT_S * 1000000000ULL) {
 		return;
-	} else if (!c->bytes) {
+	} else if (!c->r.bytes) {
 		conn_stray(c, taken ? "sent nothing and closed" :
 				      "sent nothing and took no answer");
 	} else {
@@ -401,7 +455,7 @@ static double conn_rate(const struct conn *c, uint64_t now, uint64_t *got)
 	int queued = 0;
 
 	ioctl(c->fd, SIOCINQ, &queued);
-	*got = c->bytes + (queued > 0 ? queued : 0);
+	*got = c->r.bytes + (queued > 0 ? queued : 0);
 	return *got / ((now - c->start_ns) / 1e9 + 1);
 }
 
@@ -464,11 +518,18 @@ static void conn_accept(struct sink *k)
 		return;
 	}
 	memset(c, 0, sizeof(*c));
+	if (recv_open(&c->r, fd, k->mode, k->into)) {
+		fprintf(stderr,
+			PROG
+			": cannot receive from %s with --recv %s: %s; it is not counted as a transfer\n",
+			peer, recv_mode_name(k->mode), strerror(errno));
+		close(fd);
+		return;
+	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &k->wake, sizeof(k->wake));
 	c->fd = fd;
 	c->state = C_RECEIVING;
 	memcpy(c->peer, peer, sizeof(peer));
-	zc_sum_reset(&c->h);
 	c->start_ns = c->last_ns = zc_now_ns();
 	c->cpu_ms = zc_cpu_ms();
 }
@@ -531,12 +592,21 @@ int main(int argc, char **argv)
 	rc = opts_parse(argc, argv, &o);
 	if (rc)
 		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_USAGE;
+	if (recv_check(o.mode, o.into)) {
+		fprintf(stderr,
+			PROG
+			": --recv splice cannot write %s: %s; give a file in a directory you can write\n",
+			o.into, strerror(errno));
+		return ZC_EXIT_USAGE;
+	}
 	k.lfd = sock_listen(o.listen);
 	if (k.lfd < 0)
 		return ZC_EXIT_USAGE;
 	k.once = o.once;
 	k.trust_eof = o.trust_eof;
 	k.wake = (int)o.wake;
+	k.mode = o.mode;
+	k.into = o.into;
 	k.idle_ns = (uint64_t)(o.idle_s * 1e9);
 	rc = serve(&k);
 	close(k.lfd);

@@ -10,8 +10,16 @@
 int zc_summary_format(char *buf, size_t len, const char *verb, uint64_t bytes,
 		      uint64_t sum)
 {
-	return snprintf(buf, len, "%s %" PRIu64 " bytes " ZC_SUM_WORD "=%016" PRIx64,
+	return snprintf(buf, len,
+			"%s %" PRIu64 " bytes " ZC_SUM_WORD "=%016" PRIx64,
 			verb, bytes, sum);
+}
+
+int zc_summary_format_unread(char *buf, size_t len, const char *verb,
+			     uint64_t bytes)
+{
+	return snprintf(buf, len, "%s %" PRIu64 " bytes " ZC_UNREAD, verb,
+			bytes);
 }
 
 int zc_summary_parse(const char *line, const char *verb, uint64_t *bytes,
@@ -20,16 +28,25 @@ int zc_summary_parse(const char *line, const char *verb, uint64_t *bytes,
 	size_t n = strlen(verb);
 	unsigned long long b, s;
 	const char *p;
+	int end = 0;
 
 	/* the verb as a word: at the start, or after a space */
 	for (p = line; (p = strstr(p, verb)); p += n)
 		if ((p == line || p[-1] == ' ') && p[n] == ' ')
 			break;
-	if (!p || sscanf(p + n, " %llu bytes " ZC_SUM_WORD "=%llx", &b, &s) != 2)
+	if (!p)
+		return -1;
+	if (sscanf(p + n, " %llu bytes " ZC_SUM_WORD "=%llx", &b, &s) == 2) {
+		*bytes = b;
+		*sum = s;
+		return 0;
+	}
+	/* "unread" as a word: its end, then the line's end or a separator */
+	if (sscanf(p + n, " %llu bytes " ZC_UNREAD "%n", &b, &end) != 1 ||
+	    !end || (p[n + end] && !strchr(" ;,\n", p[n + end])))
 		return -1;
 	*bytes = b;
-	*sum = s;
-	return 0;
+	return 1;
 }
 
 /* the words after the count, in one place for both directions */

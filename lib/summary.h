@@ -48,10 +48,20 @@ static inline uint64_t zc_sum_of(const void *buf, size_t len)
 #define ZC_SENT "sent"
 #define ZC_RECEIVED "received"
 
+/*
+ * A receiver that never read the bytes (zc-sink --recv discard) knows
+ * their count, not their checksum: "received N bytes unread".
+ */
+#define ZC_UNREAD "unread"
+
 /* "VERB N bytes xxh3=X" into buf; returns its length, like snprintf(). */
 int zc_summary_format(char *buf, size_t len, const char *verb, uint64_t bytes,
 		      uint64_t sum);
-/* Finds "VERB N bytes xxh3=X" in line: 0, or -1 when it is not there. */
+/* "VERB N bytes unread" */
+int zc_summary_format_unread(char *buf, size_t len, const char *verb,
+			     uint64_t bytes);
+/* Finds "VERB N bytes xxh3=X" in line: 0; "VERB N bytes unread": 1, with
+ * *bytes only; -1 when neither is there. */
 int zc_summary_parse(const char *line, const char *verb, uint64_t *bytes,
 		     uint64_t *sum);
 
