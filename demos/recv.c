@@ -114,13 +114,13 @@ ssize_t recv_take(struct recv_conn *c)
 	ssize_t n;
 
 	switch (c->mode) {
-	case RECV_MMAP:
+	case ZC_RECV_MMAP:
 		n = take_mmap(c);
 		break;
-	case RECV_SPLICE:
+	case ZC_RECV_SPLICE:
 		n = take_splice(c);
 		break;
-	case RECV_DISCARD:
+	case ZC_RECV_DISCARD:
 		n = take_discard(c);
 		break;
 	default:
@@ -129,35 +129,6 @@ ssize_t recv_take(struct recv_conn *c)
 	if (n > 0)
 		c->bytes += n;
 	return n;
-}
-
-static const char *const mode_names[RECV_NR] = {
-	[RECV_COPY] = "copy",
-	[RECV_MMAP] = "mmap",
-	[RECV_SPLICE] = "splice",
-	[RECV_DISCARD] = "discard",
-};
-
-int recv_mode_parse(const char *name, enum recv_mode *mode)
-{
-	int m;
-
-	for (m = 0; m < RECV_NR; m++)
-		if (!strcmp(name, mode_names[m])) {
-			*mode = m;
-			return 0;
-		}
-	return -1;
-}
-
-const char *recv_mode_name(enum recv_mode mode)
-{
-	return mode_names[mode];
-}
-
-const char *recv_mode_list(void)
-{
-	return "copy, mmap, splice FILE or discard";
 }
 
 /* splice: the pipe, and the file under a name of its own beside path */
@@ -181,8 +152,7 @@ static int splice_open(struct recv_conn *c, const char *path)
 	return 0;
 }
 
-int recv_open(struct recv_conn *c, int fd, enum recv_mode mode,
-	      const char *path)
+int recv_open(struct recv_conn *c, int fd, enum zc_recv mode, const char *path)
 {
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
@@ -190,23 +160,23 @@ int recv_open(struct recv_conn *c, int fd, enum recv_mode mode,
 	c->pipe[0] = c->pipe[1] = c->out = -1;
 	c->win = MAP_FAILED;
 	zc_sum_reset(&c->h);
-	if (mode == RECV_MMAP) {
+	if (mode == ZC_RECV_MMAP) {
 		c->win = mmap(NULL, TAKE_MAX, PROT_READ, MAP_SHARED, fd, 0);
 		return c->win == MAP_FAILED ? -1 : 0;
 	}
-	if (mode == RECV_SPLICE && splice_open(c, path)) {
+	if (mode == ZC_RECV_SPLICE && splice_open(c, path)) {
 		recv_close(c);
 		return -1;
 	}
 	return 0;
 }
 
-int recv_check(enum recv_mode mode, const char *path)
+int recv_check(enum zc_recv mode, const char *path)
 {
 	struct recv_conn c;
 	struct stat st;
 
-	if (mode != RECV_SPLICE)
+	if (mode != ZC_RECV_SPLICE)
 		return 0;
 	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
 		errno = EISDIR;
@@ -255,9 +225,9 @@ int recv_keep(struct recv_conn *c)
 
 int recv_finish(struct recv_conn *c, uint64_t *sum)
 {
-	if (c->mode == RECV_DISCARD)
+	if (c->mode == ZC_RECV_DISCARD)
 		return 0;
-	if (c->mode == RECV_SPLICE)
+	if (c->mode == ZC_RECV_SPLICE)
 		return splice_finish(c, sum);
 	*sum = zc_sum_digest(&c->h);
 	return 1;
@@ -266,14 +236,14 @@ int recv_finish(struct recv_conn *c, uint64_t *sum)
 void recv_said(const struct recv_conn *c, char *out, size_t len)
 {
 	*out = '\0';
-	if (c->mode == RECV_MMAP)
+	if (c->mode == ZC_RECV_MMAP)
 		snprintf(out, len,
 			 "; mapped %" PRIu64 " bytes, copied %" PRIu64
 			 " bytes (TCP_ZEROCOPY_RECEIVE)",
 			 c->mapped, c->copied);
-	else if (c->mode == RECV_SPLICE)
+	else if (c->mode == ZC_RECV_SPLICE)
 		snprintf(out, len, "; spliced into %s", c->path);
-	else if (c->mode == RECV_DISCARD)
+	else if (c->mode == ZC_RECV_DISCARD)
 		snprintf(out, len, "; discarded unread (MSG_TRUNC)");
 }
 

@@ -14,19 +14,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "../lib/receivers.h"
 #include "../lib/summary.h"
-
-enum recv_mode { RECV_COPY, RECV_MMAP, RECV_SPLICE, RECV_DISCARD, RECV_NR };
-
-/* A mode by its name ("mmap"): 0, or -1 when there is none. */
-int recv_mode_parse(const char *name, enum recv_mode *mode);
-const char *recv_mode_name(enum recv_mode mode);
-/* "copy, mmap, splice FILE or discard", for messages and --help */
-const char *recv_mode_list(void);
 
 /* One connection's receiving. */
 struct recv_conn {
-	enum recv_mode mode;
+	enum zc_recv mode;
 	int fd; /* the connection */
 	zc_sum_state h; /* of the bytes, in order (not discard) */
 	uint64_t bytes; /* taken out of the socket */
@@ -43,10 +36,9 @@ struct recv_conn {
 
 /* Prepares c to receive mode's way from fd (path: splice's file); 0, or
  * -1 with errno (the connection is then refused). */
-int recv_open(struct recv_conn *c, int fd, enum recv_mode mode,
-	      const char *path);
+int recv_open(struct recv_conn *c, int fd, enum zc_recv mode, const char *path);
 /* Can mode receive here (splice: write beside path)? 0, or -1 with errno. */
-int recv_check(enum recv_mode mode, const char *path);
+int recv_check(enum zc_recv mode, const char *path);
 /* Takes what is there: > 0 bytes taken, 0 at EOF, -1 with errno (EAGAIN:
  * nothing yet). */
 ssize_t recv_take(struct recv_conn *c);

@@ -42,7 +42,7 @@ struct sink_opts {
 	int trust_eof; /* EOF ends a transfer, without the verdict taken */
 	double idle_s; /* 0: no limit */
 	uint64_t wake; /* bytes; 1: every packet */
-	enum recv_mode mode; /* --recv */
+	enum zc_recv mode; /* --recv */
 	const char *into; /* --recv splice FILE */
 };
 
@@ -84,7 +84,9 @@ static void usage(FILE *out)
 		"                          (socket -> pipe -> FILE, then FILE's checksum;\n"
 		"                          it takes FILE's name once complete), discard\n"
 		"                          (MSG_TRUNC: counted, never read, so not\n"
-		"                          checksummed: the answer says \"unread\")\n"
+		"                          checksummed: the answer says \"unread\");\n"
+		"                          io-uring-zcrx and devmem need a NIC a veth lab\n"
+		"                          lacks: refused, saying what they need\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\nExample:\n"
@@ -92,22 +94,27 @@ static void usage(FILE *out)
 		"  zc-traditional --to 127.0.0.1:5201 build/sample-64M.bin\n"
 		"  " PROG " --listen :5201 --once --recv splice /tmp/copy.bin\n"
 		"\nExit status: 0 received, 1 a transfer failed, was cut or timed out (--once),\n"
-		"2 bad usage or address.\n",
+		"2 bad usage or address, 3 a --recv that needs hardware this machine lacks.\n",
 		MAX_CONNS);
 }
 
-/* --recv MODE, and splice's FILE, the next word: 0, or -1 after saying
- * why. */
+/* --recv MODE, and splice's FILE, the next word: 0; or after saying why,
+ * -1 (bad usage) or -2 (a receiver that needs what this machine lacks). */
 static int recv_opt(int argc, char **argv, struct sink_opts *o)
 {
-	if (recv_mode_parse(optarg, &o->mode)) {
+	if (zc_receiver_find(optarg, &o->mode)) {
 		fprintf(stderr,
 			PROG ": --recv takes %s, not '%s'; see " PROG
 			     " --help\n",
-			recv_mode_list(), optarg);
+			zc_receiver_list(), optarg);
 		return -1;
 	}
-	if (o->mode != RECV_SPLICE)
+	if (zc_receivers[o->mode].needs) {
+		fprintf(stderr, PROG ": --recv %s needs %s\n", optarg,
+			zc_receivers[o->mode].needs);
+		return -2;
+	}
+	if (o->mode != ZC_RECV_SPLICE)
 		return 0;
 	if (optind >= argc || !*argv[optind] || *argv[optind] == '-') {
 		fprintf(stderr, PROG
@@ -178,8 +185,9 @@ static int opts_parse(int argc, char **argv, struct sink_opts *o)
 				return -1;
 			break;
 		case 'r':
-			if (recv_opt(argc, argv, o))
-				return -1;
+			c = recv_opt(argc, argv, o);
+			if (c)
+				return c;
 			break;
 		case 'h':
 			usage(stdout);
@@ -289,7 +297,7 @@ struct sink {
 	int once;
 	int trust_eof; /* --trust-eof */
 	int wake; /* SO_RCVLOWAT of each connection */
-	enum recv_mode mode;
+	enum zc_recv mode;
 	const char *into; /* splice's FILE */
 	uint64_t idle_ns; /* 0: wait for ever */
 	struct conn c[MAX_CONNS];
@@ -522,7 +530,7 @@ static void conn_accept(struct sink *k)
 		fprintf(stderr,
 			PROG
 			": cannot receive from %s with --recv %s: %s; it is not counted as a transfer\n",
-			peer, recv_mode_name(k->mode), strerror(errno));
+			peer, zc_receivers[k->mode].name, strerror(errno));
 		close(fd);
 		return;
 	}
@@ -591,7 +599,9 @@ int main(int argc, char **argv)
 
 	rc = opts_parse(argc, argv, &o);
 	if (rc)
-		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_USAGE;
+		return rc > 0	? ZC_EXIT_OK :
+		       rc == -2 ? ZC_EXIT_ENV :
+				  ZC_EXIT_USAGE;
 	if (recv_check(o.mode, o.into)) {
 		fprintf(stderr,
 			PROG

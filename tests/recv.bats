@@ -94,11 +94,20 @@ mapped_copied() {
 
 @test "zc-sink --recv refuses an unknown mode, splice without FILE or with one it cannot write, exit 2" {
 	run -2 zc-sink --listen 127.0.0.1:0 --recv bogus
-	assert_output "zc-sink: --recv takes copy, mmap, splice FILE or discard, not 'bogus'; see zc-sink --help"
+	assert_output "zc-sink: --recv takes copy, mmap, splice FILE, discard, io-uring-zcrx or devmem, not 'bogus'; see zc-sink --help"
 	run -2 zc-sink --listen 127.0.0.1:0 --recv splice
 	assert_output "zc-sink: --recv splice needs the FILE to write into (--recv splice FILE); see zc-sink --help"
 	run -2 zc-sink --listen 127.0.0.1:0 --recv splice "$BATS_TEST_TMPDIR/no/such"
 	assert_output "zc-sink: --recv splice cannot write $BATS_TEST_TMPDIR/no/such: No such file or directory; give a file in a directory you can write"
 	run -2 zc-sink --listen 127.0.0.1:0 --recv splice "$BATS_TEST_TMPDIR"
 	assert_output --partial "Is a directory"
+}
+
+@test "zc-sink --recv io-uring-zcrx and devmem say in one line what hardware they need, exit 3" {
+	local m
+	for m in io-uring-zcrx devmem; do
+		run -3 zc-sink --listen 127.0.0.1:0 --recv "$m"
+		assert_output --regexp "^zc-sink: --recv $m needs a NIC .*\(Documentation/networking/[a-z-]+\.rst\); a veth has [a-z ]+$"
+		assert_equal "${#lines[@]}" 1
+	done
 }
