@@ -447,12 +447,53 @@ static __always_inline void call_classify(struct call *c)
  * raw_syscalls as BTF-typed raw tracepoints: they fire for every syscall
  * on the machine, and this form costs least (no perf event record).
  */
+/* ---- the receiver's system calls ------------------------------------ */
+
+/*
+ * zc-sink's call in flight: it has one thread, which makes one call at a
+ * time, so one global does, with plain adds. Its copies into its buffer
+ * are counted where they happen (zc_rx_copy); what else it takes out of
+ * its socket, by its call (enum zc_takes).
+ */
+static struct {
+	long nr;
+	__u64 args[5];
+	bool active;
+} rx_call;
+
+static __always_inline bool is_receiver(void)
+{
+	return sink_tgid && bpf_get_current_pid_tgid() >> 32 == sink_tgid;
+}
+
+static __always_inline void rx_enter(struct pt_regs *regs, long id)
+{
+	rx_call.nr = id;
+	rx_call.args[0] = PT_REGS_PARM1_SYSCALL(regs);
+	rx_call.args[1] = PT_REGS_PARM2_SYSCALL(regs);
+	rx_call.args[2] = PT_REGS_PARM3_SYSCALL(regs);
+	rx_call.args[3] = PT_REGS_PARM4_SYSCALL(regs);
+	rx_call.args[4] = PT_REGS_PARM5_SYSCALL(regs);
+	rx_call.active = true;
+	zc_counters[ZC_C_RX_SYS_ENTER]++;
+}
+
+static __always_inline void rx_exit(long ret)
+{
+	if (!rx_call.active) /* entered before we attached */
+		return;
+	rx_call.active = false;
+	zc_counters[ZC_C_RX_SYS_EXIT]++;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 {
 	struct call *c = sender_call(BPF_LOCAL_STORAGE_GET_F_CREATE);
 	__u32 n;
 
+	if (!c && is_receiver())
+		rx_enter(regs, id);
 	if (!c)
 		return 0; /* not the sender's, or no memory for its thread's */
 	c->info = id >= 0 && id < ZC_NR_SYSCALLS ?
@@ -627,6 +668,8 @@ int BPF_PROG(zc_sys_exit, struct pt_regs *regs, long ret)
 	struct call *c = sender_call(0);
 	__u64 now = 0;
 
+	if (!c && is_receiver())
+		rx_exit(ret);
 	if (c && c->handshake) {
 		c->handshake = false;
 		return 0;

@@ -187,7 +187,10 @@
 	K(PROCS_OVER, procs_over)                                              \
 	/* watching programs: what their sockets copied into their memory */   \
 	/* as they received (skb:skb_copy_datagram_iovec): a proxy's copy */   \
-	K(RECV_COPY_BYTES, recv_copy_bytes)
+	K(RECV_COPY_BYTES, recv_copy_bytes)                                    \
+	/* the receiver's system calls (zc-sink's, in the lab) */              \
+	K(RX_SYS_ENTER, rx_sys_enter)                                          \
+	K(RX_SYS_EXIT, rx_sys_exit)
 
 #define ZC_COUNTER_NONE(id, name)
 #define ZC_COUNTER_ID(id, name) ZC_C_##id,
@@ -283,6 +286,18 @@ enum zc_moves {
 	ZC_MOVES_ANSWERS,
 };
 
+/*
+ * What a system call takes out of a socket, for the receiver (zc-sink):
+ * its copies into user memory are seen where they happen
+ * (skb_copy_datagram_iovec); the rest only by the call.
+ */
+enum zc_takes {
+	ZC_TAKES_NONE,
+	ZC_TAKES_RECV, /* recvfrom(): with MSG_TRUNC, bytes freed unread */
+	ZC_TAKES_OPT, /* getsockopt(): TCP_ZEROCOPY_RECEIVE maps pages */
+	ZC_TAKES_SPLICE, /* splice(): socket -> pipe, pipe -> file */
+};
+
 /* What a syscall does to the fd table: which cached fds it invalidates. */
 enum zc_forgets {
 	ZC_FORGET_NONE,
@@ -295,7 +310,7 @@ struct zc_sysinfo {
 	__u8 moves; /* enum zc_moves */
 	__u8 fd_arg; /* the argument that is the fd it moves through */
 	__u8 forgets; /* enum zc_forgets */
-	__u8 pad;
+	__u8 takes; /* enum zc_takes: the receiver's */
 };
 
 /* What a file descriptor argument refers to. */

@@ -23,7 +23,7 @@ PORT=5201
 
 usage() {
 	cat <<EOF
-Usage: $PROG up [--id ID] [--sg on|off] [--owner PID]
+Usage: $PROG up [--id ID] [--sg on|off] [--mtu BYTES] [--owner PID]
        $PROG down ID
        $PROG status
        $PROG cleanup
@@ -34,7 +34,10 @@ The network lab for the zerocopy-lab demos (needs root).
 
   up       create namespaces zclab-ID-tx and zclab-ID-rx and a veth pair
            between them; scatter-gather on the sender's device is on unless
-           --sg off. Prints the lab as shell variables (eval "\$($PROG up)").
+           --sg off. --mtu sets both devices' MTU (68 to 65535; 1500
+           unless given): zcviz --recv mmap sets one whose TCP segments
+           carry a page of payload each, which zero-copy receive maps.
+           Prints the lab as shell variables (eval "\$($PROG up)").
            ID defaults to the owner's pid; the owner defaults to the caller.
   down     remove lab ID (its veth goes with its namespaces)
   status   list the labs, their owners and scatter-gather state
@@ -115,12 +118,13 @@ sg_get() { # sg_get ID: prints on, off or ?
 }
 
 cmd_up() {
-	local id="" sg=on owner
+	local id="" sg=on mtu=1500 owner
 	owner=$(owner_of_caller)
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--id) id=${2:-}; shift ;;
 		--sg) sg=${2:-}; shift ;;
+		--mtu) mtu=${2:-}; shift ;;
 		--owner) owner=${2:-}; shift ;;
 		*) die 2 "up: unknown argument '$1'; see $PROG --help" ;;
 		esac
@@ -129,6 +133,8 @@ cmd_up() {
 	[ -n "$id" ] || id=$owner
 	[[ $id =~ ^[a-z0-9]{1,7}$ ]] || die 2 "up: the id must be 1 to 7 lower-case letters or digits, not '$id'"
 	[[ $sg = on || $sg = off ]] || die 2 "up: --sg takes on or off, not '$sg'"
+	[[ $mtu =~ ^[0-9]{2,5}$ ]] && [ "$mtu" -ge 68 ] && [ "$mtu" -le 65535 ] ||
+		die 2 "up: --mtu takes bytes from 68 to 65535, not '$mtu'"
 	[ -n "$(start_time "$owner")" ] || die 2 "up: owner $owner is not a running process"
 	need_root "lab.sh up"
 	names "$id"
@@ -140,8 +146,8 @@ cmd_up() {
 	# leaves something for cleanup to find. ZCLAB_TAG (the tests set
 	# it) names who made the lab, so that a check for labs left behind
 	# looks only at its own.
-	echo "$owner $(start_time "$owner") $sg ${ZCLAB_TAG:--}" >"$STATE/$id"
-	lab_build "$id" "$sg" || { lab_down "$id" 2>/dev/null; die 3 "up: could not build lab $id (see the commands above)"; }
+	echo "$owner $(start_time "$owner") $sg ${ZCLAB_TAG:--} $mtu" >"$STATE/$id"
+	lab_build "$id" "$sg" "$mtu" || { lab_down "$id" 2>/dev/null; die 3 "up: could not build lab $id (see the commands above)"; }
 	cat <<EOF
 ZCLAB_ID=$id
 ZCLAB_TX_NS=$TX_NS
@@ -151,6 +157,7 @@ ZCLAB_RX_DEV=$RX_DEV
 ZCLAB_TX_IP=$TX_IP
 ZCLAB_RX_IP=$RX_IP
 ZCLAB_SG=$sg
+ZCLAB_MTU=$mtu
 EOF
 }
 
@@ -164,7 +171,7 @@ ipv6_off() { # ipv6_off NS
 		say ip netns exec "$1" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.all.disable_ipv6=1
 }
 
-lab_build() { # lab_build ID SG
+lab_build() { # lab_build ID SG MTU
 	names "$1"
 	say ip netns add "$TX_NS" &&
 		say ip netns add "$RX_NS" &&
@@ -177,7 +184,15 @@ lab_build() { # lab_build ID SG
 		say ip -n "$TX_NS" link set lo up &&
 		say ip -n "$RX_NS" link set lo up &&
 		rx_ordered "$1" &&
-		sg_set "$1" "$2"
+		sg_set "$1" "$2" &&
+		mtu_set "$1" "$3"
+}
+
+mtu_set() { # mtu_set ID MTU: both ends, as a path's MTU is its smallest
+	names "$1"
+	[ "$2" = 1500 ] && return 0 # a veth's own
+	say ip -n "$TX_NS" link set "$TX_DEV" mtu "$2" &&
+		say ip -n "$RX_NS" link set "$RX_DEV" mtu "$2"
 }
 
 # A real NIC delivers a flow in order. veth hands each packet to the
@@ -237,7 +252,7 @@ cmd_status() {
 		[ -f "$STATE/$id" ] && read -r owner start _ <"$STATE/$id"
 		lab_alive "$id" && state="owner $owner running" || state="owner $owner gone (lab.sh cleanup removes it)"
 		names "$id"
-		echo "lab $id: $TX_NS -> $RX_NS, $TX_DEV scatter-gather $(sg_get "$id"), $state"
+		echo "lab $id: $TX_NS -> $RX_NS, $TX_DEV scatter-gather $(sg_get "$id"), mtu $(ip -n "$TX_NS" -o link show "$TX_DEV" 2>/dev/null | sed -n 's/.* mtu \([0-9]*\) .*/\1/p'), $state"
 	done
 	[ -n "$any" ] || echo "no labs"
 }

@@ -106,7 +106,7 @@ static int recv_opt(int argc, char **argv, struct sink_opts *o)
 		fprintf(stderr,
 			PROG ": --recv takes %s, not '%s'; see " PROG
 			     " --help\n",
-			zc_receiver_list(), optarg);
+			zc_receiver_list(true), optarg);
 		return -1;
 	}
 	if (zc_receivers[o->mode].needs) {

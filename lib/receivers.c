@@ -38,20 +38,18 @@ int zc_receiver_find(const char *name, enum zc_recv *r)
 	return -1;
 }
 
-const char *zc_receiver_list(void)
+const char *zc_receiver_list(bool with_file)
 {
 	static char list[160];
 	size_t n = 0;
 	int i;
 
-	if (list[0])
-		return list;
 	for (i = 0; i < ZC_RECV_NR; i++)
 		n += snprintf(list + n, sizeof(list) - n, "%s%s%s",
 			      i == 0		  ? "" :
 			      i == ZC_RECV_NR - 1 ? " or " :
 						    ", ",
 			      zc_receivers[i].name,
-			      zc_receivers[i].file ? " FILE" : "");
+			      with_file && zc_receivers[i].file ? " FILE" : "");
 	return list;
 }

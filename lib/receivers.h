@@ -41,7 +41,8 @@ extern const struct zc_receiver zc_receivers[ZC_RECV_NR];
 
 /* The row named name: 0 and *r, or -1. */
 int zc_receiver_find(const char *name, enum zc_recv *r);
-/* "copy, mmap, splice FILE, discard, io-uring-zcrx or devmem" */
-const char *zc_receiver_list(void);
+/* "copy, mmap, splice, discard, io-uring-zcrx or devmem"; with_file:
+ * "splice FILE", as zc-sink takes it */
+const char *zc_receiver_list(bool with_file);
 
 #endif /* ZC_RECEIVERS_H */

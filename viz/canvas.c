@@ -131,3 +131,11 @@ void cv_bytes(char *out, size_t len, uint64_t b)
 	else
 		snprintf(out, len, "%.1f%c", x, units[u]);
 }
+
+int cv_kind_attr(int kind)
+{
+	/* by enum zc_kind: DMA, CPU copy, page reference, mapped */
+	static const int attrs[] = { AT_DMA, AT_COPY, AT_REF, AT_MAP };
+
+	return kind >= 0 && kind < 4 ? attrs[kind] : AT_NONE;
+}

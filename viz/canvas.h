@@ -57,6 +57,8 @@ void cv_box(struct canvas *cv, const struct glyphs *g, int x, int y, int w,
 	    int attr, const char *label);
 /* Makes it w x h, blank; -1 when out of memory. */
 int cv_resize(struct canvas *cv, int w, int h);
+/* The attribute an arrow of kind (enum zc_kind, model.h) is drawn in. */
+int cv_kind_attr(int kind);
 /* 64M, 1.5G, 128K, 4097: a byte count short enough for a label */
 void cv_bytes(char *out, size_t len, uint64_t b);
 

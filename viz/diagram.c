@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rxview.h"
 #include "watchview.h"
 
 /* ---- the layout ------------------------------------------------------- */
@@ -34,12 +35,10 @@ struct pen {
 };
 
 /* The pipe sits between the page cache and the socket, where sendfile's
- * arrow runs: a run draws one or the other (pipe_shown()). */
-static const char *const box_names[BOX_NR] = { "disk",	      "page cache",
-					       "user buffer", "socket buffer",
-					       "NIC",	      "pipe" };
-static const int box_w[BOX_NR] = { 8, 14, 15, 17, 7, 8 };
-static const int box_x80[BOX_NR] = { 1, 14, 31, 49, 72, 34 };
+ * arrow runs: a run draws one or the other (pipe_shown()). The receiver's
+ * boxes are in its strip, one row (rxview.c). */
+static const int box_w[BOX_RX_SOCKET] = { 8, 14, 15, 17, 7, 8 };
+static const int box_x80[BOX_RX_SOCKET] = { 1, 14, 31, 49, 72, 34 };
 
 #define PATH_MAX_CELLS 256
 
@@ -110,7 +109,7 @@ static void layout_route(struct layout *l, int e)
 static void layout_make(struct layout *l, int w)
 {
 	memset(l, 0, sizeof(*l));
-	for (int i = 0; i < BOX_NR; i++)
+	for (int i = 0; i < BOX_RX_SOCKET; i++)
 		l->bx[i] = box_x80[i] * (w - 2) / (DIAGRAM_MIN_W - 2);
 	l->urow = 2;
 	l->line = 5;
@@ -120,7 +119,8 @@ static void layout_make(struct layout *l, int w)
 	l->vx = l->bx[BOX_CACHE] + box_w[BOX_CACHE] / 2;
 	l->dx = l->bx[BOX_SOCKET] + box_w[BOX_SOCKET] / 2;
 	for (int e = 0; e < E_NR; e++)
-		layout_route(l, e);
+		if (!model_edge_receivers(e))
+			layout_route(l, e);
 }
 
 /* ---- drawing the frame -------------------------------------------------- */
@@ -129,16 +129,6 @@ static void layout_make(struct layout *l, int w)
 static const char *fitting(const char *longer, const char *brief, int room)
 {
 	return (int)strlen(longer) <= room ? longer : brief;
-}
-
-static int kind_attr(enum zc_kind k)
-{
-	static const int attrs[] = { [K_DMA] = AT_DMA,
-				     [K_CPU_COPY] = AT_COPY,
-				     [K_PAGE_REF] = AT_REF,
-				     [K_MAP] = AT_MAP };
-
-	return attrs[k];
 }
 
 /* The kind an arrow is drawn as: the NIC's is a copy when GSO copied. */
@@ -163,7 +153,7 @@ static void draw_edge(struct pen *u, const struct layout *l,
 {
 	const struct path *p = &l->p[e];
 	enum zc_kind k = edge_kind(v, e);
-	int attr = kind_attr(k), i;
+	int attr = cv_kind_attr(k), i;
 	wchar_t head;
 
 	if (!v->m.edge[e].bytes && !edge_busy(v, e))
@@ -244,13 +234,13 @@ static void draw_user_labels(struct pen *u, const struct layout *l,
 		     mapped ? "mmap" : "read");
 	cv_bytes(b, sizeof(b), v->m.edge[up].bytes);
 	cv_text(u->cv, l->vx - 2 - (int)strlen(what), l->urow + 1,
-		kind_attr(v->m.edge[up].kind), what);
+		cv_kind_attr(v->m.edge[up].kind), what);
 	cv_text(u->cv, l->vx - 2 - (int)strlen(b), l->urow + 2, AT_NONE, b);
 	edge_caption(what, sizeof(what), v, E_USER_SOCKET, ZC_MOVES_SEND,
 		     "write");
 	cv_bytes(b, sizeof(b), v->m.edge[E_USER_SOCKET].bytes);
 	cv_text(u->cv, l->dx + 2, l->urow + 1,
-		kind_attr(v->m.edge[E_USER_SOCKET].kind), what);
+		cv_kind_attr(v->m.edge[E_USER_SOCKET].kind), what);
 	cv_text(u->cv, l->dx + 2, l->urow + 2, AT_NONE, b);
 }
 
@@ -273,7 +263,7 @@ static void draw_cache_socket_label(struct pen *u, const struct layout *l,
 	cv_bytes(b, sizeof(b), ref->bytes);
 	if (sendfile)
 		cv_printf(u->cv, x, l->krow, AT_REF, "%s():", sendfile);
-	cv_printf(u->cv, x, l->krow + 2, kind_attr(ref->kind), "%s %s",
+	cv_printf(u->cv, x, l->krow + 2, cv_kind_attr(ref->kind), "%s %s",
 		  model_kind_label(ref->kind), b);
 }
 
@@ -299,7 +289,7 @@ static void draw_pipe_labels(struct pen *u, const struct layout *l,
 			 model_kind_label(e->kind), b);
 		snprintf(full, sizeof(full), "%s() %s", call ? call : "splice",
 			 brief);
-		cv_text(u->cv, x[i], y[i], kind_attr(e->kind),
+		cv_text(u->cv, x[i], y[i], cv_kind_attr(e->kind),
 			fitting(full, brief, end[i] - x[i]));
 	}
 }
@@ -361,7 +351,7 @@ static void draw_other_labels(struct pen *u, const struct layout *l,
 			 model_kind_label(v->m.edge[e].kind), b);
 		cv_text(u->cv, p->x[p->n / 2] + (p->vert[p->n / 2] ? 2 : 0),
 			p->y[p->n / 2] - !p->vert[p->n / 2],
-			kind_attr(v->m.edge[e].kind), s);
+			cv_kind_attr(v->m.edge[e].kind), s);
 	}
 }
 
@@ -394,13 +384,14 @@ static void draw_diagram(struct pen *u, const struct view *v, double now)
 	layout_make(&l, u->cv->w);
 	draw_band(u, &l, v);
 	cv_box(u->cv, u->g, l.bx[BOX_USER], l.urow, box_w[BOX_USER], AT_BOX,
-	       box_names[BOX_USER]);
-	for (int b = 0; b < BOX_NR; b++)
+	       model_box_name(BOX_USER));
+	for (int b = 0; b < BOX_RX_SOCKET; b++)
 		if (b != BOX_USER && (b != BOX_PIPE || pipe))
 			cv_box(u->cv, u->g, l.bx[b], l.krow, box_w[b], AT_BOX,
-			       box_names[b]);
+			       model_box_name(b));
 	for (e = 0; e < E_NR; e++)
 		if (e != E_CACHE_MAPPED && e != E_CACHE_USER &&
+		    !model_edge_receivers(e) &&
 		    (e == E_CACHE_SOCKET ?
 			     !pipe :
 			     model_edge_shown(&v->res.in, &v->m, e)))
@@ -542,6 +533,7 @@ static void draw_figures(struct pen *u, const struct view *v, int row)
 		cv_text(u->cv, x, row, AT_OK, "checksum verified");
 	else if (v->state == VS_FAILED)
 		cv_text(u->cv, x, row, AT_BAD, "NOT verified");
+	rxview_strip(u->cv, u->g, v, ++row);
 	cv_printf(u->cv, 1, row + 1, AT_NONE,
 		  "syscalls %" PRIu64 "   page faults %" PRIu64
 		  "   receiver copy %s",
@@ -623,8 +615,8 @@ void diagram_draw(struct canvas *cv, const struct glyphs *g,
 		watchview_figures(cv, v, 12);
 		watchview_flows(cv, g, v, 17, cv->h - 12 - 5 - 2);
 	} else {
-		draw_figures(u, v, 12);
-		draw_log(u, v, 17, cv->h - 12 - 5 - 2);
+		draw_figures(u, v, 12); /* six rows: the receiver's strip */
+		draw_log(u, v, 18, cv->h - 12 - 6 - 2);
 	}
 	draw_keys(u, v, cv->h - 1, now);
 }

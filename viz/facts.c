@@ -4,7 +4,9 @@
  */
 #include "facts.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "syscalls.h"
 
@@ -61,4 +63,15 @@ uint64_t facts_flow_taken(const struct zc_flow *fl)
 {
 	return fl->taken[ZC_TAKEN_COPY] + fl->taken[ZC_TAKEN_REF] +
 	       fl->taken[ZC_TAKEN_UREF];
+}
+
+int facts_receiver_mapped(const struct run_result *res, uint64_t *mapped,
+			  uint64_t *copied)
+{
+	const char *p = strstr(res->sink_line, "; mapped ");
+
+	return p && sscanf(p,
+			   "; mapped %" SCNu64 " bytes, copied %" SCNu64
+			   " bytes (TCP_ZEROCOPY_RECEIVE)",
+			   mapped, copied) == 2;
 }

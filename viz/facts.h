@@ -27,4 +27,12 @@ uint64_t facts_flow_device(const struct zc_flow *fl, int c);
 /* The bytes its sendmsg took, of every kind */
 uint64_t facts_flow_taken(const struct zc_flow *fl);
 
+/*
+ * What the lab's receiver said it did (zc-sink's line): with --recv mmap,
+ * the kernel's own figures, what TCP_ZEROCOPY_RECEIVE mapped and what it
+ * left to copy (1); 0 when the line has none.
+ */
+int facts_receiver_mapped(const struct run_result *res, uint64_t *mapped,
+			  uint64_t *copied);
+
 #endif /* ZC_FACTS_H */

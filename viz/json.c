@@ -301,6 +301,48 @@ static void json_slots(FILE *f, const struct run_result *res)
 }
 
 /* What ran and what it said, and what only some runs have. */
+/* A number, or null when it is not known (known false). */
+static void json_u64_or_null(FILE *f, bool known, uint64_t v)
+{
+	if (known)
+		fprintf(f, "%" PRIu64, v);
+	else
+		fprintf(f, "null");
+}
+
+/*
+ * The lab's receiver (null when it is not zcviz's): how it took the bytes,
+ * its copies (its arrows are in "edges"), its syscalls (null in a trace of
+ * zcviz 0.1), and what it said the kernel mapped and left to copy.
+ */
+static void json_receive(FILE *f, const struct run_config *cfg,
+			 const struct run_result *res,
+			 const struct model_result *m)
+{
+	uint64_t mapped = 0, copied = 0;
+	bool said = facts_receiver_mapped(res, &mapped, &copied);
+
+	fprintf(f, ",\"receive\":");
+	if (!res->in.rx_ours) {
+		fprintf(f, "null");
+		return;
+	}
+	fprintf(f, "{\"mode\":\"%s\",\"mtu\":", zc_receivers[cfg->recv].name);
+	json_u64_or_null(f, res->mtu, res->mtu);
+	fprintf(f,
+		",\"cpu_copy_bytes\":%" PRIu64
+		",\"cpu_copies_per_byte\":%.4f,\"syscalls\":",
+		m->rx_cpu_copy_bytes, m->rx_copies_per_byte);
+	json_u64_or_null(f, res->mtu, m->rx_syscalls);
+	fprintf(f, ",\"mode_switches\":");
+	json_u64_or_null(f, res->mtu, m->rx_mode_switches);
+	fprintf(f, ",\"kernel_mapped_bytes\":");
+	json_u64_or_null(f, said, mapped);
+	fprintf(f, ",\"kernel_copied_bytes\":");
+	json_u64_or_null(f, said, copied);
+	fputc('}', f);
+}
+
 static void json_tail(FILE *f, const struct run_config *cfg,
 		      const struct run_result *res,
 		      const struct model_result *m)
@@ -324,6 +366,7 @@ static void json_tail(FILE *f, const struct run_config *cfg,
 	if (res->pid)
 		json_procs(f, res);
 	json_zero_copy(f, res, m);
+	json_receive(f, cfg, res, m);
 	json_hooks(f, res);
 	if (getenv("ZCVIZ_DEBUG"))
 		json_counters(f, &res->in.counts);

@@ -59,15 +59,16 @@ static int lab_cmd(const char *bindir, char *const args[], char *out,
 	return rc;
 }
 
-int lab_up(struct lab *lab, const char *bindir, bool sg, bool verbose,
-	   char *why, size_t whylen)
+int lab_up(struct lab *lab, const char *bindir, bool sg, unsigned mtu,
+	   bool verbose, char *why, size_t whylen)
 {
-	char out[1024], owner[16];
+	char out[1024], owner[16], mtus[16];
 	char *cleanup[] = { "cleanup", NULL };
-	char *up[] = { "up",	  "--id", lab->id, "--sg", sg ? "on" : "off",
-		       "--owner", owner,  NULL };
+	char *up[] = { "up",	"--id",	 lab->id, "--sg", sg ? "on" : "off",
+		       "--mtu", mtus,	 "--owner", owner, NULL };
 
 	snprintf(owner, sizeof(owner), "%d", (int)getpid());
+	snprintf(mtus, sizeof(mtus), "%u", mtu);
 	/* labs of runs that were killed (SIGKILL) before they could clean up */
 	if (lab_cmd(bindir, cleanup, out, sizeof(out), verbose, why, whylen))
 		return ZC_EXIT_ENV;

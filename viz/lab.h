@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define LAB_MTU 1500 /* a veth's own, and the lab's unless a run asks */
+
 struct lab {
 	char id[16];
 	char tx_ns[32], rx_ns[32], tx_dev[16];
@@ -17,9 +19,10 @@ struct lab {
 };
 
 /* Takes down labs of runs killed before they could, then sets one up
- * (scatter-gather sg on its device); 0, or ZC_EXIT_ENV with why. */
-int lab_up(struct lab *lab, const char *bindir, bool sg, bool verbose,
-	   char *why, size_t whylen);
+ * (scatter-gather sg on its device, both devices' MTU mtu); 0, or
+ * ZC_EXIT_ENV with why. */
+int lab_up(struct lab *lab, const char *bindir, bool sg, unsigned mtu,
+	   bool verbose, char *why, size_t whylen);
 /* Takes it down, if it may exist; says so on stderr when it cannot. */
 void lab_down(struct lab *lab, const char *bindir, bool verbose);
 /* Whether this process ever set a lab up; the id of one it could not

@@ -158,7 +158,9 @@ int main(int argc, char **argv)
 
 	rc = opts_parse(argc, argv, &o);
 	if (rc)
-		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_USAGE;
+		return rc > 0	? ZC_EXIT_OK :
+		       rc == -3 ? ZC_EXIT_ENV :
+				  ZC_EXIT_USAGE;
 	trace_set_verbose(o.run.verbose);
 	signals_catch();
 	/* without a terminal, the dashboard is a report */

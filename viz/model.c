@@ -64,6 +64,20 @@ static const struct {
 #undef EDGE_ROW
 };
 
+/* Each box's name, as the diagram and the receiver's strip write it */
+static const char *const box_names[BOX_NR] = {
+	[BOX_DISK] = "disk",	    [BOX_CACHE] = "page cache",
+	[BOX_USER] = "user buffer", [BOX_SOCKET] = "socket buffer",
+	[BOX_NIC] = "NIC",	    [BOX_PIPE] = "pipe",
+	[BOX_RX_SOCKET] = "socket", [BOX_RX_USER] = "user buffer",
+	[BOX_RX_PIPE] = "pipe",	    [BOX_RX_CACHE] = "file's page cache",
+};
+
+const char *model_box_name(enum zc_box b)
+{
+	return b < BOX_NR ? box_names[b] : "?";
+}
+
 /* Each kind of arrow: its JSON key and its word (report, log, dashboard). */
 static const struct {
 	const char *key, *label;
@@ -94,11 +108,18 @@ enum zc_box model_edge_to(enum zc_edge e)
 	return e < E_NR ? edges[e].to : BOX_NR;
 }
 
+bool model_edge_receivers(enum zc_edge e)
+{
+	return e < E_NR && edges[e].to >= BOX_RX_SOCKET;
+}
+
 bool model_edge_shown(const struct model_input *in,
 		      const struct model_result *r, enum zc_edge e)
 {
 	if (e >= E_NR)
 		return false;
+	if (model_edge_receivers(e))
+		return in->rx_ours;
 	return edges[e].only == ZC_MOVES_NONE || r->edge[e].bytes ||
 	       model_demo_call(in->demo, edges[e].only);
 }
@@ -122,18 +143,27 @@ static void edge_set(struct model_result *r, enum zc_edge e, enum zc_kind k,
 }
 
 /*
- * Every arrow as its row says: measured unless its group is missing; one
- * with a counter is that counter's bytes, and a CPU copy counts as one.
- * The rest are added up below.
+ * Every arrow as its row says: measured unless its group is missing (or,
+ * the receiver's, unless the receiver is ours); one with a counter is that
+ * counter's bytes, and a CPU copy counts as one, the sender's or the
+ * receiver's. The rest are added up below.
  */
 static void edges_counted(const struct model_input *in, struct model_result *r)
 {
+	bool rx;
+
 	for (int e = 0; e < E_NR; e++) {
 		int k = edges[e].counter;
 
+		rx = model_edge_receivers(e);
 		edge_set(r, e, edges[e].kind, k >= 0 ? in->counts.c[k] : 0,
-			 !(in->missing & (1u << edges[e].group)));
-		if (k >= 0 && edges[e].kind == K_CPU_COPY)
+			 !(in->missing & (1u << edges[e].group)) &&
+				 (!rx || in->rx_ours));
+		if (k < 0 || edges[e].kind != K_CPU_COPY)
+			continue;
+		if (rx)
+			r->rx_cpu_copy_bytes += in->counts.c[k];
+		else
 			r->cpu_copy_bytes += in->counts.c[k];
 	}
 }
@@ -311,6 +341,11 @@ static void figures(const struct model_input *in, struct model_result *r)
 	r->cs_involuntary = c[ZC_C_CS_INVOLUNTARY];
 	r->page_faults = c[ZC_C_FAULTS_USER] + c[ZC_C_FAULTS_KERNEL];
 	r->rx_copy = c[ZC_C_RX_COPY_BYTES];
+	r->rx_syscalls = c[ZC_C_RX_SYS_ENTER];
+	r->rx_mode_switches = c[ZC_C_RX_SYS_ENTER] + c[ZC_C_RX_SYS_EXIT];
+	r->rx_copies_per_byte =
+		in->file_bytes ? (double)r->rx_cpu_copy_bytes / in->file_bytes :
+				 0;
 	r->elapsed_ns = c[ZC_C_LAST_NS] > c[ZC_C_FIRST_NS] ?
 				c[ZC_C_LAST_NS] - c[ZC_C_FIRST_NS] :
 				0;

@@ -17,7 +17,12 @@
 
 enum zc_kind { K_DMA, K_CPU_COPY, K_PAGE_REF, K_MAP };
 
-/* The boxes of the diagram, the stages a byte goes through */
+/*
+ * The boxes of the diagram, the stages a byte goes through: the sender's,
+ * then the receiver's (zc-sink's, in the lab). An arrow into a receiver's
+ * box is the receiver's: its copies are the receiver's figure, not the
+ * sender's, and it is measured only where the receiver is zcviz's.
+ */
 enum zc_box {
 	BOX_DISK,
 	BOX_CACHE,
@@ -25,6 +30,10 @@ enum zc_box {
 	BOX_SOCKET,
 	BOX_NIC,
 	BOX_PIPE,
+	BOX_RX_SOCKET, /* the receiver's socket buffer */
+	BOX_RX_USER, /* its buffer, or its window of the socket (mmap) */
+	BOX_RX_PIPE, /* its pipe (splice) */
+	BOX_RX_CACHE, /* the page cache of the file it splices into */
 	BOX_NR
 };
 
@@ -73,6 +82,8 @@ struct model_input {
 	/* is the receiver on this machine (the lab, a local --to)? Pinned
 	 * user pages are copied when they are delivered to it */
 	bool local;
+	/* is the receiver zcviz's own zc-sink (the lab), so measured? */
+	bool rx_ours;
 	uint64_t file_bytes;
 	unsigned missing; /* trace_missing() */
 	struct zc_counts counts;
@@ -131,6 +142,11 @@ struct model_result {
 	uint64_t cs_voluntary, cs_involuntary;
 	uint64_t page_faults;
 	uint64_t rx_copy;
+	/* the receiver's (rx_ours): its arrows' CPU copies, per byte of the
+	 * file, and its system calls */
+	uint64_t rx_cpu_copy_bytes;
+	double rx_copies_per_byte;
+	uint64_t rx_syscalls, rx_mode_switches;
 	uint64_t elapsed_ns, cpu_user_ns, cpu_sys_ns;
 	/* zero-copy sends: the sender's pinned user pages, followed down the
 	 * path. Bytes still pinned: taken by the socket, at the device, as
@@ -157,6 +173,10 @@ const char *model_edge_label(enum zc_edge e);
 /* The boxes it leaves and enters */
 enum zc_box model_edge_from(enum zc_edge e);
 enum zc_box model_edge_to(enum zc_edge e);
+/* A box's name: "page cache" */
+const char *model_box_name(enum zc_box b);
+/* Is it the receiver's (into one of its boxes)? */
+bool model_edge_receivers(enum zc_edge e);
 const char *model_kind_key(enum zc_kind k);
 /* Is arrow e on this run's picture: always, or (a pipe's) only when it
  * carried bytes or the demo's syscalls move that way. */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/receivers.h"
 #include "../lib/units.h"
 #include "model.h"
 #include "output.h"
@@ -188,6 +189,21 @@ static int step_set(struct opts *o, const char *arg)
 	return 0;
 }
 
+/* --recv MODE: zc-sink's way of receiving, from the one table; -3 for a
+ * receiver that needs hardware a lab cannot have (exit 3) */
+static int recv_set(struct opts *o, const char *arg)
+{
+	if (zc_receiver_find(arg, &o->run.recv))
+		return usage_error("--recv takes %s, not '%s'",
+				   zc_receiver_list(false), arg);
+	if (zc_receivers[o->run.recv].needs) {
+		fprintf(stderr, "zcviz: --recv %s needs %s\n", arg,
+			zc_receivers[o->run.recv].needs);
+		return -3;
+	}
+	return 0;
+}
+
 static int to_set(struct opts *o, const char *arg)
 {
 	o->run.to = arg;
@@ -280,7 +296,8 @@ struct opt_row {
 	char letter; /* -letter too, or 0 */
 	const char *arg; /* its value, as --help names it; NULL: none */
 	unsigned modes; /* enum mode: where it applies */
-	/* 0 go on, 1 answered (the program ends), -1 bad usage */
+	/* 0 go on, 1 answered (the program ends), -1 bad usage, -3 what
+	 * it asks for this machine cannot have */
 	int (*set)(struct opts *o, const char *arg);
 	const char *help; /* its lines for --help ... */
 	const char *(*help_now)(void); /* ... or made when shown */
@@ -312,6 +329,12 @@ static const struct opt_row options[] = {
 	  "start the dashboard in step mode: space runs one syscall", NULL },
 	{ "pace", 0, "N|full", M_DEMO | M_REPLAY, pace_set, NULL, pace_help },
 	OUTPUTS,
+	{ "recv", 0, "MODE", M_DEMO | M_CMD, recv_set,
+	  "how the lab's receiver takes the bytes: copy (read(),\n"
+	  "the default), mmap (TCP_ZEROCOPY_RECEIVE; the lab's\n"
+	  "MTU then makes each segment a page), splice (through\n"
+	  "a pipe into a file of zcviz's), discard (MSG_TRUNC)",
+	  NULL },
 	{ "to", 0, "HOST:PORT", M_DEMO, to_set,
 	  "send to a zc-sink --listen on another machine (no lab)", NULL },
 	{ "record", 0, "FILE", M_DEMO | M_CMD | M_PID, record_set,
@@ -605,6 +628,10 @@ int opts_parse(int argc, char **argv, struct opts *o)
 	o->dashdash = optind > last && !strcmp(argv[optind - 1], "--");
 	if (o->replay && o->record)
 		return usage_error("%s", "give --record or --replay, not both");
+	if (o->run.to && o->run.recv != ZC_RECV_COPY)
+		return usage_error(
+			"%s",
+			"--recv sets the lab's receiver up; with --to the receiver is the zc-sink over there: give it --recv");
 	if (o->file && o->size)
 		return usage_error("%s", "give --file or --size, not both");
 	mode = mode_of(o, argc);

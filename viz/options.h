@@ -37,7 +37,8 @@ struct opts {
 };
 
 /* The defaults, then argv: 0 go on, 1 answered (--help, --version,
- * --list-demos), -1 bad usage (said on stderr). */
+ * --list-demos), -1 bad usage, -3 a receiver this machine cannot have
+ * (said on stderr). */
 int opts_parse(int argc, char **argv, struct opts *o);
 
 #endif /* ZC_OPTIONS_H */

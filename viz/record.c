@@ -130,6 +130,8 @@ static void run_header(struct recorder *r, const struct run_config *cfg,
 		cfg->chunk, res->in.sg, cfg->cold, res->remote, res->tmpfs,
 		res->in.missing, res->egress[0] ? res->egress : "?",
 		cfg->file ? cfg->file : "-");
+	fprintf(r->f, "receiver %s %u\n", zc_receivers[cfg->recv].name,
+		res->mtu);
 	watched_write(r->f, cfg, res);
 }
 

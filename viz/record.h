@@ -7,6 +7,8 @@
  *   counters NAME...                                  what c lines hold
  *   run DEMO FILE_BYTES CHUNK SG COLD REMOTE TMPFS MISSING EGRESS
  *   file PATH
+ *   receiver MODE MTU                                 (3) the lab's receiver
+ *                                                     (--recv), its MTU (0: none)
  *   command THEORY TITLE...                           (3) a command's run
  *   watched PID NS CPU_WATCHED COMM                   (3) a watched program's
  *   wfile INO DEV READ READS SENT SENDS MAPPED SPLICED NAME   (3) its file
@@ -35,7 +37,8 @@
  * and flows) or a watched program's (pid-PID; a watched line, then its
  * files, flows and processes), up to ZC_MAX_FILES, ZC_MAX_FLOWS and
  * ZC_MAX_PROCS (watched.c); a trace of zcviz 0.1 has no wproc lines, no
- * flow's PID, and no file or flow of a command's.
+ * flow's PID, no file or flow of a command's, and no receiver line (its
+ * receiver copied, over a lab of MTU 1500).
  * A count (a counter but the instants first_ns and last_ns, a run's calls
  * on its s lines added up, a rusage) is at most COUNTS_MAX (counts.h).
  */

@@ -123,6 +123,7 @@ static int read_run(struct reader *rd, const char *s)
 		  rd->recorded[0] ? rd->recorded : "zcviz");
 	text_copy(run->res.egress, sizeof(run->res.egress), egress);
 	run->res.in.local = !remote || !strcmp(egress, "lo");
+	run->res.in.rx_ours = !remote;
 	return 0;
 }
 
@@ -313,6 +314,22 @@ static int read_result(struct reader *rd, const char *s)
 	return 0;
 }
 
+/* "receiver MODE MTU" (s after "receiver"): the lab's receiver, by its
+ * row's name, and its MTU */
+static int read_receiver(struct reader *rd, const char *s)
+{
+	char name[24];
+	uint64_t mtu;
+
+	if (field_word(&s, name, sizeof(name)) ||
+	    zc_receiver_find(name, &rd->run->cfg.recv) ||
+	    zc_receivers[rd->run->cfg.recv].needs ||
+	    field_max(&s, 65535, &mtu) || *s)
+		return bad(rd, "malformed receiver line");
+	rd->run->res.mtu = (unsigned)mtu;
+	return 0;
+}
+
 /* "KEY TEXT" or "KEY": the text, or NULL when the line is not KEY's. */
 static const char *keyed(const char *s, const char *key)
 {
@@ -363,6 +380,8 @@ static int read_in_run(struct reader *rd, const char *s)
 		run->cfg.file = run->file;
 		return 0;
 	}
+	if (keyed(s, "receiver"))
+		return read_receiver(rd, s + strlen("receiver"));
 	if ((text = keyed(s, "sender"))) {
 		text_copy(run->res.sender_line, sizeof(run->res.sender_line),
 			  text);

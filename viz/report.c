@@ -35,7 +35,8 @@ static void text_edges(FILE *f, const struct run_result *res,
 	fprintf(f, "  %-30s %-9s %14s  %s\n", "arrow", "kind", "bytes",
 		res->pid ? "x sent" : "x file");
 	for (e = 0; e < E_NR; e++)
-		if (model_edge_shown(&res->in, m, e))
+		if (!model_edge_receivers(e) &&
+		    model_edge_shown(&res->in, m, e))
 			fprintf(f, "  %-30s %-9s %14" PRIu64 "  %5.2f%s\n",
 				model_edge_label(e),
 				model_kind_label(m->edge[e].kind),
@@ -111,6 +112,50 @@ static void text_figures(FILE *f, const struct run_result *res,
 		m->cpu_user_ns / 1e6, m->cpu_sys_ns / 1e6,
 		res->cpu_watched ? "while watched; split as /proc's ticks" :
 				   "whole process");
+}
+
+/*
+ * The lab's receiver: how it took the bytes (--recv), its arrows (the
+ * rows into its boxes), its copies and syscalls, and what it said the
+ * kernel did (--recv mmap).
+ */
+static void text_receiver(FILE *f, const struct run_config *cfg,
+			  const struct run_result *res,
+			  const struct model_result *m)
+{
+	uint64_t file = res->in.file_bytes, mapped, copied;
+
+	if (!res->in.rx_ours)
+		return;
+	fprintf(f, "\n  %-24s zc-sink --recv %s", "receiver",
+		zc_receivers[cfg->recv].name);
+	if (!res->mtu)
+		fprintf(f, " (recorded before zcviz measured its syscalls)");
+	else
+		fprintf(f, ", MTU %u%s", res->mtu,
+			res->mtu == ZC_PAGE_MTU ?
+				" (a page of payload a segment)" :
+				"");
+	fprintf(f, "\n");
+	for (int e = 0; e < E_NR; e++)
+		if (model_edge_receivers(e) && model_edge_shown(&res->in, m, e))
+			fprintf(f, "    %-28s %-9s %14" PRIu64 "  %5.2f%s\n",
+				model_edge_label(e),
+				model_kind_label(m->edge[e].kind),
+				m->edge[e].bytes,
+				times_file(m->edge[e].bytes, file),
+				m->edge[e].measured ? "" : "  (not measured)");
+	fprintf(f, "    %-28s %.2f x file size\n", "CPU copies",
+		m->rx_copies_per_byte);
+	if (res->mtu) /* a trace of zcviz 0.1 has no receiver's syscalls */
+		fprintf(f,
+			"    %-28s %" PRIu64 " (%" PRIu64 " mode switches)\n",
+			"syscalls", m->rx_syscalls, m->rx_mode_switches);
+	if (facts_receiver_mapped(res, &mapped, &copied))
+		fprintf(f,
+			"    %-28s mapped %" PRIu64 ", copied %" PRIu64
+			" (what TCP_ZEROCOPY_RECEIVE wrote back)\n",
+			"the kernel's own figures", mapped, copied);
 }
 
 /* The kernel's own answers: relayed by the sender, counted by io_uring's
@@ -438,6 +483,7 @@ void report_text(FILE *f, const struct run_config *cfg,
 		text_slots(f, res);
 	if (res->pid)
 		text_procs(f, res);
+	text_receiver(f, cfg, res, m);
 	text_notes(f, cfg, res, m);
 	text_unmeasured(f, res->in.missing);
 	fputc('\n', f);

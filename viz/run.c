@@ -112,6 +112,8 @@ struct run {
 	struct witness_dev dev0;
 	struct witness *witness;
 	int status; /* the demo's exit status, once it exited */
+	/* --recv splice: the file the sink writes, in a directory of ours */
+	char recv_dir[64], recv_file[96];
 };
 
 /* Reads one line from fd within ms; returns its length, 0 on timeout. */
@@ -137,18 +139,21 @@ static int sink_start(struct run *r)
 	 * gather (copies 1.0014, not 1), which a longer queue may cause; a
 	 * command may close without reading the sink's answer (bash's
 	 * /dev/tcp does), and its bytes are checked against the file */
-	char *argv[] = { bin,
-			 "--listen",
-			 listen,
-			 "--once",
-			 "--idle-timeout",
-			 "0",
-			 "--wake",
-			 "1",
-			 r->cfg->command ? "--trust-eof" : NULL,
-			 NULL };
+	char *argv[14] = { bin, "--listen", listen, "--once", "--idle-timeout",
+			   "0", "--wake",   "1" };
+	const struct zc_receiver *recv = &zc_receivers[r->cfg->recv];
 	const char *colon;
+	int n = 8;
 
+	if (r->cfg->command)
+		argv[n++] = "--trust-eof";
+	argv[n++] = "--recv";
+	argv[n++] = (char *)recv->name;
+	if (recv->file && sample_receive_path(r->recv_dir, r->recv_file,
+					      r->res->why, sizeof(r->res->why)))
+		return ZC_EXIT_ENV;
+	if (recv->file)
+		argv[n++] = r->recv_file;
 	snprintf(bin, sizeof(bin), "%s/zc-sink", r->bindir);
 	snprintf(listen, sizeof(listen), "%s:0", r->lab.rx_ip);
 	if (child_spawn(&r->sink, r->rx_ns, SPAWN_DIE_WITH_US, -1, argv)) {
@@ -322,8 +327,10 @@ static int path_up(struct run *r)
 		return rc;
 	}
 	res->in.local = true; /* the lab's receiver is a socket here */
-	rc = lab_up(&r->lab, r->bindir, res->in.sg, cfg->verbose, res->why,
-		    sizeof(res->why));
+	res->in.rx_ours = true; /* and our zc-sink */
+	res->mtu = zc_receivers[cfg->recv].page_mtu ? ZC_PAGE_MTU : LAB_MTU;
+	rc = lab_up(&r->lab, r->bindir, res->in.sg, res->mtu, cfg->verbose,
+		    res->why, sizeof(res->why));
 	if (rc)
 		return rc;
 	r->tx_ns = r->lab.tx_ns;
@@ -630,6 +637,7 @@ void run_abort(struct run *r)
 	witness_close(r->witness);
 	child_end(&r->demo);
 	child_end(&r->sink);
+	sample_receive_drop(r->recv_dir);
 	lab_down(&r->lab, r->bindir, r->cfg->verbose);
 	free(r);
 }

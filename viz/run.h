@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../lib/receivers.h"
 #include "model.h"
 #include "trace.h"
 
@@ -25,6 +26,7 @@ struct run_config {
 	double rate; /* MB/s; 0 full speed */
 	bool stepped; /* the demo waits for run_grant() before each syscall */
 	unsigned batch; /* --batch, for a demo whose row batches; 0: its own */
+	enum zc_recv recv; /* --recv: how the lab's zc-sink receives */
 	/* zcviz -- CMD: the sender is this command (argv, NULL-terminated;
 	 * {sink} and {file} in it are the sink's HOST:PORT and the file),
 	 * not the demo's program; demo is then a row made for it */
@@ -40,6 +42,7 @@ struct run_result {
 	bool verified; /* sizes and checksums agree at both ends */
 	bool tmpfs; /* the file lives in memory: no disk */
 	bool remote; /* --to: the receiver is not ours to measure */
+	unsigned mtu; /* the lab's devices'; 0: not the lab's, or not known */
 	char egress[16];
 	char sender_line[512];
 	char sink_line[512];

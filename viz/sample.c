@@ -4,11 +4,13 @@
  */
 #include "sample.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -187,4 +189,34 @@ int sample_cache(const char *path, bool cold, struct run_result *res)
 	}
 	close(fd);
 	return 0;
+}
+
+int sample_receive_path(char dir[64], char path[96], char *why, size_t len)
+{
+	snprintf(dir, 64, "/tmp/zcviz-recv.XXXXXX");
+	if (!mkdtemp(dir)) {
+		snprintf(why, len, "cannot make a directory in /tmp: %s",
+			 strerror(errno));
+		dir[0] = '\0';
+		return -1;
+	}
+	snprintf(path, 96, "%s/received", dir);
+	return 0;
+}
+
+void sample_receive_drop(char dir[64])
+{
+	struct dirent *e;
+	DIR *d;
+
+	if (!dir[0])
+		return;
+	d = opendir(dir);
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	rmdir(dir);
+	dir[0] = '\0';
 }

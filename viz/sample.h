@@ -22,4 +22,14 @@ int sample_prepare(const char *file, uint64_t size, char *path, size_t pathlen,
  */
 int sample_cache(const char *path, bool cold, struct run_result *res);
 
+/*
+ * The file the lab's receiver writes (zc-sink --recv splice): dir/received
+ * in a directory of its own, made here (mkdtemp, mode 0700, so that
+ * nobody else can put anything in it); 0, or -1 with why.
+ */
+int sample_receive_path(char dir[64], char path[96], char *why, size_t len);
+/* Removes that directory and what is in it: the file, and whatever a
+ * killed zc-sink left beside it. */
+void sample_receive_drop(char dir[64]);
+
 #endif /* ZC_SAMPLE_H */

@@ -8,35 +8,34 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-/* moves, fd_arg, forgets, args: the columns after the name and number */
-#define NONE ZC_MOVES_NONE, 0, ZC_FORGET_NONE
-#define CLOSES(which) ZC_MOVES_NONE, 0, ZC_FORGET_##which
+/* moves, fd_arg, forgets, takes: the columns between the number and args */
+#define MOVES(what, fd) ZC_MOVES_##what, fd, ZC_FORGET_NONE, ZC_TAKES_NONE
+#define NONE MOVES(NONE, 0)
+#define CLOSES(which) ZC_MOVES_NONE, 0, ZC_FORGET_##which, ZC_TAKES_NONE
+#define TAKES(what) ZC_MOVES_NONE, 0, ZC_FORGET_NONE, ZC_TAKES_##what
 
 static const struct syscall_info table[] = {
 	/* what moves the file's data */
-	{ "read", SYS_read, ZC_MOVES_READ, 0, ZC_FORGET_NONE, "%d0, buf, %u2" },
-	{ "pread64", SYS_pread64, ZC_MOVES_READ, 0, ZC_FORGET_NONE, NULL },
-	{ "readv", SYS_readv, ZC_MOVES_READ, 0, ZC_FORGET_NONE, NULL },
-	{ "preadv", SYS_preadv, ZC_MOVES_READ, 0, ZC_FORGET_NONE, NULL },
-	{ "preadv2", SYS_preadv2, ZC_MOVES_READ, 0, ZC_FORGET_NONE, NULL },
-	{ "write", SYS_write, ZC_MOVES_SEND, 0, ZC_FORGET_NONE,
-	  "%d0, buf, %u2" },
-	{ "writev", SYS_writev, ZC_MOVES_SEND, 0, ZC_FORGET_NONE, NULL },
-	{ "pwrite64", SYS_pwrite64, ZC_MOVES_SEND, 0, ZC_FORGET_NONE, NULL },
-	{ "sendto", SYS_sendto, ZC_MOVES_SEND, 0, ZC_FORGET_NONE,
-	  "%d0, buf, %u2, %x3, ..." },
-	{ "sendmsg", SYS_sendmsg, ZC_MOVES_SEND, 0, ZC_FORGET_NONE, NULL },
-	{ "sendfile", SYS_sendfile, ZC_MOVES_SENDFILE, 0, ZC_FORGET_NONE,
-	  "%d0, %d1, &off, %u3" },
-	{ "mmap", SYS_mmap, ZC_MOVES_MAP, 4, ZC_FORGET_NONE,
+	{ "read", SYS_read, MOVES(READ, 0), "%d0, buf, %u2" },
+	{ "pread64", SYS_pread64, MOVES(READ, 0), NULL },
+	{ "readv", SYS_readv, MOVES(READ, 0), NULL },
+	{ "preadv", SYS_preadv, MOVES(READ, 0), NULL },
+	{ "preadv2", SYS_preadv2, MOVES(READ, 0), NULL },
+	{ "write", SYS_write, MOVES(SEND, 0), "%d0, buf, %u2" },
+	{ "writev", SYS_writev, MOVES(SEND, 0), NULL },
+	{ "pwrite64", SYS_pwrite64, MOVES(SEND, 0), NULL },
+	{ "sendto", SYS_sendto, MOVES(SEND, 0), "%d0, buf, %u2, %x3, ..." },
+	{ "sendmsg", SYS_sendmsg, MOVES(SEND, 0), NULL },
+	{ "sendfile", SYS_sendfile, MOVES(SENDFILE, 0), "%d0, %d1, &off, %u3" },
+	{ "mmap", SYS_mmap, MOVES(MAP, 4),
 	  "NULL, %u1, PROT_READ, MAP_SHARED, %d4, 0" },
+	/* splice() moves a sender's data, and takes a receiver's */
 	{ "splice", SYS_splice, ZC_MOVES_SPLICE, 0, ZC_FORGET_NONE,
-	  "%d0, %x1, %d2, %x3, %u4, ..." },
-	{ "io_uring_enter", SYS_io_uring_enter, ZC_MOVES_RING, 0,
-	  ZC_FORGET_NONE, "%d0, to_submit %u1, min_complete %u2, %x3, ..." },
+	  ZC_TAKES_SPLICE, "%d0, %x1, %d2, %x3, %u4, ..." },
+	{ "io_uring_enter", SYS_io_uring_enter, MOVES(RING, 0),
+	  "%d0, to_submit %u1, min_complete %u2, %x3, ..." },
 	/* the answers to zero-copy sends, when its flags say MSG_ERRQUEUE */
-	{ "recvmsg", SYS_recvmsg, ZC_MOVES_ANSWERS, 0, ZC_FORGET_NONE,
-	  "%d0, msg, %x2" },
+	{ "recvmsg", SYS_recvmsg, MOVES(ANSWERS, 0), "%d0, msg, %x2" },
 	/* what changes the fd table */
 	{ "close", SYS_close, CLOSES(ARG0), NULL },
 	{ "dup3", SYS_dup3, CLOSES(ARG1), NULL },
@@ -66,7 +65,10 @@ static const struct syscall_info table[] = {
 	{ "connect", SYS_connect, NONE, NULL },
 	{ "getsockname", SYS_getsockname, NONE, NULL },
 	{ "getpeername", SYS_getpeername, NONE, NULL },
-	{ "recvfrom", SYS_recvfrom, NONE, NULL },
+	/* the receiver's: what takes bytes out of a socket */
+	{ "recvfrom", SYS_recvfrom, TAKES(RECV), "%d0, buf, %u2, %x3, ..." },
+	{ "getsockopt", SYS_getsockopt, TAKES(OPT),
+	  "%d0, %d1, %d2, optval, optlen" },
 	{ "setsockopt", SYS_setsockopt, NONE, NULL },
 #ifdef SYS_poll
 	{ "poll", SYS_poll, NONE, NULL },
@@ -111,6 +113,7 @@ void syscalls_fill(struct zc_sysinfo info[ZC_NR_SYSCALLS])
 				.moves = table[i].moves,
 				.fd_arg = table[i].fd_arg,
 				.forgets = table[i].forgets,
+				.takes = table[i].takes,
 			};
 }
 

@@ -20,6 +20,7 @@ struct syscall_info {
 	enum zc_moves moves;
 	int fd_arg; /* the fd it moves through (sendfile: the socket) */
 	enum zc_forgets forgets;
+	enum zc_takes takes; /* what it takes out of a socket, receiving */
 	/* its arguments as the log writes them: %dN the int of argument
 	 * N, %uN the unsigned, %xN in hex; NULL: the first two, in hex */
 	const char *args;

@@ -199,8 +199,9 @@ static void programs_select(struct trace *t, const struct trace_target *tg)
 
 	bpf_object__for_each_program(prog, t->skel->obj) {
 		sec = bpf_program__section_name(prog);
-		/* every packet received anywhere: only when it has a use */
-		if (probe_of(prog) == TP_RX && !tg->zc_frags) {
+		/* every packet received anywhere: only when it has a use,
+		 * the pinned pages or a receiver of ours */
+		if (probe_of(prog) == TP_RX && !tg->zc_frags && !tg->sink) {
 			bpf_program__set_autoload(prog, false);
 			continue;
 		}

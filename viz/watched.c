@@ -197,6 +197,7 @@ static int watch_read(struct replay_run *run, const char *s)
 	snprintf(w->name, sizeof(w->name), "pid %d", (int)pid);
 	snprintf(w->title, sizeof(w->title), "%s", w->name);
 	run->res.pid = (pid_t)pid;
+	run->res.in.rx_ours = false; /* a watched program has no sink of ours */
 	run->res.watched_ns = ns;
 	run->res.cpu_watched = cpu;
 	snprintf(run->res.comm, sizeof(run->res.comm), "%s", s);
