@@ -278,22 +278,40 @@ static __always_inline int file_slot(__u64 ino, __u32 dev, struct file *file)
 #define FD_KIND(packed) ((packed)&7)
 #define FD_SLOT(packed) ((int)((packed) >> 3) - 1)
 
-/* fd -> struct file -> inode, through the task's file table (CO-RE). */
-static __always_inline __u32 fd_kind(long fd)
+/* fd -> struct file, through the task's file table (CO-RE); NULL when
+ * there is none. */
+static __always_inline struct file *fd_file(long fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **fds = BPF_CORE_READ(fdt, fd);
 	struct file *f = NULL;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds) ||
+	    bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+		return NULL;
+	return f;
+}
+
+/* What fd is: its inode's S_IFMT bits, 0 when it has none. */
+static __always_inline __u16 fd_mode(long fd)
+{
+	struct file *f = fd_file(fd);
+
+	return f ? BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT : 0;
+}
+
+/* fd -> struct file -> inode: what the sender moves data through. */
+static __always_inline __u32 fd_kind(long fd)
+{
+	struct file *f = fd_file(fd);
 	struct inode *inode;
 	struct socket *sock;
 	__u64 ino;
 	__u32 dev;
 	__u16 mode;
 
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
-		return ZC_FD_OTHER;
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+	if (!f)
 		return ZC_FD_OTHER;
 	inode = BPF_CORE_READ(f, f_inode);
 	mode = BPF_CORE_READ(inode, i_mode) & S_IFMT;
@@ -478,12 +496,59 @@ static __always_inline void rx_enter(struct pt_regs *regs, long id)
 	zc_counters[ZC_C_RX_SYS_ENTER]++;
 }
 
+#define MSG_TRUNC 0x20
+#define TCP_ZEROCOPY_RECEIVE 35
+
+/* getsockopt(TCP_ZEROCOPY_RECEIVE) returned: the bytes the kernel mapped
+ * are what it wrote back in the caller's struct, its length (a u32 after
+ * the address). */
+static __always_inline void rx_mapped(void)
+{
+	__u32 length = 0;
+
+	if (rx_call.args[1] != IPPROTO_TCP ||
+	    rx_call.args[2] != TCP_ZEROCOPY_RECEIVE ||
+	    bpf_probe_read_user(&length, sizeof(length),
+				(void *)(rx_call.args[3] + 8)))
+		return;
+	zc_counters[ZC_C_RX_MAP_BYTES] += length;
+}
+
+/* splice(): the socket's pages into a pipe; or out of it into a file,
+ * whose page cache takes a copy (iter_file_splice_write()) */
+static __always_inline void rx_spliced(long ret)
+{
+	__u16 in = fd_mode(rx_call.args[0]), out = fd_mode(rx_call.args[2]);
+
+	if (in == S_IFSOCK && out == S_IFIFO)
+		zc_counters[ZC_C_RX_SPLICE_BYTES] += ret;
+	else if (in == S_IFIFO && out == S_IFREG)
+		zc_counters[ZC_C_RX_FILE_BYTES] += ret;
+}
+
 static __always_inline void rx_exit(long ret)
 {
+	long nr = rx_call.nr;
+
 	if (!rx_call.active) /* entered before we attached */
 		return;
 	rx_call.active = false;
 	zc_counters[ZC_C_RX_SYS_EXIT]++;
+	if (nr < 0 || nr >= ZC_NR_SYSCALLS || ret < 0)
+		return;
+	switch (sysinfo[nr].takes) {
+	case ZC_TAKES_OPT: /* 0 on success */
+		if (!ret)
+			rx_mapped();
+		break;
+	case ZC_TAKES_RECV: /* freed unread: on no arrow */
+		if (rx_call.args[3] & MSG_TRUNC)
+			zc_counters[ZC_C_RX_DISCARD_BYTES] += ret;
+		break;
+	case ZC_TAKES_SPLICE:
+		rx_spliced(ret);
+		break;
+	}
 }
 
 SEC("tp_btf/sys_enter")
@@ -1250,9 +1315,10 @@ int BPF_PROG(zc_rx_copy, const struct sk_buff *skb, int len)
 
 /*
  * The flow's packets as the receiving side takes them, before its stack
- * (the other end of the lab's veth, or lo): still in the sender's pinned
- * pages, or copied on the way? Only for the zero-copy demos; the headers
- * are read from skb->data, where the network header starts by now.
+ * (the other end of the lab's veth, or lo): the receiver's first arrow,
+ * and for the zero-copy demos, still in the sender's pinned pages, or
+ * copied on the way? The headers are read from skb->data, where the
+ * network header starts by now.
  */
 SEC("tp_btf/netif_receive_skb")
 int BPF_PROG(zc_rx_skb, struct sk_buff *skb)
@@ -1262,7 +1328,7 @@ int BPF_PROG(zc_rx_skb, struct sk_buff *skb)
 	struct iphdr ip;
 	__u32 hdr, pay;
 
-	if (!zc_frags || bpf_ntohs(skb->protocol) != ETH_P_IP)
+	if (bpf_ntohs(skb->protocol) != ETH_P_IP)
 		return 0;
 	data = skb->data;
 	if (bpf_probe_read_kernel(&ip, sizeof(ip), data) ||
@@ -1273,7 +1339,7 @@ int BPF_PROG(zc_rx_skb, struct sk_buff *skb)
 	hdr = ip.ihl * 4 + tcp.doff * 4;
 	pay = skb->len > hdr ? skb->len - hdr : 0;
 	count(ZC_C_RX_IN_BYTES, pay);
-	if (pay && skb->data_len && skb_pinned(skb))
+	if (zc_frags && pay && skb->data_len && skb_pinned(skb))
 		count(ZC_C_RX_ZC_BYTES, skb->data_len);
 	return 0;
 }

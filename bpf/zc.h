@@ -61,7 +61,7 @@
 	P(zc_iou_submit, URING) /* io_uring:io_uring_submit_req */           \
 	P(zc_iou_complete, URING) /* io_uring:io_uring_complete */           \
 	P(zc_iou_overflow, URING) /* io_uring:io_uring_cqe_overflow */       \
-	P(zc_rx_skb, RX) /* net:netif_receive_skb (zero-copy demos only) */ \
+	P(zc_rx_skb, RX) /* net:netif_receive_skb */                         \
 	P(zc_process_fork, FORK) /* sched:sched_process_fork (-p only) */
 
 /*
@@ -190,7 +190,14 @@
 	K(RECV_COPY_BYTES, recv_copy_bytes)                                    \
 	/* the receiver's system calls (zc-sink's, in the lab) */              \
 	K(RX_SYS_ENTER, rx_sys_enter)                                          \
-	K(RX_SYS_EXIT, rx_sys_exit)
+	K(RX_SYS_EXIT, rx_sys_exit)                                            \
+	/* what the receiver took out of its socket but by a copy: mapped */   \
+	/* (getsockopt(TCP_ZEROCOPY_RECEIVE)'s length), spliced into a pipe, */\
+	/* out of the pipe into a file, and freed unread (MSG_TRUNC) */        \
+	K(RX_MAP_BYTES, rx_map_bytes)                                          \
+	K(RX_SPLICE_BYTES, rx_splice_bytes)                                    \
+	K(RX_FILE_BYTES, rx_file_bytes)                                        \
+	K(RX_DISCARD_BYTES, rx_discard_bytes)
 
 #define ZC_COUNTER_NONE(id, name)
 #define ZC_COUNTER_ID(id, name) ZC_C_##id,

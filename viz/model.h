@@ -66,7 +66,17 @@ enum zc_box {
 	A(PIPE_SOCKET, "pipe_to_socket", "pipe -> socket buffer", PIPE,        \
 	  SOCKET, PAGE_REF, NONE, SENDMSG, SPLICE)                             \
 	A(SOCKET_NIC, "socket_to_nic", "socket buffer -> NIC", SOCKET, NIC,    \
-	  DMA, NONE, NET, NONE)
+	  DMA, NONE, NET, NONE)                                                \
+	A(NIC_RX, "nic_to_rx_socket", "NIC -> socket", NIC, RX_SOCKET, DMA,    \
+	  RX_IN_BYTES, RX, NONE)                                               \
+	A(RX_MAPPED, "rx_socket_mapped", "socket => user (mapped)", RX_SOCKET, \
+	  RX_USER, MAP, RX_MAP_BYTES, SYSCALLS, NONE)                          \
+	A(RX_USER, "rx_socket_to_user", "socket -> user buffer", RX_SOCKET,    \
+	  RX_USER, CPU_COPY, RX_COPY_BYTES, RX_COPY, NONE)                     \
+	A(RX_PIPE, "rx_socket_to_pipe", "socket -> pipe", RX_SOCKET, RX_PIPE,  \
+	  PAGE_REF, RX_SPLICE_BYTES, SYSCALLS, NONE)                           \
+	A(RX_FILE, "rx_pipe_to_file", "pipe -> file's page cache", RX_PIPE,    \
+	  RX_CACHE, CPU_COPY, RX_FILE_BYTES, SYSCALLS, NONE)
 
 #define ZC_ARROW_ID(id, key, label, from, to, kind, counter, group, only) \
 	E_##id,
