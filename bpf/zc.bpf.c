@@ -473,11 +473,12 @@ static __always_inline void call_classify(struct call *c)
  * are counted where they happen (zc_rx_copy); what else it takes out of
  * its socket, by its call (enum zc_takes).
  */
-static struct {
-	long nr;
+struct {
+	__s64 nr;
 	__u64 args[5];
-	bool active;
-} rx_call;
+	__u64 active; /* entered, not yet returned */
+} rx_call; /* global, not static: clang splits a static struct into one
+	    * variable a field, whose BTF the kernel refuses */
 
 static __always_inline bool is_receiver(void)
 {
@@ -1341,5 +1342,81 @@ int BPF_PROG(zc_rx_skb, struct sk_buff *skb)
 	count(ZC_C_RX_IN_BYTES, pay);
 	if (zc_frags && pay && skb->data_len && skb_pinned(skb))
 		count(ZC_C_RX_ZC_BYTES, skb->data_len);
+	return 0;
+}
+
+/* ---- why the receiver's pages could or could not be mapped ------------ */
+
+/* --recv mmap: what each received page lets TCP_ZEROCOPY_RECEIVE do */
+const volatile bool rx_pages;
+
+/*
+ * A fragment's payload, by can_map_frag()'s tests (net/ipv4/tcp.c), the
+ * most telling first: a page of a file (the page cache's: a sendfile
+ * sender's, never mapped into another process since 2024), a compound
+ * page (a write() sender's 32 KiB page_frag), less than a whole page from
+ * its start, or a whole page of its own, which the kernel can map.
+ */
+static __always_inline int page_counter(const skb_frag_t *frag)
+{
+	struct page *page = (struct page *)BPF_CORE_READ(frag, netmem);
+	unsigned long flags = 0, head = 0;
+
+	if (page && BPF_CORE_READ(page, mapping))
+		return ZC_C_RX_PAGES_FILE;
+	bpf_probe_read_kernel(&flags, sizeof(flags), &page->flags);
+	head = BPF_CORE_READ(page, compound_head);
+	if (flags & (1UL << bpf_core_enum_value(enum pageflags, PG_head)) ||
+	    head & 1)
+		return ZC_C_RX_PAGES_COMPOUND;
+	if (BPF_CORE_READ(frag, len) != 4096 || BPF_CORE_READ(frag, offset))
+		return ZC_C_RX_PAGES_PART;
+	return ZC_C_RX_PAGES_WHOLE;
+}
+
+/* One skb's payload (after hdr bytes of headers), by what its pages are. */
+static __always_inline void pages_count(const struct sk_buff *skb, __u32 hdr)
+{
+	struct skb_shared_info *sh =
+		(void *)(BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, end));
+	__u32 head = BPF_CORE_READ(skb, len) - BPF_CORE_READ(skb, data_len);
+	__u32 nr = BPF_CORE_READ(sh, nr_frags), i;
+	const skb_frag_t *frag;
+
+	if (head > hdr)
+		count(ZC_C_RX_LINEAR, head - hdr);
+	for (i = 0; i < sizeof(sh->frags) / sizeof(sh->frags[0]) && i < nr;
+	     i++) {
+		frag = &sh->frags[i];
+		count(page_counter(frag), BPF_CORE_READ(frag, len));
+	}
+}
+
+/*
+ * The receiver's segments as TCP takes them (tcp_rcv_established(), after
+ * the receiving side copied any pinned pages of a sender's): skb->data is
+ * at the TCP header yet. GRO may have chained the segments it merged
+ * behind the first (frag_list), their headers already pulled. Only its
+ * socket's (its port), only for mmap.
+ */
+SEC("tp_btf/tcp_probe")
+int BPF_PROG(zc_rx_pages, struct sock *sk, const struct sk_buff *skb)
+{
+	const struct sk_buff *next;
+	struct tcphdr th;
+	int i;
+
+	if (!rx_pages || sk->__sk_common.skc_num != flow_port ||
+	    bpf_probe_read_kernel(&th, sizeof(th), skb->data))
+		return 0;
+	pages_count(skb, th.doff * 4);
+	next = BPF_CORE_READ((struct skb_shared_info *)(skb->head + skb->end),
+			     frag_list);
+	/* GRO merges up to 64 KiB (gro_max_size): 45 segments of 1448
+	 * bytes, 16 of a page; BIG TCP, which could make more, is off here */
+	for (i = 0; i < 64 && next; i++) {
+		pages_count(next, 0);
+		next = BPF_CORE_READ(next, next);
+	}
 	return 0;
 }

@@ -43,7 +43,10 @@
 	  "copy at delivery")                                                \
 	G(FORK, "sched_process_fork",                                        \
 	  "the watched programs' children (only the PIDs given are watched)",\
-	  "children")
+	  "children")                                                        \
+	G(RX_PAGES, "tcp_probe",                                             \
+	  "why the receiver's pages could or could not be mapped",           \
+	  "mappable pages")
 
 /* P(the program's name in zc.bpf.c, its group in ZC_PROBES) */
 #define ZC_PROGRAMS(P)                                                       \
@@ -62,7 +65,8 @@
 	P(zc_iou_complete, URING) /* io_uring:io_uring_complete */           \
 	P(zc_iou_overflow, URING) /* io_uring:io_uring_cqe_overflow */       \
 	P(zc_rx_skb, RX) /* net:netif_receive_skb */                         \
-	P(zc_process_fork, FORK) /* sched:sched_process_fork (-p only) */
+	P(zc_process_fork, FORK) /* sched:sched_process_fork (-p only) */    \
+	P(zc_rx_pages, RX_PAGES) /* tcp:tcp_probe (--recv mmap only) */
 
 /*
  * The counters, in one list. K: the kernel's, written by our programs
@@ -197,7 +201,17 @@
 	K(RX_MAP_BYTES, rx_map_bytes)                                          \
 	K(RX_SPLICE_BYTES, rx_splice_bytes)                                    \
 	K(RX_FILE_BYTES, rx_file_bytes)                                        \
-	K(RX_DISCARD_BYTES, rx_discard_bytes)
+	K(RX_DISCARD_BYTES, rx_discard_bytes)                                  \
+	/* the receiver's payload as TCP took it, by what its page lets */     \
+	/* TCP_ZEROCOPY_RECEIVE do (can_map_frag()): a whole page of its */    \
+	/* own, mappable; a page of a file (the page cache's); a compound */   \
+	/* page; less than a page, or not from a page's start; or in the */    \
+	/* packet's linear part, no page at all (tcp:tcp_probe) */             \
+	K(RX_PAGES_WHOLE, rx_pages_whole)                                      \
+	K(RX_PAGES_FILE, rx_pages_file)                                        \
+	K(RX_PAGES_COMPOUND, rx_pages_compound)                                \
+	K(RX_PAGES_PART, rx_pages_part)                                        \
+	K(RX_LINEAR, rx_linear)
 
 #define ZC_COUNTER_NONE(id, name)
 #define ZC_COUNTER_ID(id, name) ZC_C_##id,

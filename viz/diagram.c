@@ -530,7 +530,8 @@ static void draw_figures(struct pen *u, const struct view *v, int row)
 	/* the checksum verdict at the right, clear of the mark */
 	x = x + 2 > u->cv->w - 19 ? x + 2 : u->cv->w - 19;
 	if (v->state == VS_DONE)
-		cv_text(u->cv, x, row, AT_OK, "checksum verified");
+		cv_text(u->cv, x, row, AT_OK,
+			v->res.unread ? "count verified" : "checksum verified");
 	else if (v->state == VS_FAILED)
 		cv_text(u->cv, x, row, AT_BAD, "NOT verified");
 	rxview_strip(u->cv, u->g, v, ++row);

@@ -321,6 +321,7 @@ static void json_receive(FILE *f, const struct run_config *cfg,
 {
 	uint64_t mapped = 0, copied = 0;
 	bool said = facts_receiver_mapped(res, &mapped, &copied);
+	char why[512];
 
 	fprintf(f, ",\"receive\":");
 	if (!res->in.rx_ours) {
@@ -340,6 +341,10 @@ static void json_receive(FILE *f, const struct run_config *cfg,
 	json_u64_or_null(f, said, mapped);
 	fprintf(f, ",\"kernel_copied_bytes\":");
 	json_u64_or_null(f, said, copied);
+	fprintf(f, ",\"discarded_bytes\":%" PRIu64 ",\"verdict\":",
+		res->in.counts.c[ZC_C_RX_DISCARD_BYTES]);
+	verdict_receiver(&res->in, m, why, sizeof(why));
+	text_json(f, why);
 	fputc('}', f);
 }
 
@@ -387,6 +392,11 @@ void report_json(FILE *f, const struct run_config *cfg,
 		",\"sg\":%s,\"cold\":%s,\"verified\":%s,",
 		res->in.file_bytes, cfg->chunk, res->in.sg ? "true" : "false",
 		cfg->cold ? "true" : "false", res->verified ? "true" : "false");
+	/* what verified means: the bytes' checksum, or their count alone */
+	fprintf(f, "\"verified_by\":%s,",
+		!res->verified ? "null" :
+		res->unread    ? "\"count\"" :
+				 "\"checksum\"");
 	fprintf(f, "\"edges\":{");
 	for (e = 0; e < E_NR; e++) {
 		if (e)

@@ -64,8 +64,8 @@ int lab_up(struct lab *lab, const char *bindir, bool sg, unsigned mtu,
 {
 	char out[1024], owner[16], mtus[16];
 	char *cleanup[] = { "cleanup", NULL };
-	char *up[] = { "up",	"--id",	 lab->id, "--sg", sg ? "on" : "off",
-		       "--mtu", mtus,	 "--owner", owner, NULL };
+	char *up[] = { "up",	"--id", lab->id,   "--sg", sg ? "on" : "off",
+		       "--mtu", mtus,	"--owner", owner,  NULL };
 
 	snprintf(owner, sizeof(owner), "%d", (int)getpid());
 	snprintf(mtus, sizeof(mtus), "%u", mtu);

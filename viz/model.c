@@ -70,7 +70,7 @@ static const char *const box_names[BOX_NR] = {
 	[BOX_USER] = "user buffer", [BOX_SOCKET] = "socket buffer",
 	[BOX_NIC] = "NIC",	    [BOX_PIPE] = "pipe",
 	[BOX_RX_SOCKET] = "socket", [BOX_RX_USER] = "user buffer",
-	[BOX_RX_PIPE] = "pipe",	    [BOX_RX_CACHE] = "file's page cache",
+	[BOX_RX_PIPE] = "pipe",	    [BOX_RX_CACHE] = "page cache",
 };
 
 const char *model_box_name(enum zc_box b)

@@ -390,7 +390,11 @@ static int read_in_run(struct reader *rd, const char *s)
 		return 0;
 	}
 	if ((text = keyed(s, "sink"))) {
+		uint64_t b, sum;
+
 		text_copy(run->res.sink_line, sizeof(run->res.sink_line), text);
+		run->res.unread = zc_summary_parse(run->res.sink_line,
+						   ZC_RECEIVED, &b, &sum) == 1;
 		return 0;
 	}
 	return bad(rd, "unknown line");

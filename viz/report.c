@@ -114,50 +114,6 @@ static void text_figures(FILE *f, const struct run_result *res,
 				   "whole process");
 }
 
-/*
- * The lab's receiver: how it took the bytes (--recv), its arrows (the
- * rows into its boxes), its copies and syscalls, and what it said the
- * kernel did (--recv mmap).
- */
-static void text_receiver(FILE *f, const struct run_config *cfg,
-			  const struct run_result *res,
-			  const struct model_result *m)
-{
-	uint64_t file = res->in.file_bytes, mapped, copied;
-
-	if (!res->in.rx_ours)
-		return;
-	fprintf(f, "\n  %-24s zc-sink --recv %s", "receiver",
-		zc_receivers[cfg->recv].name);
-	if (!res->mtu)
-		fprintf(f, " (recorded before zcviz measured its syscalls)");
-	else
-		fprintf(f, ", MTU %u%s", res->mtu,
-			res->mtu == ZC_PAGE_MTU ?
-				" (a page of payload a segment)" :
-				"");
-	fprintf(f, "\n");
-	for (int e = 0; e < E_NR; e++)
-		if (model_edge_receivers(e) && model_edge_shown(&res->in, m, e))
-			fprintf(f, "    %-28s %-9s %14" PRIu64 "  %5.2f%s\n",
-				model_edge_label(e),
-				model_kind_label(m->edge[e].kind),
-				m->edge[e].bytes,
-				times_file(m->edge[e].bytes, file),
-				m->edge[e].measured ? "" : "  (not measured)");
-	fprintf(f, "    %-28s %.2f x file size\n", "CPU copies",
-		m->rx_copies_per_byte);
-	if (res->mtu) /* a trace of zcviz 0.1 has no receiver's syscalls */
-		fprintf(f,
-			"    %-28s %" PRIu64 " (%" PRIu64 " mode switches)\n",
-			"syscalls", m->rx_syscalls, m->rx_mode_switches);
-	if (facts_receiver_mapped(res, &mapped, &copied))
-		fprintf(f,
-			"    %-28s mapped %" PRIu64 ", copied %" PRIu64
-			" (what TCP_ZEROCOPY_RECEIVE wrote back)\n",
-			"the kernel's own figures", mapped, copied);
-}
-
 /* The kernel's own answers: relayed by the sender, counted by io_uring's
  * tracepoints. */
 static void text_answers(FILE *f, const struct run_result *res)
@@ -209,6 +165,59 @@ static void text_wrap(FILE *f, const char *lead, const char *text)
 		p = *space == ' ' ? space + 1 : space;
 	}
 	fprintf(f, "%s\n", p);
+}
+
+/*
+ * The lab's receiver: how it took the bytes (--recv), its arrows (the
+ * rows into its boxes), its copies and syscalls, and what it said the
+ * kernel did (--recv mmap).
+ */
+static void text_receiver(FILE *f, const struct run_config *cfg,
+			  const struct run_result *res,
+			  const struct model_result *m)
+{
+	uint64_t file = res->in.file_bytes, mapped, copied;
+	char why[512];
+
+	if (!res->in.rx_ours)
+		return;
+	fprintf(f, "\n  %-24s zc-sink --recv %s", "receiver",
+		zc_receivers[cfg->recv].name);
+	if (!res->mtu)
+		fprintf(f, " (recorded before zcviz measured its syscalls)");
+	else
+		fprintf(f, ", MTU %u%s", res->mtu,
+			res->mtu == ZC_PAGE_MTU ?
+				" (a page of payload a segment)" :
+				"");
+	fprintf(f, "\n");
+	for (int e = 0; e < E_NR; e++)
+		if (model_edge_receivers(e) && model_edge_shown(&res->in, m, e))
+			fprintf(f, "    %-28s %-9s %14" PRIu64 "  %5.2f%s\n",
+				model_edge_label(e),
+				model_kind_label(m->edge[e].kind),
+				m->edge[e].bytes,
+				times_file(m->edge[e].bytes, file),
+				m->edge[e].measured ? "" : "  (not measured)");
+	fprintf(f, "    %-28s %.2f x file size\n", "CPU copies",
+		m->rx_copies_per_byte);
+	if (res->mtu) /* a trace of zcviz 0.1 has no receiver's syscalls */
+		fprintf(f,
+			"    %-28s %" PRIu64 " (%" PRIu64 " mode switches)\n",
+			"syscalls", m->rx_syscalls, m->rx_mode_switches);
+	if (res->mtu || m->rx_cpu_copy_bytes) {
+		verdict_receiver(&res->in, m, why, sizeof(why));
+		text_wrap(f, "why:", why);
+	}
+	if (res->in.counts.c[ZC_C_RX_DISCARD_BYTES])
+		fprintf(f, "    %-28s %" PRIu64 " bytes (MSG_TRUNC)\n",
+			"freed unread",
+			res->in.counts.c[ZC_C_RX_DISCARD_BYTES]);
+	if (facts_receiver_mapped(res, &mapped, &copied))
+		fprintf(f,
+			"    %-28s mapped %" PRIu64 ", copied %" PRIu64
+			" (what TCP_ZEROCOPY_RECEIVE wrote back)\n",
+			"the kernel's own figures", mapped, copied);
 }
 
 /* Where the kernel's answer and the instrument part: GSO copied pinned
@@ -476,6 +485,8 @@ void report_text(FILE *f, const struct run_config *cfg,
 	text_figures(f, res, m);
 	text_answers(f, res);
 	fprintf(f, "  %-24s %s\n", "checksum",
+		res->verified && res->unread ?
+			"not computed: the receiver freed the bytes unread; their count agrees" :
 		res->verified ? "verified: the receiver got every byte intact" :
 		res->pid      ? "not verified: the receivers are not zcviz's" :
 				"NOT verified");

@@ -40,6 +40,7 @@ struct run_config {
 struct run_result {
 	struct model_input in;
 	bool verified; /* sizes and checksums agree at both ends */
+	bool unread; /* ... sizes only: the receiver never read the bytes */
 	bool tmpfs; /* the file lives in memory: no disk */
 	bool remote; /* --to: the receiver is not ours to measure */
 	unsigned mtu; /* the lab's devices'; 0: not the lab's, or not known */

@@ -96,6 +96,11 @@ void rxview_strip(struct canvas *cv, const struct glyphs *g,
 		at = model_edge_to(e);
 		x = cv_text(cv, x, row, AT_BOX, model_box_name(at)) + 1;
 	}
+	if (v->res.in.counts.c[ZC_C_RX_DISCARD_BYTES]) {
+		cv_bytes(s, sizeof(s),
+			 v->res.in.counts.c[ZC_C_RX_DISCARD_BYTES]);
+		x = cv_printf(cv, x, row, AT_OK, "freed unread %s ", s);
+	}
 	x = cv_printf(cv, x + 1, row, AT_NONE, "copies %.2f",
 		      v->m.rx_copies_per_byte);
 	if (v->m.rx_syscalls) /* a trace of an older zcviz has none */

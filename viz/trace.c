@@ -201,7 +201,8 @@ static void programs_select(struct trace *t, const struct trace_target *tg)
 		sec = bpf_program__section_name(prog);
 		/* every packet received anywhere: only when it has a use,
 		 * the pinned pages or a receiver of ours */
-		if (probe_of(prog) == TP_RX && !tg->zc_frags && !tg->sink) {
+		if ((probe_of(prog) == TP_RX && !tg->zc_frags && !tg->sink) ||
+		    (probe_of(prog) == TP_RX_PAGES && !tg->rx_pages)) {
 			bpf_program__set_autoload(prog, false);
 			continue;
 		}
@@ -234,6 +235,7 @@ static void filters_set(struct zc_bpf *skel, const struct trace_target *tg)
 	r->follow = tg->follow;
 	r->flow_nets = tg->flow_nets;
 	r->zc_frags = tg->zc_frags;
+	r->rx_pages = tg->rx_pages;
 	/* what each syscall moves, from the one table */
 	syscalls_fill((struct zc_sysinfo *)r->sysinfo);
 }

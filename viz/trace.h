@@ -34,6 +34,8 @@ struct trace_target {
 	bool flow_nets;
 	/* follow the sender's pinned user pages (a zero-copy demo) */
 	bool zc_frags;
+	/* what each page the receiver gets lets TCP_ZEROCOPY_RECEIVE do */
+	bool rx_pages;
 	/* the kernel counts our programs' runs and time while we run
 	 * (bpf_enable_stats: off again when zcviz exits, however) */
 	bool stats;

@@ -150,6 +150,78 @@ void verdict_make(const struct model_input *in, const struct model_result *m,
 			 m->copies_per_byte);
 }
 
+/* ---- the receiver ------------------------------------------------------ */
+
+/*
+ * Why the receiver's pages were not mapped: the most bytes' reason, from
+ * what its pages were as TCP took them (tcp:tcp_probe), against
+ * can_map_frag() in net/ipv4/tcp.c; NULL when that was not measured.
+ */
+static const char *unmapped_why(const struct model_input *in)
+{
+	static const struct {
+		int counter;
+		const char *why;
+	} whys[] = {
+		{ ZC_C_RX_PAGES_FILE,
+		  "they came in the page cache's own pages (a sendfile or "
+		  "splice sender's), which the kernel never maps into a "
+		  "receiver (can_map_frag(), net/ipv4/tcp.c)" },
+		{ ZC_C_RX_PAGES_COMPOUND,
+		  "they came in compound pages (a write() sender's 32 KiB "
+		  "page fragments), which the kernel does not map "
+		  "(can_map_frag())" },
+		{ ZC_C_RX_PAGES_PART,
+		  "their segments did not fill whole pages from a page's "
+		  "start (a segment is a page only at the lab's MTU 4148)" },
+		{ ZC_C_RX_LINEAR,
+		  "they came in the packets' linear part, in no page" },
+	};
+	const uint64_t *c = in->counts.c;
+	const char *why = NULL;
+	uint64_t most = 0;
+
+	for (size_t i = 0; i < sizeof(whys) / sizeof(whys[0]); i++)
+		if (c[whys[i].counter] > most) {
+			most = c[whys[i].counter];
+			why = whys[i].why;
+		}
+	return why;
+}
+
+void verdict_receiver(const struct model_input *in,
+		      const struct model_result *m, char *buf, size_t len)
+{
+	struct clauses c = { buf, len, 0, NULL, 0 };
+	uint64_t got = m->edge[E_NIC_RX].bytes,
+		 copied = m->edge[E_RX_USER].bytes;
+	const char *why = unmapped_why(in);
+	char s[320];
+
+	buf[0] = '\0';
+	if (counts(m->edge[E_RX_MAPPED].bytes, got))
+		clause(&c, "mapped into its memory by TCP_ZEROCOPY_RECEIVE, "
+			   "whole pages of their own, not copied");
+	/* why not mapped: only a receiver that maps has it measured */
+	snprintf(s, sizeof(s), "copied into its buffer%s%s",
+		 why ? ", not mapped: " : "", why ? why : "");
+	if (counts(copied, got))
+		clause(&c, s);
+	if (counts(m->edge[E_RX_PIPE].bytes, got))
+		clause(&c, "spliced into a pipe by page reference, then copied "
+			   "into the file's page cache inside the kernel "
+			   "(iter_file_splice_write()): never into its memory");
+	if (counts(in->counts.c[ZC_C_RX_DISCARD_BYTES], got))
+		clause(&c, "freed unread (MSG_TRUNC): no copy, and nothing "
+			   "checked but the count");
+	if (!c.n)
+		clause(&c, "nothing was seen taken out of its socket");
+	if (c.n < c.len)
+		snprintf(buf + c.n, len - c.n,
+			 " (%.2f CPU copies per byte at the receiver)",
+			 m->rx_copies_per_byte);
+}
+
 /* ---- a flow of a watched program -------------------------------------- */
 
 /*

@@ -14,6 +14,10 @@
 /* The verdict on the run m was computed from, into buf. */
 void verdict_make(const struct model_input *in, const struct model_result *m,
 		  char *buf, size_t len);
+/* Why the lab's receiver copied its bytes or not, how it took them out
+ * of its socket, and, where it could not map them, why not. */
+void verdict_receiver(const struct model_input *in,
+		      const struct model_result *m, char *buf, size_t len);
 /* The verdict on one flow of a watched program (zcviz -p): how its
  * socket took its bytes, and how the device sent them. */
 void verdict_flow(const struct run_result *res, const struct zc_flow *fl,

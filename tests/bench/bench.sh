@@ -14,6 +14,9 @@
 # 4. Apache Kafka (where make deps fetched it): a consumer's fetch of the
 #    same topic over plaintext and over TLS (demos/kafka.sh), alternating:
 #    MB/s, the broker's CPU per GB and its CPU copies per fetched byte.
+# 5. The receive side: each way zc-sink can take the bytes (--recv copy,
+#    mmap, splice, discard) fed by dma-gather and by msg-zerocopy in turn;
+#    the receiver's CPU per MB, by its own clock of its CPU time.
 #
 # Writes build/bench/results.csv, beside it the rest of what it measured and
 # run.txt (the machine, the methods, the runs); then tests/bench/render.sh
@@ -34,6 +37,8 @@ if [ -n "${BENCH_QUICK:-}" ]; then
 	PEER_SIZE=${BENCH_PEER_SIZE:-16M}
 	KAFKA_SIZE=${BENCH_KAFKA_SIZE:-16M}
 	KAFKA_PAIRS=${BENCH_KAFKA_PAIRS:-2}
+	RECV_SIZE=${BENCH_RECV_SIZE:-16M}
+	RECV_PAIRS=${BENCH_RECV_PAIRS:-3}
 	DASH_SECONDS=2
 else
 	SIZES=${BENCH_SIZES:-7M 21M 63M 98M 200M 350M 700M 1G}
@@ -42,6 +47,8 @@ else
 	PEER_SIZE=${BENCH_PEER_SIZE:-200M}
 	KAFKA_SIZE=${BENCH_KAFKA_SIZE:-64M}
 	KAFKA_PAIRS=${BENCH_KAFKA_PAIRS:-5}
+	RECV_SIZE=${BENCH_RECV_SIZE:-200M}
+	RECV_PAIRS=${BENCH_RECV_PAIRS:-11}
 	DASH_SECONDS=5
 fi
 # The demos, from the one table (zcviz --list-demos: name, program,
@@ -126,6 +133,7 @@ SINK_PIDS=""
 cleanup() {
 	local id
 	[ -n "$SINK_PIDS" ] && kill $SINK_PIDS 2>/dev/null
+	rm -f "$OUT/recv-splice.bin" "$OUT"/recv-splice.bin.zc-sink-*
 	for id in $LAB_IDS; do
 		"$LAB" down "$id" >/dev/null 2>&1
 	done
@@ -526,6 +534,86 @@ kafka() {
 	done
 }
 
+# ---- 5. the receive side ---------------------------------------------------
+
+# The receivers, and the senders that feed them: a sendfile of the page
+# cache's pages, which no receiver can map, and MSG_ZEROCOPY's, copied into
+# pages of the receiver's own as they arrive, which it can.
+RECV_MODES="copy mmap splice discard"
+RECV_SENDERS="dma-gather msg-zerocopy"
+
+# One lab for them all, its MTU a page of payload a segment (what mmap
+# needs; the same for every mode, so that they differ in the receiver
+# alone), one zc-sink per mode, each on a port of its own from 5301.
+recv_start() {
+	local m port=5301 args
+	eval "$("$LAB" up --id bnrx --owner $$ --sg on --mtu 4148 2>/dev/null)" ||
+		die "could not set up the lab (run as root: sudo make bench)"
+	LAB_IDS="$LAB_IDS bnrx"
+	RECV_TX=$ZCLAB_TX_NS
+	for m in $RECV_MODES; do
+		args=(--recv "$m")
+		[ "$m" != splice ] || args+=("$OUT/recv-splice.bin")
+		: >"$OUT/sink-recv-$m.out"
+		ip netns exec "$ZCLAB_RX_NS" "$BUILD/zc-sink" --listen "$ZCLAB_RX_IP:$port" \
+			"${args[@]}" >"$OUT/sink-recv-$m.out" 2>"$OUT/sink-recv-$m.err" &
+		SINK_PIDS="$SINK_PIDS $!"
+		port=$((port + 1))
+	done
+	for m in $RECV_MODES; do
+		listening "$OUT/sink-recv-$m.err" || die "zc-sink --recv $m did not start: $(cat "$OUT/sink-recv-$m.err")"
+	done
+}
+
+listening() { # listening ERR: waits for a sink's "listening on" line
+	local i
+	for i in $(seq 100); do
+		grep -q 'listening on' "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# recv_once SENDER MODE PORT FILE: one transfer; appends the receiver's CPU
+# ms per MB (10^6 bytes) of it, from the sink's line, to receive.csv
+recv_once() {
+	local out=$OUT/sink-recv-$2.out n i sink cpu bytes
+	n=$(($(wc -l <"$out") + 1))
+	ip netns exec "$RECV_TX" "$BUILD/zc-$1" --to "198.18.0.2:$3" "$4" >/dev/null ||
+		die "$1 into zc-sink --recv $2 failed"
+	for i in $(seq 200); do
+		[ "$(wc -l <"$out")" -ge "$n" ] && break
+		sleep 0.05
+	done
+	sink=$(sed -n "${n}p" "$out")
+	cpu=$(number_after "$sink" cpu)
+	bytes=$(sed -n 's/.*received \([0-9]*\) bytes.*/\1/p' <<<"$sink")
+	[ -n "$cpu" ] && [ -n "$bytes" ] || die "zc-sink --recv $2 said nothing of $1's transfer"
+	echo "$1,$2,$(awk -v c="$cpu" -v b="$bytes" 'BEGIN { printf "%.4f", c / (b / 1e6) }')" >>"$OUT/receive.csv"
+}
+
+# Each pair goes through every sender and mode, starting each time one mode
+# further on, so that no mode always follows another.
+receive() {
+	local i j k s m f port modes
+	f=$(sample "$RECV_SIZE")
+	echo "sender,mode,receiver_cpu_ms_per_mb" >"$OUT/receive.csv"
+	recv_start
+	for i in $(seq "$RECV_PAIRS"); do
+		modes=($RECV_MODES)
+		for s in $RECV_SENDERS; do
+			for j in 0 1 2 3; do
+				k=$(((i + j) % 4))
+				m=${modes[$k]} port=$((5301 + k))
+				progress "receive: pair $i/$RECV_PAIRS: $s into --recv $m"
+				cache_set warm "$f"
+				recv_once "$s" "$m" "$port" "$f"
+			done
+		done
+	done
+	rm -f "$OUT/recv-splice.bin"
+}
+
 # ---- what render.sh reads -------------------------------------------------
 
 # each method's name in the tables: the demo's title in brief
@@ -557,6 +645,8 @@ PAIRS=$PAIRS
 PEER_SIZE=$PEER_SIZE
 KAFKA_SIZE=$KAFKA_SIZE
 KAFKA_PAIRS=$KAFKA_PAIRS
+RECV_SIZE=$RECV_SIZE
+RECV_PAIRS=$RECV_PAIRS
 EOF
 }
 
@@ -575,6 +665,8 @@ them. It takes no arguments; the environment picks the work:
   BENCH_RUNS=N, BENCH_PAIRS=N, BENCH_PEER_SIZE=SIZE
   BENCH_KAFKA_SIZE=SIZE, BENCH_KAFKA_PAIRS=N (Apache Kafka, where make deps
                         fetched it: its consumer's fetch, plaintext and TLS)
+  BENCH_RECV_SIZE=SIZE, BENCH_RECV_PAIRS=N (the receive side: zc-sink
+                        --recv copy, mmap, splice, discard; 200M, 11)
 
 To write results.md and .svg again from the data, measuring nothing:
 tests/bench/render.sh (make bench-render).
@@ -600,7 +692,7 @@ main() {
 	"$LAB" cleanup >/dev/null 2>&1
 	SIZES=$(sizes_that_fit)
 	[ -n "$SIZES" ] || die "no size fits this machine"
-	for s in $SIZES $PEER_SIZE; do
+	for s in $SIZES $PEER_SIZE $RECV_SIZE; do
 		file_make "$s"
 	done
 	lab_start on on
@@ -613,6 +705,7 @@ main() {
 	programs_share
 	dashboard_cpu
 	kafka
+	receive
 	run_write
 	progress "wrote $OUT/results.csv and the data beside it"
 	printf '\n' >&2

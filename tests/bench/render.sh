@@ -33,11 +33,12 @@ die() {
 # tables itself; KEY=VALUE lines, read as text (never run: a results
 # directory may come from elsewhere).
 RUN_KEYS="MACHINE DATE METHODS DEMOS LABELS RUNS PAIRS PEER_SIZE KAFKA_SIZE KAFKA_PAIRS"
+RUN_KEYS_LATER="RECV_SIZE RECV_PAIRS" # a run of an older bench.sh has none
 run_read() {
 	local k v
-	for k in $RUN_KEYS; do printf -v "$k" '%s' ""; done
+	for k in $RUN_KEYS $RUN_KEYS_LATER; do printf -v "$k" '%s' ""; done
 	while IFS='=' read -r k v; do
-		case " $RUN_KEYS " in *" $k "*) printf -v "$k" '%s' "$v" ;; esac
+		case " $RUN_KEYS $RUN_KEYS_LATER " in *" $k "*) printf -v "$k" '%s' "$v" ;; esac
 	done <"$OUT/run.txt"
 	for k in $RUN_KEYS; do
 		[ -n "${!k}" ] || die "$OUT/run.txt does not say $k"
@@ -128,6 +129,42 @@ md_kafka() {
 		r="$r | $(column_stats "$OUT/kafka-$l.txt" 3 | awk '{ printf "%.4f (%.4f-%.4f)", $1, $2, $3 }')"
 		echo "| $l | $r |"
 	done
+}
+
+# md_receive: the receiver's CPU per MB, each way it can take the bytes,
+# fed by each sender; against copy's in the same run (a run of an older
+# bench.sh has no receive.csv, and its tables stay as they were)
+md_receive() {
+	echo "## The receive side: the receiver's CPU, each way it takes the bytes"
+	echo
+	echo "zc-sink --recv MODE on one lab (MTU 4148: a page of payload a segment, what mmap"
+	echo "needs), $RECV_SIZE a transfer, $RECV_PAIRS rounds through every sender and mode; the receiver's"
+	echo "CPU time by its own clock (getrusage()), ms per MB, medians with min-max; against copy:"
+	echo "the median of copy's, fed by the same sender, over this one's."
+	echo
+	echo "| sender | receiver | CPU, ms per MB | copy's / this |"
+	echo "|---|---|---|---|"
+	awk -F, '
+	function stats(s,    n, a, i, j, t) {
+		n = split(s, a, " ")
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		lo = a[1]; hi = a[n]
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	NR > 1 {
+		k = $1 SUBSEP $2
+		if (!(k in v)) { order[++n] = k }
+		v[k] = v[k] " " $3
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			split(order[i], p, SUBSEP)
+			m = stats(v[order[i]]); l = lo; h = hi
+			c = stats(v[p[1] SUBSEP "copy"])
+			printf "| %s | %s | %.3f (%.3f-%.3f) | %s |\n", p[1], p[2], m, l, h,
+				m > 0 ? sprintf("%.2f", c / m) : "-"
+		}
+	}' "$OUT/receive.csv"
 }
 
 label() { # label METHOD
@@ -290,6 +327,7 @@ write_md() {
 		echo "## Apache Kafka: a consumer's fetch, plaintext and TLS"
 		echo
 		md_kafka
+		[ ! -s "$OUT/receive.csv" ] || { echo; md_receive; }
 	} >"$OUT/results.md"
 }
 
