@@ -7,23 +7,34 @@
 #include <string.h>
 
 const struct zc_receiver zc_receivers[ZC_RECV_NR] = {
-	[ZC_RECV_COPY] = { "copy", "read() copies every byte into a buffer" },
-	[ZC_RECV_MMAP] = { "mmap",
-			   "TCP_ZEROCOPY_RECEIVE maps whole pages into user memory; the rest is copied",
-			   .page_mtu = true },
-	[ZC_RECV_SPLICE] = { "splice",
-			     "splice() moves the socket's pages into a pipe, and the pipe into a file",
-			     .file = true },
-	[ZC_RECV_DISCARD] = { "discard",
-			      "recv(MSG_TRUNC) counts the bytes and frees them, never read" },
-	[ZC_RECV_IOU_ZCRX] = { "io-uring-zcrx",
-			       "io_uring's zero-copy receive (IORING_OP_RECV_ZC)",
-			       .needs =
-				       "a NIC that splits headers from payload and steers the flow to a receive queue of its own, filled from the program's memory (Documentation/networking/iou-zcrx.rst); a veth has no such queue" },
-	[ZC_RECV_DEVMEM] = { "devmem",
-			     "devmem TCP: payload received straight into device memory",
-			     .needs =
-				     "a NIC with header split and flow steering, and a dma-buf provider (a GPU's memory, or udmabuf) bound to one of its queues (Documentation/networking/devmem.rst); a veth has neither" },
+	[ZC_RECV_COPY] = {
+		.name = "copy",
+		.brief = "read() copies every byte into a buffer",
+	},
+	[ZC_RECV_MMAP] = {
+		.name = "mmap",
+		.brief = "TCP_ZEROCOPY_RECEIVE maps whole pages into user memory; the rest is copied",
+		.page_mtu = true,
+	},
+	[ZC_RECV_SPLICE] = {
+		.name = "splice",
+		.brief = "splice() moves the socket's pages into a pipe, and the pipe into a file",
+		.file = true,
+	},
+	[ZC_RECV_DISCARD] = {
+		.name = "discard",
+		.brief = "recv(MSG_TRUNC) counts the bytes and frees them, never read",
+	},
+	[ZC_RECV_IOU_ZCRX] = {
+		.name = "io-uring-zcrx",
+		.brief = "io_uring's zero-copy receive (IORING_OP_RECV_ZC)",
+		.needs = "a NIC that splits headers from payload and steers the flow to a receive queue of its own, filled from the program's memory (Documentation/networking/iou-zcrx.rst); a veth has no such queue",
+	},
+	[ZC_RECV_DEVMEM] = {
+		.name = "devmem",
+		.brief = "devmem TCP: payload received straight into device memory",
+		.needs = "a NIC with header split and flow steering, and a dma-buf provider (a GPU's memory, or udmabuf) bound to one of its queues (Documentation/networking/devmem.rst); a veth has neither",
+	},
 };
 
 int zc_receiver_find(const char *name, enum zc_recv *r)
