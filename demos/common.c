@@ -304,6 +304,10 @@ static void usage(const struct zc_demo *d, FILE *out)
 		"  -r, --rate MBPS     pace the transfer to MBPS megabytes (10^6 bytes) a second\n"
 		"      --connect-timeout SECONDS\n"
 		"                      give up connecting after SECONDS (default 5)\n"
+		"      --reply-timeout SECONDS\n"
+		"                      wait SECONDS for the receiver's answer once all\n"
+		"                      is sent (whole seconds; default " ZC_STR(
+			ZC_REPLY_WAIT_S) ")\n"
 		"      --step-fd FD    read one byte from FD before each syscall (zcviz --step)\n"
 		"%s"
 		"  -h, --help          show this help and exit\n"
@@ -336,6 +340,7 @@ static const struct option longopts[] = {
 	{ "chunk", required_argument, NULL, 'c' },
 	{ "rate", required_argument, NULL, 'r' },
 	{ "connect-timeout", required_argument, NULL, 'T' },
+	{ "reply-timeout", required_argument, NULL, 'W' },
 	{ "step-fd", required_argument, NULL, 'S' },
 	{ "batch", required_argument, NULL, 'b' },
 	{ "help", no_argument, NULL, 'h' },
@@ -392,6 +397,15 @@ static int opt_value(const struct zc_demo *d, int c, struct zc_sender_opts *o)
 				"--connect-timeout must be a number of seconds from 0.001 to 86400, not '%s'",
 				optarg);
 		return 0;
+	case 'W':
+		o->reply_s = strtoul(optarg, &end, 10);
+		if (*end || end == optarg || *optarg == '-' || !o->reply_s ||
+		    o->reply_s > 86400)
+			return bad_usage(
+				d->program,
+				"--reply-timeout must be whole seconds from 1 to 86400, not '%s'",
+				optarg);
+		return 0;
 	}
 	if (c == 'b')
 		return batch_parse(d, o);
@@ -413,6 +427,7 @@ int zc_sender_opts_parse(int argc, char **argv, const struct zc_demo *d,
 
 	*o = (struct zc_sender_opts){ .chunk = DEFAULT_CHUNK,
 				      .connect_s = ZC_CONNECT_TIMEOUT_S,
+				      .reply_s = ZC_REPLY_WAIT_S,
 				      .step_fd = -1 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":t:c:r:b:hV", longopts, NULL)) !=
@@ -431,6 +446,7 @@ int zc_sender_opts_parse(int argc, char **argv, const struct zc_demo *d,
 		case 'c':
 		case 'r':
 		case 'T':
+		case 'W':
 		case 'S':
 		case 'b':
 			if (opt_value(d, c, o))
@@ -590,6 +606,7 @@ static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 		    struct zc_run *run)
 {
 	char dev[IF_NAMESIZE], reply[128];
+	static char waited[48];
 	uint64_t ns;
 	int rc, err;
 
@@ -609,14 +626,14 @@ static int transfer(const struct zc_demo *d, int (*send)(struct zc_run *),
 	 * at once; one that never does must not hold us for ever */
 	shutdown(run->sock_fd, SHUT_WR);
 	setsockopt(run->sock_fd, SOL_SOCKET, SO_RCVTIMEO,
-		   &(struct timeval){ .tv_sec = ZC_REPLY_WAIT_S },
+		   &(struct timeval){ .tv_sec = run->reply_s },
 		   sizeof(struct timeval));
 	err = receiver_reply(run, reply, sizeof(reply));
-	run->reply_error =
-		err == EAGAIN ?
-			"no answer within " ZC_STR(ZC_REPLY_WAIT_S) " s" :
-		err ? strerror(err) :
-		      NULL;
+	snprintf(waited, sizeof(waited), "no answer within %u s",
+		 run->reply_s);
+	run->reply_error = err == EAGAIN ? waited :
+			   err		 ? strerror(err) :
+					   NULL;
 	return zc_sender_summary(d, run, ns, reply, dev);
 }
 
@@ -656,6 +673,7 @@ int zc_sender_main_ready(int argc, char **argv, const char *program,
 	run.path = o.file;
 	run.chunk = o.chunk;
 	run.step_fd = o.step_fd;
+	run.reply_s = o.reply_s;
 	run.rate = o.rate_mbps * 1e6;
 	run.batch = o.batch ? o.batch : 1;
 	code = ZC_EXIT_USAGE;

@@ -36,6 +36,7 @@ struct zc_run {
 	struct zc_completions done;
 	/* plumbing, used by common.c only */
 	int step_fd;
+	unsigned reply_s; /* how long the receiver's answer may take */
 	double rate; /* bytes per second, 0 = full speed */
 	uint64_t start_ns;
 	double cpu_ms; /* user + system CPU time when the transfer ended */
@@ -116,6 +117,7 @@ struct zc_sender_opts {
 	uint64_t chunk;
 	double rate_mbps;
 	double connect_s; /* --connect-timeout */
+	unsigned reply_s; /* --reply-timeout */
 	int step_fd;
 	unsigned batch; /* --batch, 0 when not given */
 };

@@ -130,7 +130,7 @@ static int java_exec(const struct zc_demo *d, const struct zc_sender_opts *o,
 	snprintf(self, sizeof(self), "-Dzc.finish=%.*s/zc-java",
 		 (int)strlen(classes) - 5, classes); /* less "/java" */
 	snprintf(prog, sizeof(prog), "-Dzc.program=%s", d->program);
-	snprintf(wait, sizeof(wait), "-Dzc.reply_wait_s=%d", ZC_REPLY_WAIT_S);
+	snprintf(wait, sizeof(wait), "-Dzc.reply_wait_s=%u", o->reply_s);
 	snprintf(chunk, sizeof(chunk), "%" PRIu64, o->chunk);
 	snprintf(rate, sizeof(rate), "%.0f", o->rate_mbps * 1e6);
 	snprintf(step, sizeof(step), "%d", o->step_fd);

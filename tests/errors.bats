@@ -472,15 +472,20 @@ served_among() {
 	done
 }
 
-@test "a receiver that takes every byte and never answers holds the sender 30 s, then exit 1" {
+@test "a receiver that takes every byte and never answers holds the sender --reply-timeout seconds (30 unless given), then exit 1" {
 	local d rc
 	# one sender is enough: every C sender waits in the same code
 	d=$(c_demos | cut -d' ' -f1)
 	make_file "$F" 4097
 	gone_receiver -1
 	rc=0
-	timeout 90 zc-"$d" --to "127.0.0.1:$PORT" "$F" >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- || rc=$?
+	# 2 s, not the default's 30: the wait is the same code either way
+	timeout 60 zc-"$d" --to "127.0.0.1:$PORT" --reply-timeout 2 "$F" >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- || rc=$?
 	run cat "$BATS_TEST_TMPDIR/err"
 	assert_equal "zc-$d: exit $rc" "zc-$d: exit 1"
-	assert_output "zc-$d: the receiver did not confirm the 4097 bytes we sent (no answer within 30 s): it was killed, failed or hung before it took them all, or closed without reading them; nothing says they arrived"
+	assert_output "zc-$d: the receiver did not confirm the 4097 bytes we sent (no answer within 2 s): it was killed, failed or hung before it took them all, or closed without reading them; nothing says they arrived"
+	run -0 zc-"$d" --help
+	assert_output --partial "is sent (whole seconds; default 30)"
+	run -2 zc-"$d" --to 127.0.0.1:1 --reply-timeout 0.5 "$F"
+	assert_output "zc-$d: --reply-timeout must be whole seconds from 1 to 86400, not '0.5'; see zc-$d --help"
 }

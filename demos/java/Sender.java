@@ -115,7 +115,8 @@ public final class Sender {
 
 	private static final String PROGRAM = System.getProperty("zc.program");
 	/* as long as the C senders wait for zc-sink's answer: zc-java
-	 * passes ZC_REPLY_WAIT_S (lib/units.h) */
+	 * passes --reply-timeout (ZC_REPLY_WAIT_S in lib/units.h unless
+	 * given) */
 	private static final int REPLY_WAIT_S =
 		Integer.getInteger("zc.reply_wait_s");
 
