@@ -244,7 +244,7 @@ lab_ids() { # every lab ID that has a state file, a namespace or a veth
 }
 
 cmd_status() {
-	local id owner start sg any=""
+	local id owner start sg mtu any=""
 	need_root "lab.sh status"
 	for id in $(lab_ids); do
 		any=1
@@ -252,7 +252,10 @@ cmd_status() {
 		[ -f "$STATE/$id" ] && read -r owner start _ <"$STATE/$id"
 		lab_alive "$id" && state="owner $owner running" || state="owner $owner gone (lab.sh cleanup removes it)"
 		names "$id"
-		echo "lab $id: $TX_NS -> $RX_NS, $TX_DEV scatter-gather $(sg_get "$id"), mtu $(ip -n "$TX_NS" -o link show "$TX_DEV" 2>/dev/null | sed -n 's/.* mtu \([0-9]*\) .*/\1/p'), $state"
+		# the MTU where it is not a veth's own 1500 (lab.sh up --mtu)
+		mtu=$(ip -n "$TX_NS" -o link show "$TX_DEV" 2>/dev/null | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
+		if [ -n "$mtu" ] && [ "$mtu" != 1500 ]; then mtu=", mtu $mtu"; else mtu=""; fi
+		echo "lab $id: $TX_NS -> $RX_NS, $TX_DEV scatter-gather $(sg_get "$id")$mtu, $state"
 	done
 	[ -n "$any" ] || echo "no labs"
 }

@@ -25,7 +25,7 @@ teardown() {
 	# the fewest pairs that still have a spread, and Kafka once: the
 	# format is what is checked here, not the figures
 	run -0 env BENCH_QUICK=1 BENCH_SIZES="1M 2M 100000G" BENCH_PEER_SIZE=2M \
-		BENCH_PAIRS=2 BENCH_KAFKA_PAIRS=1 \
+		BENCH_PAIRS=2 BENCH_KAFKA_PAIRS=1 BENCH_RECV_PAIRS=1 BENCH_RECV_SIZE=2M \
 		make -C "$ROOT" --no-print-directory bench
 	assert_output --partial "skipping 100000G: it does not fit"
 	# render.sh drew the chart, where gnuplot is (an extra of make deps),
@@ -73,6 +73,13 @@ teardown() {
 		"| demo | hook | runs | ours, ns/run | empty, ns/run | ours / empty |"; do
 		assert_output --partial "$what"
 	done
+	# the receive side: each receiver, fed by each of its two senders
+	assert_output --partial "## The receive side: the receiver's CPU, each way it takes the bytes"
+	for m in copy mmap splice discard; do
+		assert_line --regexp "^\| (dma-gather|msg-zerocopy) \| $m \| [0-9.]+ \([0-9.]+-[0-9.]+\) \| [0-9.]+ \|$"
+	done
+	assert_equal "$(tail -n +2 "$out/receive.csv" | wc -l)" 8
+	assert_file_not_exists "$out/recv-splice.bin"
 	# every hook's cost against an empty program on it, in the same runs
 	assert_line --regexp "^\| traditional \| sys_enter \| [0-9]+ \([0-9]+-[0-9]+\) \| [0-9]+ \([0-9]+-[0-9]+\) \| [0-9]+ \([0-9]+-[0-9]+\) \| [0-9.]+ \([0-9.]+-[0-9.]+\) \| [0-9.]+ \([0-9.]+-[0-9.]+\) \| [0-9.]+ \([0-9.]+-[0-9.]+\) \|$"
 	assert_line --regexp "^\| 2M \| [0-9.]+ \([0-9.]+-[0-9.]+\) \|"

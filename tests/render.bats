@@ -165,3 +165,28 @@ render: wrote $DIR/results.md"
 	run -2 "$ROOT/tests/bench/render.sh" a b
 	assert_output "render: one directory at most; see tests/bench/render.sh --help"
 }
+
+@test "a run of the receive side alone (BENCH_PARTS=receive): its table, medians with min-max and copy's against each, and no chart" {
+	local d=$BATS_TEST_TMPDIR/recv
+	mkdir -p "$d"
+	grep -vE '^(PARTS|RECV_SIZE|RECV_PAIRS)=' "$DIR/run.txt" >"$d/run.txt"
+	printf 'PARTS=receive\nRECV_SIZE=200M\nRECV_PAIRS=3\n' >>"$d/run.txt"
+	cat >"$d/receive.csv" <<CSV
+sender,mode,receiver_cpu_ms_per_mb
+msg-zerocopy,copy,0.6
+msg-zerocopy,mmap,0.2
+msg-zerocopy,copy,0.2
+msg-zerocopy,mmap,0.1
+msg-zerocopy,copy,0.4
+msg-zerocopy,mmap,0.3
+CSV
+	run -0 "$ROOT/tests/bench/render.sh" "$d"
+	assert_output "render: wrote $d/results.md (the parts it ran: receive)"
+	run cat "$d/results.md"
+	assert_line --index 0 "## The receive side: the receiver's CPU, each way it takes the bytes"
+	assert_line "| msg-zerocopy | copy | 0.400 (0.200-0.600) | 1.00 |"
+	assert_line "| msg-zerocopy | mmap | 0.200 (0.100-0.300) | 2.00 |"
+	assert_output --partial "200M a transfer, 3 rounds"
+	refute_output --partial "Apache Kafka"
+	assert_file_not_exists "$d/results.svg"
+}

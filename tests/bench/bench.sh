@@ -21,7 +21,9 @@
 # Writes build/bench/results.csv, beside it the rest of what it measured and
 # run.txt (the machine, the methods, the runs); then tests/bench/render.sh
 # turns them into results.md and results.svg (alone, it draws them again).
-# BENCH_QUICK=1: small sizes, fewer runs; BENCH_SIZES="7M 63M" picks sizes.
+# BENCH_QUICK=1: small sizes, fewer runs; BENCH_SIZES="7M 63M" picks sizes;
+# BENCH_PARTS="receive" runs some of the five parts only (table, peers,
+# cost, kafka, receive), and render.sh writes their tables alone.
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -57,6 +59,12 @@ fi
 [ -x "$BUILD/zcviz" ] || die "$BUILD/zcviz is missing; run make first"
 LIST=$("$BUILD/zcviz" --list-demos)
 CACHES="warm cold"
+ALL_PARTS="table peers cost kafka receive"
+PARTS=${BENCH_PARTS:-$ALL_PARTS}
+part() { # part NAME: is NAME among the parts this run runs?
+	case " $PARTS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 
 die() {
 	echo "$PROG: $*" >&2
@@ -645,9 +653,16 @@ PAIRS=$PAIRS
 PEER_SIZE=$PEER_SIZE
 KAFKA_SIZE=$KAFKA_SIZE
 KAFKA_PAIRS=$KAFKA_PAIRS
+PARTS=$PARTS
 RECV_SIZE=$RECV_SIZE
 RECV_PAIRS=$RECV_PAIRS
 EOF
+}
+
+part_known() { # part_known NAME: one of the parts, or exit 2
+	case " $ALL_PARTS " in *" $1 "*) return 0 ;; esac
+	echo "$PROG: BENCH_PARTS takes some of: $ALL_PARTS; not '$1'" >&2
+	exit 2
 }
 
 usage() {
@@ -667,6 +682,8 @@ them. It takes no arguments; the environment picks the work:
                         fetched it: its consumer's fetch, plaintext and TLS)
   BENCH_RECV_SIZE=SIZE, BENCH_RECV_PAIRS=N (the receive side: zc-sink
                         --recv copy, mmap, splice, discard; 200M, 11)
+  BENCH_PARTS="..."     some of its parts only: table, peers, cost (what the
+                        instrument costs), kafka, receive; all unless given
 
 To write results.md and .svg again from the data, measuring nothing:
 tests/bench/render.sh (make bench-render).
@@ -690,22 +707,23 @@ main() {
 	done
 	mkdir -p "$OUT"
 	"$LAB" cleanup >/dev/null 2>&1
+	for s in $PARTS; do
+		part_known "$s"
+	done
 	SIZES=$(sizes_that_fit)
 	[ -n "$SIZES" ] || die "no size fits this machine"
-	for s in $SIZES $PEER_SIZE $RECV_SIZE; do
+	for s in $(part table && echo $SIZES) $PEER_SIZE $(part receive && echo $RECV_SIZE); do
 		file_make "$s"
 	done
-	lab_start on on
-	lab_start off off
-	table_runs
-	table_copies
-	table_summary
-	peers
-	overhead
-	programs_share
-	dashboard_cpu
-	kafka
-	receive
+	if part table || part peers || part cost; then
+		lab_start on on
+		lab_start off off
+	fi
+	! part table || { table_runs; table_copies; table_summary; }
+	! part peers || peers
+	! part cost || { overhead; programs_share; dashboard_cpu; }
+	! part kafka || kafka
+	! part receive || receive
 	run_write
 	progress "wrote $OUT/results.csv and the data beside it"
 	printf '\n' >&2

@@ -33,7 +33,7 @@ die() {
 # tables itself; KEY=VALUE lines, read as text (never run: a results
 # directory may come from elsewhere).
 RUN_KEYS="MACHINE DATE METHODS DEMOS LABELS RUNS PAIRS PEER_SIZE KAFKA_SIZE KAFKA_PAIRS"
-RUN_KEYS_LATER="RECV_SIZE RECV_PAIRS" # a run of an older bench.sh has none
+RUN_KEYS_LATER="PARTS RECV_SIZE RECV_PAIRS" # a run of an older bench.sh has none
 run_read() {
 	local k v
 	for k in $RUN_KEYS $RUN_KEYS_LATER; do printf -v "$k" '%s' ""; done
@@ -50,9 +50,13 @@ run_read() {
 # being half rendered. (programs-*, hooks-* and peer-short.txt may be
 # empty or absent: their rows or line are left out.)
 data_check() {
-	local f m need="results.csv copies.csv dashboard.txt peer-traditional.txt peer-dma-gather.txt" missing=""
-	for m in $DEMOS; do need="$need overhead-$m.txt"; done
-	[ -s "$OUT/kafka-none.txt" ] || need="$need kafka-plaintext.txt kafka-tls.txt"
+	local f m need="" missing=""
+	! part table || need="$need results.csv copies.csv"
+	! part peers || need="$need peer-traditional.txt peer-dma-gather.txt"
+	! part cost || need="$need dashboard.txt"
+	! part cost || for m in $DEMOS; do need="$need overhead-$m.txt"; done
+	! part kafka || [ -s "$OUT/kafka-none.txt" ] || need="$need kafka-plaintext.txt kafka-tls.txt"
+	! part receive || need="$need receive.csv"
 	for f in $need; do
 		[ -s "$OUT/$f" ] || missing="$missing $f"
 	done
@@ -60,6 +64,13 @@ data_check() {
 }
 
 # ---- the tables --------------------------------------------------------------
+
+# part NAME: did the run run part NAME? (a run of an older bench.sh ran
+# every part but the receive side)
+part() {
+	case " ${PARTS:-table peers cost kafka} " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 
 # ratio_stats FILE: "median min max" of the ratios in FILE
 ratio_stats() {
@@ -162,7 +173,7 @@ md_receive() {
 			m = stats(v[order[i]]); l = lo; h = hi
 			c = stats(v[p[1] SUBSEP "copy"])
 			printf "| %s | %s | %.3f (%.3f-%.3f) | %s |\n", p[1], p[2], m, l, h,
-				m > 0 ? sprintf("%.2f", c / m) : "-"
+				(m > 0 ? sprintf("%.2f", c / m) : "-")
 		}
 	}' "$OUT/receive.csv"
 }
@@ -321,13 +332,16 @@ md_cost() {
 
 write_md() {
 	{
-		md_times
-		md_peers
-		md_cost
-		echo "## Apache Kafka: a consumer's fetch, plaintext and TLS"
-		echo
-		md_kafka
-		[ ! -s "$OUT/receive.csv" ] || { echo; md_receive; }
+		! part table || md_times
+		! part peers || md_peers
+		! part cost || md_cost
+		if part kafka; then
+			echo "## Apache Kafka: a consumer's fetch, plaintext and TLS"
+			echo
+			md_kafka
+			! part receive || echo
+		fi
+		! part receive || md_receive
 	} >"$OUT/results.md"
 }
 
@@ -387,9 +401,12 @@ main() {
 	[ -f "$OUT/run.txt" ] || die "$OUT/run.txt is missing: not a directory tests/bench/bench.sh wrote (sudo make bench)"
 	run_read
 	data_check
-	read -r DASH_ANIMATING DASH_PAUSED <"$OUT/dashboard.txt"
+	! part cost || read -r DASH_ANIMATING DASH_PAUSED <"$OUT/dashboard.txt"
 	write_md
-	if command -v "$GNUPLOT" >/dev/null; then
+	if ! part table; then
+		rm -f "$OUT/results.svg" "$OUT/chart.dat" # no chart of another run
+		echo "$PROG: wrote $OUT/results.md (the parts it ran: $PARTS)" >&2
+	elif command -v "$GNUPLOT" >/dev/null; then
 		write_svg
 		echo "$PROG: wrote $OUT/results.md and results.svg" >&2
 	else
