@@ -76,7 +76,7 @@ teardown() {
 	# the receive side: each receiver, fed by each of its two senders
 	assert_output --partial "## The receive side: the receiver's CPU, each way it takes the bytes"
 	for m in copy mmap splice discard; do
-		assert_line --regexp "^\| (dma-gather|msg-zerocopy) \| $m \| [0-9.]+ \([0-9.]+-[0-9.]+\) \| [0-9.]+ \|$"
+		assert_line --regexp "^\| (dma-gather|msg-zerocopy) into $m \| [0-9.]+ \([0-9.]+-[0-9.]+\) \| [0-9.]+ \|$"
 	done
 	assert_equal "$(tail -n +2 "$out/receive.csv" | wc -l)" 8
 	assert_file_not_exists "$out/recv-splice.bin"

@@ -153,8 +153,8 @@ md_receive() {
 	echo "CPU time by its own clock (getrusage()), ms per MB, medians with min-max; against copy:"
 	echo "the median of copy's, fed by the same sender, over this one's."
 	echo
-	echo "| sender | receiver | CPU, ms per MB | copy's / this |"
-	echo "|---|---|---|---|"
+	echo "| sender, receiver | CPU, ms per MB | copy's / this |"
+	echo "|---|---|---|"
 	awk -F, '
 	function stats(s,    n, a, i, j, t) {
 		n = split(s, a, " ")
@@ -163,16 +163,16 @@ md_receive() {
 		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
 	NR > 1 {
-		k = $1 SUBSEP $2
-		if (!(k in v)) { order[++n] = k }
-		v[k] = v[k] " " $3
+		if (!($1 in seen)) { seen[$1] = 1; senders[++ns] = $1 }
+		v[$1, $2] = v[$1, $2] " " $3
 	}
 	END {
-		for (i = 1; i <= n; i++) {
-			split(order[i], p, SUBSEP)
-			m = stats(v[order[i]]); l = lo; h = hi
-			c = stats(v[p[1] SUBSEP "copy"])
-			printf "| %s | %s | %.3f (%.3f-%.3f) | %s |\n", p[1], p[2], m, l, h,
+		nm = split("copy mmap splice discard", modes, " ")
+		for (i = 1; i <= ns; i++) for (k = 1; k <= nm; k++) {
+			if (!((senders[i], modes[k]) in v)) continue
+			m = stats(v[senders[i], modes[k]]); l = lo; h = hi
+			c = stats(v[senders[i], "copy"])
+			printf "| %s into %s | %.3f (%.3f-%.3f) | %s |\n", senders[i], modes[k], m, l, h,
 				(m > 0 ? sprintf("%.2f", c / m) : "-")
 		}
 	}' "$OUT/receive.csv"
@@ -332,6 +332,8 @@ md_cost() {
 
 write_md() {
 	{
+		# md_times says where and when; without it, a line of its own
+		part table || printf 'Machine: %s. %s.\n\n' "$MACHINE" "$DATE"
 		! part table || md_times
 		! part peers || md_peers
 		! part cost || md_cost
