@@ -530,3 +530,28 @@ sent by page reference (sendfile or splice), not copied into the socket (0.00 CP
 	run -2 zcviz --replay "$bad" --json
 	assert_output --partial "malformed run line"
 }
+
+# strip TRACE: the receiver's row of the dashboard's last frame of TRACE,
+# replayed at 80x24 without root
+strip() {
+	local as=""
+	[ "$(id -u)" = 0 ] && as="runuser -u nobody --"
+	tmux_start 80x24 "$as $USER_ROOT/build/zcviz --replay $USER_ROOT/lessons/traces/$1"
+	tmux_wait "zcviz \(replay\)"
+	tmux_keys f
+	tmux_wait "\[done\]"
+	tmux_screen | grep '^ receiver '
+	tmux_stop
+}
+
+@test "the receiver's row draws its arrows in a chain from the NIC: mapped, spliced then copied into the page cache, freed unread; an older trace's copy alone" {
+	run strip recv-mmap.trace
+	assert_output --regexp "^ receiver .DMA 2M.▶ socket .mapped 2M.▶ user buffer  copies 0\.00, [0-9]+ syscalls"
+	run strip recv-splice.trace
+	assert_output --regexp "^ receiver .DMA 2M.▶ socket .page ref 2M.▶ pipe .CPU copy 2M.▶ page cache"
+	run strip recv-discard.trace
+	assert_output --regexp "^ receiver .DMA 2M.▶ socket freed unread 2M  copies 0\.00"
+	# a trace of zcviz 0.1 knows the receiver's copy, not its syscalls
+	run strip sendfile.trace
+	assert_output --regexp "^ receiver socket .CPU copy 2M.▶ user buffer  copies 1\.00 *$"
+}
