@@ -480,6 +480,55 @@ static void test_flow_verdicts(void)
 	      "not measured: %s", why);
 }
 
+/*
+ * The receiver's arrows: its copies are its own figure, never the
+ * sender's headline; measured only where the receiver is ours; and its
+ * verdict names why it could not map, from what its pages were.
+ */
+static void test_receiver(void)
+{
+	struct model_input in = traditional_run();
+	uint64_t *c = in.counts.c;
+	struct model_result r;
+	char why[512];
+	double sender;
+
+	model_compute(&in, &r);
+	sender = r.copies_per_byte;
+	c[ZC_C_RX_IN_BYTES] = 64 * MiB;
+	c[ZC_C_RX_COPY_BYTES] = 64 * MiB;
+	c[ZC_C_RX_PAGES_COMPOUND] = 64 * MiB;
+	in.rx_ours = true;
+	model_compute(&in, &r);
+	CHECK(r.copies_per_byte == sender && r.rx_copies_per_byte == 1 &&
+		      r.rx_cpu_copy_bytes == 64 * MiB,
+	      "the receiver's copy is its own: sender %g, receiver %g",
+	      r.copies_per_byte, r.rx_copies_per_byte);
+	CHECK(r.edge[E_RX_USER].bytes == 64 * MiB &&
+		      r.edge[E_RX_USER].measured &&
+		      model_edge_shown(&in, &r, E_RX_USER),
+	      "socket -> user buffer, measured");
+	verdict_receiver(&in, &r, why, sizeof(why));
+	CHECK(strstr(why, "not mapped: they came in compound pages") &&
+		      strstr(why, "(1.00 CPU copies per byte at the receiver)"),
+	      "why a write() sender's pages were not mapped: %s", why);
+	c[ZC_C_RX_PAGES_FILE] = 65 * MiB; /* the most bytes' reason */
+	verdict_receiver(&in, &r, why, sizeof(why));
+	CHECK(strstr(why, "page cache's own pages"), "the page cache: %s", why);
+	c[ZC_C_RX_COPY_BYTES] = 4096;
+	c[ZC_C_RX_MAP_BYTES] = 64 * MiB - 4096;
+	model_compute(&in, &r);
+	verdict_receiver(&in, &r, why, sizeof(why));
+	CHECK(r.rx_cpu_copy_bytes == 4096 && !strncmp(why, "mapped into", 11) &&
+		      !strstr(why, "copied into its buffer"),
+	      "mapped, a page copied (under 1 %%): %s", why);
+	in.rx_ours = false; /* --to, -p: not ours to measure */
+	model_compute(&in, &r);
+	CHECK(!r.edge[E_RX_USER].measured &&
+		      !model_edge_shown(&in, &r, E_RX_MAPPED),
+	      "a receiver not ours: not measured, not shown");
+}
+
 int main(void)
 {
 	test_theory();
@@ -499,6 +548,7 @@ int main(void)
 	test_largest_counts();
 	test_note();
 	test_flow_verdicts();
+	test_receiver();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }
