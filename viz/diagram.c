@@ -458,11 +458,14 @@ static void draw_header(struct pen *u, const struct view *v)
 	cv_bytes(ch, sizeof(ch), c->chunk);
 	for (x = 0; x < 2; x++)
 		snprintf(x ? brief : full, sizeof(full),
-			 "file %s, chunk %s, %s cache, %s %s, %s %s", b, ch,
+			 "file %s, chunk %s, %s cache, %s %s, %s %s%s%s", b, ch,
 			 c->cold ? "cold" : "warm",
 			 v->res.remote ? "device" : "lab", v->res.egress,
 			 x ? "sg" : "scatter-gather",
-			 v->res.in.sg ? "on" : "off");
+			 v->res.in.sg ? "on" : "off",
+			 c->recv == ZC_RECV_COPY ? "" : ", recv ",
+			 c->recv == ZC_RECV_COPY ? "" :
+						   zc_receivers[c->recv].name);
 	cv_text(u->cv, 1, 1, AT_NONE,
 		fitting(full, brief, w - 2 - (int)strlen(s)));
 	cv_text(u->cv, w - 1 - (int)strlen(s), 1, AT_NONE, s);
