@@ -34,6 +34,7 @@
 #include "paths.h"
 #include "safefile.h"
 #include "sample.h"
+#include "verify.h"
 #include "witness.h"
 
 #define SINK_WAIT_MS 10000
@@ -494,56 +495,6 @@ static int sink_wait(struct run *r)
 	return 0;
 }
 
-/* The checksum of the whole file, read here: zcviz is not the sender, so
- * this reading is on no figure. */
-static int file_sum(const char *path, uint64_t *bytes, uint64_t *sum)
-{
-	static char buf[1 << 16];
-	zc_sum_state h;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	zc_sum_reset(&h);
-	*bytes = 0;
-	while ((n = read(fd, buf, sizeof(buf))) > 0 ||
-	       (n < 0 && errno == EINTR)) {
-		if (n > 0)
-			zc_sum_update(&h, buf, n);
-		*bytes += n > 0 ? n : 0;
-	}
-	close(fd);
-	*sum = zc_sum_digest(&h);
-	return n < 0 ? -1 : 0;
-}
-
-/* A command says what it likes: the sink's bytes are checked against the
- * file itself. */
-static bool sink_has_file(const struct run *r)
-{
-	uint64_t fb, fs, rb, rs = 0;
-	int got = zc_summary_parse(r->res->sink_line, ZC_RECEIVED, &rb, &rs);
-
-	r->res->unread = got == 1; /* --recv discard: the bytes alone */
-	return got >= 0 && !file_sum(r->cfg->file, &fb, &fs) && fb == rb &&
-	       (got == 1 || fs == rs);
-}
-
-/* Do the sender's and the sink's lines agree: bytes and checksum, or the
- * bytes alone where the sink never read them (unread: --recv discard)? */
-static bool lines_agree(const char *sender, const char *sink, bool *unread)
-{
-	uint64_t sb, sc, rb, rc = 0;
-	int r;
-
-	if (zc_summary_parse(sender, ZC_SENT, &sb, &sc))
-		return false;
-	r = zc_summary_parse(sink, ZC_RECEIVED, &rb, &rc);
-	*unread = r == 1;
-	return r >= 0 && sb == rb && (r == 1 || sc == rc);
-}
-
 /*
  * Our counters and the device's own, as of one moment: the connection's
  * last packets (an ACK of the sink's FIN) may leave while we read, so the
@@ -613,7 +564,8 @@ static int verdict(struct run *r)
 	}
 	/* the sender checked the receiver's answer; ours we check too */
 	if (r->cfg->command) {
-		res->verified = sink_has_file(r);
+		res->verified =
+			verify_file(res->sink_line, r->cfg->file, &res->unread);
 		if (!res->verified && !res->sink_line[0])
 			snprintf(
 				res->why, sizeof(res->why), "%s",
@@ -628,7 +580,7 @@ static int verdict(struct run *r)
 		(strstr(res->sender_line, "; receiver agrees") ||
 		 strstr(res->sender_line, "; receiver counted, unread")) &&
 		(res->remote ||
-		 lines_agree(res->sender_line, res->sink_line, &res->unread));
+		 verify_lines(res->sender_line, res->sink_line, &res->unread));
 	if (!res->verified) {
 		snprintf(res->why, sizeof(res->why),
 			 "sender and receiver disagree: '%s' / '%s'",
