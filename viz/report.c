@@ -26,23 +26,32 @@ static double times_file(uint64_t bytes, uint64_t file)
 	return file ? (double)bytes / file : 0;
 }
 
+/* The arrows of one side (the receiver's, or the sender's), a row each,
+ * indented by indent: label, kind, bytes, times the file. */
+static void text_arrows(FILE *f, const struct run_result *res,
+			const struct model_result *m, bool receivers,
+			int indent)
+{
+	for (int e = 0; e < E_NR; e++)
+		if (model_edge_receivers(e) == receivers &&
+		    model_edge_shown(&res->in, m, e))
+			fprintf(f, "%*s%-*s %-9s %14" PRIu64 "  %5.2f%s\n",
+				indent, "", 32 - indent, model_edge_label(e),
+				model_kind_label(m->edge[e].kind),
+				m->edge[e].bytes,
+				times_file(m->edge[e].bytes,
+					   res->in.file_bytes),
+				m->edge[e].measured ? "" : "  (inferred)");
+}
+
 static void text_edges(FILE *f, const struct run_result *res,
 		       const struct model_result *m)
 {
 	uint64_t file = res->in.file_bytes;
-	int e;
 
 	fprintf(f, "  %-30s %-9s %14s  %s\n", "arrow", "kind", "bytes",
 		res->pid ? "x sent" : "x file");
-	for (e = 0; e < E_NR; e++)
-		if (!model_edge_receivers(e) &&
-		    model_edge_shown(&res->in, m, e))
-			fprintf(f, "  %-30s %-9s %14" PRIu64 "  %5.2f%s\n",
-				model_edge_label(e),
-				model_kind_label(m->edge[e].kind),
-				m->edge[e].bytes,
-				times_file(m->edge[e].bytes, file),
-				m->edge[e].measured ? "" : "  (inferred)");
+	text_arrows(f, res, m, false, 2);
 	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n", "paged: the NIC gathers",
 		"", m->nic_paged);
 	fprintf(f, "    %-28s %-9s %14" PRIu64 "\n", "linear", "",
@@ -176,7 +185,7 @@ static void text_receiver(FILE *f, const struct run_config *cfg,
 			  const struct run_result *res,
 			  const struct model_result *m)
 {
-	uint64_t file = res->in.file_bytes, mapped, copied;
+	uint64_t mapped, copied;
 	char why[512];
 
 	if (!res->in.rx_ours)
@@ -191,14 +200,7 @@ static void text_receiver(FILE *f, const struct run_config *cfg,
 				" (a page of payload a segment)" :
 				"");
 	fprintf(f, "\n");
-	for (int e = 0; e < E_NR; e++)
-		if (model_edge_receivers(e) && model_edge_shown(&res->in, m, e))
-			fprintf(f, "    %-28s %-9s %14" PRIu64 "  %5.2f%s\n",
-				model_edge_label(e),
-				model_kind_label(m->edge[e].kind),
-				m->edge[e].bytes,
-				times_file(m->edge[e].bytes, file),
-				m->edge[e].measured ? "" : "  (not measured)");
+	text_arrows(f, res, m, true, 4);
 	fprintf(f, "    %-28s %.2f x file size\n", "CPU copies",
 		m->rx_copies_per_byte);
 	if (res->mtu) /* a trace of zcviz 0.1 has no receiver's syscalls */
