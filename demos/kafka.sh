@@ -326,15 +326,7 @@ evict() {
 # nothing before them), zcviz -p PID watches the broker's JVM; its report
 # (or --json) goes to stdout when the consumers are done.
 watch_start() {
-	local i
-	"$ZCVIZ" "$OUT" -p "$1" >"$DIR/zcviz.out" 2>"$DIR/zcviz.err" &
-	WATCHER=$!
-	for i in $(seq 200); do
-		grep -q "^zcviz: watching " "$DIR/zcviz.err" && return 0
-		kill -0 "$WATCHER" 2>/dev/null || die 3 "zcviz -p failed: $(head -n 1 "$DIR/zcviz.err")"
-		sleep 0.05
-	done
-	die 3 "zcviz -p did not start watching within 10 s"
+	zcviz_watching "$DIR" "$OUT" -p "$1"
 }
 
 watch_stop() {

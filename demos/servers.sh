@@ -183,15 +183,7 @@ child_of() {
 # watch_start PID OUT: zcviz -p PID, in the background, once it says it
 # is watching
 watch_start() {
-	local i
-	"$ZCVIZ" "$2" ${RECORD:+--record "$RECORD"} -p "$1" >"$DIR/zcviz.out" 2>"$DIR/zcviz.err" &
-	WATCHER=$!
-	for i in $(seq 200); do
-		grep -q "^zcviz: watching " "$DIR/zcviz.err" && return 0
-		kill -0 "$WATCHER" 2>/dev/null || die 3 "zcviz -p failed: $(cat "$DIR/zcviz.err")"
-		sleep 0.05
-	done
-	die 3 "zcviz -p did not start"
+	zcviz_watching "$DIR" "$2" ${RECORD:+--record "$RECORD"} -p "$1"
 }
 
 # checks PROGRAM SETTING FILE: what the row needs, or exit 3
