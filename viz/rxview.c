@@ -13,6 +13,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "model.h"
 
@@ -105,7 +106,8 @@ void rxview_strip(struct canvas *cv, const struct glyphs *g,
 	}
 	x = cv_printf(cv, x + 1, row, AT_NONE, "copies %.2f",
 		      v->m.rx_copies_per_byte);
-	if (v->m.rx_syscalls) /* a trace of an older zcviz has none */
-		cv_printf(cv, x, row, AT_NONE, ", %" PRIu64 " syscalls",
-			  v->m.rx_syscalls);
+	/* its syscalls where they fit (a trace of an older zcviz has none) */
+	snprintf(s, sizeof(s), ", %" PRIu64 " syscalls", v->m.rx_syscalls);
+	if (v->m.rx_syscalls && x + (int)strlen(s) < cv->w)
+		cv_text(cv, x, row, AT_NONE, s);
 }
