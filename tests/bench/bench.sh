@@ -213,19 +213,26 @@ number_after() {
 	sed -n "s/.* $2 \([0-9.]*\) .*/\1/p" <<<"$1" | head -n 1
 }
 
+# sink_line OUT N: line N of a sink's output OUT, once it is there (the
+# sink prints it once the sender took its answer; 10 s at most)
+sink_line() {
+	local i
+	for i in $(seq 200); do
+		[ "$(wc -l <"$1")" -ge "$2" ] && break
+		sleep 0.05
+	done
+	sed -n "${2}p" "$1"
+}
+
 # transfer METHOD FILE: prints "elapsed_ms sender_cpu_ms receiver_cpu_ms calls"
 transfer() {
-	local lab tx out n line sink i
+	local lab tx out n line sink
 	lab=$(method_lab "$1")
 	eval "tx=\$${lab}_TX out=\$${lab}_OUT"
 	n=$(($(wc -l <"$out") + 1))
 	line=$(ip netns exec "$tx" $BUILD/$(method_cmd "$1") --to 198.18.0.2:5201 "$2") ||
 		die "$1 failed on $2"
-	for i in $(seq 200); do
-		[ "$(wc -l <"$out")" -ge "$n" ] && break
-		sleep 0.05
-	done
-	sink=$(sed -n "${n}p" "$out")
+	sink=$(sink_line "$out" "$n")
 	echo "$(number_after "$line" in) $(number_after "$line" cpu) $(number_after "$sink" cpu) $(sed -n 's/.*; \([0-9]*\) [a-z+]* calls.*/\1/p' <<<"$line")"
 }
 

@@ -4,7 +4,7 @@
 # discard), fed by dma-gather and by msg-zerocopy in turn; the receiver's
 # CPU per MB, by its own clock, into receive.csv. It uses bench.sh's
 # LAB, OUT, BUILD, SINK_PIDS, LAB_IDS, RECV_SIZE, RECV_PAIRS, and its
-# die, progress, sample, cache_set and number_after.
+# die, progress, sample, cache_set, number_after and sink_line.
 
 # The receivers, and the senders that feed them: a sendfile of the page
 # cache's pages, which no receiver can map, and MSG_ZEROCOPY's, copied into
@@ -47,15 +47,11 @@ listening() { # listening ERR: waits for a sink's "listening on" line
 # recv_once SENDER MODE PORT FILE: one transfer; appends the receiver's CPU
 # ms per MB (10^6 bytes) of it, from the sink's line, to receive.csv
 recv_once() {
-	local out=$OUT/sink-recv-$2.out n i sink cpu bytes
+	local out=$OUT/sink-recv-$2.out n sink cpu bytes
 	n=$(($(wc -l <"$out") + 1))
 	ip netns exec "$RECV_TX" "$BUILD/zc-$1" --to "198.18.0.2:$3" "$4" >/dev/null ||
 		die "$1 into zc-sink --recv $2 failed"
-	for i in $(seq 200); do
-		[ "$(wc -l <"$out")" -ge "$n" ] && break
-		sleep 0.05
-	done
-	sink=$(sed -n "${n}p" "$out")
+	sink=$(sink_line "$out" "$n")
 	cpu=$(number_after "$sink" cpu)
 	bytes=$(sed -n 's/.*received \([0-9]*\) bytes.*/\1/p' <<<"$sink")
 	[ -n "$cpu" ] && [ -n "$bytes" ] || die "zc-sink --recv $2 said nothing of $1's transfer"
