@@ -82,6 +82,8 @@ static ssize_t take_mmap(struct recv_conn *c)
  * backup). No byte enters user memory: the socket hands the pipe
  * references to its pages (skb_splice_bits()), and the pipe gives them to
  * the file, whose page cache takes a copy (iter_file_splice_write()):
+ * SPLICE_F_MOVE asks for the pages themselves, and no disk file system
+ * takes them.
  *
  *   NIC --DMA--> socket buffer ==ref==> pipe --copy in the kernel--> file
  */
@@ -93,6 +95,8 @@ static ssize_t take_splice(struct recv_conn *c)
 		   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	for (left = n; left > 0; left -= m) {
 		m = splice(c->pipe[0], NULL, c->out, NULL, left, SPLICE_F_MOVE);
+		if (!m)
+			errno = EIO; /* the file took nothing */
 		if (m <= 0)
 			return -1; /* a full disk: errno says */
 	}
