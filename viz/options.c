@@ -469,6 +469,7 @@ static void usage(FILE *f)
 		"  build/zcviz --replay lessons/traces/sendfile.trace --cast sendfile.cast\n"
 		"  sudo build/zcviz --json -- build/zc-traditional --to {sink} {file}\n"
 		"  sudo build/zcviz -p \"$(pgrep -o nginx)\"     # does nginx copy? (its workers too)\n"
+		"  sudo build/zcviz --recv mmap msg-zerocopy   # the receiver maps, not copies\n"
 		"\n"
 		"Needs root (BPF, network namespaces). Exit status: 0 success, 1 a transfer\n"
 		"or its verification failed, 2 bad usage or input, 3 something missing\n"
